@@ -1,0 +1,305 @@
+//! What a control is: its metadata beside a pure evaluation function.
+
+use crate::item::ConfigurationItem;
+use crate::params::{ParamSpec, ParamValue, ResolvedParams};
+use crate::verdict::Verdict;
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+/// Severity of a failed control, as Security Hub labels it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// All severities, lowest first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Informational,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// The ASFF `Severity.Label` spelling.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Informational => "INFORMATIONAL",
+            Severity::Low => "LOW",
+            Severity::Medium => "MEDIUM",
+            Severity::High => "HIGH",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+
+    /// The ASFF `Severity.Normalized` value Security Hub derives from the label.
+    pub fn normalized(self) -> u8 {
+        match self {
+            Severity::Informational => 0,
+            Severity::Low => 1,
+            Severity::Medium => 40,
+            Severity::High => 70,
+            Severity::Critical => 90,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|sev| sev.label().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!(
+                    "unknown severity '{s}'; use one of informational, low, medium, high, critical"
+                )
+            })
+    }
+}
+
+/// The compliance frameworks a control answers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mappings {
+    /// AWS Foundational Security Best Practices v1.0.0 control id (`S3.8`), when one exists.
+    pub fsbp: Option<&'static str>,
+    /// CIS AWS Foundations Benchmark v3.0.0 recommendation (`2.1.4`), when one exists.
+    pub cis_v3: Option<&'static str>,
+    /// NIST SP 800-53 Rev. 5 controls (`AC-21`, `SC-7(3)`), where known.
+    pub nist_800_53_r5: &'static [&'static str],
+}
+
+impl Mappings {
+    /// No mapping: for controls sidewatch adds beyond the standards.
+    pub const NONE: Mappings = Mappings {
+        fsbp: None,
+        cis_v3: None,
+        nist_800_53_r5: &[],
+    };
+
+    /// The ASFF `Compliance.RelatedRequirements` strings.
+    pub fn related_requirements(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(2 + self.nist_800_53_r5.len());
+        if let Some(id) = self.fsbp {
+            out.push(format!(
+                "AWS Foundational Security Best Practices v1.0.0/{id}"
+            ));
+        }
+        if let Some(id) = self.cis_v3 {
+            out.push(format!("CIS AWS Foundations Benchmark v3.0.0/{id}"));
+        }
+        for id in self.nist_800_53_r5 {
+            out.push(format!("NIST.800-53.r5 {id}"));
+        }
+        out
+    }
+}
+
+/// One security control: metadata beside a pure evaluation function.
+///
+/// A control is a `const` in its own file (`controls/s3/public_access_block.rs`), listed in its
+/// service's `CONTROLS`. The id equals the FSBP control id when the control implements that FSBP
+/// rule; controls with no FSBP counterpart are `<Service>.X<n>`.
+pub struct Control {
+    /// `S3.8`, `EC2.19`, `Lambda.X1`.
+    pub id: &'static str,
+    /// One line, phrased as the requirement ("S3 general purpose buckets should block public access").
+    pub title: &'static str,
+    /// What a failure of this control is worth.
+    pub severity: Severity,
+    /// The AWS Config resource types it evaluates (`AWS::S3::Bucket`).
+    pub resource_types: &'static [&'static str],
+    /// What decides pass or fail, in a sentence or two, for the docs.
+    pub rationale: &'static str,
+    /// What to do when it fails.
+    pub remediation: &'static str,
+    /// Where to read more (AWS documentation).
+    pub remediation_url: &'static str,
+    /// FSBP / CIS / NIST ids.
+    pub mappings: Mappings,
+    /// Tunable thresholds with their defaults.
+    pub parameters: &'static [ParamSpec],
+    /// The evaluation. Pure: reads the context, returns a verdict, never panics on odd input.
+    pub evaluate: fn(&Context<'_>) -> Verdict,
+}
+
+impl fmt::Debug for Control {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Control")
+            .field("id", &self.id)
+            .field("severity", &self.severity)
+            .field("resource_types", &self.resource_types)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Controls are identified by id: two controls with one id cannot both be in the catalog.
+impl PartialEq for Control {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Control {}
+
+impl Control {
+    /// The service part of the id (`S3` for `S3.8`).
+    pub fn service(&self) -> &'static str {
+        self.id.split('.').next().unwrap_or(self.id)
+    }
+
+    /// Whether the control evaluates this resource type.
+    pub fn applies_to(&self, resource_type: &str) -> bool {
+        self.resource_types.contains(&resource_type)
+    }
+
+    /// The declared parameter called `name`.
+    pub fn parameter(&self, name: &str) -> Option<&'static ParamSpec> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+}
+
+/// Orders control ids the way people read them: by service, then number (`EC2.9` < `EC2.13`),
+/// with sidewatch's own `X` controls after the standard ones.
+pub fn compare_ids(a: &str, b: &str) -> Ordering {
+    fn key(id: &str) -> (&str, bool, u32, &str) {
+        let (service, number) = id.split_once('.').unwrap_or((id, ""));
+        let extended = number.starts_with('X');
+        let digits = number.trim_start_matches('X');
+        let n: u32 = digits
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(u32::MAX);
+        (service, extended, n, number)
+    }
+    key(a).cmp(&key(b))
+}
+
+/// What a control's evaluation function sees: the item and the control's resolved parameters.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The configuration item under evaluation.
+    pub item: &'a ConfigurationItem,
+    pub(crate) params: &'a ResolvedParams,
+}
+
+impl<'a> Context<'a> {
+    /// A context with the given resolved parameters (used by the engine and in tests).
+    pub fn new(item: &'a ConfigurationItem, params: &'a ResolvedParams) -> Self {
+        Context { item, params }
+    }
+
+    fn param(&self, name: &str) -> Option<&'a ParamValue> {
+        let value = self.params.get(name);
+        debug_assert!(
+            value.is_some(),
+            "control asked for parameter `{name}` that it does not declare"
+        );
+        value
+    }
+
+    /// An integer parameter the control declares.
+    pub fn int(&self, name: &str) -> i64 {
+        match self.param(name) {
+            Some(ParamValue::Int(n)) => *n,
+            _ => 0,
+        }
+    }
+
+    /// A list-of-integers parameter the control declares (ports).
+    pub fn int_list(&self, name: &str) -> &'a [i64] {
+        match self.param(name) {
+            Some(ParamValue::IntList(v)) => v,
+            _ => &[],
+        }
+    }
+
+    /// A list-of-strings parameter the control declares.
+    pub fn str_list(&self, name: &str) -> &'a [String] {
+        match self.param(name) {
+            Some(ParamValue::StringList(v)) => v,
+            _ => &[],
+        }
+    }
+
+    /// A boolean parameter the control declares.
+    pub fn bool(&self, name: &str) -> bool {
+        matches!(self.param(name), Some(ParamValue::Bool(true)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_numerically_within_a_service() {
+        let mut ids = vec![
+            "EC2.13",
+            "EC2.9",
+            "EC2.X1",
+            "EC2.2",
+            "CloudTrail.4",
+            "S3.17",
+            "S3.5",
+        ];
+        ids.sort_by(|a, b| compare_ids(a, b));
+        assert_eq!(
+            ids,
+            [
+                "CloudTrail.4",
+                "EC2.2",
+                "EC2.9",
+                "EC2.13",
+                "EC2.X1",
+                "S3.5",
+                "S3.17"
+            ]
+        );
+    }
+
+    #[test]
+    fn severity_parses_any_case_and_explains_errors() {
+        assert_eq!("high".parse::<Severity>(), Ok(Severity::High));
+        assert_eq!("CRITICAL".parse::<Severity>(), Ok(Severity::Critical));
+        assert!(
+            "severe"
+                .parse::<Severity>()
+                .unwrap_err()
+                .contains("informational")
+        );
+        assert!(Severity::Critical > Severity::Low);
+    }
+
+    #[test]
+    fn related_requirements_follow_securityhub_spelling() {
+        let m = Mappings {
+            fsbp: Some("S3.8"),
+            cis_v3: Some("2.1.4"),
+            nist_800_53_r5: &["AC-21"],
+        };
+        assert_eq!(
+            m.related_requirements(),
+            [
+                "AWS Foundational Security Best Practices v1.0.0/S3.8",
+                "CIS AWS Foundations Benchmark v3.0.0/2.1.4",
+                "NIST.800-53.r5 AC-21"
+            ]
+        );
+    }
+}

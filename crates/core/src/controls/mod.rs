@@ -1,0 +1,100 @@
+//! The controls catalog: one file per control, grouped by service.
+//!
+//! Each service module lists its controls in `CONTROLS`; [`catalog`] joins them in id order.
+//! Each control's pass / fail / not-applicable fixtures live beside it in
+//! `<service>/fixtures/<control id>/`, named `pass-….json`, `fail-….json`, `na-….json` or
+//! `insufficient-….json`, and `tests/fixtures.rs` runs them all.
+
+use crate::control::{Control, compare_ids};
+use std::sync::LazyLock;
+
+pub mod cloudtrail;
+pub mod ec2;
+pub mod iam;
+pub mod lambda;
+pub mod rds;
+pub mod s3;
+
+/// Every control sidewatch knows, ordered by id (`CloudTrail.2` … `S3.20`).
+pub fn catalog() -> &'static [&'static Control] {
+    static CATALOG: LazyLock<Vec<&'static Control>> = LazyLock::new(|| {
+        let mut all: Vec<&'static Control> = [
+            cloudtrail::CONTROLS,
+            ec2::CONTROLS,
+            iam::CONTROLS,
+            lambda::CONTROLS,
+            rds::CONTROLS,
+            s3::CONTROLS,
+        ]
+        .concat();
+        all.sort_by(|a, b| compare_ids(a.id, b.id));
+        all
+    });
+    &CATALOG
+}
+
+/// The control with this id (exact match).
+pub fn find(id: &str) -> Option<&'static Control> {
+    catalog().iter().copied().find(|c| c.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::ResolvedParams;
+    use std::collections::{BTreeMap, HashSet};
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for c in catalog() {
+            assert!(seen.insert(c.id), "duplicate control id {}", c.id);
+            let (service, number) = c.id.split_once('.').expect("ids are SERVICE.N");
+            assert!(!service.is_empty() && !number.is_empty(), "{}", c.id);
+            if let Some(fsbp) = c.mappings.fsbp {
+                assert_eq!(
+                    fsbp, c.id,
+                    "a control implementing an FSBP rule carries its id"
+                );
+            } else {
+                assert!(
+                    number.starts_with('X'),
+                    "{}: non-FSBP controls are SERVICE.Xn",
+                    c.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn metadata_is_complete() {
+        for c in catalog() {
+            assert!(
+                !c.title.is_empty() && c.title.len() <= 256,
+                "{}: title",
+                c.id
+            );
+            assert!(!c.rationale.is_empty(), "{}: rationale", c.id);
+            assert!(
+                !c.remediation.is_empty() && c.remediation.len() <= 512,
+                "{}",
+                c.id
+            );
+            assert!(c.remediation_url.starts_with("https://"), "{}: url", c.id);
+            assert!(!c.resource_types.is_empty(), "{}: resource types", c.id);
+            for t in c.resource_types {
+                assert!(t.starts_with("AWS::"), "{}: resource type {t}", c.id);
+            }
+            for p in c.parameters {
+                assert!(
+                    !p.description.is_empty(),
+                    "{}.{}: description",
+                    c.id,
+                    p.name
+                );
+            }
+            ResolvedParams::resolve(c.id, c.parameters, &BTreeMap::new())
+                .unwrap_or_else(|e| panic!("{}: default parameters invalid: {e}", c.id));
+        }
+    }
+}

@@ -1,0 +1,546 @@
+//! The AWS Config configuration item: the engine's one input.
+//!
+//! AWS delivers an item in two shapes, and both parse to the same [`ConfigurationItem`]:
+//!
+//! * the **notification / snapshot shape** (Config rule events, S3 snapshot files, EventBridge):
+//!   `ARN`, `awsAccountId`, `configurationItemVersion`, `configuration` as a JSON object;
+//! * the **API shape** of `BatchGetResourceConfig` / `GetResourceConfigHistory`: `arn`,
+//!   `accountId`, `version`, and `configuration` plus every `supplementaryConfiguration` value as
+//!   JSON *strings*.
+//!
+//! Embedded JSON strings are decoded (repeatedly: S3's `AccessControlList` is serialized twice), so
+//! a control reads the same tree whatever the shape. Unknown fields are ignored; absent and null
+//! optional fields are accepted; only `resourceType` and `resourceId` are required.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// `configurationItemStatus`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ItemStatus {
+    Ok,
+    ResourceDiscovered,
+    ResourceNotRecorded,
+    ResourceDeleted,
+    ResourceDeletedNotRecorded,
+    /// A status this version does not know; treated like `OK`.
+    Other(String),
+}
+
+impl ItemStatus {
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "OK" => ItemStatus::Ok,
+            "ResourceDiscovered" => ItemStatus::ResourceDiscovered,
+            "ResourceNotRecorded" => ItemStatus::ResourceNotRecorded,
+            "ResourceDeleted" => ItemStatus::ResourceDeleted,
+            "ResourceDeletedNotRecorded" => ItemStatus::ResourceDeletedNotRecorded,
+            other => ItemStatus::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ItemStatus::Ok => "OK",
+            ItemStatus::ResourceDiscovered => "ResourceDiscovered",
+            ItemStatus::ResourceNotRecorded => "ResourceNotRecorded",
+            ItemStatus::ResourceDeleted => "ResourceDeleted",
+            ItemStatus::ResourceDeletedNotRecorded => "ResourceDeletedNotRecorded",
+            ItemStatus::Other(s) => s,
+        }
+    }
+
+    /// True when the item no longer describes a live, recorded resource: every control is then
+    /// NOT_APPLICABLE and the resource's findings are archived.
+    pub fn is_gone(&self) -> bool {
+        matches!(
+            self,
+            ItemStatus::ResourceDeleted
+                | ItemStatus::ResourceDeletedNotRecorded
+                | ItemStatus::ResourceNotRecorded
+        )
+    }
+}
+
+impl fmt::Display for ItemStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why an item could not be read. The message says which field and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ItemError {
+    #[error("a configuration item must be a JSON object, found {0}")]
+    NotAnObject(&'static str),
+    #[error("configuration item has no `{0}`; every item AWS Config delivers carries one")]
+    MissingField(&'static str),
+    #[error("configuration item field `{field}` must be {expected}, found {found}")]
+    WrongType {
+        field: &'static str,
+        expected: &'static str,
+        found: &'static str,
+    },
+    #[error("configuration item is not valid JSON: {0}")]
+    Json(String),
+}
+
+/// One AWS Config configuration item, normalised from either shape AWS delivers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigurationItem {
+    /// `resourceType`, e.g. `AWS::S3::Bucket`. Unknown types are kept: they simply match no control.
+    pub resource_type: String,
+    /// `resourceId`, e.g. `sg-0123…` or a bucket name.
+    pub resource_id: String,
+    /// `resourceName`.
+    pub resource_name: Option<String>,
+    /// `ARN` (notification shape) or `arn` (API shape).
+    pub arn: Option<String>,
+    /// `awsAccountId` (notification shape) or `accountId` (API shape).
+    pub account_id: Option<String>,
+    /// `awsRegion`.
+    pub region: Option<String>,
+    /// `availabilityZone`.
+    pub availability_zone: Option<String>,
+    /// `configurationItemStatus`; `OK` when absent.
+    pub status: ItemStatus,
+    /// `configurationItemCaptureTime` as RFC 3339 (the API shape's epoch seconds are converted).
+    pub capture_time: Option<String>,
+    /// `configurationItemVersion` or `version`.
+    pub version: Option<String>,
+    /// `tags`, as a map whatever shape they arrived in.
+    pub tags: BTreeMap<String, String>,
+    /// `configuration`, decoded to a JSON tree; `Null` when absent (oversized or deleted items).
+    pub configuration: Value,
+    /// `supplementaryConfiguration`, every value decoded to a JSON tree.
+    pub supplementary: Map<String, Value>,
+}
+
+impl ConfigurationItem {
+    /// A new item with only the required fields set; the rest are empty. Collectors and tests
+    /// build on this.
+    pub fn new(resource_type: impl Into<String>, resource_id: impl Into<String>) -> Self {
+        ConfigurationItem {
+            resource_type: resource_type.into(),
+            resource_id: resource_id.into(),
+            resource_name: None,
+            arn: None,
+            account_id: None,
+            region: None,
+            availability_zone: None,
+            status: ItemStatus::Ok,
+            capture_time: None,
+            version: None,
+            tags: BTreeMap::new(),
+            configuration: Value::Null,
+            supplementary: Map::new(),
+        }
+    }
+
+    /// Parses one item from JSON text.
+    pub fn from_json_str(text: &str) -> Result<Self, ItemError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| ItemError::Json(e.to_string()))?;
+        Self::from_value(value)
+    }
+
+    /// Builds an item from an already parsed JSON value, taking its parts without copying.
+    pub fn from_value(value: Value) -> Result<Self, ItemError> {
+        let Value::Object(mut map) = value else {
+            return Err(ItemError::NotAnObject(json_type(&value)));
+        };
+        let resource_type = take_string(&mut map, &["resourceType"], "resourceType")?
+            .ok_or(ItemError::MissingField("resourceType"))?;
+        let resource_id = take_string(&mut map, &["resourceId"], "resourceId")?
+            .ok_or(ItemError::MissingField("resourceId"))?;
+        let resource_name = take_string(&mut map, &["resourceName"], "resourceName")?;
+        let arn = take_string(&mut map, &["ARN", "arn"], "ARN")?;
+        let account_id = take_string(&mut map, &["awsAccountId", "accountId"], "awsAccountId")?;
+        let region = take_string(&mut map, &["awsRegion"], "awsRegion")?;
+        let availability_zone = take_string(&mut map, &["availabilityZone"], "availabilityZone")?;
+        let status = take_string(
+            &mut map,
+            &["configurationItemStatus"],
+            "configurationItemStatus",
+        )?
+        .map_or(ItemStatus::Ok, |s| ItemStatus::parse(&s));
+        let capture_time = take_time(&mut map, "configurationItemCaptureTime")?;
+        let version = take_string(
+            &mut map,
+            &["configurationItemVersion", "version"],
+            "configurationItemVersion",
+        )?;
+        let tags = take_tags(&mut map)?;
+        let configuration = map
+            .remove("configuration")
+            .map_or(Value::Null, decode_embedded_json);
+        let supplementary = match map.remove("supplementaryConfiguration") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(entries)) => entries
+                .into_iter()
+                .map(|(k, v)| (k, decode_embedded_json(v)))
+                .collect(),
+            Some(Value::String(text)) => match decode_embedded_json(Value::String(text)) {
+                Value::Object(entries) => entries,
+                other => {
+                    return Err(ItemError::WrongType {
+                        field: "supplementaryConfiguration",
+                        expected: "an object",
+                        found: json_type(&other),
+                    });
+                }
+            },
+            Some(other) => {
+                return Err(ItemError::WrongType {
+                    field: "supplementaryConfiguration",
+                    expected: "an object",
+                    found: json_type(&other),
+                });
+            }
+        };
+        Ok(ConfigurationItem {
+            resource_type,
+            resource_id,
+            resource_name,
+            arn,
+            account_id,
+            region,
+            availability_zone,
+            status,
+            capture_time,
+            version,
+            tags,
+            configuration,
+            supplementary,
+        })
+    }
+
+    /// The value at a JSON pointer (`/metadataOptions/httpTokens`) inside `configuration`.
+    pub fn config(&self, pointer: &str) -> Option<&Value> {
+        self.configuration.pointer(pointer).filter(|v| !v.is_null())
+    }
+
+    /// A string inside `configuration`.
+    pub fn config_str(&self, pointer: &str) -> Option<&str> {
+        self.config(pointer).and_then(Value::as_str)
+    }
+
+    /// A boolean inside `configuration`; the strings `"true"` / `"false"` count too, because some
+    /// resource types record booleans as strings.
+    pub fn config_bool(&self, pointer: &str) -> Option<bool> {
+        self.config(pointer).and_then(value_as_bool)
+    }
+
+    /// An integer inside `configuration` (numbers recorded as strings count too).
+    pub fn config_i64(&self, pointer: &str) -> Option<i64> {
+        self.config(pointer).and_then(value_as_i64)
+    }
+
+    /// A `supplementaryConfiguration` entry, already decoded; `None` when absent or null.
+    pub fn supplementary(&self, key: &str) -> Option<&Value> {
+        self.supplementary.get(key).filter(|v| !v.is_null())
+    }
+
+    /// The partition from the ARN (`aws`, `aws-cn`, `aws-us-gov`), `aws` when unknown.
+    pub fn partition(&self) -> &str {
+        self.arn
+            .as_deref()
+            .and_then(|arn| arn.strip_prefix("arn:"))
+            .and_then(|rest| rest.split(':').next())
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfigurationItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        ConfigurationItem::from_value(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A JSON value as a boolean, accepting `"true"` / `"false"` strings.
+pub fn value_as_bool(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+/// A JSON value as an integer, accepting numbers written as strings.
+pub fn value_as_i64(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Decodes JSON that AWS embedded as a string, as often as it was embedded. Strings that are not
+/// JSON objects or arrays (or string literals holding one) stay strings.
+pub fn decode_embedded_json(mut value: Value) -> Value {
+    loop {
+        match &value {
+            Value::String(text) => {
+                let trimmed = text.trim();
+                // An object or array, or a JSON string literal holding one (serialized twice).
+                let embedded = trimmed.starts_with('{')
+                    || trimmed.starts_with('[')
+                    || (trimmed.len() >= 2 && trimmed.starts_with('"') && trimmed.ends_with('"'));
+                if !embedded {
+                    return value;
+                }
+                match serde_json::from_str::<Value>(trimmed) {
+                    Ok(inner) => value = inner,
+                    Err(_) => return value,
+                }
+            }
+            _ => return value,
+        }
+    }
+}
+
+/// The JSON type name of a value, for error messages.
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn take_string(
+    map: &mut Map<String, Value>,
+    keys: &[&str],
+    field: &'static str,
+) -> Result<Option<String>, ItemError> {
+    for key in keys {
+        match map.remove(*key) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(s)) => return Ok(Some(s)),
+            // Some producers write numeric ids (account ids, versions) as numbers.
+            Some(Value::Number(n)) => return Ok(Some(n.to_string())),
+            Some(other) => {
+                return Err(ItemError::WrongType {
+                    field,
+                    expected: "a string",
+                    found: json_type(&other),
+                });
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn take_time(
+    map: &mut Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<String>, ItemError> {
+    match map.remove(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        // The API shape carries epoch seconds (with a fraction).
+        Some(Value::Number(n)) => {
+            let seconds = n.as_f64().unwrap_or_default();
+            let nanos = (seconds * 1e9).round() as i128;
+            Ok(OffsetDateTime::from_unix_timestamp_nanos(nanos)
+                .ok()
+                .and_then(|t| t.format(&Rfc3339).ok()))
+        }
+        Some(other) => Err(ItemError::WrongType {
+            field,
+            expected: "a timestamp",
+            found: json_type(&other),
+        }),
+    }
+}
+
+/// Tags arrive as a map (`{"k": "v"}`) in both shapes, and as a list of `{key, value}` pairs from
+/// some producers; both are accepted.
+fn take_tags(map: &mut Map<String, Value>) -> Result<BTreeMap<String, String>, ItemError> {
+    let mut tags = BTreeMap::new();
+    match map.remove("tags") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(entries)) => {
+            for (k, v) in entries {
+                tags.insert(k, scalar_to_string(v));
+            }
+        }
+        Some(Value::Array(pairs)) => {
+            for pair in pairs {
+                let Value::Object(mut pair) = pair else {
+                    continue;
+                };
+                let key = pair.remove("key").or_else(|| pair.remove("Key"));
+                let value = pair.remove("value").or_else(|| pair.remove("Value"));
+                if let Some(Value::String(k)) = key {
+                    tags.insert(k, value.map(scalar_to_string).unwrap_or_default());
+                }
+            }
+        }
+        Some(other) => {
+            return Err(ItemError::WrongType {
+                field: "tags",
+                expected: "an object",
+                found: json_type(&other),
+            });
+        }
+    }
+    Ok(tags)
+}
+
+fn scalar_to_string(value: Value) -> String {
+    match value {
+        Value::String(s) => s,
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn both_shapes_parse_to_the_same_item() {
+        let notification = json!({
+            "configurationItemVersion": "1.3",
+            "configurationItemCaptureTime": "2024-01-02T03:04:05.000Z",
+            "configurationItemStatus": "OK",
+            "configurationStateId": 1,
+            "awsAccountId": "123456789012",
+            "resourceType": "AWS::S3::Bucket",
+            "resourceId": "example",
+            "resourceName": "example",
+            "ARN": "arn:aws:s3:::example",
+            "awsRegion": "us-east-1",
+            "availabilityZone": "Regional",
+            "tags": {"env": "prod"},
+            "configuration": {"name": "example"},
+            "supplementaryConfiguration": {
+                "AccessControlList": "{\"grantList\":[]}",
+                "BucketVersioningConfiguration": {"status": "Off"}
+            }
+        });
+        let api = json!({
+            "version": "1.3",
+            "accountId": "123456789012",
+            "configurationItemCaptureTime": 1704164645.0,
+            "configurationItemStatus": "OK",
+            "resourceType": "AWS::S3::Bucket",
+            "resourceId": "example",
+            "resourceName": "example",
+            "arn": "arn:aws:s3:::example",
+            "awsRegion": "us-east-1",
+            "availabilityZone": "Regional",
+            "tags": {"env": "prod"},
+            "configuration": "{\"name\":\"example\"}",
+            "supplementaryConfiguration": {
+                "AccessControlList": "\"{\\\"grantList\\\":[]}\"",
+                "BucketVersioningConfiguration": "{\"status\":\"Off\"}"
+            }
+        });
+        let a = ConfigurationItem::from_value(notification).unwrap();
+        let b = ConfigurationItem::from_value(api).unwrap();
+        assert_eq!(a.capture_time.as_deref(), Some("2024-01-02T03:04:05.000Z"));
+        assert_eq!(b.capture_time.as_deref(), Some("2024-01-02T03:04:05Z"));
+        let (mut a, mut b) = (a, b);
+        a.capture_time = None;
+        b.capture_time = None;
+        assert_eq!(a, b);
+        assert_eq!(
+            a.supplementary("AccessControlList"),
+            Some(&json!({"grantList": []}))
+        );
+    }
+
+    #[test]
+    fn deleted_item_without_configuration_parses() {
+        let item = ConfigurationItem::from_value(json!({
+            "resourceType": "AWS::EC2::SecurityGroup",
+            "resourceId": "sg-1",
+            "configurationItemStatus": "ResourceDeleted",
+            "configuration": null,
+            "supplementaryConfiguration": {},
+            "tags": null
+        }))
+        .unwrap();
+        assert!(item.status.is_gone());
+        assert!(item.configuration.is_null());
+    }
+
+    #[test]
+    fn missing_and_wrong_fields_are_named() {
+        let err = ConfigurationItem::from_value(json!({"resourceId": "x"})).unwrap_err();
+        assert_eq!(err, ItemError::MissingField("resourceType"));
+        assert!(err.to_string().contains("resourceType"));
+        let err = ConfigurationItem::from_value(json!({"resourceType": ["x"], "resourceId": "x"}))
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            ItemError::WrongType {
+                field: "resourceType",
+                ..
+            }
+        ));
+        assert_eq!(
+            ConfigurationItem::from_value(json!([1])).unwrap_err(),
+            ItemError::NotAnObject("an array")
+        );
+    }
+
+    #[test]
+    fn unknown_types_and_fields_are_kept_or_ignored() {
+        let item = ConfigurationItem::from_value(json!({
+            "resourceType": "AWS::Future::Thing",
+            "resourceId": "t-1",
+            "somethingNew": {"a": 1},
+            "tags": [{"key": "a", "value": "b"}]
+        }))
+        .unwrap();
+        assert_eq!(item.resource_type, "AWS::Future::Thing");
+        assert_eq!(item.tags.get("a").map(String::as_str), Some("b"));
+        assert_eq!(item.status, ItemStatus::Ok);
+    }
+
+    #[test]
+    fn strings_that_are_not_json_stay_strings() {
+        assert_eq!(decode_embedded_json(json!("{not json")), json!("{not json"));
+        assert_eq!(decode_embedded_json(json!("plain")), json!("plain"));
+        assert_eq!(decode_embedded_json(json!("[1,2]")), json!([1, 2]));
+        assert_eq!(
+            decode_embedded_json(json!("\"{\\\"a\\\":1}\"")),
+            json!({"a": 1})
+        );
+        assert_eq!(decode_embedded_json(json!("\"quoted\"")), json!("quoted"));
+    }
+
+    #[test]
+    fn booleans_and_numbers_recorded_as_strings_are_read() {
+        let mut item = ConfigurationItem::new("AWS::RDS::DBInstance", "db");
+        item.configuration = json!({"a": "true", "b": false, "n": "7", "m": 9});
+        assert_eq!(item.config_bool("/a"), Some(true));
+        assert_eq!(item.config_bool("/b"), Some(false));
+        assert_eq!(item.config_i64("/n"), Some(7));
+        assert_eq!(item.config_i64("/m"), Some(9));
+        assert_eq!(item.config_i64("/missing"), None);
+    }
+
+    #[test]
+    fn partition_comes_from_the_arn() {
+        let mut item = ConfigurationItem::new("AWS::S3::Bucket", "b");
+        assert_eq!(item.partition(), "aws");
+        item.arn = Some("arn:aws-cn:s3:::b".into());
+        assert_eq!(item.partition(), "aws-cn");
+    }
+}

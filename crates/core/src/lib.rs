@@ -1,0 +1,41 @@
+//! The pure core of sidewatch.
+//!
+//! AWS Config configuration items go in; one [`Verdict`] per applicable control comes out, and
+//! each verdict can become an AWS Security Finding Format (ASFF) finding. Everything that talks to
+//! AWS lives in other crates: this one has no AWS SDK, no async runtime and does no I/O, so every
+//! door into sidewatch (Config rule, EventBridge, sweep, CLI) shares exactly the same logic.
+//!
+//! ```
+//! use sidewatch_core::{ConfigurationItem, Engine};
+//!
+//! let item = ConfigurationItem::from_json_str(r#"{
+//!     "resourceType": "AWS::S3::Bucket",
+//!     "resourceId": "example-bucket",
+//!     "configurationItemStatus": "OK",
+//!     "configuration": {"name": "example-bucket"},
+//!     "supplementaryConfiguration": {"PublicAccessBlockConfiguration": {
+//!         "blockPublicAcls": true, "ignorePublicAcls": true,
+//!         "blockPublicPolicy": false, "restrictPublicBuckets": true}}
+//! }"#).unwrap();
+//! let engine = Engine::with_defaults();
+//! let s3_8 = engine.evaluate(&item).into_iter().find(|e| e.control.id == "S3.8").unwrap();
+//! assert!(s3_8.verdict.is_non_compliant());
+//! assert!(s3_8.verdict.reason().contains("blockPublicPolicy"));
+//! ```
+
+pub mod control;
+pub mod controls;
+pub mod engine;
+pub mod item;
+pub mod params;
+pub mod verdict;
+
+pub use control::{Control, Mappings, Severity};
+pub use controls::catalog;
+pub use engine::{Engine, EngineConfig, EngineError, Evaluation};
+pub use item::{ConfigurationItem, ItemError, ItemStatus};
+pub use params::{Overrides, ParamError, ParamKind, ParamSpec, ParamValue};
+pub use verdict::{ComplianceType, Verdict};
+
+/// The version of sidewatch that produced a verdict or finding (`sidewatch/Version`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
