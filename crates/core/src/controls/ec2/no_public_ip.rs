@@ -2,6 +2,7 @@
 
 use super::ending_instance;
 use crate::control::{Context, Control, Mappings, Severity};
+use crate::item::json_type;
 use crate::verdict::Verdict;
 use serde_json::Value;
 
@@ -39,15 +40,29 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     }
     let mut found: Vec<String> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
+    match item.config("/publicIpAddress") {
+        None | Some(Value::String(_)) => {}
+        Some(other) => {
+            return Verdict::insufficient(format!(
+                "publicIpAddress is {}, not an address",
+                json_type(other)
+            ));
+        }
+    }
     if let Some(ip) = non_empty(item.config("/publicIpAddress")) {
         found.push(format!("publicIpAddress {ip}"));
         seen.push(ip);
     }
-    let interfaces = item
-        .config("/networkInterfaces")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    let interfaces = match item.config("/networkInterfaces") {
+        None => &[][..],
+        Some(Value::Array(list)) => list.as_slice(),
+        Some(other) => {
+            return Verdict::insufficient(format!(
+                "networkInterfaces is {}, not a list",
+                json_type(other)
+            ));
+        }
+    };
     for (i, interface) in interfaces.iter().enumerate() {
         let name = interface
             .get("networkInterfaceId")
@@ -138,6 +153,18 @@ mod tests {
             assert!(v.is_compliant(), "{ip}: {v}");
         }
         assert!(run(&CONTROL, json!({"instanceId": "i-1"}), &[]).is_compliant());
+    }
+
+    #[test]
+    fn odd_address_fields_are_insufficient_not_a_pass() {
+        let v = run(
+            &CONTROL,
+            json!({"publicIpAddress": {"ip": "54.1.2.3"}}),
+            &[],
+        );
+        assert!(v.is_insufficient(), "{v}");
+        let v = run(&CONTROL, json!({"networkInterfaces": {"eni-1": {}}}), &[]);
+        assert!(v.is_insufficient(), "{v}");
     }
 
     #[test]
