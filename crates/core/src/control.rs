@@ -1,8 +1,11 @@
 //! What a control is: its metadata beside a pure evaluation function.
 
+use crate::evidence::{self, EvidenceKind};
 use crate::item::ConfigurationItem;
 use crate::params::{ParamSpec, ParamValue, ResolvedParams};
 use crate::verdict::Verdict;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
@@ -132,6 +135,9 @@ pub struct Control {
     pub mappings: Mappings,
     /// Tunable thresholds with their defaults.
     pub parameters: &'static [ParamSpec],
+    /// What the control needs beyond the configuration item; fetched once per resource by an
+    /// adapter and read with [`Context::evidence`]. Empty for controls the item alone decides.
+    pub evidence: &'static [EvidenceKind],
     /// The evaluation. Pure: reads the context, returns a verdict, never panics on odd input.
     pub evaluate: fn(&Context<'_>) -> Verdict,
 }
@@ -211,6 +217,20 @@ impl<'a> Context<'a> {
             "control asked for parameter `{name}` that it does not declare"
         );
         value
+    }
+
+    /// The evidence of `kind` stored in the item, or the INSUFFICIENT_DATA verdict that says why it
+    /// is missing (not collected, or the read failed). A control returns that verdict as is:
+    /// missing evidence is never a pass.
+    pub fn evidence(&self, kind: EvidenceKind) -> Result<&'a Value, Verdict> {
+        evidence::lookup(&self.item.supplementary, kind).map_err(Verdict::insufficient)
+    }
+
+    /// Like [`Context::evidence`], deserialized into the typed shape the adapters write.
+    pub fn evidence_as<T: DeserializeOwned>(&self, kind: EvidenceKind) -> Result<T, Verdict> {
+        let value = self.evidence(kind)?;
+        T::deserialize(value)
+            .map_err(|e| Verdict::insufficient(format!("the {kind} evidence is malformed: {e}")))
     }
 
     /// An integer parameter the control declares.

@@ -2,7 +2,8 @@
 
 use crate::control::{Context, Control};
 use crate::controls::catalog;
-use crate::item::ConfigurationItem;
+use crate::evidence::EvidenceKind;
+use crate::item::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem};
 use crate::params::{Overrides, ParamError, ResolvedParams};
 use crate::verdict::Verdict;
 use std::collections::HashMap;
@@ -143,6 +144,7 @@ impl Engine {
         };
         for &i in indices {
             let entry = &self.entries[i];
+            let control = entry.control;
             let verdict = if item.status.is_gone() {
                 Verdict::not_applicable(format!(
                     "the resource is no longer recorded ({})",
@@ -153,8 +155,13 @@ impl Engine {
                     "the configuration item carries no configuration (oversized or partial item); \
                      fetch the full item with GetResourceConfigHistory",
                 )
+            } else if only_global_evidence(control) && !evaluates_global_resources(item) {
+                Verdict::not_applicable(
+                    "global (IAM and account-wide) controls are evaluated once, in the Region \
+                     that evaluates global resources",
+                )
             } else {
-                (entry.control.evaluate)(&Context::new(item, &entry.params))
+                (control.evaluate)(&Context::new(item, &entry.params))
             };
             out.push(Evaluation {
                 control: entry.control,
@@ -162,6 +169,43 @@ impl Engine {
             });
         }
     }
+}
+
+impl Engine {
+    /// The evidence the applicable controls need for `item` that the item does not carry yet
+    /// (neither the evidence nor a recorded failed read), each kind once, however many controls
+    /// need it. Adapters fetch exactly these, then evaluate.
+    pub fn evidence_needed(&self, item: &ConfigurationItem) -> Vec<EvidenceKind> {
+        if item.status.is_gone() || item.configuration.is_null() {
+            return Vec::new();
+        }
+        let Some(indices) = self.by_type.get(item.resource_type.as_str()) else {
+            return Vec::new();
+        };
+        let global = evaluates_global_resources(item);
+        let mut kinds: Vec<EvidenceKind> = indices
+            .iter()
+            .flat_map(|&i| self.entries[i].control.evidence.iter().copied())
+            .filter(|kind| global || !kind.is_global())
+            .filter(|kind| !item.supplementary.contains_key(&kind.key()))
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
+    }
+}
+
+/// Whether every piece of evidence the control needs is global (IAM, account-wide).
+fn only_global_evidence(control: &Control) -> bool {
+    !control.evidence.is_empty() && control.evidence.iter().all(|k| k.is_global())
+}
+
+/// Account items say whether their Region evaluates global resources; every other item does.
+fn evaluates_global_resources(item: &ConfigurationItem) -> bool {
+    item.resource_type != ACCOUNT_RESOURCE_TYPE
+        || item
+            .config_bool("/evaluatesGlobalResources")
+            .unwrap_or(true)
 }
 
 /// A selector is a control id (`S3.8`) or a service (`S3`), matched without regard to case.
@@ -224,6 +268,7 @@ mod tests {
             remediation_url: "https://example.com",
             mappings: crate::Mappings::NONE,
             parameters: &[],
+            evidence: &[],
             evaluate: |_| Verdict::pass("fake"),
         }
     }

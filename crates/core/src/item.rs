@@ -19,6 +19,12 @@ use std::fmt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+/// The resource type of account-level items (controls whose subject is the account, not one
+/// resource: password policy, root MFA, CloudTrail, GuardDuty…). AWS Config records no such
+/// item; sidewatch's collectors build one per account and Region with
+/// [`ConfigurationItem::account`].
+pub const ACCOUNT_RESOURCE_TYPE: &str = "AWS::::Account";
+
 /// `configurationItemStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ItemStatus {
@@ -139,6 +145,26 @@ impl ConfigurationItem {
             configuration: Value::Null,
             supplementary: Map::new(),
         }
+    }
+
+    /// The account-level item for `account_id` in `region`. Exactly one Region per account sets
+    /// `evaluates_global_resources` (the home Region): global controls (IAM, account contact) are
+    /// evaluated there and NOT_APPLICABLE elsewhere, so they give one finding, not one per Region.
+    pub fn account(account_id: &str, region: &str, evaluates_global_resources: bool) -> Self {
+        let mut item = ConfigurationItem::new(ACCOUNT_RESOURCE_TYPE, account_id);
+        item.account_id = Some(account_id.to_owned());
+        item.region = Some(region.to_owned());
+        item.configuration = serde_json::json!({
+            "accountId": account_id,
+            "awsRegion": region,
+            "evaluatesGlobalResources": evaluates_global_resources,
+        });
+        item
+    }
+
+    /// Stores evidence (or a failed read, see [`crate::EvidenceError::to_value`]) in the item.
+    pub fn insert_evidence(&mut self, kind: crate::EvidenceKind, value: Value) {
+        self.supplementary.insert(kind.key(), value);
     }
 
     /// Parses one item from JSON text.

@@ -28,6 +28,7 @@ pub const CONTROL: Control = Control {
         ],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

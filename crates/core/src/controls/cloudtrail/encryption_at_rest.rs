@@ -24,6 +24,7 @@ pub const CONTROL: Control = Control {
         ],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

@@ -23,6 +23,7 @@ pub const CONTROL: Control = Control {
         nist_800_53_r5: &["AU-9", "SI-4", "SI-7(1)", "SI-7(3)", "SI-7(7)"],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

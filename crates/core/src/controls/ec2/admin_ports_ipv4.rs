@@ -47,6 +47,7 @@ pub const CONTROL: Control = Control {
         nist_800_53_r5: &[],
     },
     parameters: &[RESTRICT_PORTS],
+    evidence: &[],
     evaluate,
 };
 

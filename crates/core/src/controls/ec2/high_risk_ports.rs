@@ -44,6 +44,7 @@ pub const CONTROL: Control = Control {
                           services such as SQL Server Browser on udp 1434.",
         },
     ],
+    evidence: &[],
     evaluate,
 };
 

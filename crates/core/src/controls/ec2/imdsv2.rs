@@ -23,6 +23,7 @@ pub const CONTROL: Control = Control {
         nist_800_53_r5: &["AC-3", "AC-3(15)", "AC-3(7)", "AC-6"],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

@@ -42,6 +42,7 @@ pub const CONTROL: Control = Control {
                       evaluating them. Their built-in rule 100 allows all inbound traffic, so \
                       they fail unless you restricted them.",
     }],
+    evidence: &[],
     evaluate,
 };
 

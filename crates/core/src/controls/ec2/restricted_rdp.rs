@@ -24,6 +24,7 @@ pub const CONTROL: Control = Control {
         nist_800_53_r5: &[],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

@@ -33,6 +33,7 @@ pub const CONTROL: Control = Control {
         description: "Comma-separated KMS key ids or ARNs the volumes must be encrypted with \
                       (as the encrypted-volumes rule's kmsId); empty accepts any key.",
     }],
+    evidence: &[],
     evaluate,
 };
 

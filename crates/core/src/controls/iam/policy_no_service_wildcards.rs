@@ -44,6 +44,7 @@ pub const CONTROL: Control = Control {
         nist_800_53_r5: LEAST_PRIVILEGE_NIST,
     },
     parameters: &[EXCLUDE_BOUNDARY],
+    evidence: &[],
     evaluate,
 };
 

@@ -33,6 +33,7 @@ pub const CONTROL: Control = Control {
         ],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

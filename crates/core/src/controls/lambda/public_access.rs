@@ -69,6 +69,7 @@ pub const CONTROL: Control = Control {
                       AWS:SourceAccount or similar source condition limits it. AWS's managed \
                       rule checks only Amazon S3; set false to match it.",
     }],
+    evidence: &[],
     evaluate,
 };
 

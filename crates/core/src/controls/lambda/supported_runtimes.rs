@@ -56,6 +56,7 @@ pub const CONTROL: Control = Control {
         description: "Comma-separated runtime identifiers that count as supported. The default \
                       is AWS Lambda's supported, non-Amazon-Linux-2 runtimes as of 2026-11-23.",
     }],
+    evidence: &[],
     evaluate,
 };
 

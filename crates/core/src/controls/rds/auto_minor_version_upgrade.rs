@@ -24,6 +24,7 @@ pub const CONTROL: Control = Control {
         nist_800_53_r5: &["SI-2", "SI-2(2)", "SI-2(4)", "SI-2(5)"],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

@@ -44,6 +44,7 @@ pub const CONTROL: Control = Control {
                           FSBP.",
         },
     ],
+    evidence: &[],
     evaluate,
 };
 

@@ -27,6 +27,7 @@ pub const CONTROL: Control = Control {
         ],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

@@ -39,6 +39,7 @@ pub const CONTROL: Control = Control {
                       s3-default-encryption-kms rule's kmsKeyArns). Empty, the default, accepts \
                       any KMS key, including the AWS managed key aws/s3.",
     }],
+    evidence: &[],
     evaluate,
 };
 

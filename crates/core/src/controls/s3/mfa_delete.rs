@@ -27,6 +27,7 @@ pub const CONTROL: Control = Control {
         nist_800_53_r5: &["CA-9(1)", "CM-2", "CM-2(2)", "CM-3", "SC-5(2)"],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 

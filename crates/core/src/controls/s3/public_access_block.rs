@@ -30,6 +30,7 @@ pub const CONTROL: Control = Control {
         description: "Comma-separated names of buckets that are public on purpose (static \
                       websites); they are reported NOT_APPLICABLE.",
     }],
+    evidence: &[],
     evaluate,
 };
 

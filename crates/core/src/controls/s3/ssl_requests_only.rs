@@ -50,6 +50,7 @@ pub const CONTROL: Control = Control {
         ],
     },
     parameters: &[],
+    evidence: &[],
     evaluate,
 };
 
