@@ -25,9 +25,11 @@
 
 pub mod control;
 pub mod controls;
+pub mod docs;
 pub mod engine;
 pub mod item;
 pub mod params;
+pub mod snapshot;
 pub mod verdict;
 
 pub use control::{Control, Mappings, Severity};
