@@ -49,8 +49,8 @@ fn write_markdown(md: &mut String, controls: &[&Control]) -> std::fmt::Result {
     let plural = if count == 1 { "control" } else { "controls" };
     writeln!(
         md,
-        "{count} {plural}. Severity is the severity of a failure; a passing control is reported \
-         as informational. FSBP is AWS Foundational Security Best Practices v1.0.0, CIS is the \
+        "{count} {plural}. Severity is what a failure is worth (the ASFF finding of a passing \
+         control is INFORMATIONAL). FSBP is AWS Foundational Security Best Practices v1.0.0, CIS is the \
          CIS AWS Foundations Benchmark v3.0.0."
     )?;
     writeln!(md)?;
@@ -118,10 +118,8 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
         writeln!(md)?;
         writeln!(
             md,
-            "Override with `--param {id}.NAME=VALUE` (for example `--param {id}.{name}={default}`).",
-            id = c.id,
-            name = c.parameters.first().map_or("", |p| p.name),
-            default = c.parameters.first().map_or("", |p| p.default),
+            "Override with `--param {}.NAME=VALUE` or a line in `--params-file`.",
+            c.id
         )?;
     }
     writeln!(md)?;
@@ -291,7 +289,7 @@ mod tests {
             md.contains("| `maxAge` | integer 1..=365 | `90` | Days \\| at most. |"),
             "{md}"
         );
-        assert!(md.contains("`--param IAM.X7.maxAge=90`"), "{md}");
+        assert!(md.contains("`--param IAM.X7.NAME=VALUE`"), "{md}");
         assert!(md.contains("NIST SP 800-53 Rev. 5: not mapped."), "{md}");
         assert!(md.contains("1 control."), "{md}");
         assert_eq!(escape("odd ` tick_"), "odd \\` tick\\_");
