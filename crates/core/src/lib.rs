@@ -27,6 +27,7 @@ pub mod control;
 pub mod controls;
 pub mod docs;
 pub mod engine;
+pub mod finding;
 pub mod item;
 pub mod params;
 pub mod snapshot;
@@ -35,6 +36,10 @@ pub mod verdict;
 pub use control::{Control, Mappings, Severity};
 pub use controls::catalog;
 pub use engine::{Engine, EngineConfig, EngineError, Evaluation};
+pub use finding::{
+    Batcher, Finding, FindingBuilder, FindingContext, FindingError, MAX_FINDING_BYTES,
+    MAX_FINDINGS_PER_BATCH, Source, asff_resource_type, finding_id,
+};
 pub use item::{ConfigurationItem, ItemError, ItemStatus};
 pub use params::{Overrides, ParamError, ParamKind, ParamSpec, ParamValue};
 pub use verdict::{ComplianceType, Verdict};

@@ -8,6 +8,7 @@
 use crate::control::{Control, compare_ids};
 use std::sync::LazyLock;
 
+pub(crate) mod checks;
 pub mod cloudtrail;
 pub mod ec2;
 pub mod iam;

@@ -2,7 +2,17 @@
 
 use crate::control::Control;
 
+pub mod default_kms_encryption;
+pub mod mfa_delete;
 pub mod public_access_block;
+pub mod server_access_logging;
+pub mod versioning;
 
 /// This service's controls; the catalog joins every service's list.
-pub(crate) static CONTROLS: &[&Control] = &[&public_access_block::CONTROL];
+pub(crate) static CONTROLS: &[&Control] = &[
+    &public_access_block::CONTROL,
+    &server_access_logging::CONTROL,
+    &versioning::CONTROL,
+    &default_kms_encryption::CONTROL,
+    &mfa_delete::CONTROL,
+];
