@@ -2,7 +2,7 @@
 
 use crate::scan::Stats;
 use serde::Serialize;
-use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Severity};
+use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, FindingBuilder, Severity};
 use std::io::{self, Write};
 
 /// Why a verdict could not be written.
@@ -243,6 +243,43 @@ impl Sink for JsonSink {
             capture_time: item.capture_time.as_deref(),
         };
         self.array.push(out, &record)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {
+        self.array.close(out)
+    }
+}
+
+/// `--format asff`: an array of ASFF findings exactly as `BatchImportFindings` takes them, one per
+/// control and resource (passed ones included, so a fix resolves the earlier finding).
+#[derive(Debug)]
+pub struct AsffSink {
+    builder: FindingBuilder,
+    array: JsonArray,
+}
+
+impl AsffSink {
+    pub fn new(builder: FindingBuilder) -> Self {
+        AsffSink {
+            builder,
+            array: JsonArray::default(),
+        }
+    }
+}
+
+impl Sink for AsffSink {
+    fn verdict(
+        &mut self,
+        out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+    ) -> Result<(), SinkError> {
+        let finding = self
+            .builder
+            .build(item, evaluation)
+            .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
+        self.array.push(out, &finding)?;
         Ok(())
     }
 

@@ -2,17 +2,19 @@
 //! each verdict as it comes, then summarise and choose the exit code.
 
 use crate::input::{Source, Stoppable, decompressing};
-use crate::output::{JsonSink, Sink, SinkError, TableSink, status_word};
+use crate::output::{AsffSink, JsonSink, Sink, SinkError, TableSink, status_word};
 use crate::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Io, ScanArgs, ScanFormat, error, warning};
 use sidewatch_core::snapshot::{ItemOutcome, SnapshotError, read_items};
 use sidewatch_core::{
-    ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation, Overrides, Severity,
+    ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation, FindingBuilder,
+    FindingContext, Overrides, Severity, Source as FindingSource,
 };
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::rc::Rc;
+use time::OffsetDateTime;
 
 /// Item-level errors printed in full; beyond this many only their number is given.
 const MAX_ITEM_ERRORS_SHOWN: u64 = 20;
@@ -262,13 +264,12 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
     let sink: Box<dyn Sink> = match args.format {
         ScanFormat::Table => Box::new(TableSink::default()),
         ScanFormat::Json => Box::new(JsonSink::default()),
-        ScanFormat::Asff => {
-            error(
-                io.stderr,
-                "--format asff is not available in this build yet; use --format json",
-            );
-            return EXIT_ERROR;
-        }
+        ScanFormat::Asff => Box::new(AsffSink::new(FindingBuilder::new(FindingContext {
+            account_override: args.account.clone(),
+            region_override: args.region.clone(),
+            source: FindingSource::Cli,
+            now: OffsetDateTime::now_utc(),
+        }))),
     };
     let mut scan = Scan {
         engine: &engine,

@@ -206,9 +206,9 @@ fn example_snapshot_is_what_the_fixtures_give() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "{} is not what the control fixtures give (fixtures were added or changed). Regenerate \
-         it with:\n  SIDEWATCH_BLESS=1 cargo test -p sidewatch-cli --test example",
-        path.display()
+        "examples/config-snapshot.json is not what the control fixtures give (fixtures were \
+         added or changed). Regenerate it with:\n  SIDEWATCH_BLESS=1 cargo test -p sidewatch-cli \
+         --test example"
     );
 }
 

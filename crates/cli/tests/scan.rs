@@ -650,3 +650,121 @@ fn memory_stays_flat_on_a_large_stream() {
         "peak resident memory {peak_kib} KiB after reading {written} bytes: the scan collects"
     );
 }
+
+#[test]
+fn asff_findings_parse_and_carry_the_required_fields() {
+    let run = sidewatch(
+        &["scan", "--controls", "S3.8", "--format", "asff", "-"],
+        snapshot(&[PASS, FAIL, FAIL_NO_BLOCK, NA]).as_bytes(),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = run.json();
+    let findings = findings.as_array().expect("a JSON array of findings");
+    assert_eq!(
+        findings.len(),
+        4,
+        "one per control and resource, passed ones included"
+    );
+    // The attributes BatchImportFindings requires, and the ones sidewatch promises.
+    const REQUIRED: [&str; 12] = [
+        "SchemaVersion",
+        "Id",
+        "ProductArn",
+        "GeneratorId",
+        "AwsAccountId",
+        "Types",
+        "CreatedAt",
+        "UpdatedAt",
+        "Severity",
+        "Title",
+        "Description",
+        "Resources",
+    ];
+    for f in findings {
+        for field in REQUIRED {
+            let value = &f[field];
+            let present = match value {
+                Value::String(s) => !s.trim().is_empty(),
+                Value::Array(a) => !a.is_empty(),
+                Value::Object(o) => !o.is_empty(),
+                _ => false,
+            };
+            assert!(present, "{field} missing or empty in {f:#}");
+        }
+        assert_eq!(f["SchemaVersion"], "2018-10-08");
+        assert_eq!(f["GeneratorId"], "sidewatch/S3.8");
+        assert_eq!(f["ProductFields"]["sidewatch/Source"], "cli");
+        assert_eq!(f["Compliance"]["SecurityControlId"], "S3.8");
+        assert_eq!(f["Resources"][0]["Type"], "AwsS3Bucket");
+        assert!(
+            f["Resources"][0]["Id"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws:s3:::")
+        );
+        assert!(f["FindingProviderFields"]["Severity"]["Label"].is_string());
+        let product_arn = f["ProductArn"].as_str().unwrap();
+        assert!(
+            product_arn.ends_with(":123456789012:product/123456789012/default"),
+            "{product_arn}"
+        );
+    }
+    let by_bucket = |id: &str| {
+        findings
+            .iter()
+            .find(|f| f["Resources"][0]["Id"] == format!("arn:aws:s3:::{id}"))
+            .unwrap_or_else(|| panic!("no finding for {id}"))
+    };
+    let failed = by_bucket("example-website-bucket");
+    assert_eq!(failed["Compliance"]["Status"], "FAILED");
+    assert_eq!(failed["Severity"]["Label"], "HIGH");
+    assert_eq!(failed["RecordState"], "ACTIVE");
+    assert_eq!(
+        by_bucket("example-private-bucket")["Compliance"]["Status"],
+        "PASSED"
+    );
+    assert_eq!(by_bucket("example-old-bucket")["RecordState"], "ARCHIVED");
+    let ids: std::collections::BTreeSet<&str> =
+        findings.iter().map(|f| f["Id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 4, "distinct resources get distinct finding ids");
+}
+
+#[test]
+fn asff_ids_are_stable_and_follow_the_overrides() {
+    let args = ["scan", "--controls", "S3.8", "--format", "asff", "-"];
+    let input = snapshot(&[FAIL]);
+    let first = sidewatch(&args, input.as_bytes()).json();
+    let second = sidewatch(&args, input.as_bytes()).json();
+    assert_eq!(
+        first[0]["Id"], second[0]["Id"],
+        "re-evaluation updates the same finding"
+    );
+    let mut moved = args.to_vec();
+    moved.extend(["--account", "210987654321", "--region", "eu-central-1"]);
+    let run = sidewatch(&moved, input.as_bytes());
+    let f = &run.json()[0];
+    assert_eq!(f["AwsAccountId"], "210987654321");
+    assert_eq!(f["Resources"][0]["Region"], "eu-central-1");
+    assert_ne!(f["Id"], first[0]["Id"]);
+}
+
+#[test]
+fn asff_without_an_account_id_says_to_pass_account() {
+    let mut item = s3_8_item(FAIL);
+    item.as_object_mut().unwrap().remove("awsAccountId");
+    let input = json!([item, s3_8_item(PASS)]).to_string();
+    let args = ["scan", "--controls", "S3.8", "--format", "asff", "-"];
+    let run = sidewatch(&args, input.as_bytes());
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--account"), "{}", run.stderr);
+    assert_eq!(
+        run.json().as_array().unwrap().len(),
+        1,
+        "the other finding is still written"
+    );
+    let mut with_account = args.to_vec();
+    with_account.extend(["--account", "123456789012"]);
+    let run = sidewatch(&with_account, input.as_bytes());
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.json().as_array().unwrap().len(), 2);
+}
