@@ -272,6 +272,69 @@ mod tests {
         }
     }
 
+    /// Runs with in-memory streams; `terminals` says which of stdin, stdout, stderr are terminals.
+    fn run_in_memory(args: &[&str], stdin: &[u8], terminals: [bool; 3]) -> (u8, String, String) {
+        let mut input = stdin;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut io = Io {
+            stdin: &mut input,
+            stdin_is_terminal: terminals[0],
+            stdout: &mut out,
+            stdout_is_terminal: terminals[1],
+            stderr: &mut err,
+            stderr_is_terminal: terminals[2],
+        };
+        let mut argv = vec!["sidewatch"];
+        argv.extend_from_slice(args);
+        let code = run(argv, &mut io);
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (code, text(out), text(err))
+    }
+
+    #[test]
+    fn no_input_on_a_terminal_says_what_to_pass() {
+        let (code, out, err) = run_in_memory(&["scan"], b"", [true, true, true]);
+        assert_eq!((code, out.as_str()), (EXIT_ERROR, ""));
+        assert!(err.starts_with("error: no input: name the files"), "{err}");
+        // `-` reads the terminal on purpose.
+        let (code, _, err) = run_in_memory(&["scan", "-"], b"[]", [true, false, false]);
+        assert_eq!(code, EXIT_OK, "{err}");
+    }
+
+    fn many_items(n: usize) -> Vec<u8> {
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!(
+                "{{\"resourceType\":\"AWS::Unknown::Thing\",\"resourceId\":\"t-{i}\"}}\n"
+            ));
+        }
+        text.into_bytes()
+    }
+
+    #[test]
+    fn progress_shows_on_a_terminal_for_large_inputs_only() {
+        let input = many_items(20_001);
+        let (code, _, err) = run_in_memory(&["scan", "-"], &input, [false, false, true]);
+        assert_eq!(code, EXIT_OK, "{err}");
+        assert!(
+            err.contains("\rsidewatch: 10000 items read, 0 failed verdicts"),
+            "{err:?}"
+        );
+        assert!(err.contains("\rsidewatch: 20000 items read"), "{err:?}");
+        assert!(
+            err.ends_with('\r'),
+            "the line is cleared at the end: {err:?}"
+        );
+        let (_, _, err) = run_in_memory(&["scan", "-"], &many_items(9_999), [false, false, true]);
+        assert_eq!(err, "", "small inputs show no progress");
+        for terminals in [[false, false, false], [false, true, true]] {
+            let (_, _, err) = run_in_memory(&["scan", "-"], &input, terminals);
+            assert_eq!(err, "", "{terminals:?}");
+        }
+        let (_, _, err) = run_in_memory(&["scan", "-q", "-"], &input, [false, false, true]);
+        assert_eq!(err, "", "--quiet");
+    }
+
     #[test]
     fn the_command_line_definition_is_consistent() {
         use clap::CommandFactory;
