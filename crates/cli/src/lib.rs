@@ -59,7 +59,8 @@ Examples:
   sidewatch scan config-snapshot.json.gz
   aws configservice get-resource-config-history --resource-type AWS::S3::Bucket \\
       --resource-id my-bucket --limit 1 | sidewatch scan --format json -
-  sidewatch scan --controls S3,EC2.19 --param S3.8.excludedPublicBuckets=my-site --fail-on high snap.json
+  sidewatch scan --controls S3,EC2.19 --param S3.8.excludedPublicBuckets=my-site \\
+      --fail-on high --format asff snapshot.json > findings.json
 
 Exit codes: 0 no control failed at or above --fail-on, 1 one did, 2 an error (unreadable file or
 item, bad flag value); the scan still reports everything it could read.";

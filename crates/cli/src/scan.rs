@@ -356,8 +356,9 @@ impl Scan<'_> {
                         io.stderr,
                         format!(
                             "{name}: the response has a nextToken: the history has more pages \
-                             than this input; fetch them with --next-token (or without \
-                             --no-paginate) to evaluate them too"
+                             than this input holds, and they were not evaluated; fetch them too \
+                             (the AWS CLI fetches every page unless --max-items or \
+                             --no-paginate stops it)"
                         ),
                     );
                 }

@@ -115,8 +115,8 @@ pub struct ReadSummary {
     /// Entries of `unprocessedResourceKeys` in `BatchGetResourceConfig` responses: resources AWS
     /// Config did not return, which this input therefore does not cover.
     pub unprocessed_resource_keys: u64,
-    /// The last non-empty `nextToken` of a `GetResourceConfigHistory` response: the history has
-    /// more pages than this input holds.
+    /// The last non-empty `nextToken` (or the AWS CLI's `NextToken`) of a
+    /// `GetResourceConfigHistory` response: the history has more pages than this input holds.
     pub next_token: Option<String>,
 }
 
@@ -340,7 +340,9 @@ impl<'de, F: FnMut(ItemOutcome)> Visitor<'de> for TopLevel<'_, '_, F> {
             if let Some(Value::Array(keys)) = other.get("unprocessedResourceKeys") {
                 state.unprocessed_resource_keys += keys.len() as u64;
             }
-            if let Some(Value::String(token)) = other.get("nextToken")
+            // `NextToken` is how the AWS CLI writes it when `--max-items` cut the output.
+            let token = other.get("nextToken").or_else(|| other.get("NextToken"));
+            if let Some(Value::String(token)) = token
                 && !token.is_empty()
             {
                 state.next_token = Some(token.clone());
@@ -496,6 +498,8 @@ mod tests {
         assert_eq!(ids, ["h"]);
         assert_eq!(summary.shape, InputShape::ResourceConfigHistory);
         assert_eq!(summary.next_token.as_deref(), Some("tok"));
+        let text = json!({"configurationItems": [], "NextToken": "cli"}).to_string();
+        assert_eq!(read(&text).unwrap().2.next_token.as_deref(), Some("cli"));
         let text = json!({"nextToken": "", "configurationItems": []}).to_string();
         let (ids, _, summary) = read(&text).unwrap();
         assert!(ids.is_empty());
