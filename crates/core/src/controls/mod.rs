@@ -13,8 +13,11 @@ pub mod cloudtrail;
 pub mod ec2;
 pub mod iam;
 pub mod lambda;
+pub mod policy;
 pub mod rds;
 pub mod s3;
+#[cfg(test)]
+mod test_support;
 
 /// Every control sidewatch knows, ordered by id (`CloudTrail.2` … `S3.20`).
 pub fn catalog() -> &'static [&'static Control] {
