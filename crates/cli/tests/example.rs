@@ -266,3 +266,27 @@ fn api_shape_fixtures_convert_to_the_snapshot_shape() {
         })
     );
 }
+
+/// Every resource type of the example becomes a valid ASFF finding. A snapshot file belongs to one
+/// Region, which global resources (IAM, `awsRegion: global`) do not carry, so it is passed.
+#[test]
+fn example_snapshot_gives_one_finding_per_verdict() {
+    let path = example_path();
+    let path = path.to_str().unwrap();
+    let json = sidewatch(&["scan", "-q", "--format", "json", path], b"");
+    let asff = sidewatch(&["scan", "--format", "asff", "--region", REGION, path], b"");
+    assert_eq!(asff.code, 1, "{}", asff.stderr);
+    assert!(
+        asff.stderr.contains(" 0 unreadable item(s)"),
+        "{}",
+        asff.stderr
+    );
+    assert!(!asff.stderr.contains("error:"), "{}", asff.stderr);
+    let findings = asff.json();
+    let findings = findings.as_array().unwrap();
+    assert_eq!(findings.len(), json.json().as_array().unwrap().len());
+    for f in findings {
+        assert_eq!(f["AwsAccountId"], ACCOUNT);
+        assert_eq!(f["Resources"][0]["Region"], REGION);
+    }
+}
