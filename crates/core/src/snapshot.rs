@@ -466,6 +466,10 @@ mod tests {
             format!(
                 r#"{{"configSnapshotId": "s-1", "configurationItems": {items}, "fileVersion": "1.0"}}"#
             ),
+            // The Config developer guide's example snapshot carries `requestId` instead.
+            format!(
+                r#"{{"fileVersion": "1.0", "requestId": "r-1", "configurationItems": {items}}}"#
+            ),
         ] {
             let (ids, bad, summary) = read(&text).unwrap();
             assert_eq!(ids, ["a", "b"], "{text}");
