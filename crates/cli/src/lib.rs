@@ -1,1 +1,344 @@
 //! The `sidewatch` command line, as a library so tests and benchmarks drive the same code.
+//!
+//! * `sidewatch scan [FILE…|-]` evaluates AWS Config configuration items offline (snapshot files,
+//!   `BatchGetResourceConfig` / `GetResourceConfigHistory` output, item arrays, single items, JSON
+//!   Lines; plain or gzip) and prints a table, JSON verdicts or ASFF findings as it reads.
+//! * `sidewatch controls` lists the controls catalog (table, JSON or the Markdown of
+//!   `docs/controls.md`).
+//!
+//! [`run`] takes the arguments and the standard streams and returns the exit code, so everything
+//! but process wiring is testable in memory. Exit codes: 0 no control failed at or above
+//! `--fail-on`, 1 one did, 2 any error (bad flag, unreadable input or item).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sidewatch_core::Severity;
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod catalog;
+mod input;
+mod output;
+mod scan;
+
+/// Exit code: every control passed (or failed only below `--fail-on`).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a control failed at or above `--fail-on`.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: an error (bad flag, unreadable input or item); the rest was still reported.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sidewatch",
+    version,
+    about = "Evaluates AWS Config configuration items against security controls (AWS FSBP, CIS AWS Foundations Benchmark v3.0.0)",
+    after_help = "Exit codes: 0 no control failed at or above --fail-on, 1 one did, 2 an error (the rest is still reported)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Evaluate configuration items from Config snapshot files or AWS CLI output, offline
+    #[command(after_help = SCAN_HELP)]
+    Scan(ScanArgs),
+    /// List the controls: severity, resource types, parameters and compliance mappings
+    Controls(ControlsArgs),
+}
+
+const SCAN_HELP: &str = "\
+Inputs (plain or gzip, detected from the content): an AWS Config snapshot file as delivered to S3,
+the output of `aws configservice batch-get-resource-config` or `get-resource-config-history`, a JSON
+array of configuration items, one item, or JSON Lines of them.
+
+Examples:
+  sidewatch scan config-snapshot.json.gz
+  aws configservice get-resource-config-history --resource-type AWS::S3::Bucket \\
+      --resource-id my-bucket --limit 1 | sidewatch scan --format json -
+  sidewatch scan --controls S3,EC2.19 --param S3.8.excludedPublicBuckets=my-site \\
+      --fail-on high --format asff snapshot.json > findings.json
+
+Exit codes: 0 no control failed at or above --fail-on, 1 one did, 2 an error (unreadable file or
+item, bad flag value); the scan still reports everything it could read.";
+
+#[derive(Debug, Args)]
+struct ScanArgs {
+    /// Files to read; `-` or none reads standard input
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Output format: a table with a summary, JSON verdicts, or ASFF findings for BatchImportFindings
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    format: ScanFormat,
+    /// Output only failed verdicts (NON_COMPLIANT), in every format
+    #[arg(long)]
+    failed_only: bool,
+    /// Severity at or above which a failure makes the exit code 1: informational, low, medium,
+    /// high, critical, or none to never exit 1
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
+    fail_on: FailOn,
+    /// Account id to report instead of what the items say (12 digits)
+    #[arg(long, value_name = "ACCOUNT_ID", value_parser = parse_account)]
+    account: Option<String>,
+    /// Region to report instead of what the items say (e.g. eu-west-1)
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
+    region: Option<String>,
+    /// Run only these controls or services (comma-separated or repeated: S3,EC2.19)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    controls: Vec<String>,
+    /// Leave out these controls or services (applied after --controls)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    exclude: Vec<String>,
+    /// Set a control parameter (repeatable), e.g. --param EC2.19.blockedPorts=22,3389
+    #[arg(long = "param", value_name = "CONTROL.NAME=VALUE")]
+    params: Vec<String>,
+    /// Read parameters from a file: one CONTROL.NAME=VALUE per line, # comments; --param wins
+    #[arg(long, value_name = "FILE")]
+    params_file: Option<PathBuf>,
+    /// Print no summary or progress on standard error (errors are still printed)
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScanFormat {
+    Table,
+    Json,
+    Asff,
+}
+
+/// The lowest severity whose failure makes the exit code 1; `None` never does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FailOn(Option<Severity>);
+
+fn parse_fail_on(text: &str) -> Result<FailOn, String> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(FailOn(None));
+    }
+    text.parse::<Severity>()
+        .map(|s| FailOn(Some(s)))
+        .map_err(|e| format!("{e}, or none"))
+}
+
+fn parse_account(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err("an AWS account id is 12 digits, e.g. 123456789012".to_owned())
+    }
+}
+
+fn parse_region(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let parts: Vec<&str> = text.split('-').collect();
+    let well_formed = parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if well_formed {
+        Ok(text.to_owned())
+    } else {
+        Err("a Region looks like us-east-1 or eu-west-2".to_owned())
+    }
+}
+
+#[derive(Debug, Args)]
+struct ControlsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ControlsFormat::Table)]
+    format: ControlsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ControlsFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// The standard streams (or stand-ins) a run uses, and whether each is a terminal.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdin_is_terminal: bool,
+    pub stdout: &'a mut dyn Write,
+    pub stdout_is_terminal: bool,
+    pub stderr: &'a mut dyn Write,
+    pub stderr_is_terminal: bool,
+}
+
+impl std::fmt::Debug for Io<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Io")
+            .field("stdin_is_terminal", &self.stdin_is_terminal)
+            .field("stdout_is_terminal", &self.stdout_is_terminal)
+            .field("stderr_is_terminal", &self.stderr_is_terminal)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs `sidewatch` with `args` (the first is the program name) and returns the exit code.
+pub fn run<I, T>(args: I, io: &mut Io<'_>) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            return if e.use_stderr() {
+                let _ = write!(io.stderr, "{text}");
+                EXIT_ERROR
+            } else {
+                // --help and --version.
+                match write!(io.stdout, "{text}").and_then(|()| io.stdout.flush()) {
+                    Ok(()) => EXIT_OK,
+                    Err(_) => EXIT_ERROR,
+                }
+            };
+        }
+    };
+    match cli.command {
+        Command::Scan(args) => scan::run(&args, io),
+        Command::Controls(args) => catalog::run(&args, io),
+    }
+}
+
+/// The binary's `main`: wires the process's standard streams to [`run`].
+pub fn main() -> ExitCode {
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let stdout_is_terminal = stdout.is_terminal();
+    let mut stdin_lock = stdin.lock();
+    // Rows appear line by line on a terminal; through a pipe, in large writes.
+    let mut out: Box<dyn Write> = if stdout_is_terminal {
+        Box::new(io::LineWriter::new(stdout.lock()))
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 * 1024, stdout.lock()))
+    };
+    let mut err = stderr.lock();
+    let mut io = Io {
+        stdin_is_terminal: stdin.is_terminal(),
+        stdin: &mut stdin_lock,
+        stdout_is_terminal,
+        stdout: &mut out,
+        stderr_is_terminal: io::stderr().is_terminal(),
+        stderr: &mut err,
+    };
+    let code = run(std::env::args_os(), &mut io);
+    ExitCode::from(code)
+}
+
+/// Writes `error: {message}` to standard error (a failure to write it cannot be reported).
+fn error(stderr: &mut dyn Write, message: impl std::fmt::Display) {
+    let _ = writeln!(stderr, "error: {message}");
+}
+
+/// Writes `warning: {message}` to standard error.
+fn warning(stderr: &mut dyn Write, message: impl std::fmt::Display) {
+    let _ = writeln!(stderr, "warning: {message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fail_on_accepts_severities_and_none() {
+        assert_eq!(parse_fail_on("HIGH"), Ok(FailOn(Some(Severity::High))));
+        assert_eq!(parse_fail_on("none"), Ok(FailOn(None)));
+        assert!(parse_fail_on("severe").unwrap_err().contains("or none"));
+    }
+
+    #[test]
+    fn account_and_region_are_checked() {
+        assert!(parse_account("123456789012").is_ok());
+        assert!(parse_account("12345").is_err());
+        assert!(parse_account("12345678901a").is_err());
+        for ok in ["us-east-1", "eu-west-2", "us-gov-west-1", "ap-southeast-5"] {
+            assert!(parse_region(ok).is_ok(), "{ok}");
+        }
+        for bad in ["useast1", "US-EAST-1", "us-east-", "us-east-x", ""] {
+            assert!(parse_region(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Runs with in-memory streams; `terminals` says which of stdin, stdout, stderr are terminals.
+    fn run_in_memory(args: &[&str], stdin: &[u8], terminals: [bool; 3]) -> (u8, String, String) {
+        let mut input = stdin;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut io = Io {
+            stdin: &mut input,
+            stdin_is_terminal: terminals[0],
+            stdout: &mut out,
+            stdout_is_terminal: terminals[1],
+            stderr: &mut err,
+            stderr_is_terminal: terminals[2],
+        };
+        let mut argv = vec!["sidewatch"];
+        argv.extend_from_slice(args);
+        let code = run(argv, &mut io);
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (code, text(out), text(err))
+    }
+
+    #[test]
+    fn no_input_on_a_terminal_says_what_to_pass() {
+        let (code, out, err) = run_in_memory(&["scan"], b"", [true, true, true]);
+        assert_eq!((code, out.as_str()), (EXIT_ERROR, ""));
+        assert!(err.starts_with("error: no input: name the files"), "{err}");
+        // `-` reads the terminal on purpose.
+        let (code, _, err) = run_in_memory(&["scan", "-"], b"[]", [true, false, false]);
+        assert_eq!(code, EXIT_OK, "{err}");
+    }
+
+    fn many_items(n: usize) -> Vec<u8> {
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!(
+                "{{\"resourceType\":\"AWS::Unknown::Thing\",\"resourceId\":\"t-{i}\"}}\n"
+            ));
+        }
+        text.into_bytes()
+    }
+
+    #[test]
+    fn progress_shows_on_a_terminal_for_large_inputs_only() {
+        let input = many_items(20_001);
+        let (code, _, err) = run_in_memory(&["scan", "-"], &input, [false, false, true]);
+        assert_eq!(code, EXIT_OK, "{err}");
+        assert!(
+            err.contains("\rsidewatch: 10000 items read, 0 failed verdicts"),
+            "{err:?}"
+        );
+        assert!(err.contains("\rsidewatch: 20000 items read"), "{err:?}");
+        assert!(
+            err.ends_with('\r'),
+            "the line is cleared at the end: {err:?}"
+        );
+        let (_, _, err) = run_in_memory(&["scan", "-"], &many_items(9_999), [false, false, true]);
+        assert_eq!(err, "", "small inputs show no progress");
+        for terminals in [[false, false, false], [false, true, true]] {
+            let (_, _, err) = run_in_memory(&["scan", "-"], &input, terminals);
+            assert_eq!(err, "", "{terminals:?}");
+        }
+        let (_, _, err) = run_in_memory(&["scan", "-q", "-"], &input, [false, false, true]);
+        assert_eq!(err, "", "--quiet");
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

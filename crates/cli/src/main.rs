@@ -1,4 +1,5 @@
-fn main() {
-    eprintln!("sidewatch: the scan command is being built; see README.md");
-    std::process::exit(2);
+//! The `sidewatch` binary: all logic is in the library, so tests and benchmarks run the same code.
+
+fn main() -> std::process::ExitCode {
+    sidewatch_cli::main()
 }

@@ -25,11 +25,13 @@
 
 pub mod control;
 pub mod controls;
+pub mod docs;
 pub mod engine;
 pub mod evidence;
 pub mod finding;
 pub mod item;
 pub mod params;
+pub mod snapshot;
 pub mod verdict;
 
 pub use control::{Control, Mappings, Severity};

@@ -1,0 +1,78 @@
+//! `sidewatch controls`: the catalog as a table, JSON or the Markdown of `docs/controls.md`.
+
+use crate::output::cell;
+use crate::{ControlsArgs, ControlsFormat, EXIT_ERROR, EXIT_OK, Io, error};
+use sidewatch_core::{Control, catalog, docs};
+use std::io::{self, Write};
+
+pub fn run(args: &ControlsArgs, io: &mut Io<'_>) -> u8 {
+    let written = match args.format {
+        ControlsFormat::Table => write_table(io.stdout, catalog()),
+        ControlsFormat::Json => {
+            serde_json::to_writer_pretty(&mut *io.stdout, &docs::controls_json())
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(io.stdout))
+        }
+        ControlsFormat::Markdown => io.stdout.write_all(docs::controls_markdown().as_bytes()),
+    }
+    .and_then(|()| io.stdout.flush());
+    match written {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_ERROR,
+        Err(e) => {
+            error(io.stderr, format!("cannot write the output: {e}"));
+            EXIT_ERROR
+        }
+    }
+}
+
+fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
+    const INDENT: &str = "                                   ";
+    writeln!(
+        out,
+        "{} {} {} {} TITLE",
+        cell("ID", 14),
+        cell("SEVERITY", 13),
+        cell("CIS v3.0.0", 10),
+        cell("RESOURCE TYPES", 30)
+    )?;
+    for c in controls {
+        writeln!(
+            out,
+            "{} {} {} {} {}",
+            cell(c.id, 14),
+            cell(c.severity.label(), 13),
+            cell(c.mappings.cis_v3.unwrap_or("–"), 10),
+            cell(&c.resource_types.join(", "), 30),
+            c.title
+        )?;
+        for p in c.parameters {
+            let default = if p.default.is_empty() {
+                "(empty)"
+            } else {
+                p.default
+            };
+            writeln!(
+                out,
+                "{INDENT}param {} = {default} ({}): {}",
+                p.name,
+                p.kind.describe(),
+                p.description
+            )?;
+        }
+        if !c.mappings.nist_800_53_r5.is_empty() {
+            writeln!(
+                out,
+                "{INDENT}NIST 800-53 r5: {}",
+                c.mappings.nist_800_53_r5.join(", ")
+            )?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} controls. Details: sidewatch controls --format markdown (docs/controls.md). \
+         Parameters: sidewatch scan --param CONTROL.NAME=VALUE.",
+        controls.len()
+    )
+}

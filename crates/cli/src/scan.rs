@@ -1,0 +1,520 @@
+//! `sidewatch scan`: read every input as a stream, evaluate each item once with one engine, write
+//! each verdict as it comes, then summarise and choose the exit code.
+
+use crate::input::{Source, Stoppable, decompressing};
+use crate::output::{AsffSink, JsonSink, Sink, SinkError, TableSink, status_word};
+use crate::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Io, ScanArgs, ScanFormat, error, warning};
+use sidewatch_core::snapshot::{ItemOutcome, SnapshotError, read_items};
+use sidewatch_core::{
+    ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation, FindingBuilder,
+    FindingContext, Overrides, Severity, Source as FindingSource,
+};
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::rc::Rc;
+use time::OffsetDateTime;
+
+/// Item-level errors printed in full; beyond this many only their number is given.
+const MAX_ITEM_ERRORS_SHOWN: u64 = 20;
+/// Items between two updates of the progress line.
+const PROGRESS_EVERY: u64 = 10_000;
+
+/// What the scan saw, for the summary and the exit code.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub inputs: u64,
+    pub inputs_failed: u64,
+    pub items: u64,
+    pub unreadable: u64,
+    pub no_control: u64,
+    pub finding_errors: u64,
+    by_status: [u64; 4],
+    failed_by_severity: [u64; 5],
+    /// Failures at or above `--fail-on`.
+    pub failing: u64,
+    pub fail_on: Option<Severity>,
+    pub failed_only: bool,
+    /// The output went away (closed pipe) or could not be written.
+    pub output_failed: bool,
+    /// Errors not counted elsewhere (bad flags reported before the scan).
+    pub other_errors: u64,
+}
+
+fn status_index(status: ComplianceType) -> usize {
+    match status {
+        ComplianceType::Compliant => 0,
+        ComplianceType::NonCompliant => 1,
+        ComplianceType::NotApplicable => 2,
+        ComplianceType::InsufficientData => 3,
+    }
+}
+
+fn severity_index(severity: Severity) -> usize {
+    Severity::ALL
+        .iter()
+        .position(|s| *s == severity)
+        .unwrap_or_default()
+}
+
+impl Stats {
+    fn record(&mut self, evaluation: &Evaluation) {
+        let status = evaluation.verdict.compliance_type();
+        self.by_status[status_index(status)] += 1;
+        if status == ComplianceType::NonCompliant {
+            let severity = evaluation.control.severity;
+            self.failed_by_severity[severity_index(severity)] += 1;
+            if self.fail_on.is_some_and(|threshold| severity >= threshold) {
+                self.failing += 1;
+            }
+        }
+    }
+
+    /// Verdicts with this compliance type.
+    pub fn count(&self, status: ComplianceType) -> u64 {
+        self.by_status[status_index(status)]
+    }
+
+    /// Failed verdicts of controls of this severity.
+    pub fn failed_with(&self, severity: Severity) -> u64 {
+        self.failed_by_severity[severity_index(severity)]
+    }
+
+    pub fn verdicts(&self) -> u64 {
+        self.by_status.iter().sum()
+    }
+
+    /// Anything that makes the exit code 2.
+    pub fn errors(&self) -> u64 {
+        self.inputs_failed + self.unreadable + self.finding_errors + self.other_errors
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        if self.errors() > 0 || self.output_failed {
+            EXIT_ERROR
+        } else if self.failing > 0 {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        }
+    }
+
+    /// The result line of the summary.
+    pub fn outcome(&self) -> String {
+        let threshold = match self.fail_on {
+            Some(s) => format!("at or above {}", s.label()),
+            None => "counted (--fail-on none)".to_owned(),
+        };
+        match self.exit_code() {
+            EXIT_ERROR => format!(
+                "ERROR: {} error(s) reported above; the verdicts shown cover only what could be read (exit 2)",
+                self.errors()
+            ),
+            EXIT_FAILED => format!(
+                "FAILED: {} failed verdict(s) {threshold} (exit 1)",
+                self.failing
+            ),
+            _ if self.fail_on.is_none() => format!(
+                "OK: {} failed verdict(s), none counted (--fail-on none) (exit 0)",
+                self.count(ComplianceType::NonCompliant)
+            ),
+            _ => format!("OK: no failed verdict {threshold} (exit 0)"),
+        }
+    }
+
+    /// The one-line summary printed on standard error for the JSON formats.
+    fn one_line(&self) -> String {
+        let statuses: Vec<String> = crate::output::STATUSES
+            .iter()
+            .map(|s| format!("{} {}", self.count(*s), status_word(*s)))
+            .collect();
+        format!(
+            "sidewatch: {} item(s) read, {} verdict(s) ({}), {} item(s) with no applicable control, {} unreadable item(s); {}",
+            self.items,
+            self.verdicts(),
+            statuses.join(", "),
+            self.no_control,
+            self.unreadable,
+            self.outcome()
+        )
+    }
+}
+
+/// Prints item-level errors up to a limit, then counts them.
+#[derive(Debug, Default)]
+struct ItemErrors {
+    seen: u64,
+}
+
+impl ItemErrors {
+    fn report(&mut self, stderr: &mut dyn Write, progress: &mut Progress, message: String) {
+        self.seen += 1;
+        if self.seen <= MAX_ITEM_ERRORS_SHOWN {
+            progress.clear(stderr);
+            let _ = writeln!(stderr, "error: {message}");
+        }
+    }
+
+    fn finish(&self, stderr: &mut dyn Write) {
+        if self.seen > MAX_ITEM_ERRORS_SHOWN {
+            let _ = writeln!(
+                stderr,
+                "error: {} more item error(s) not shown (the first {MAX_ITEM_ERRORS_SHOWN} are above)",
+                self.seen - MAX_ITEM_ERRORS_SHOWN
+            );
+        }
+    }
+}
+
+/// The `\r`-updated progress line on standard error, for large inputs on a terminal.
+#[derive(Debug, Default)]
+struct Progress {
+    enabled: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn update(&mut self, stderr: &mut dyn Write, stats: &Stats) {
+        if self.enabled && stats.items > 0 && stats.items.is_multiple_of(PROGRESS_EVERY) {
+            self.shown = true;
+            let _ = write!(
+                stderr,
+                "\rsidewatch: {} items read, {} failed verdicts",
+                stats.items,
+                stats.count(ComplianceType::NonCompliant)
+            );
+            let _ = stderr.flush();
+        }
+    }
+
+    fn clear(&mut self, stderr: &mut dyn Write) {
+        if self.shown {
+            self.shown = false;
+            let _ = write!(stderr, "\r{:72}\r", "");
+        }
+    }
+}
+
+/// The engine configuration from the flags and the parameters file.
+fn engine_config(args: &ScanArgs) -> Result<EngineConfig, String> {
+    let mut overrides = Overrides::new();
+    if let Some(path) = &args.params_file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "cannot read the parameters file '{}': {e}. Check the path given to --params-file.",
+                path.display()
+            )
+        })?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            overrides
+                .parse_assignment(line)
+                .map_err(|e| format!("'{}' line {}: {e}", path.display(), n + 1))?;
+        }
+    }
+    for assignment in &args.params {
+        overrides
+            .parse_assignment(assignment)
+            .map_err(|e| format!("--param: {e}"))?;
+    }
+    let ids = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    Ok(EngineConfig {
+        select: ids(&args.controls),
+        exclude: ids(&args.exclude),
+        overrides,
+    })
+}
+
+/// Runs the scan and returns the exit code.
+pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
+    let engine = match engine_config(args).and_then(|c| Engine::new(&c).map_err(|e| e.to_string()))
+    {
+        Ok(engine) => engine,
+        Err(message) => {
+            error(io.stderr, message);
+            return EXIT_ERROR;
+        }
+    };
+    let sources: Vec<Source> = if args.files.is_empty() {
+        if io.stdin_is_terminal {
+            error(
+                io.stderr,
+                "no input: name the files to scan (sidewatch scan snapshot.json.gz), or pipe the \
+                 items in and pass - to read standard input",
+            );
+            return EXIT_ERROR;
+        }
+        vec![Source::Stdin]
+    } else {
+        args.files.iter().map(|p| Source::from_arg(p)).collect()
+    };
+    if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
+        error(io.stderr, "- (standard input) can be named only once");
+        return EXIT_ERROR;
+    }
+    let sink: Box<dyn Sink> = match args.format {
+        ScanFormat::Table => Box::new(TableSink::default()),
+        ScanFormat::Json => Box::new(JsonSink::default()),
+        ScanFormat::Asff => Box::new(AsffSink::new(FindingBuilder::new(FindingContext {
+            account_override: args.account.clone(),
+            region_override: args.region.clone(),
+            source: FindingSource::Cli,
+            now: OffsetDateTime::now_utc(),
+        }))),
+    };
+    let mut scan = Scan {
+        engine: &engine,
+        args,
+        sink,
+        stats: Stats {
+            fail_on: args.fail_on.0,
+            failed_only: args.failed_only,
+            ..Stats::default()
+        },
+        evaluations: Vec::new(),
+        item_errors: ItemErrors::default(),
+        progress: Progress {
+            // On a terminal the rows themselves show progress; the line would garble them.
+            enabled: io.stderr_is_terminal && !io.stdout_is_terminal && !args.quiet,
+            shown: false,
+        },
+        stop: Rc::new(Cell::new(false)),
+    };
+    for source in &sources {
+        if scan.stats.output_failed {
+            break;
+        }
+        scan.source(source, io);
+    }
+    scan.finish(io)
+}
+
+struct Scan<'a> {
+    engine: &'a Engine,
+    args: &'a ScanArgs,
+    sink: Box<dyn Sink>,
+    stats: Stats,
+    evaluations: Vec<Evaluation>,
+    item_errors: ItemErrors,
+    progress: Progress,
+    /// Set when the output fails: the input reader then stops.
+    stop: Rc<Cell<bool>>,
+}
+
+impl Scan<'_> {
+    /// Reads one input to its end (or its first fatal error).
+    fn source(&mut self, source: &Source, io: &mut Io<'_>) {
+        let name = source.name();
+        let opened: io::Result<Box<dyn Read + '_>> = match source {
+            Source::Stdin => Ok(Box::new(&mut *io.stdin)),
+            Source::File(path) => open_file(path).map(|f| Box::new(f) as Box<dyn Read>),
+        };
+        let reader = opened.and_then(decompressing);
+        let (reader, gzip) = match reader {
+            Ok(r) => r,
+            Err(e) => {
+                self.stats.inputs_failed += 1;
+                self.progress.clear(io.stderr);
+                let _ = writeln!(
+                    io.stderr,
+                    "error: cannot read {name}: {e}. {}",
+                    open_hint(&e)
+                );
+                return;
+            }
+        };
+        self.stats.inputs += 1;
+        let reader = Stoppable::new(reader, Rc::clone(&self.stop));
+        let (stdout, stderr) = (&mut *io.stdout, &mut *io.stderr);
+        let result = read_items(reader, |outcome| {
+            self.outcome(outcome, &name, stdout, stderr)
+        });
+        match result {
+            Ok(summary) => {
+                if summary.unprocessed_resource_keys > 0 {
+                    warning(
+                        io.stderr,
+                        format!(
+                            "{name}: the response lists {} unprocessedResourceKeys that AWS Config \
+                             did not return, so they were not evaluated; call \
+                             batch-get-resource-config again for them",
+                            summary.unprocessed_resource_keys
+                        ),
+                    );
+                }
+                if summary.next_token.is_some() {
+                    warning(
+                        io.stderr,
+                        format!(
+                            "{name}: the response has a nextToken: the history has more pages \
+                             than this input holds, and they were not evaluated; fetch them too \
+                             (the AWS CLI fetches every page unless --max-items or \
+                             --no-paginate stops it)"
+                        ),
+                    );
+                }
+            }
+            Err(_) if self.stats.output_failed => {}
+            Err(e) => {
+                self.stats.inputs_failed += 1;
+                self.progress.clear(io.stderr);
+                let hint = match &e {
+                    SnapshotError::Io(_) if gzip => {
+                        " The content starts like gzip but does not decompress: download it again."
+                    }
+                    _ => "",
+                };
+                error(io.stderr, format!("{name}: {e}.{hint}"));
+            }
+        }
+    }
+
+    /// Handles one item (or unreadable element) of the input.
+    fn outcome(
+        &mut self,
+        outcome: ItemOutcome,
+        source: &str,
+        stdout: &mut dyn Write,
+        stderr: &mut dyn Write,
+    ) {
+        if self.stats.output_failed {
+            return;
+        }
+        let mut item = match outcome {
+            Ok(item) => item,
+            Err(unreadable) => {
+                self.stats.unreadable += 1;
+                self.item_errors.report(
+                    stderr,
+                    &mut self.progress,
+                    format!("{source}: {unreadable}"),
+                );
+                return;
+            }
+        };
+        self.stats.items += 1;
+        self.apply_overrides(&mut item);
+        let mut evaluations = std::mem::take(&mut self.evaluations);
+        evaluations.clear();
+        self.engine.evaluate_into(&item, &mut evaluations);
+        if evaluations.is_empty() {
+            self.stats.no_control += 1;
+        }
+        for evaluation in &evaluations {
+            self.stats.record(evaluation);
+            if self.args.failed_only && !evaluation.verdict.is_non_compliant() {
+                continue;
+            }
+            match self.sink.verdict(stdout, &item, evaluation) {
+                Ok(()) => {}
+                Err(SinkError::Item(message)) => {
+                    self.stats.finding_errors += 1;
+                    self.item_errors.report(
+                        stderr,
+                        &mut self.progress,
+                        format!(
+                            "{source}: {} {} / {}: {message}",
+                            item.resource_type, item.resource_id, evaluation.control.id
+                        ),
+                    );
+                }
+                Err(SinkError::Io(e)) => {
+                    self.output_failed(stderr, &e);
+                    break;
+                }
+            }
+        }
+        self.evaluations = evaluations;
+        self.progress.update(stderr, &self.stats);
+    }
+
+    fn apply_overrides(&self, item: &mut ConfigurationItem) {
+        if let Some(account) = &self.args.account {
+            item.account_id = Some(account.clone());
+        }
+        if let Some(region) = &self.args.region {
+            item.region = Some(region.clone());
+        }
+    }
+
+    /// The output cannot be written: stop reading. A closed pipe (`| head`) is not worth a message.
+    fn output_failed(&mut self, stderr: &mut dyn Write, e: &io::Error) {
+        self.stats.output_failed = true;
+        self.stop.set(true);
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            self.progress.clear(stderr);
+            let _ = writeln!(
+                stderr,
+                "error: cannot write the output: {e}. Check the disk space or where the output goes."
+            );
+        }
+    }
+
+    /// Completes the output and returns the exit code.
+    fn finish(mut self, io: &mut Io<'_>) -> u8 {
+        self.progress.clear(io.stderr);
+        self.item_errors.finish(io.stderr);
+        if !self.stats.output_failed {
+            let written = self
+                .sink
+                .finish(io.stdout, &self.stats)
+                .and_then(|()| io.stdout.flush());
+            if let Err(e) = written {
+                self.output_failed(io.stderr, &e);
+            }
+        }
+        if !self.args.quiet && self.args.format != ScanFormat::Table && !self.stats.output_failed {
+            let _ = writeln!(io.stderr, "{}", self.stats.one_line());
+        }
+        self.stats.exit_code()
+    }
+}
+
+fn open_file(path: &Path) -> io::Result<File> {
+    if path.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a directory",
+        ));
+    }
+    File::open(path)
+}
+
+fn open_hint(e: &io::Error) -> &'static str {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => "Check the file's permissions.",
+        io::ErrorKind::IsADirectory => {
+            "Name the files inside it instead (for example DIR/*.json.gz)."
+        }
+        _ => "Check the path, or pass - to read standard input.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_errors_then_failures() {
+        let mut stats = Stats {
+            fail_on: Some(Severity::High),
+            ..Stats::default()
+        };
+        assert_eq!(stats.exit_code(), EXIT_OK);
+        stats.failing = 1;
+        assert_eq!(stats.exit_code(), EXIT_FAILED);
+        assert!(stats.outcome().starts_with("FAILED: 1"));
+        stats.unreadable = 1;
+        assert_eq!(stats.exit_code(), EXIT_ERROR);
+        assert!(stats.outcome().starts_with("ERROR: 1"));
+    }
+}

@@ -1,0 +1,292 @@
+//! `examples/config-snapshot.json` is built from the control fixtures, so it grows with the catalog.
+//!
+//! The rule: every fixture whose name starts with `pass-` or `fail-`
+//! (`crates/core/src/controls/*/fixtures/*/`), one item per resource (the first by path wins),
+//! converted to the shape AWS Config delivers snapshot files in (the notification shape:
+//! `configuration` as an object, `ARN`, `awsAccountId`, `configurationItemVersion`, ISO times), in
+//! one account and Region, sorted by resource type and id. This test fails when the file differs
+//! from what the fixtures give; `SIDEWATCH_BLESS=1 cargo test -p sidewatch-cli --test example`
+//! rewrites it.
+
+mod common;
+
+use common::{root, sidewatch};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+const ACCOUNT: &str = "123456789012";
+const REGION: &str = "us-east-1";
+const SNAPSHOT_ID: &str = "8e2f3b5a-6c1d-4f7e-9a0b-2c3d4e5f6a7b";
+
+fn example_path() -> PathBuf {
+    root().join("examples/config-snapshot.json")
+}
+
+/// The fixtures the example is made of, in path order.
+fn fixture_paths() -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    let controls = root().join("crates/core/src/controls");
+    for service in std::fs::read_dir(controls).unwrap() {
+        let fixtures = service.unwrap().path().join("fixtures");
+        let Ok(control_dirs) = std::fs::read_dir(&fixtures) else {
+            continue;
+        };
+        for dir in control_dirs {
+            let dir = dir.unwrap().path();
+            let Ok(files) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for file in files {
+                let path = file.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                let chosen = name.starts_with("pass-") || name.starts_with("fail-");
+                if chosen && name.ends_with(".json") {
+                    paths.push(path);
+                }
+            }
+        }
+    }
+    paths.sort();
+    paths
+}
+
+/// An epoch-seconds time of the API shape as the ISO text of the notification shape.
+fn iso_time(value: Value) -> Value {
+    match value.as_f64() {
+        Some(seconds) => {
+            let millis = (seconds * 1000.0).round() as i128;
+            OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000)
+                .ok()
+                .and_then(|t| t.format(&Rfc3339).ok())
+                .map_or(value, Value::String)
+        }
+        None => value,
+    }
+}
+
+/// JSON that the API shape embeds as a string, decoded one level (as the notification shape has
+/// it: S3's `AccessControlList` stays a string there).
+fn decode_once(value: Value) -> Value {
+    match &value {
+        Value::String(text) => serde_json::from_str(text).unwrap_or(value),
+        _ => value,
+    }
+}
+
+/// The ARN with its Region and account put to the example's, where it has them.
+fn rehome_arn(arn: &str, old_region: Option<&str>) -> String {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() < 6 {
+        return arn.to_owned();
+    }
+    let region = if parts[3].is_empty() || Some(parts[3]) != old_region {
+        parts[3]
+    } else {
+        REGION
+    };
+    let account = if parts[4].len() == 12 {
+        ACCOUNT
+    } else {
+        parts[4]
+    };
+    [parts[0], parts[1], parts[2], region, account, parts[5]].join(":")
+}
+
+/// One fixture as an item of a snapshot file.
+fn snapshot_item(fixture: Value) -> Map<String, Value> {
+    let Value::Object(fields) = fixture else {
+        panic!("a fixture is an object");
+    };
+    let old_region = fields
+        .get("awsRegion")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut out = Map::new();
+    for (key, value) in fields {
+        let (key, value) = match key.as_str() {
+            "arn" | "ARN" => {
+                let arn = value.as_str().unwrap_or_default();
+                (
+                    "ARN".to_owned(),
+                    json!(rehome_arn(arn, old_region.as_deref())),
+                )
+            }
+            "accountId" | "awsAccountId" => ("awsAccountId".to_owned(), json!(ACCOUNT)),
+            "version" => ("configurationItemVersion".to_owned(), value),
+            "configurationItemMD5Hash" => ("configurationStateMd5Hash".to_owned(), value),
+            "configurationItemCaptureTime" | "resourceCreationTime" => (key, iso_time(value)),
+            "configurationStateId" => {
+                let id = value.as_str().and_then(|s| s.parse::<u64>().ok());
+                (key, id.map_or(value, Value::from))
+            }
+            "awsRegion" if value != "global" => (key, json!(REGION)),
+            "availabilityZone" => {
+                let zone = value.as_str().unwrap_or_default();
+                let moved = old_region
+                    .as_deref()
+                    .and_then(|r| zone.strip_prefix(r))
+                    .map(|suffix| format!("{REGION}{suffix}"));
+                (key, moved.map_or(value, Value::String))
+            }
+            "configuration" => (key, decode_once(value)),
+            "supplementaryConfiguration" => {
+                let decoded = match decode_once(value) {
+                    Value::Object(entries) => Value::Object(
+                        entries
+                            .into_iter()
+                            .map(|(k, v)| (k, decode_once(v)))
+                            .collect(),
+                    ),
+                    other => other,
+                };
+                (key, decoded)
+            }
+            "relationships" => {
+                let renamed = match value {
+                    Value::Array(list) => Value::Array(
+                        list.into_iter()
+                            .map(|mut r| {
+                                if let Some(name) =
+                                    r.as_object_mut().and_then(|o| o.remove("relationshipName"))
+                                {
+                                    r["name"] = name;
+                                }
+                                r
+                            })
+                            .collect(),
+                    ),
+                    other => other,
+                };
+                (key, renamed)
+            }
+            _ => (key, value),
+        };
+        out.insert(key, value);
+    }
+    out
+}
+
+fn expected_example() -> String {
+    let mut items: BTreeMap<(String, String), Map<String, Value>> = BTreeMap::new();
+    for path in fixture_paths() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let fixture: Value = serde_json::from_str(&text).unwrap();
+        let item = snapshot_item(fixture);
+        let key = |k: &str| {
+            item.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        items
+            .entry((key("resourceType"), key("resourceId")))
+            .or_insert(item);
+    }
+    let snapshot = json!({
+        "fileVersion": "1.0",
+        "configSnapshotId": SNAPSHOT_ID,
+        "configurationItems": items.into_values().collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&snapshot).unwrap();
+    text.push('\n');
+    text
+}
+
+#[test]
+fn example_snapshot_is_what_the_fixtures_give() {
+    let expected = expected_example();
+    let path = example_path();
+    if std::env::var_os("SIDEWATCH_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &expected).unwrap();
+        return;
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "examples/config-snapshot.json is not what the control fixtures give (fixtures were \
+         added or changed). Regenerate it with:\n  SIDEWATCH_BLESS=1 cargo test -p sidewatch-cli \
+         --test example"
+    );
+}
+
+#[test]
+fn example_snapshot_scans_to_a_mix_of_passes_and_failures() {
+    let path = example_path();
+    let run = sidewatch(&["scan", "--format", "json", path.to_str().unwrap()], b"");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let verdicts = run.json();
+    let statuses: Vec<&str> = verdicts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains(&"COMPLIANT"), "{statuses:?}");
+    assert!(statuses.contains(&"NON_COMPLIANT"), "{statuses:?}");
+    assert!(
+        run.stderr.contains(" 0 unreadable item(s)"),
+        "{}",
+        run.stderr
+    );
+    for v in verdicts.as_array().unwrap() {
+        assert_eq!(v["accountId"], ACCOUNT);
+    }
+}
+
+#[test]
+fn api_shape_fixtures_convert_to_the_snapshot_shape() {
+    let item = snapshot_item(json!({
+        "version": "1.3",
+        "accountId": "999999999999",
+        "configurationItemCaptureTime": 1717171717.123,
+        "configurationStateId": "1717171717123",
+        "arn": "arn:aws:ec2:eu-west-1:999999999999:security-group/sg-1",
+        "awsRegion": "eu-west-1",
+        "availabilityZone": "eu-west-1b",
+        "configuration": "{\"groupId\":\"sg-1\"}",
+        "supplementaryConfiguration": {"AccessControlList": "\"{\\\"grantList\\\":[]}\""},
+        "relationships": [{"resourceId": "vpc-1", "relationshipName": "Is contained in Vpc"}]
+    }));
+    assert_eq!(
+        Value::Object(item),
+        json!({
+            "configurationItemVersion": "1.3",
+            "awsAccountId": ACCOUNT,
+            "configurationItemCaptureTime": "2024-05-31T16:08:37.123Z",
+            "configurationStateId": 1717171717123u64,
+            "ARN": "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1",
+            "awsRegion": "us-east-1",
+            "availabilityZone": "us-east-1b",
+            "configuration": {"groupId": "sg-1"},
+            "supplementaryConfiguration": {"AccessControlList": "{\"grantList\":[]}"},
+            "relationships": [{"resourceId": "vpc-1", "name": "Is contained in Vpc"}]
+        })
+    );
+}
+
+/// Every resource type of the example becomes a valid ASFF finding. A snapshot file belongs to one
+/// Region, which global resources (IAM, `awsRegion: global`) do not carry, so it is passed.
+#[test]
+fn example_snapshot_gives_one_finding_per_verdict() {
+    let path = example_path();
+    let path = path.to_str().unwrap();
+    let json = sidewatch(&["scan", "-q", "--format", "json", path], b"");
+    let asff = sidewatch(&["scan", "--format", "asff", "--region", REGION, path], b"");
+    assert_eq!(asff.code, 1, "{}", asff.stderr);
+    assert!(
+        asff.stderr.contains(" 0 unreadable item(s)"),
+        "{}",
+        asff.stderr
+    );
+    assert!(!asff.stderr.contains("error:"), "{}", asff.stderr);
+    let findings = asff.json();
+    let findings = findings.as_array().unwrap();
+    assert_eq!(findings.len(), json.json().as_array().unwrap().len());
+    for f in findings {
+        assert_eq!(f["AwsAccountId"], ACCOUNT);
+        assert_eq!(f["Resources"][0]["Region"], REGION);
+    }
+}

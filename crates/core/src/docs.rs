@@ -1,0 +1,314 @@
+//! Documentation generated from the controls catalog: `docs/controls.md` and the JSON listing of
+//! `sidewatch controls --format json`. The catalog is the one source: these never drift from it.
+
+use crate::control::{Control, Mappings};
+use crate::controls::catalog;
+use crate::params::ParamSpec;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// How to regenerate `docs/controls.md`, as stated in its header.
+pub const REGENERATE: &str =
+    "cargo run -p sidewatch-cli -- controls --format markdown > docs/controls.md";
+
+/// The content of `docs/controls.md`: a summary table of every control, then each control's
+/// rationale, parameters, remediation and mappings.
+pub fn controls_markdown() -> String {
+    controls_markdown_for(catalog())
+}
+
+fn controls_markdown_for(controls: &[&Control]) -> String {
+    let mut md = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_markdown(&mut md, controls);
+    md
+}
+
+fn write_markdown(md: &mut String, controls: &[&Control]) -> std::fmt::Result {
+    writeln!(
+        md,
+        "<!-- Generated from the controls catalog (crates/core/src/controls). Do not edit by hand. -->"
+    )?;
+    writeln!(md, "# sidewatch controls")?;
+    writeln!(md)?;
+    writeln!(
+        md,
+        "This page is generated from the controls catalog in `crates/core/src/controls/`; edit the \
+         controls there, not this page. Regenerate it with"
+    )?;
+    writeln!(md)?;
+    writeln!(md, "```sh\n{REGENERATE}\n```")?;
+    writeln!(md)?;
+    writeln!(
+        md,
+        "or `SIDEWATCH_BLESS=1 cargo test -p sidewatch-tests --test docs`. The same listing is \
+         printed by `sidewatch controls` (`--format table`, `json` or `markdown`)."
+    )?;
+    writeln!(md)?;
+    let count = controls.len();
+    let plural = if count == 1 { "control" } else { "controls" };
+    writeln!(
+        md,
+        "{count} {plural}. Severity is what a failure is worth (the ASFF finding of a passing \
+         control is INFORMATIONAL). FSBP is AWS Foundational Security Best Practices v1.0.0, CIS is the \
+         CIS AWS Foundations Benchmark v3.0.0."
+    )?;
+    writeln!(md)?;
+    writeln!(
+        md,
+        "| ID | Title | Severity | Resource types | FSBP | CIS v3.0.0 |"
+    )?;
+    writeln!(md, "|---|---|---|---|---|---|")?;
+    for c in controls {
+        writeln!(
+            md,
+            "| [{id}](#{anchor}) | {title} | {severity} | {types} | {fsbp} | {cis} |",
+            id = c.id,
+            anchor = anchor(c.id),
+            title = escape(c.title),
+            severity = c.severity.label(),
+            types = code_list(c.resource_types, "<br>"),
+            fsbp = c.mappings.fsbp.unwrap_or("–"),
+            cis = c.mappings.cis_v3.unwrap_or("–"),
+        )?;
+    }
+    let mut service = "";
+    for c in controls {
+        if c.service() != service {
+            service = c.service();
+            writeln!(md)?;
+            writeln!(md, "## {service}")?;
+        }
+        write_control(md, c)?;
+    }
+    Ok(())
+}
+
+fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
+    writeln!(md)?;
+    writeln!(md, "### {}", c.id)?;
+    writeln!(md)?;
+    writeln!(md, "**{}**", escape(c.title))?;
+    writeln!(md)?;
+    writeln!(
+        md,
+        "Severity: {} · Resource types: {} · {}",
+        c.severity.label(),
+        code_list(c.resource_types, ", "),
+        standards_line(&c.mappings)
+    )?;
+    writeln!(md)?;
+    writeln!(md, "{}", escape(c.rationale))?;
+    writeln!(md)?;
+    if c.parameters.is_empty() {
+        writeln!(md, "Parameters: none.")?;
+    } else {
+        writeln!(md, "| Parameter | Type | Default | Description |")?;
+        writeln!(md, "|---|---|---|---|")?;
+        for p in c.parameters {
+            writeln!(
+                md,
+                "| `{name}` | {kind} | {default} | {description} |",
+                name = p.name,
+                kind = p.kind.describe(),
+                default = default_cell(p),
+                description = escape(p.description),
+            )?;
+        }
+        writeln!(md)?;
+        writeln!(
+            md,
+            "Override with `--param {}.NAME=VALUE` or a line in `--params-file`.",
+            c.id
+        )?;
+    }
+    writeln!(md)?;
+    writeln!(
+        md,
+        "Remediation: {} ([AWS documentation]({}))",
+        escape(c.remediation),
+        c.remediation_url
+    )?;
+    writeln!(md)?;
+    if c.mappings.nist_800_53_r5.is_empty() {
+        writeln!(md, "NIST SP 800-53 Rev. 5: not mapped.")?;
+    } else {
+        writeln!(
+            md,
+            "NIST SP 800-53 Rev. 5: {}",
+            c.mappings.nist_800_53_r5.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn standards_line(m: &Mappings) -> String {
+    let fsbp = m
+        .fsbp
+        .map_or_else(|| "FSBP: –".to_owned(), |id| format!("FSBP: {id}"));
+    let cis = m.cis_v3.map_or_else(
+        || "CIS v3.0.0: –".to_owned(),
+        |id| format!("CIS v3.0.0: {id}"),
+    );
+    format!("{fsbp} · {cis}")
+}
+
+fn default_cell(p: &ParamSpec) -> String {
+    if p.default.trim().is_empty() {
+        "(empty)".to_owned()
+    } else {
+        format!("`{}`", p.default.replace('|', "\\|"))
+    }
+}
+
+fn code_list(items: &[&str], separator: &str) -> String {
+    items
+        .iter()
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// The anchor GitHub gives a `### S3.8` heading: lower case, punctuation but `-` and `_` dropped.
+fn anchor(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Escapes Markdown in catalog text so it renders as written and never breaks a table. Text
+/// between balanced backticks is kept as a code span (only `|` is escaped there, as tables need).
+fn escape(text: &str) -> String {
+    let balanced = text.matches('`').count().is_multiple_of(2);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut in_code = false;
+    for ch in text.chars() {
+        match ch {
+            '`' if balanced => {
+                in_code = !in_code;
+                out.push(ch);
+            }
+            '|' => out.push_str("\\|"),
+            '\n' => out.push(' '),
+            '\\' | '*' | '_' | '<' | '>' | '[' | ']' | '`' | '#' if !in_code => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// The catalog as JSON, for `sidewatch controls --format json`: an array of controls in id order.
+pub fn controls_json() -> Value {
+    Value::Array(catalog().iter().map(|c| control_json(c)).collect())
+}
+
+fn control_json(c: &Control) -> Value {
+    json!({
+        "id": c.id,
+        "title": c.title,
+        "severity": c.severity.label(),
+        "resourceTypes": c.resource_types,
+        "rationale": c.rationale,
+        "remediation": c.remediation,
+        "remediationUrl": c.remediation_url,
+        "mappings": {
+            "fsbp": c.mappings.fsbp,
+            "cisV3": c.mappings.cis_v3,
+            "nist80053R5": c.mappings.nist_800_53_r5,
+        },
+        "relatedRequirements": c.mappings.related_requirements(),
+        "parameters": c.parameters.iter().map(|p| json!({
+            "name": p.name,
+            "type": p.kind.describe(),
+            "default": p.default,
+            "description": p.description,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::ParamKind;
+    use crate::verdict::Verdict;
+
+    static FAKE: Control = Control {
+        id: "IAM.X7",
+        title: "Policies should not allow \"*\" on | resources",
+        severity: crate::Severity::Critical,
+        resource_types: &["AWS::IAM::Policy", "AWS::IAM::Role"],
+        rationale: "Fails when `Action: *` is allowed; <b>never</b> on *all* [resources].",
+        remediation: "Narrow the policy.",
+        remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
+        mappings: Mappings {
+            fsbp: None,
+            cis_v3: Some("1.16"),
+            nist_800_53_r5: &[],
+        },
+        parameters: &[ParamSpec {
+            name: "maxAge",
+            kind: ParamKind::Int { min: 1, max: 365 },
+            default: "90",
+            description: "Days | at most.",
+        }],
+        evaluate: |_| Verdict::pass("fake"),
+    };
+
+    #[test]
+    fn markdown_has_header_summary_and_sections_for_every_control() {
+        let md = controls_markdown();
+        assert!(md.starts_with("<!-- Generated"));
+        assert!(md.contains(REGENERATE));
+        for c in catalog() {
+            assert!(
+                md.contains(&format!("| [{}](#{}) |", c.id, anchor(c.id))),
+                "{}",
+                c.id
+            );
+            assert!(md.contains(&format!("\n### {}\n", c.id)), "{}", c.id);
+            assert!(md.contains(c.remediation_url), "{}", c.id);
+        }
+        assert!(md.contains("\n## S3\n"));
+        assert!(md.contains("| `excludedPublicBuckets` | list of strings | (empty) |"));
+        assert!(md.contains("NIST SP 800-53 Rev. 5: AC-3, AC-3(7)"));
+    }
+
+    #[test]
+    fn markdown_escapes_catalog_text_and_keeps_code_spans() {
+        let md = controls_markdown_for(&[&FAKE]);
+        assert!(md.contains("| [IAM.X7](#iamx7) | Policies should not allow \"\\*\" on \\| resources | CRITICAL | `AWS::IAM::Policy`<br>`AWS::IAM::Role` | – | 1.16 |"), "{md}");
+        assert!(
+            md.contains("Fails when `Action: *` is allowed; \\<b\\>never\\</b\\> on \\*all\\* \\[resources\\]."),
+            "{md}"
+        );
+        assert!(
+            md.contains("| `maxAge` | integer 1..=365 | `90` | Days \\| at most. |"),
+            "{md}"
+        );
+        assert!(md.contains("`--param IAM.X7.NAME=VALUE`"), "{md}");
+        assert!(md.contains("NIST SP 800-53 Rev. 5: not mapped."), "{md}");
+        assert!(md.contains("1 control."), "{md}");
+        assert_eq!(escape("odd ` tick_"), "odd \\` tick\\_");
+    }
+
+    #[test]
+    fn json_lists_every_control_with_its_parameters() {
+        let v = controls_json();
+        let list = v.as_array().unwrap();
+        assert_eq!(list.len(), catalog().len());
+        let s3_8 = list.iter().find(|c| c["id"] == "S3.8").unwrap();
+        assert_eq!(s3_8["severity"], "HIGH");
+        assert_eq!(s3_8["mappings"]["cisV3"], "2.1.4");
+        assert_eq!(s3_8["parameters"][0]["name"], "excludedPublicBuckets");
+        assert_eq!(
+            s3_8["relatedRequirements"][0],
+            "AWS Foundational Security Best Practices v1.0.0/S3.8"
+        );
+        let fake = control_json(&FAKE);
+        assert_eq!(fake["mappings"]["fsbp"], Value::Null);
+    }
+}

@@ -1,0 +1,735 @@
+//! A streaming reader of every input `sidewatch scan` accepts, with the shape detected from the
+//! JSON itself:
+//!
+//! * a Config snapshot or history file as AWS Config delivers it to S3:
+//!   `{"fileVersion": "1.0", "configSnapshotId": …, "configurationItems": [ … ]}`;
+//! * a `BatchGetResourceConfig` response: `{"baseConfigurationItems": [ … ], "unprocessedResourceKeys": [ … ]}`;
+//! * a `GetResourceConfigHistory` response: `{"configurationItems": [ … ], "nextToken": …}`;
+//! * a JSON array of configuration items;
+//! * a single configuration item (an object with `resourceType`);
+//! * several of the above in a row, such as JSON Lines (one item per line).
+//!
+//! Keys may come in any order. The item arrays are streamed one element at a time, so memory stays
+//! flat however many items the input holds: each element is handed to the caller and dropped
+//! before the next one is read. An element that is valid JSON but not a configuration item is
+//! reported through the callback with its position and the rest are still read; input that is not
+//! JSON, or not any of the shapes above, stops the read with a [`SnapshotError`] that says where
+//! and what to do. Items handed over before such an error stay handed over.
+//!
+//! ```
+//! use sidewatch_core::snapshot::{read_items, InputShape};
+//!
+//! let file = br#"{"fileVersion": "1.0", "configSnapshotId": "a1b2", "configurationItems": [
+//!     {"resourceType": "AWS::S3::Bucket", "resourceId": "one", "configuration": {}},
+//!     {"resourceType": "AWS::S3::Bucket"},
+//!     {"resourceType": "AWS::S3::Bucket", "resourceId": "three", "configuration": {}}
+//! ]}"#;
+//! let (mut ids, mut bad) = (Vec::new(), Vec::new());
+//! let summary = read_items(&file[..], |outcome| match outcome {
+//!     Ok(item) => ids.push(item.resource_id),
+//!     Err(unreadable) => bad.push(unreadable.to_string()),
+//! })
+//! .unwrap();
+//! assert_eq!(ids, ["one", "three"]);
+//! assert!(bad[0].starts_with("item 2 (index 1, AWS::S3::Bucket)"));
+//! assert_eq!(summary.shape, InputShape::SnapshotFile);
+//! assert_eq!((summary.items, summary.unreadable), (2, 1));
+//! ```
+
+use crate::item::{ConfigurationItem, ItemError};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+
+/// What the reader hands over for each element of an item array (or each single item): the item,
+/// or why that element is not one.
+pub type ItemOutcome = Result<ConfigurationItem, UnreadableItem>;
+
+/// An element of the input that is valid JSON but not a configuration item. Reading goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableItem {
+    /// Zero-based position among all items of the input (across arrays and top-level values), so
+    /// `index 3` of a snapshot file is `jq '.configurationItems[3]'`.
+    pub index: u64,
+    /// `resourceType` and `resourceId` as far as the element carries them as strings, to find it.
+    pub resource: Option<String>,
+    /// What is wrong with it.
+    pub error: ItemError,
+}
+
+impl fmt::Display for UnreadableItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "item {} (index {}", self.index + 1, self.index)?;
+        if let Some(resource) = &self.resource {
+            write!(f, ", {resource}")?;
+        }
+        write!(f, "): {}", self.error)
+    }
+}
+
+impl std::error::Error for UnreadableItem {}
+
+/// The shape of the input, as recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputShape {
+    /// A Config snapshot or history file as delivered to S3 (`fileVersion`, `configurationItems`).
+    SnapshotFile,
+    /// A `BatchGetResourceConfig` response (`baseConfigurationItems`).
+    BatchGetResourceConfig,
+    /// A `GetResourceConfigHistory` response (`configurationItems` without `fileVersion`).
+    ResourceConfigHistory,
+    /// A JSON array of configuration items.
+    ItemArray,
+    /// One configuration item.
+    SingleItem,
+    /// Several top-level JSON values in a row (JSON Lines), each one of the shapes above.
+    JsonLines,
+}
+
+impl InputShape {
+    /// A short description for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputShape::SnapshotFile => "AWS Config snapshot file",
+            InputShape::BatchGetResourceConfig => "BatchGetResourceConfig response",
+            InputShape::ResourceConfigHistory => "GetResourceConfigHistory response",
+            InputShape::ItemArray => "array of configuration items",
+            InputShape::SingleItem => "single configuration item",
+            InputShape::JsonLines => "JSON Lines (several JSON values)",
+        }
+    }
+}
+
+/// What a completed read found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadSummary {
+    /// The shape of the input ([`InputShape::JsonLines`] when it held several top-level values).
+    pub shape: InputShape,
+    /// Top-level JSON values read.
+    pub values: u64,
+    /// Items handed over as `Ok`.
+    pub items: u64,
+    /// Elements handed over as `Err` ([`UnreadableItem`]).
+    pub unreadable: u64,
+    /// Entries of `unprocessedResourceKeys` in `BatchGetResourceConfig` responses: resources AWS
+    /// Config did not return, which this input therefore does not cover.
+    pub unprocessed_resource_keys: u64,
+    /// The last non-empty `nextToken` (or the AWS CLI's `NextToken`) of a
+    /// `GetResourceConfigHistory` response: the history has more pages than this input holds.
+    pub next_token: Option<String>,
+}
+
+/// What the accepted inputs are, for error messages.
+pub const ACCEPTED_INPUTS: &str = "an AWS Config snapshot file ({\"fileVersion\", \"configurationItems\": [...]}), \
+     a BatchGetResourceConfig or GetResourceConfigHistory response, an array of configuration \
+     items, a single configuration item, or JSON Lines of them";
+
+/// Input that cannot be read at all (as opposed to one unreadable item). The message says where
+/// and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// The underlying reader failed (file system, decompression, closed pipe).
+    #[error("cannot read the input: {0}")]
+    Io(#[source] std::io::Error),
+    /// Nothing but whitespace.
+    #[error("the input is empty; expected {ACCEPTED_INPUTS}")]
+    Empty,
+    /// Not JSON.
+    #[error(
+        "the input is not valid JSON at line {line}, column {column}: {message}; expected {ACCEPTED_INPUTS} (plain or gzip)"
+    )]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The JSON stops in the middle of a value.
+    #[error(
+        "the input ends in the middle of a JSON value at line {line}, column {column}: it looks truncated; download or export it again"
+    )]
+    Truncated { line: usize, column: usize },
+    /// Valid JSON, but not a shape sidewatch reads.
+    #[error(
+        "unrecognised input at line {line}, column {column}: {message}; expected {ACCEPTED_INPUTS}"
+    )]
+    Shape {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl SnapshotError {
+    fn from_json(error: serde_json::Error) -> Self {
+        let (line, column) = (error.line(), error.column());
+        let message = || {
+            let text = error.to_string();
+            let suffix = format!(" at line {line} column {column}");
+            text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
+        };
+        match error.classify() {
+            serde_json::error::Category::Io => SnapshotError::Io(error.into()),
+            serde_json::error::Category::Eof => SnapshotError::Truncated { line, column },
+            serde_json::error::Category::Syntax => SnapshotError::Syntax {
+                line,
+                column,
+                message: message(),
+            },
+            serde_json::error::Category::Data => SnapshotError::Shape {
+                line,
+                column,
+                message: message(),
+            },
+        }
+    }
+}
+
+/// Reads every configuration item in `reader`, handing each over to `on_item` as soon as it is
+/// read, and returns what the input held. Memory stays flat in the number of items.
+///
+/// `reader` is wrapped in a buffer; a UTF-8 byte-order mark at the start is skipped. Decompression
+/// is the caller's business (the core does no I/O of its own).
+pub fn read_items<R: Read>(
+    reader: R,
+    mut on_item: impl FnMut(ItemOutcome),
+) -> Result<ReadSummary, SnapshotError> {
+    let mut reader = BufReader::new(reader);
+    skip_byte_order_mark(&mut reader).map_err(SnapshotError::Io)?;
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut state = State {
+        on_item: &mut on_item,
+        next_index: 0,
+        items: 0,
+        unreadable: 0,
+        unprocessed_resource_keys: 0,
+        next_token: None,
+    };
+    let mut shape = None;
+    let mut values = 0u64;
+    loop {
+        // `end` only peeks: at the end of input it is Ok, before another value it is an error
+        // that consumes nothing.
+        match de.end() {
+            Ok(()) => break,
+            Err(e) if e.is_io() => return Err(SnapshotError::from_json(e)),
+            Err(_) => {}
+        }
+        let this = TopLevel(&mut state)
+            .deserialize(&mut de)
+            .map_err(SnapshotError::from_json)?;
+        values += 1;
+        shape = Some(if values == 1 {
+            this
+        } else {
+            InputShape::JsonLines
+        });
+    }
+    let shape = shape.ok_or(SnapshotError::Empty)?;
+    Ok(ReadSummary {
+        shape,
+        values,
+        items: state.items,
+        unreadable: state.unreadable,
+        unprocessed_resource_keys: state.unprocessed_resource_keys,
+        next_token: state.next_token,
+    })
+}
+
+fn skip_byte_order_mark<R: BufRead>(reader: &mut R) -> std::io::Result<()> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if reader.fill_buf()?.starts_with(BOM) {
+        reader.consume(BOM.len());
+    }
+    Ok(())
+}
+
+/// The reader's running state, shared by the visitors.
+struct State<'f, F> {
+    on_item: &'f mut F,
+    next_index: u64,
+    items: u64,
+    unreadable: u64,
+    unprocessed_resource_keys: u64,
+    next_token: Option<String>,
+}
+
+impl<F: FnMut(ItemOutcome)> State<'_, F> {
+    /// Turns one JSON value into an item and hands it over.
+    fn emit(&mut self, value: Value) {
+        let index = self.next_index;
+        self.next_index += 1;
+        let resource = describe_resource(&value);
+        match ConfigurationItem::from_value(value) {
+            Ok(item) => {
+                self.items += 1;
+                (self.on_item)(Ok(item));
+            }
+            Err(error) => {
+                self.unreadable += 1;
+                (self.on_item)(Err(UnreadableItem {
+                    index,
+                    resource,
+                    error,
+                }));
+            }
+        }
+    }
+}
+
+/// `resourceType resourceId` of a raw element, as far as it has them, to point at a bad item.
+fn describe_resource(value: &Value) -> Option<String> {
+    let field = |key: &str| value.get(key).and_then(Value::as_str);
+    match (field("resourceType"), field("resourceId")) {
+        (Some(t), Some(id)) => Some(format!("{t} {id}")),
+        (Some(t), None) => Some(t.to_owned()),
+        (None, Some(id)) => Some(id.to_owned()),
+        (None, None) => None,
+    }
+}
+
+/// One top-level JSON value: an item array, an object holding item arrays, or a single item.
+struct TopLevel<'s, 'f, F>(&'s mut State<'f, F>);
+
+impl<'de, F: FnMut(ItemOutcome)> DeserializeSeed<'de> for TopLevel<'_, '_, F> {
+    type Value = InputShape;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<InputShape, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, F: FnMut(ItemOutcome)> Visitor<'de> for TopLevel<'_, '_, F> {
+    type Value = InputShape;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(ACCEPTED_INPUTS)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<InputShape, A::Error> {
+        ItemArray(self.0).visit_seq(seq)?;
+        Ok(InputShape::ItemArray)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InputShape, A::Error> {
+        let state = self.0;
+        let mut batch_get = false;
+        let mut item_list = false;
+        // Everything but the item arrays: the metadata of a container, or the fields of one item.
+        let mut other = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "baseConfigurationItems" => {
+                    map.next_value_seed(ItemArray(&mut *state))?;
+                    batch_get = true;
+                }
+                "configurationItems" => {
+                    map.next_value_seed(ItemArray(&mut *state))?;
+                    item_list = true;
+                }
+                _ => {
+                    let value: Value = map.next_value()?;
+                    other.insert(key, value);
+                }
+            }
+        }
+        if batch_get || item_list {
+            if let Some(Value::Array(keys)) = other.get("unprocessedResourceKeys") {
+                state.unprocessed_resource_keys += keys.len() as u64;
+            }
+            // `NextToken` is how the AWS CLI writes it when `--max-items` cut the output.
+            let token = other.get("nextToken").or_else(|| other.get("NextToken"));
+            if let Some(Value::String(token)) = token
+                && !token.is_empty()
+            {
+                state.next_token = Some(token.clone());
+            }
+            return Ok(if batch_get {
+                InputShape::BatchGetResourceConfig
+            } else if other.contains_key("fileVersion") || other.contains_key("configSnapshotId") {
+                InputShape::SnapshotFile
+            } else {
+                InputShape::ResourceConfigHistory
+            });
+        }
+        if other.contains_key("resourceType") {
+            state.emit(Value::Object(other));
+            return Ok(InputShape::SingleItem);
+        }
+        Err(de::Error::custom(unknown_object(&other)))
+    }
+}
+
+fn unknown_object(map: &Map<String, Value>) -> String {
+    if map.is_empty() {
+        return "found an empty JSON object".to_owned();
+    }
+    const SHOWN: usize = 6;
+    let mut keys: Vec<&str> = map.keys().map(String::as_str).take(SHOWN).collect();
+    if map.len() > SHOWN {
+        keys.push("…");
+    }
+    format!(
+        "found a JSON object with none of configurationItems, baseConfigurationItems or \
+         resourceType (its keys: {})",
+        keys.join(", ")
+    )
+}
+
+/// An array of configuration items, streamed element by element. `null` counts as empty.
+struct ItemArray<'s, 'f, F>(&'s mut State<'f, F>);
+
+impl<'de, F: FnMut(ItemOutcome)> DeserializeSeed<'de> for ItemArray<'_, '_, F> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, F: FnMut(ItemOutcome)> Visitor<'de> for ItemArray<'_, '_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of configuration items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(value) = seq.next_element::<Value>()? {
+            self.0.emit(value);
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// Reads `text`, returning the resource ids read, the unreadable items, and the summary.
+    fn read(text: &str) -> Result<(Vec<String>, Vec<UnreadableItem>, ReadSummary), SnapshotError> {
+        let (mut ids, mut bad) = (Vec::new(), Vec::new());
+        let summary = read_items(text.as_bytes(), |outcome| match outcome {
+            Ok(item) => ids.push(item.resource_id),
+            Err(e) => bad.push(e),
+        })?;
+        Ok((ids, bad, summary))
+    }
+
+    fn item(id: &str) -> Value {
+        json!({
+            "configurationItemVersion": "1.3",
+            "awsAccountId": "123456789012",
+            "configurationItemStatus": "OK",
+            "resourceType": "AWS::S3::Bucket",
+            "resourceId": id,
+            "ARN": format!("arn:aws:s3:::{id}"),
+            "awsRegion": "us-east-1",
+            "configuration": {"name": id},
+            "supplementaryConfiguration": {}
+        })
+    }
+
+    fn api_item(id: &str) -> Value {
+        json!({
+            "version": "1.3",
+            "accountId": "123456789012",
+            "configurationItemCaptureTime": 1717171717.5,
+            "configurationItemStatus": "OK",
+            "resourceType": "AWS::S3::Bucket",
+            "resourceId": id,
+            "arn": format!("arn:aws:s3:::{id}"),
+            "configuration": format!("{{\"name\":\"{id}\"}}"),
+            "supplementaryConfiguration": {"IsRequesterPaysEnabled": "false"}
+        })
+    }
+
+    #[test]
+    fn snapshot_file_in_any_key_order() {
+        let items = json!([item("a"), item("b")]);
+        for text in [
+            json!({"fileVersion": "1.0", "configSnapshotId": "s-1", "configurationItems": items})
+                .to_string(),
+            format!(
+                r#"{{"configurationItems": {items}, "configSnapshotId": "s-1", "fileVersion": "1.0"}}"#
+            ),
+            format!(
+                r#"{{"configSnapshotId": "s-1", "configurationItems": {items}, "fileVersion": "1.0"}}"#
+            ),
+            // The Config developer guide's example snapshot carries `requestId` instead.
+            format!(
+                r#"{{"fileVersion": "1.0", "requestId": "r-1", "configurationItems": {items}}}"#
+            ),
+        ] {
+            let (ids, bad, summary) = read(&text).unwrap();
+            assert_eq!(ids, ["a", "b"], "{text}");
+            assert!(bad.is_empty());
+            assert_eq!(summary.shape, InputShape::SnapshotFile, "{text}");
+            assert_eq!((summary.values, summary.items), (1, 2));
+        }
+    }
+
+    #[test]
+    fn batch_get_response_counts_unprocessed_keys() {
+        let text = json!({
+            "unprocessedResourceKeys": [
+                {"resourceType": "AWS::S3::Bucket", "resourceId": "later"}
+            ],
+            "baseConfigurationItems": [api_item("x"), api_item("y")]
+        })
+        .to_string();
+        let (ids, _, summary) = read(&text).unwrap();
+        assert_eq!(ids, ["x", "y"]);
+        assert_eq!(summary.shape, InputShape::BatchGetResourceConfig);
+        assert_eq!(summary.unprocessed_resource_keys, 1);
+        assert_eq!(summary.next_token, None);
+    }
+
+    #[test]
+    fn history_response_keeps_the_next_token() {
+        let text = json!({"configurationItems": [api_item("h")], "nextToken": "tok"}).to_string();
+        let (ids, _, summary) = read(&text).unwrap();
+        assert_eq!(ids, ["h"]);
+        assert_eq!(summary.shape, InputShape::ResourceConfigHistory);
+        assert_eq!(summary.next_token.as_deref(), Some("tok"));
+        let text = json!({"configurationItems": [], "NextToken": "cli"}).to_string();
+        assert_eq!(read(&text).unwrap().2.next_token.as_deref(), Some("cli"));
+        let text = json!({"nextToken": "", "configurationItems": []}).to_string();
+        let (ids, _, summary) = read(&text).unwrap();
+        assert!(ids.is_empty());
+        assert_eq!(summary.next_token, None);
+    }
+
+    #[test]
+    fn array_single_item_and_json_lines() {
+        let (ids, _, summary) = read(&json!([item("a"), api_item("b")]).to_string()).unwrap();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(summary.shape, InputShape::ItemArray);
+
+        let (ids, _, summary) = read(&format!("\n  {:#}  \n", item("one"))).unwrap();
+        assert_eq!(ids, ["one"]);
+        assert_eq!(summary.shape, InputShape::SingleItem);
+
+        let lines = format!("{}\n{}\n\n{}\n", item("l1"), api_item("l2"), item("l3"));
+        let (ids, _, summary) = read(&lines).unwrap();
+        assert_eq!(ids, ["l1", "l2", "l3"]);
+        assert_eq!((summary.shape, summary.values), (InputShape::JsonLines, 3));
+
+        // Values need no newline between them, and a snapshot may follow an item.
+        let mixed = format!(
+            "{}{}",
+            item("i"),
+            json!({"configurationItems": [item("j")]})
+        );
+        let (ids, _, _) = read(&mixed).unwrap();
+        assert_eq!(ids, ["i", "j"]);
+    }
+
+    #[test]
+    fn empty_arrays_and_null_arrays_hold_no_items() {
+        for text in [
+            r#"{"fileVersion":"1.0","configurationItems":[]}"#,
+            r#"{"configurationItems":null}"#,
+            r#"{"baseConfigurationItems":[],"unprocessedResourceKeys":[]}"#,
+            "[]",
+        ] {
+            let (ids, bad, summary) = read(text).unwrap();
+            assert!(ids.is_empty() && bad.is_empty(), "{text}");
+            assert_eq!(summary.items, 0);
+        }
+    }
+
+    #[test]
+    fn malformed_items_in_the_middle_are_reported_and_the_rest_kept() {
+        let text = json!({"configurationItems": [
+            item("first"),
+            {"resourceType": "AWS::S3::Bucket", "configuration": {}},
+            42,
+            {"resourceType": "AWS::EC2::SecurityGroup", "resourceId": "sg-1", "tags": "oops"},
+            item("last")
+        ]})
+        .to_string();
+        let (ids, bad, summary) = read(&text).unwrap();
+        assert_eq!(ids, ["first", "last"]);
+        assert_eq!((summary.items, summary.unreadable), (2, 3));
+        assert_eq!(bad[0].index, 1);
+        assert_eq!(bad[0].error, ItemError::MissingField("resourceId"));
+        assert_eq!(
+            bad[0].to_string(),
+            "item 2 (index 1, AWS::S3::Bucket): configuration item has no `resourceId`; every \
+             item AWS Config delivers carries one"
+        );
+        assert_eq!(bad[1].index, 2);
+        assert_eq!(bad[1].error, ItemError::NotAnObject("a number"));
+        assert_eq!(
+            bad[2].resource.as_deref(),
+            Some("AWS::EC2::SecurityGroup sg-1")
+        );
+        assert!(bad[2].to_string().contains("`tags`"), "{}", bad[2]);
+    }
+
+    #[test]
+    fn indexes_run_across_arrays_and_values() {
+        let text = format!(
+            "{}\n{}\n",
+            json!([item("a"), 1]),
+            json!({"configurationItems": [item("b"), "x"]})
+        );
+        let (_, bad, _) = read(&text).unwrap();
+        assert_eq!(bad.iter().map(|b| b.index).collect::<Vec<_>>(), [1, 3]);
+    }
+
+    #[test]
+    fn truncated_input_is_a_clear_error_after_the_items_before_it() {
+        let full =
+            json!({"fileVersion": "1.0", "configurationItems": [item("a"), item("b")]}).to_string();
+        let cut = &full[..full.len() - 40];
+        let mut seen = Vec::new();
+        let err = read_items(cut.as_bytes(), |o| seen.push(o.unwrap().resource_id)).unwrap_err();
+        assert_eq!(seen, ["a"]);
+        assert!(
+            matches!(err, SnapshotError::Truncated { line: 1, .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("truncated"), "{err}");
+    }
+
+    #[test]
+    fn not_json_and_unknown_shapes_say_where_and_what() {
+        let err =
+            read("{\n  \"configurationItems\": [\n    {\"resourceType\": x}\n]}").unwrap_err();
+        let SnapshotError::Syntax { line, column, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!((*line, *column), (3, 22));
+        assert!(err.to_string().contains("line 3, column 22"), "{err}");
+        assert!(err.to_string().contains("snapshot file"), "{err}");
+
+        let err = read(r#"{"Items": [], "Count": 0}"#).unwrap_err();
+        assert!(matches!(err, SnapshotError::Shape { .. }), "{err:?}");
+        assert!(err.to_string().contains("its keys: Count, Items"), "{err}");
+        assert!(
+            read("{}")
+                .unwrap_err()
+                .to_string()
+                .contains("empty JSON object")
+        );
+        let err = read("42").unwrap_err();
+        assert!(matches!(err, SnapshotError::Shape { .. }), "{err:?}");
+        let err = read(r#"{"configurationItems": "nope"}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("array of configuration items"),
+            "{err}"
+        );
+        let err = read("{\"resourceType\": \"AWS::S3::Bucket\"} garbage").unwrap_err();
+        assert!(
+            matches!(err, SnapshotError::Syntax { column: 37, .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn empty_input_is_an_error_and_a_byte_order_mark_is_skipped() {
+        assert!(matches!(read(""), Err(SnapshotError::Empty)));
+        assert!(matches!(read(" \n\t "), Err(SnapshotError::Empty)));
+        let with_bom = format!("\u{feff}{}", json!([item("bom")]));
+        assert_eq!(read(&with_bom).unwrap().0, ["bom"]);
+    }
+
+    #[test]
+    fn reader_errors_are_io_errors() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk on fire"))
+            }
+        }
+        let err = read_items(Failing, |_| {}).unwrap_err();
+        assert!(matches!(err, SnapshotError::Io(_)), "{err:?}");
+        assert!(err.to_string().contains("disk on fire"));
+    }
+
+    /// Produces a snapshot file of `total` items on demand, one item per `read` call at most,
+    /// recording how many items it has produced so far.
+    struct LazySnapshot {
+        total: u64,
+        produced: Rc<Cell<u64>>,
+        pending: Vec<u8>,
+        offset: usize,
+        finished: bool,
+    }
+
+    impl Read for LazySnapshot {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.offset == self.pending.len() {
+                self.pending.clear();
+                self.offset = 0;
+                let n = self.produced.get();
+                if n == 0 && !self.finished {
+                    self.pending
+                        .extend_from_slice(br#"{"fileVersion":"1.0","configurationItems":["#);
+                }
+                if n < self.total {
+                    if n > 0 {
+                        self.pending.push(b',');
+                    }
+                    // Small items keep the test quick in debug builds; the count is what matters.
+                    let item = json!({"resourceType": "AWS::S3::Bucket", "resourceId": format!("bucket-{n}")});
+                    serde_json::to_writer(&mut self.pending, &item)?;
+                    self.produced.set(n + 1);
+                } else if !self.finished {
+                    self.pending
+                        .extend_from_slice(br#"],"configSnapshotId":"lazy"}"#);
+                    self.finished = true;
+                } else {
+                    return Ok(0);
+                }
+            }
+            let n = buf.len().min(self.pending.len() - self.offset);
+            buf[..n].copy_from_slice(&self.pending[self.offset..self.offset + n]);
+            self.offset += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_large_stream_is_processed_without_collecting() {
+        const TOTAL: u64 = 100_000;
+        let produced = Rc::new(Cell::new(0));
+        let reader = LazySnapshot {
+            total: TOTAL,
+            produced: Rc::clone(&produced),
+            pending: Vec::new(),
+            offset: 0,
+            finished: false,
+        };
+        let mut seen = 0u64;
+        let mut max_ahead = 0u64;
+        let summary = read_items(reader, |outcome| {
+            let item = outcome.unwrap();
+            assert_eq!(item.resource_id, format!("bucket-{seen}"));
+            seen += 1;
+            // Each item reaches the callback while the reader has produced only a buffer's worth
+            // more: nothing is collected first.
+            max_ahead = max_ahead.max(produced.get() - seen);
+        })
+        .unwrap();
+        assert_eq!(seen, TOTAL);
+        assert_eq!(summary.items, TOTAL);
+        assert_eq!(summary.shape, InputShape::SnapshotFile);
+        assert!(
+            max_ahead < 100,
+            "the reader ran {max_ahead} items ahead of the callback"
+        );
+    }
+}
