@@ -123,6 +123,22 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
         )?;
     }
     writeln!(md)?;
+    if c.evidence.is_empty() {
+        writeln!(md, "Evidence: the configuration item alone decides.")?;
+    } else {
+        let evidence: Vec<String> = c
+            .evidence
+            .iter()
+            .map(|k| format!("{k} ({})", code_list(k.api_actions(), ", ")))
+            .collect();
+        writeln!(
+            md,
+            "Evidence beyond the configuration item: {}. Without it the verdict is \
+             INSUFFICIENT_DATA.",
+            evidence.join("; ")
+        )?;
+    }
+    writeln!(md)?;
     writeln!(
         md,
         "Remediation: {} ([AWS documentation]({}))",
@@ -221,6 +237,10 @@ fn control_json(c: &Control) -> Value {
             "nist80053R5": c.mappings.nist_800_53_r5,
         },
         "relatedRequirements": c.mappings.related_requirements(),
+        "evidence": c.evidence.iter().map(|k| json!({
+            "kind": k.name(),
+            "apiActions": k.api_actions(),
+        })).collect::<Vec<_>>(),
         "parameters": c.parameters.iter().map(|p| json!({
             "name": p.name,
             "type": p.kind.describe(),
@@ -255,6 +275,7 @@ mod tests {
             default: "90",
             description: "Days | at most.",
         }],
+        evidence: &[crate::EvidenceKind::IamUserAccessKeys],
         evaluate: |_| Verdict::pass("fake"),
     };
 

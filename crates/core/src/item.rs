@@ -376,8 +376,9 @@ fn take_time(
         Some(Value::String(s)) => Ok(Some(s)),
         // The API shape carries epoch seconds (with a fraction).
         Some(Value::Number(n)) => {
+            // Config records milliseconds; rounding there drops the float noise of `1717171717.123`.
             let seconds = n.as_f64().unwrap_or_default();
-            let nanos = (seconds * 1e9).round() as i128;
+            let nanos = (seconds * 1e3).round() as i128 * 1_000_000;
             Ok(OffsetDateTime::from_unix_timestamp_nanos(nanos)
                 .ok()
                 .and_then(|t| t.format(&Rfc3339).ok()))
@@ -480,6 +481,15 @@ mod tests {
         let b = ConfigurationItem::from_value(api).unwrap();
         assert_eq!(a.capture_time.as_deref(), Some("2024-01-02T03:04:05.000Z"));
         assert_eq!(b.capture_time.as_deref(), Some("2024-01-02T03:04:05Z"));
+        let with_millis = ConfigurationItem::from_value(json!({
+            "resourceType": "AWS::S3::Bucket", "resourceId": "b",
+            "configurationItemCaptureTime": 1717171717.123
+        }))
+        .unwrap();
+        assert_eq!(
+            with_millis.capture_time.as_deref(),
+            Some("2024-05-31T16:08:37.123Z")
+        );
         let (mut a, mut b) = (a, b);
         a.capture_time = None;
         b.capture_time = None;
