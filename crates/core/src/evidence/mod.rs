@@ -12,6 +12,8 @@
 //! offline scan of that snapshot reaches the same verdicts as the live one. A control whose
 //! evidence is absent or could not be read is INSUFFICIENT_DATA with the reason — never a pass.
 
+pub mod shapes;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
