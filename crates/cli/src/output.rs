@@ -2,7 +2,9 @@
 
 use crate::scan::Stats;
 use serde::Serialize;
-use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, FindingBuilder, Severity};
+use sidewatch_core::{
+    ComplianceType, ConfigurationItem, Evaluation, Finding, FindingBuilder, Severity,
+};
 use std::io::{self, Write};
 
 /// Why a verdict could not be written.
@@ -171,16 +173,46 @@ impl Sink for TableSink {
     }
 }
 
-/// A JSON array written one element per line as the elements arrive.
+/// A JSON array written one element per line as the elements arrive. Each element is serialized
+/// into a reused buffer and written with one call, not many small ones through `dyn Write`.
 #[derive(Debug, Default)]
 pub struct JsonArray {
     elements: u64,
+    buffer: Vec<u8>,
 }
 
 impl JsonArray {
     pub fn push(&mut self, out: &mut dyn Write, element: &impl Serialize) -> io::Result<()> {
-        out.write_all(if self.elements == 0 { b"[\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, element)?;
+        self.start_element();
+        serde_json::to_writer(&mut self.buffer, element)?;
+        self.write_element(out)
+    }
+
+    /// Adds an ASFF finding, checking its size limit on the bytes written.
+    pub fn push_finding(
+        &mut self,
+        out: &mut dyn Write,
+        finding: &Finding,
+    ) -> Result<(), SinkError> {
+        self.start_element();
+        finding
+            .encode_into(&mut self.buffer)
+            .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
+        self.write_element(out)?;
+        Ok(())
+    }
+
+    /// Clears the buffer and puts the separator that precedes the next element in it.
+    fn start_element(&mut self) {
+        self.buffer.clear();
+        self.buffer
+            .extend_from_slice(if self.elements == 0 { b"[\n" } else { b",\n" });
+    }
+
+    /// Writes the buffered element; an element that failed to serialize is never counted, so
+    /// the array stays valid JSON around it.
+    fn write_element(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.buffer)?;
         self.elements += 1;
         Ok(())
     }
@@ -279,8 +311,7 @@ impl Sink for AsffSink {
             .builder
             .build(item, evaluation)
             .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
-        self.array.push(out, &finding)?;
-        Ok(())
+        self.array.push_finding(out, &finding)
     }
 
     fn finish(&mut self, out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {
