@@ -57,16 +57,27 @@ pub const STATUSES: [ComplianceType; 4] = [
 
 /// `text` on one line, cut to `width` characters (ending in "…" when cut) and padded to it.
 pub fn cell(text: &str, width: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() <= width {
-        return format!("{flat:<width$}");
+    let mut out = String::with_capacity(width);
+    push_cell(&mut out, text, width, true);
+    out
+}
+
+/// Appends [`cell`]`(text, width)` to `line` without allocating; `pad` false leaves it unpadded.
+fn push_cell(line: &mut String, text: &str, width: usize, pad: bool) {
+    let fits = text.chars().nth(width).is_none();
+    let keep = if fits { width } else { width.saturating_sub(1) };
+    let mut written = 0;
+    for c in text.chars().take(keep) {
+        line.push(if c.is_control() { ' ' } else { c });
+        written += 1;
     }
-    let mut cut: String = flat.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    if !fits {
+        line.push('…');
+        written += 1;
+    }
+    if pad {
+        line.extend(std::iter::repeat_n(' ', width.saturating_sub(written)));
+    }
 }
 
 /// Column widths of the table (the reason is last and only cut, never padded).
@@ -83,20 +94,25 @@ const COLUMNS: [(&str, usize); 6] = [
 #[derive(Debug, Default)]
 pub struct TableSink {
     rows: u64,
+    /// The line being built, reused for every row.
+    line: String,
 }
 
 impl TableSink {
-    fn row(out: &mut dyn Write, cells: [&str; 6]) -> io::Result<()> {
-        let mut line = String::with_capacity(240);
+    fn row(&mut self, out: &mut dyn Write, cells: [&str; 6]) -> io::Result<()> {
+        let line = &mut self.line;
+        line.clear();
         for (i, (text, (_, width))) in cells.iter().zip(COLUMNS).enumerate() {
-            if i + 1 == COLUMNS.len() {
-                line.push_str(cell(text, width).trim_end());
-            } else {
-                line.push_str(&cell(text, width));
+            let last = i + 1 == COLUMNS.len();
+            push_cell(line, text, width, !last);
+            if !last {
                 line.push_str("  ");
             }
         }
-        writeln!(out, "{}", line.trim_end())
+        let trimmed = line.trim_end().len();
+        line.truncate(trimmed);
+        line.push('\n');
+        out.write_all(line.as_bytes())
     }
 }
 
@@ -108,11 +124,11 @@ impl Sink for TableSink {
         evaluation: &Evaluation,
     ) -> Result<(), SinkError> {
         if self.rows == 0 {
-            Self::row(out, COLUMNS.map(|(name, _)| name))?;
+            self.row(out, COLUMNS.map(|(name, _)| name))?;
         }
         self.rows += 1;
         let control = evaluation.control;
-        Self::row(
+        self.row(
             out,
             [
                 status_word(evaluation.verdict.compliance_type()),

@@ -170,19 +170,31 @@ impl Check<'_> {
 
     /// Not blank, and `min..=max` characters long.
     fn text(&self, field: &str, value: &str, min: usize, max: usize) -> Result<(), FindingError> {
+        self.text_lazy(|| field.to_owned(), value, min, max)
+    }
+
+    /// Like [`Check::text`], naming the field only when the check fails: the names of map keys
+    /// and list elements are formatted, and this runs for every field of every finding.
+    fn text_lazy(
+        &self,
+        field: impl FnOnce() -> String,
+        value: &str,
+        min: usize,
+        max: usize,
+    ) -> Result<(), FindingError> {
         if is_blank(value) {
-            return Err(self.fail(field, "is empty"));
+            return Err(self.fail(&field(), "is empty"));
         }
         let len = value.chars().count();
         if len < min {
             return Err(self.fail(
-                field,
+                &field(),
                 format!("is {len} characters long, shorter than the {min} required"),
             ));
         }
         if len > max {
             return Err(self.fail(
-                field,
+                &field(),
                 format!("is {len} characters long, over the {max} allowed"),
             ));
         }
@@ -238,8 +250,8 @@ impl Check<'_> {
     ) -> Result<(), FindingError> {
         self.count(field, map.len(), 0, max_entries)?;
         for (key, value) in map {
-            self.text(&format!("{field} key '{key}'"), key, 1, max_key)?;
-            self.text(&format!("{field}['{key}']"), value, 1, max_value)?;
+            self.text_lazy(|| format!("{field} key '{key}'"), key, 1, max_key)?;
+            self.text_lazy(|| format!("{field}['{key}']"), value, 1, max_value)?;
         }
         Ok(())
     }
@@ -248,13 +260,13 @@ impl Check<'_> {
         self.count("Resources", finding.resources.len(), 1, MAX_RESOURCES)?;
         for (i, resource) in finding.resources.iter().enumerate() {
             let field = |name: &str| format!("Resources[{i}].{name}");
-            self.text(
-                &field("Type"),
+            self.text_lazy(
+                || field("Type"),
                 &resource.resource_type,
                 1,
                 MAX_RESOURCE_TYPE,
             )?;
-            self.text(&field("Id"), &resource.id, 1, usize::MAX)?;
+            self.text_lazy(|| field("Id"), &resource.id, 1, usize::MAX)?;
             if let Some(partition) = &resource.partition
                 && !PARTITIONS.contains(&partition.as_str())
             {
