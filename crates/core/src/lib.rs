@@ -29,6 +29,7 @@ pub mod engine;
 pub mod finding;
 pub mod item;
 pub mod params;
+pub mod secrets;
 pub mod verdict;
 
 pub use control::{Control, Mappings, Severity};
