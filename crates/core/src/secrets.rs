@@ -19,8 +19,9 @@
 //!      `PRIVATE KEY` (RSA, EC, DSA, OPENSSH, ENCRYPTED, PGP … BLOCK), also when the whole PEM
 //!      is base64-encoded (`LS0tLS1CRUdJTi…`). A bare header with fewer than
 //!      64 base64 characters of key material after it is [`Confidence::Medium`];
-//!    - GitHub `ghp_` / `gho_` / `ghu_` / `ghs_` / `ghr_` + ≥ 30 alphanumerics and
-//!      `github_pat_` + ≥ 50 of `A-Za-z0-9_`; GitLab `glpat-` + ≥ 20;
+//!    - GitHub `ghp_` / `gho_` / `ghu_` / `ghs_` / `ghr_` + ≥ 30 and `github_pat_` + ≥ 50 of
+//!      `A-Za-z0-9_` (GitHub's documented alphabet; today 36 and 82); GitLab `glpat-` + ≥ 20 of
+//!      `A-Za-z0-9_-.` (the dots of routable tokens included);
 //!    - Slack tokens `xox[baprs]-` + ≥ 10 of `A-Za-z0-9-`, and Slack incoming-webhook URLs
 //!      (`hooks.slack.com/services/…`, the URL itself is the credential);
 //!    - Stripe live secret and restricted keys `sk_live_` / `rk_live_` + ≥ 16 alphanumerics;
@@ -330,6 +331,10 @@ fn base64url_byte(b: u8) -> bool {
     word_byte(b) || b == b'-'
 }
 
+fn dotted_base64url(b: u8) -> bool {
+    base64url_byte(b) || b == b'.'
+}
+
 fn dashed_alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-'
 }
@@ -354,7 +359,7 @@ const TOKEN_FORMATS: &[TokenFormat] = &[
     TokenFormat {
         kind: SecretKind::GitHubToken,
         prefixes: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-        body: alnum,
+        body: word_byte,
         len: (30, OPEN),
     },
     TokenFormat {
@@ -366,7 +371,7 @@ const TOKEN_FORMATS: &[TokenFormat] = &[
     TokenFormat {
         kind: SecretKind::GitLabToken,
         prefixes: &["glpat-"],
-        body: base64url_byte,
+        body: dotted_base64url,
         len: (20, OPEN),
     },
     TokenFormat {
@@ -1115,6 +1120,16 @@ mod tests {
                 Some(GitHubToken),
             ),
             ("GH", s(GITHUB_PAT), Some(GitHubToken)),
+            (
+                "GH_APP",
+                s(concat!("ghs_", "Xq_7rT2mK9pL4vN8wB3cZ6yH1jF5dG0sA2eR")),
+                Some(GitHubToken),
+            ),
+            (
+                "GITLAB_ROUTABLE",
+                s(concat!("glpat-", "Qm9vX2xLz7Pa.01.1x2y3z4w5")),
+                Some(GitLabToken),
+            ),
             ("GITLAB", s(GLPAT), Some(GitLabToken)),
             ("SLACK_BOT", s(XOXB), Some(SlackToken)),
             ("ALERTS_WEBHOOK_URL", s(SLACK_HOOK), Some(SlackWebhookUrl)),
