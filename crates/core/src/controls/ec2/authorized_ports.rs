@@ -60,7 +60,7 @@ pub const CONTROL: Control = Control {
             kind: ParamKind::IntList { min: 0, max: 65535 },
             default: "",
             description: "UDP ports that may be open to 0.0.0.0/0 or ::/0; single ports and \
-                          dash ranges (500,4500). None by default.",
+                          dash ranges (500,1020-1025). None by default.",
         },
     ],
     evidence: &[],

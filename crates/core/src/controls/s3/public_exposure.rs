@@ -33,6 +33,7 @@
 //! even when another part of the bucket cannot be read.
 
 use crate::control::Context;
+use crate::controls::evidence_fields::evidence_with;
 use crate::controls::policy::{
     LIMITING_KEYS, PolicyDocument, Scope, Statement, may_match_string_with_prefix,
 };
@@ -161,7 +162,7 @@ pub(crate) fn evaluate(ctx: &Context<'_>, access: &Access) -> Verdict {
         Err(verdict) => return verdict,
     };
     let account: Result<AccountPublicAccessBlock, Verdict> =
-        ctx.evidence_as(EvidenceKind::S3AccountPublicAccessBlock);
+        evidence_with(ctx, EvidenceKind::S3AccountPublicAccessBlock, &["present"]);
     let account_flag = |flag: fn(&AccountPublicAccessBlock) -> bool| match &account {
         Ok(a) => Ok(a.present && flag(a)),
         Err(verdict) => Err(verdict.reason().to_owned()),
@@ -560,6 +561,14 @@ mod tests {
         assert!(
             v.reason().contains("grants AllUsers (everyone) Read")
                 && v.reason().contains("S3AccountPublicAccessBlock"),
+            "{v}"
+        );
+        let v = run(
+            json!({"AccessControlList": grant.clone(), "sidewatch:S3AccountPublicAccessBlock": {}}),
+            &READ,
+        );
+        assert!(
+            v.is_insufficient() && v.reason().contains("`present`"),
             "{v}"
         );
         let failed = json!({"sidewatchError": {"code": "AccessDenied", "message": "denied"}});
