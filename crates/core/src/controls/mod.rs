@@ -11,7 +11,9 @@ use std::sync::LazyLock;
 pub(crate) mod checks;
 pub mod cloudtrail;
 pub mod ec2;
+pub(crate) mod evidence_fields;
 pub mod iam;
+pub mod kms;
 pub mod lambda;
 pub mod policy;
 pub mod rds;
@@ -26,6 +28,7 @@ pub fn catalog() -> &'static [&'static Control] {
             cloudtrail::CONTROLS,
             ec2::CONTROLS,
             iam::CONTROLS,
+            kms::CONTROLS,
             lambda::CONTROLS,
             rds::CONTROLS,
             s3::CONTROLS,

@@ -5,6 +5,9 @@ use crate::control::Control;
 pub mod default_kms_encryption;
 pub mod mfa_delete;
 pub mod public_access_block;
+mod public_exposure;
+pub mod public_read;
+pub mod public_write;
 pub mod server_access_logging;
 pub mod ssl_requests_only;
 pub mod versioning;
@@ -12,6 +15,8 @@ pub mod versioning;
 /// This service's controls; the catalog joins every service's list.
 pub(crate) static CONTROLS: &[&Control] = &[
     &public_access_block::CONTROL,
+    &public_read::CONTROL,
+    &public_write::CONTROL,
     &ssl_requests_only::CONTROL,
     &server_access_logging::CONTROL,
     &versioning::CONTROL,
