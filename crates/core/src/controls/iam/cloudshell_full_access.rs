@@ -31,7 +31,7 @@ pub const CONTROL: Control = Control {
                   cloudshell:GetFileUploadUrls.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-27",
     mappings: Mappings {
-        fsbp: Some("IAM.27"),
+        fsbp: None,
         cis_v3: Some("1.22"),
         nist_800_53_r5: &[],
     },

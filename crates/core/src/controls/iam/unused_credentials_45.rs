@@ -16,7 +16,7 @@ pub const CONTROL: Control = Control {
     remediation: REMEDIATION,
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-22",
     mappings: Mappings {
-        fsbp: Some("IAM.22"),
+        fsbp: None,
         cis_v3: Some("1.12"),
         nist_800_53_r5: &[],
     },
