@@ -8,9 +8,12 @@
 use crate::control::{Control, compare_ids};
 use std::sync::LazyLock;
 
+pub mod account;
 pub(crate) mod checks;
 pub mod cloudtrail;
+pub mod config;
 pub mod ec2;
+pub mod guardduty;
 pub mod iam;
 pub mod lambda;
 pub mod policy;
@@ -23,8 +26,11 @@ mod test_support;
 pub fn catalog() -> &'static [&'static Control] {
     static CATALOG: LazyLock<Vec<&'static Control>> = LazyLock::new(|| {
         let mut all: Vec<&'static Control> = [
+            account::CONTROLS,
             cloudtrail::CONTROLS,
+            config::CONTROLS,
             ec2::CONTROLS,
+            guardduty::CONTROLS,
             iam::CONTROLS,
             lambda::CONTROLS,
             rds::CONTROLS,
