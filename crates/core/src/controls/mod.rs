@@ -8,10 +8,13 @@
 use crate::control::{Control, compare_ids};
 use std::sync::LazyLock;
 
+pub mod account;
 pub(crate) mod checks;
 pub mod cloudtrail;
+pub mod config;
 pub mod ec2;
 pub(crate) mod evidence_fields;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
@@ -25,8 +28,11 @@ mod test_support;
 pub fn catalog() -> &'static [&'static Control] {
     static CATALOG: LazyLock<Vec<&'static Control>> = LazyLock::new(|| {
         let mut all: Vec<&'static Control> = [
+            account::CONTROLS,
             cloudtrail::CONTROLS,
+            config::CONTROLS,
             ec2::CONTROLS,
+            guardduty::CONTROLS,
             iam::CONTROLS,
             kms::CONTROLS,
             lambda::CONTROLS,

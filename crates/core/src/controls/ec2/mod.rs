@@ -12,6 +12,7 @@ pub mod admin_ports_ipv4;
 pub mod admin_ports_ipv6;
 pub mod authorized_ports;
 pub mod default_security_group_closed;
+pub mod ebs_default_encryption;
 pub mod high_risk_ports;
 pub mod imdsv2;
 pub mod ingress;
@@ -27,6 +28,7 @@ pub mod vpc_flow_logs;
 pub(crate) static CONTROLS: &[&Control] = &[
     &default_security_group_closed::CONTROL,
     &volume_encrypted::CONTROL,
+    &ebs_default_encryption::CONTROL,
     &imdsv2::CONTROL,
     &no_public_ip::CONTROL,
     &restricted_ssh::CONTROL,

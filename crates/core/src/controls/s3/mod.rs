@@ -2,8 +2,11 @@
 
 use crate::control::Control;
 
+pub mod account_public_access_block;
 pub mod default_kms_encryption;
 pub mod mfa_delete;
+pub mod object_read_events;
+pub mod object_write_events;
 pub mod public_access_block;
 mod public_exposure;
 pub mod public_read;
@@ -14,6 +17,7 @@ pub mod versioning;
 
 /// This service's controls; the catalog joins every service's list.
 pub(crate) static CONTROLS: &[&Control] = &[
+    &account_public_access_block::CONTROL,
     &public_access_block::CONTROL,
     &public_read::CONTROL,
     &public_write::CONTROL,
@@ -22,4 +26,6 @@ pub(crate) static CONTROLS: &[&Control] = &[
     &versioning::CONTROL,
     &default_kms_encryption::CONTROL,
     &mfa_delete::CONTROL,
+    &object_write_events::CONTROL,
+    &object_read_events::CONTROL,
 ];
