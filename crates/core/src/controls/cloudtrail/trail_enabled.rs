@@ -22,7 +22,7 @@ pub const CONTROL: Control = Control {
                   (`aws cloudtrail start-logging`).",
     remediation_url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-a-trail-using-the-console-first-time.html",
     mappings: Mappings {
-        fsbp: Some("CloudTrail.3"),
+        fsbp: None,
         cis_v3: None,
         nist_800_53_r5: &[],
     },

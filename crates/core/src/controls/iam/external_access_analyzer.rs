@@ -23,7 +23,7 @@ pub const CONTROL: Control = Control {
                   every Region you use: `aws accessanalyzer create-analyzer --type ACCOUNT`.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-getting-started.html",
     mappings: Mappings {
-        fsbp: Some("IAM.28"),
+        fsbp: None,
         cis_v3: Some("1.20"),
         nist_800_53_r5: &[],
     },

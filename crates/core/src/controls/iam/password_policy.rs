@@ -34,8 +34,10 @@ pub(crate) const fn setting_control(
         rationale,
         remediation,
         remediation_url: REMEDIATION_URL,
+        // IAM.11–17 come from Security Hub's CIS and NIST standards, not from FSBP (which has only
+        // IAM.7 for the password policy).
         mappings: Mappings {
-            fsbp: Some(id),
+            fsbp: None,
             cis_v3,
             nist_800_53_r5: &[],
         },

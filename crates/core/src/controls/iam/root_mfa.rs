@@ -22,7 +22,7 @@ pub const CONTROL: Control = Control {
                   credentials centrally with AWS Organizations.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
     mappings: Mappings {
-        fsbp: Some("IAM.9"),
+        fsbp: None,
         cis_v3: Some("1.5"),
         nist_800_53_r5: &[
             "AC-2(1)", "AC-3(15)", "IA-2(1)", "IA-2(2)", "IA-2(6)", "IA-2(8)",

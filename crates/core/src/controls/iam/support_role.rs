@@ -20,7 +20,7 @@ pub const CONTROL: Control = Control {
                   assume, and attach the AWS managed policy AWSSupportAccess to it.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-18",
     mappings: Mappings {
-        fsbp: Some("IAM.18"),
+        fsbp: None,
         cis_v3: Some("1.17"),
         nist_800_53_r5: &[],
     },

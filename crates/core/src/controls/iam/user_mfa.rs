@@ -23,7 +23,7 @@ pub const CONTROL: Control = Control {
                   that only run workloads are better replaced by IAM roles.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-19",
     mappings: Mappings {
-        fsbp: Some("IAM.19"),
+        fsbp: None,
         cis_v3: None,
         nist_800_53_r5: &[
             "AC-2(1)", "AC-3(15)", "IA-2(1)", "IA-2(2)", "IA-2(6)", "IA-2(8)",

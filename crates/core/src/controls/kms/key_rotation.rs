@@ -35,7 +35,7 @@ pub const CONTROL: Control = Control {
                   and keeps the old material to decrypt existing data.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-4",
     mappings: Mappings {
-        fsbp: Some("KMS.4"),
+        fsbp: None,
         cis_v3: Some("3.6"),
         nist_800_53_r5: &["SC-12", "SC-12(2)", "SC-28(3)"],
     },

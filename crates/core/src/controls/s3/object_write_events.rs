@@ -25,7 +25,7 @@ pub const CONTROL: Control = Control {
                   events are billed per event.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-cloudtrail-logging-for-s3.html",
     mappings: Mappings {
-        fsbp: Some("S3.22"),
+        fsbp: None,
         cis_v3: Some("3.8"),
         nist_800_53_r5: &[],
     },
