@@ -2,7 +2,9 @@
 
 use crate::scan::Stats;
 use serde::Serialize;
-use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, FindingBuilder, Severity};
+use sidewatch_core::{
+    ComplianceType, ConfigurationItem, Evaluation, Finding, FindingBuilder, Severity,
+};
 use std::io::{self, Write};
 
 /// Why a verdict could not be written.
@@ -55,16 +57,27 @@ pub const STATUSES: [ComplianceType; 4] = [
 
 /// `text` on one line, cut to `width` characters (ending in "…" when cut) and padded to it.
 pub fn cell(text: &str, width: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() <= width {
-        return format!("{flat:<width$}");
+    let mut out = String::with_capacity(width);
+    push_cell(&mut out, text, width, true);
+    out
+}
+
+/// Appends [`cell`]`(text, width)` to `line` without allocating; `pad` false leaves it unpadded.
+fn push_cell(line: &mut String, text: &str, width: usize, pad: bool) {
+    let fits = text.chars().nth(width).is_none();
+    let keep = if fits { width } else { width.saturating_sub(1) };
+    let mut written = 0;
+    for c in text.chars().take(keep) {
+        line.push(if c.is_control() { ' ' } else { c });
+        written += 1;
     }
-    let mut cut: String = flat.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    if !fits {
+        line.push('…');
+        written += 1;
+    }
+    if pad {
+        line.extend(std::iter::repeat_n(' ', width.saturating_sub(written)));
+    }
 }
 
 /// Column widths of the table (the reason is last and only cut, never padded).
@@ -81,20 +94,25 @@ const COLUMNS: [(&str, usize); 6] = [
 #[derive(Debug, Default)]
 pub struct TableSink {
     rows: u64,
+    /// The line being built, reused for every row.
+    line: String,
 }
 
 impl TableSink {
-    fn row(out: &mut dyn Write, cells: [&str; 6]) -> io::Result<()> {
-        let mut line = String::with_capacity(240);
+    fn row(&mut self, out: &mut dyn Write, cells: [&str; 6]) -> io::Result<()> {
+        let line = &mut self.line;
+        line.clear();
         for (i, (text, (_, width))) in cells.iter().zip(COLUMNS).enumerate() {
-            if i + 1 == COLUMNS.len() {
-                line.push_str(cell(text, width).trim_end());
-            } else {
-                line.push_str(&cell(text, width));
+            let last = i + 1 == COLUMNS.len();
+            push_cell(line, text, width, !last);
+            if !last {
                 line.push_str("  ");
             }
         }
-        writeln!(out, "{}", line.trim_end())
+        let trimmed = line.trim_end().len();
+        line.truncate(trimmed);
+        line.push('\n');
+        out.write_all(line.as_bytes())
     }
 }
 
@@ -106,11 +124,11 @@ impl Sink for TableSink {
         evaluation: &Evaluation,
     ) -> Result<(), SinkError> {
         if self.rows == 0 {
-            Self::row(out, COLUMNS.map(|(name, _)| name))?;
+            self.row(out, COLUMNS.map(|(name, _)| name))?;
         }
         self.rows += 1;
         let control = evaluation.control;
-        Self::row(
+        self.row(
             out,
             [
                 status_word(evaluation.verdict.compliance_type()),
@@ -171,16 +189,46 @@ impl Sink for TableSink {
     }
 }
 
-/// A JSON array written one element per line as the elements arrive.
+/// A JSON array written one element per line as the elements arrive. Each element is serialized
+/// into a reused buffer and written with one call, not many small ones through `dyn Write`.
 #[derive(Debug, Default)]
 pub struct JsonArray {
     elements: u64,
+    buffer: Vec<u8>,
 }
 
 impl JsonArray {
     pub fn push(&mut self, out: &mut dyn Write, element: &impl Serialize) -> io::Result<()> {
-        out.write_all(if self.elements == 0 { b"[\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, element)?;
+        self.start_element();
+        serde_json::to_writer(&mut self.buffer, element)?;
+        self.write_element(out)
+    }
+
+    /// Adds an ASFF finding, checking its size limit on the bytes written.
+    pub fn push_finding(
+        &mut self,
+        out: &mut dyn Write,
+        finding: &Finding,
+    ) -> Result<(), SinkError> {
+        self.start_element();
+        finding
+            .encode_into(&mut self.buffer)
+            .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
+        self.write_element(out)?;
+        Ok(())
+    }
+
+    /// Clears the buffer and puts the separator that precedes the next element in it.
+    fn start_element(&mut self) {
+        self.buffer.clear();
+        self.buffer
+            .extend_from_slice(if self.elements == 0 { b"[\n" } else { b",\n" });
+    }
+
+    /// Writes the buffered element; an element that failed to serialize is never counted, so
+    /// the array stays valid JSON around it.
+    fn write_element(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.buffer)?;
         self.elements += 1;
         Ok(())
     }
@@ -279,8 +327,7 @@ impl Sink for AsffSink {
             .builder
             .build(item, evaluation)
             .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
-        self.array.push(out, &finding)?;
-        Ok(())
+        self.array.push_finding(out, &finding)
     }
 
     fn finish(&mut self, out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {

@@ -114,10 +114,11 @@ impl Mappings {
 /// One security control: metadata beside a pure evaluation function.
 ///
 /// A control is a `const` in its own file (`controls/s3/public_access_block.rs`), listed in its
-/// service's `CONTROLS`. The id equals the FSBP control id when the control implements that FSBP
-/// rule; controls with no FSBP counterpart are `<Service>.X<n>`.
+/// service's `CONTROLS`. The id is the AWS Security Hub control id when Security Hub has the
+/// control (`S3.8` from FSBP, `IAM.22` from the CIS standard); controls Security Hub does not have
+/// are `<Service>.X<n>`.
 pub struct Control {
-    /// `S3.8`, `EC2.19`, `Lambda.X1`.
+    /// `S3.8`, `EC2.19`, `IAM.22`, `Lambda.X1`.
     pub id: &'static str,
     /// One line, phrased as the requirement ("S3 general purpose buckets should block public access").
     pub title: &'static str,

@@ -133,8 +133,8 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
             .collect();
         writeln!(
             md,
-            "Evidence beyond the configuration item: {}. Without it the verdict is \
-             INSUFFICIENT_DATA.",
+            "Evidence beyond the configuration item: {}. When the control needs it and it is \
+             missing or unreadable, the verdict is INSUFFICIENT_DATA.",
             evidence.join("; ")
         )?;
     }

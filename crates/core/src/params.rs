@@ -46,11 +46,10 @@ impl ParamKind {
             ParamKind::IntList { min, max } => {
                 let mut out = Vec::new();
                 for part in split_list(raw) {
-                    let n: i64 = part
-                        .parse()
-                        .map_err(|_| format!("expected comma-separated integers, got '{part}'"))?;
-                    check_range(n, min, max)?;
-                    out.push(n);
+                    let (from, to) = int_or_range(part)?;
+                    check_range(from, min, max)?;
+                    check_range(to, min, max)?;
+                    out.extend(from..=to);
                 }
                 out.sort_unstable();
                 out.dedup();
@@ -66,6 +65,31 @@ impl ParamKind {
             },
         }
     }
+}
+
+/// The most values one range in a list may expand to (every port: 0-65535).
+const MAX_RANGE_LEN: i64 = 65536;
+
+/// One element of an integer list: a number (`443`, `-1`) or an inclusive range written with a
+/// dash (`1020-1025`), the way AWS Config managed rules write port lists.
+fn int_or_range(part: &str) -> Result<(i64, i64), String> {
+    if let Ok(n) = part.parse::<i64>() {
+        return Ok((n, n));
+    }
+    let bad =
+        || format!("expected comma-separated integers or ranges such as 1020-1025, got '{part}'");
+    let (from, to) = part.split_once('-').ok_or_else(bad)?;
+    let from: i64 = from.trim().parse().map_err(|_| bad())?;
+    let to: i64 = to.trim().parse().map_err(|_| bad())?;
+    if from > to {
+        return Err(format!("the range '{part}' ends before it starts"));
+    }
+    if to - from >= MAX_RANGE_LEN {
+        return Err(format!(
+            "the range '{part}' is longer than {MAX_RANGE_LEN} values"
+        ));
+    }
+    Ok((from, to))
 }
 
 fn split_list(raw: &str) -> impl Iterator<Item = &str> {
@@ -289,6 +313,26 @@ mod tests {
         o.insert("maxage".to_owned(), "3".to_owned());
         let err = ResolvedParams::resolve("X.1", SPECS, &o).unwrap_err();
         assert!(err.to_string().contains("maxAge, ports"), "{err}");
+    }
+
+    #[test]
+    fn integer_lists_take_dash_ranges() {
+        let kind = ParamKind::IntList { min: 0, max: 65535 };
+        assert_eq!(
+            kind.parse("443, 1020-1023,80"),
+            Ok(ParamValue::IntList(vec![80, 443, 1020, 1021, 1022, 1023]))
+        );
+        assert_eq!(
+            kind.parse("0-65535").map(|v| match v {
+                ParamValue::IntList(l) => l.len(),
+                _ => 0,
+            }),
+            Ok(65536)
+        );
+        assert!(kind.parse("25-20").unwrap_err().contains("ends before"));
+        assert!(kind.parse("1-65536").unwrap_err().contains("outside"));
+        assert!(kind.parse("a-b").unwrap_err().contains("ranges such as"));
+        assert!(kind.parse("-5").unwrap_err().contains("outside"));
     }
 
     #[test]

@@ -611,6 +611,113 @@ pub fn may_match_string_with_prefix(pattern: &str, prefix: &str) -> bool {
     pattern.chars().count() >= prefix.chars().count()
 }
 
+/// Condition keys that tie a grant to a public principal to an account, organization, network or
+/// source: a positive test with fixed values on one of them makes the grant non-public, the way
+/// Amazon S3 ("the meaning of public") and IAM Access Analyzer define it.
+pub const LIMITING_KEYS: &[&str] = &[
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOwner",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:userid",
+    "lambda:EventSourceToken",
+];
+
+impl Statement {
+    /// How the statement's grantee reads when it is public, or `None` when it names fixed
+    /// principals only: no `Principal` at all, a `NotPrincipal` (everyone but a few), or a
+    /// wildcard, variable or empty principal ("allows Principal *").
+    pub fn public_grantee(&self) -> Option<String> {
+        match &self.principal {
+            None => Some("has no Principal".to_owned()),
+            Some(Scope::AllBut(p)) => Some(format!("allows everyone except NotPrincipal {p}")),
+            Some(Scope::Only(p)) => wildcard_principal(p).map(|w| format!("allows Principal {w}")),
+        }
+    }
+
+    /// Whether some condition of the statement is a positive test with fixed values on one of
+    /// `keys`: `StringEquals`, `StringLike`, `ArnEquals`, `ArnLike` or `IpAddress` (optionally
+    /// `ForAnyValue:`), never `…IfExists`, with values free of wildcards and variables; a
+    /// `0.0.0.0/0` or `::/0` source address and a bucket ARN as `aws:SourceArn` limit nothing.
+    pub fn limited_by(&self, keys: &[&str]) -> bool {
+        self.conditions
+            .iter()
+            .any(|c| keys.iter().any(|k| c.key_is(k)) && limits(c))
+    }
+
+    /// Whether the statement's `Action` (or `NotAction`) may admit some action whose name starts
+    /// with `prefix` (lower case, `s3:put`). Over-approximates: `false` only when no such action
+    /// can be admitted.
+    pub fn may_allow_action_with_prefix(&self, prefix: &str) -> bool {
+        match &self.action {
+            Scope::Only(patterns) => patterns
+                .iter()
+                .any(|p| may_match_string_with_prefix(&p.trim().to_lowercase(), prefix)),
+            Scope::AllBut(patterns) => !patterns
+                .iter()
+                .any(|p| covers_every_string_with_prefix(&p.trim().to_lowercase(), prefix)),
+        }
+    }
+}
+
+/// How a principal reads when it is public (a wildcard, variable or empty principal), or `None`.
+pub fn wildcard_principal(p: &Principal) -> Option<String> {
+    if matches!(p, Principal::Any) {
+        return Some("*".to_owned());
+    }
+    if p.is_empty() {
+        return Some("{} (empty)".to_owned());
+    }
+    p.entries()
+        .into_iter()
+        .find(|(_, v)| !is_fixed(v))
+        .map(|(kind, v)| format!("{kind}: {}", v.trim()))
+}
+
+/// A value without wildcards or policy variables.
+pub fn is_fixed(value: &str) -> bool {
+    let v = value.trim();
+    !v.is_empty() && !v.contains('*') && !v.contains('?') && !v.contains("${")
+}
+
+fn limits(c: &Condition) -> bool {
+    const POSITIVE: &[&str] = &[
+        "StringEquals",
+        "StringEqualsIgnoreCase",
+        "StringLike",
+        "ArnEquals",
+        "ArnLike",
+        "IpAddress",
+    ];
+    let op = c.base_operator();
+    let positive = POSITIVE.iter().any(|p| op.eq_ignore_ascii_case(p));
+    let qualifier_ok = matches!(c.qualifier(), None | Some("foranyvalue"));
+    let values_ok = !c.values.is_empty()
+        && c.values.iter().all(|v| {
+            let v = v.trim();
+            is_fixed(v)
+                && !(c.key_is("aws:SourceIp") && (v == "0.0.0.0/0" || v == "::/0"))
+                && !(c.key_is("aws:SourceArn") && is_bucket_arn(v))
+        });
+    positive && !c.if_exists() && qualifier_ok && values_ok
+}
+
+/// An S3 bucket or object ARN (`arn:aws:s3:::name`): it names no account.
+fn is_bucket_arn(value: &str) -> bool {
+    value
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(_, rest)| rest.to_ascii_lowercase().starts_with("s3:::"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -923,5 +1030,40 @@ mod tests {
         };
         assert!(!c.if_exists());
         assert_eq!(c.to_string(), "xIfExistsé k ");
+    }
+
+    #[test]
+    fn bucket_arns_are_recognised() {
+        assert!(is_bucket_arn("arn:aws:s3:::b"));
+        assert!(is_bucket_arn("arn:aws-cn:s3:::b/key"));
+        assert!(!is_bucket_arn("arn:aws:sns:us-east-1:1:t"));
+        assert!(!is_bucket_arn("s3:::b"));
+    }
+
+    #[test]
+    fn public_grantees_and_actions() {
+        let d = doc(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:Get*"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+             "NotAction": ["s3:Delete*", "s3:Put*"]},
+            {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"}, "Action": "*"},
+            {"Effect": "Allow", "Action": "s3:GetObject",
+             "Condition": {"StringEquals": {"AWS:SourceVpce": "vpce-1a2b3c4d"}}}]}));
+        let s = &d.statements;
+        assert_eq!(s[0].public_grantee().as_deref(), Some("allows Principal *"));
+        assert_eq!(s[1].public_grantee(), None);
+        assert!(s[2].public_grantee().unwrap().contains("NotPrincipal"));
+        assert_eq!(s[3].public_grantee().as_deref(), Some("has no Principal"));
+        assert!(s[0].may_allow_action_with_prefix("s3:get"));
+        assert!(!s[0].may_allow_action_with_prefix("s3:put"));
+        assert!(s[1].may_allow_action_with_prefix("s3:get"));
+        assert!(!s[1].may_allow_action_with_prefix("s3:put"));
+        assert!(!s[1].may_allow_action_with_prefix("s3:delete"));
+        assert!(s[2].may_allow_action_with_prefix("s3:delete"));
+        assert!(s[3].may_allow_action_with_prefix("s3:get"));
+        assert!(!s[3].may_allow_action_with_prefix("s3:list"));
+        assert!(!s[0].limited_by(LIMITING_KEYS));
+        assert!(s[3].limited_by(LIMITING_KEYS));
+        assert!(!s[3].limited_by(&["aws:SourceIp"]));
     }
 }

@@ -73,7 +73,8 @@ impl FindingBuilder {
         &self.ctx
     }
 
-    /// The finding for one control's verdict on one item, validated.
+    /// The finding for one control's verdict on one item, with every field validated (the
+    /// serialized size is checked when it is encoded).
     ///
     /// Fails when the account or Region cannot be determined (the message says to pass
     /// `--account` / `--region`) or when the result would not be valid ASFF.
@@ -132,7 +133,9 @@ impl FindingBuilder {
                 types,
             },
         };
-        finding.validate()?;
+        // The size limit is checked where the finding is serialized anyway
+        // (`Finding::encode_into`, `Batcher::push`), not with a serialization of its own here.
+        finding.validate_fields()?;
         Ok(finding)
     }
 

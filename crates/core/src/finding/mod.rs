@@ -163,6 +163,20 @@ pub enum FindingError {
     Serialize { id: String, reason: String },
 }
 
+impl FindingError {
+    /// The same error for element `index` of a list attribute.
+    pub(crate) fn at_index(self, index: usize) -> FindingError {
+        match self {
+            FindingError::Invalid { id, field, problem } => FindingError::Invalid {
+                id,
+                field: format!("{field}[{index}]"),
+                problem,
+            },
+            other => other,
+        }
+    }
+}
+
 /// True when a string has no visible character: ASFF strings must match `.*\S.*`.
 fn is_blank(text: &str) -> bool {
     text.chars().all(char::is_whitespace)

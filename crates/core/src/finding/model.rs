@@ -64,6 +64,27 @@ impl Finding {
         self.compliance.security_control_id.as_deref()
     }
 
+    /// Appends the finding's `BatchImportFindings` JSON to `buf` and returns its length, checking
+    /// the size limit on the bytes written (nothing is appended when it is exceeded). Together
+    /// with the field checks [`FindingBuilder::build`](super::FindingBuilder::build) makes, this
+    /// is the full [`Finding::validate`] at the cost of one serialization.
+    pub fn encode_into(&self, buf: &mut Vec<u8>) -> Result<usize, FindingError> {
+        let start = buf.len();
+        if let Err(e) = serde_json::to_writer(&mut *buf, self) {
+            buf.truncate(start);
+            return Err(FindingError::Serialize {
+                id: self.id.clone(),
+                reason: e.to_string(),
+            });
+        }
+        let bytes = buf.len() - start;
+        if let Err(e) = self.check_size(bytes) {
+            buf.truncate(start);
+            return Err(e);
+        }
+        Ok(bytes)
+    }
+
     /// The finding as `BatchImportFindings` JSON.
     pub fn to_json(&self) -> Result<String, FindingError> {
         serde_json::to_string(self).map_err(|e| FindingError::Serialize {

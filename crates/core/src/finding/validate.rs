@@ -44,6 +44,27 @@ impl Finding {
 
     /// Validates and returns the serialized size in bytes.
     pub(super) fn validated_size(&self) -> Result<usize, FindingError> {
+        self.validate_fields()?;
+        let bytes = self.to_json()?.len();
+        self.check_size(bytes)?;
+        Ok(bytes)
+    }
+
+    /// The size limit, for a finding already serialized to `bytes` bytes.
+    pub(super) fn check_size(&self, bytes: usize) -> Result<(), FindingError> {
+        if bytes > MAX_FINDING_BYTES {
+            return Err(FindingError::TooLarge {
+                id: self.id.clone(),
+                bytes,
+                max: MAX_FINDING_BYTES,
+            });
+        }
+        Ok(())
+    }
+
+    /// Every check of [`Finding::validate`] except the serialized size, which costs a
+    /// serialization: [`Finding::encode_into`] checks it on the bytes it writes anyway.
+    pub fn validate_fields(&self) -> Result<(), FindingError> {
         let check = Check {
             id: if is_blank(&self.id) {
                 "<without Id>"
@@ -121,25 +142,15 @@ impl Finding {
             MAX_RELATED_REQUIREMENTS,
         )?;
         for (i, requirement) in compliance.related_requirements.iter().enumerate() {
-            check.text(
-                &format!("Compliance.RelatedRequirements[{i}]"),
-                requirement,
-                1,
-                usize::MAX,
-            )?;
+            // The field name is formatted only on failure: this runs for every finding.
+            check
+                .text("Compliance.RelatedRequirements", requirement, 1, usize::MAX)
+                .map_err(|e| e.at_index(i))?;
         }
         if let Some(control) = &compliance.security_control_id {
             check.text("Compliance.SecurityControlId", control, 1, usize::MAX)?;
         }
-        let bytes = self.to_json()?.len();
-        if bytes > MAX_FINDING_BYTES {
-            return Err(FindingError::TooLarge {
-                id: check.id.to_owned(),
-                bytes,
-                max: MAX_FINDING_BYTES,
-            });
-        }
-        Ok(bytes)
+        Ok(())
     }
 }
 
@@ -159,19 +170,31 @@ impl Check<'_> {
 
     /// Not blank, and `min..=max` characters long.
     fn text(&self, field: &str, value: &str, min: usize, max: usize) -> Result<(), FindingError> {
+        self.text_lazy(|| field.to_owned(), value, min, max)
+    }
+
+    /// Like [`Check::text`], naming the field only when the check fails: the names of map keys
+    /// and list elements are formatted, and this runs for every field of every finding.
+    fn text_lazy(
+        &self,
+        field: impl FnOnce() -> String,
+        value: &str,
+        min: usize,
+        max: usize,
+    ) -> Result<(), FindingError> {
         if is_blank(value) {
-            return Err(self.fail(field, "is empty"));
+            return Err(self.fail(&field(), "is empty"));
         }
         let len = value.chars().count();
         if len < min {
             return Err(self.fail(
-                field,
+                &field(),
                 format!("is {len} characters long, shorter than the {min} required"),
             ));
         }
         if len > max {
             return Err(self.fail(
-                field,
+                &field(),
                 format!("is {len} characters long, over the {max} allowed"),
             ));
         }
@@ -227,8 +250,8 @@ impl Check<'_> {
     ) -> Result<(), FindingError> {
         self.count(field, map.len(), 0, max_entries)?;
         for (key, value) in map {
-            self.text(&format!("{field} key '{key}'"), key, 1, max_key)?;
-            self.text(&format!("{field}['{key}']"), value, 1, max_value)?;
+            self.text_lazy(|| format!("{field} key '{key}'"), key, 1, max_key)?;
+            self.text_lazy(|| format!("{field}['{key}']"), value, 1, max_value)?;
         }
         Ok(())
     }
@@ -237,13 +260,13 @@ impl Check<'_> {
         self.count("Resources", finding.resources.len(), 1, MAX_RESOURCES)?;
         for (i, resource) in finding.resources.iter().enumerate() {
             let field = |name: &str| format!("Resources[{i}].{name}");
-            self.text(
-                &field("Type"),
+            self.text_lazy(
+                || field("Type"),
                 &resource.resource_type,
                 1,
                 MAX_RESOURCE_TYPE,
             )?;
-            self.text(&field("Id"), &resource.id, 1, usize::MAX)?;
+            self.text_lazy(|| field("Id"), &resource.id, 1, usize::MAX)?;
             if let Some(partition) = &resource.partition
                 && !PARTITIONS.contains(&partition.as_str())
             {
@@ -541,6 +564,18 @@ mod tests {
             }
             other => panic!("expected TooLarge, got {other:?}"),
         }
+        // Encoding checks the same limit on the bytes it writes, and leaves the buffer as it was.
+        assert!(f.validate_fields().is_ok());
+        let mut buf = b"[".to_vec();
+        assert!(matches!(
+            f.encode_into(&mut buf),
+            Err(FindingError::TooLarge { .. })
+        ));
+        assert_eq!(buf, b"[");
+        let ok = valid();
+        let n = ok.encode_into(&mut buf).unwrap();
+        assert_eq!(n, ok.to_json().unwrap().len());
+        assert_eq!(&buf[1..], ok.to_json().unwrap().as_bytes());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use serde_json::Value;
 
 pub mod admin_ports_ipv4;
 pub mod admin_ports_ipv6;
+pub mod authorized_ports;
 pub mod default_security_group_closed;
+pub mod ebs_default_encryption;
 pub mod high_risk_ports;
 pub mod imdsv2;
 pub mod ingress;
@@ -20,11 +22,13 @@ pub mod no_public_ip;
 pub mod restricted_rdp;
 pub mod restricted_ssh;
 pub mod volume_encrypted;
+pub mod vpc_flow_logs;
 
 /// This service's controls; the catalog joins every service's list.
 pub(crate) static CONTROLS: &[&Control] = &[
     &default_security_group_closed::CONTROL,
     &volume_encrypted::CONTROL,
+    &ebs_default_encryption::CONTROL,
     &imdsv2::CONTROL,
     &no_public_ip::CONTROL,
     &restricted_ssh::CONTROL,
@@ -33,6 +37,8 @@ pub(crate) static CONTROLS: &[&Control] = &[
     &nacl_admin_ports::CONTROL,
     &admin_ports_ipv4::CONTROL,
     &admin_ports_ipv6::CONTROL,
+    &vpc_flow_logs::CONTROL,
+    &authorized_ports::CONTROL,
 ];
 
 /// A `state` as Config records it: a string, or an object with a `name` (instances:

@@ -19,7 +19,7 @@ pub const CONTROL: Control = Control {
                   instances through AWS Systems Manager Fleet Manager or a bastion.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-14",
     mappings: Mappings {
-        fsbp: Some("EC2.14"),
+        fsbp: None,
         cis_v3: None,
         nist_800_53_r5: &[],
     },

@@ -19,7 +19,7 @@ pub const CONTROL: Control = Control {
                   inbound SSH and use AWS Systems Manager Session Manager.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13",
     mappings: Mappings {
-        fsbp: Some("EC2.13"),
+        fsbp: None,
         cis_v3: None,
         nist_800_53_r5: &[
             "AC-4", "AC-4(21)", "CM-7", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(21)", "SC-7(4)",

@@ -32,7 +32,7 @@
 //! Deny statements are not weighed against Allows; an unreadable policy is INSUFFICIENT_DATA.
 
 use crate::control::{Context, Control, Mappings, Severity};
-use crate::controls::policy::{Condition, PolicyDocument, Principal, Scope, Statement};
+use crate::controls::policy::{LIMITING_KEYS, PolicyDocument, Scope, Statement};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -72,24 +72,6 @@ pub const CONTROL: Control = Control {
     evidence: &[],
     evaluate,
 };
-
-/// Condition keys that tie a public principal to an account, organization, network or source.
-const LIMITING_KEYS: &[&str] = &[
-    "aws:SourceAccount",
-    "aws:SourceArn",
-    "aws:SourceOwner",
-    "aws:SourceOrgID",
-    "aws:SourceOrgPaths",
-    "aws:PrincipalAccount",
-    "aws:PrincipalArn",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalOrgPaths",
-    "aws:SourceVpc",
-    "aws:SourceVpce",
-    "aws:SourceIp",
-    "aws:userid",
-    "lambda:EventSourceToken",
-];
 
 /// Keys that fix the account a service acts for.
 const ACCOUNT_KEYS: &[&str] = &[
@@ -135,13 +117,8 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
 /// Why an Allow statement makes the function public, or `None`.
 fn public_grant(s: &Statement, strict: bool) -> Option<String> {
     let label = s.label();
-    let who = match &s.principal {
-        None => Some("has no Principal".to_owned()),
-        Some(Scope::AllBut(p)) => Some(format!("allows everyone except NotPrincipal {p}")),
-        Some(Scope::Only(p)) => wildcard_principal(p).map(|w| format!("allows Principal {w}")),
-    };
-    if let Some(who) = who {
-        return (!limited_by(s, LIMITING_KEYS)).then(|| {
+    if let Some(who) = s.public_grantee() {
+        return (!s.limited_by(LIMITING_KEYS)).then(|| {
             format!(
                 "{label} {who} without a fixed condition on the caller's account, organization \
                  or source (such as AWS:SourceAccount, AWS:SourceArn or aws:PrincipalOrgID)"
@@ -154,13 +131,13 @@ fn public_grant(s: &Statement, strict: bool) -> Option<String> {
     let mut unlimited = Vec::new();
     for service in principal.values_of("Service") {
         if service.to_ascii_lowercase().starts_with("s3.amazonaws.com") {
-            if !limited_by(s, ACCOUNT_KEYS) {
+            if !s.limited_by(ACCOUNT_KEYS) {
                 unlimited.push(format!(
                     "{label} allows {service} without a fixed AWS:SourceAccount condition, so a \
                      bucket in any account can invoke the function"
                 ));
             }
-        } else if strict && !limited_by(s, SOURCE_KEYS) {
+        } else if strict && !s.limited_by(SOURCE_KEYS) {
             unlimited.push(format!(
                 "{label} allows {service} without a fixed AWS:SourceArn or AWS:SourceAccount \
                  condition, so the service can invoke the function for any account"
@@ -168,63 +145,6 @@ fn public_grant(s: &Statement, strict: bool) -> Option<String> {
         }
     }
     (!unlimited.is_empty()).then(|| unlimited.join("; "))
-}
-
-/// How a principal reads when it is public (a wildcard, variable or empty principal), or `None`.
-fn wildcard_principal(p: &Principal) -> Option<String> {
-    if matches!(p, Principal::Any) {
-        return Some("*".to_owned());
-    }
-    if p.is_empty() {
-        return Some("{} (empty)".to_owned());
-    }
-    p.entries()
-        .into_iter()
-        .find(|(_, v)| !is_fixed(v))
-        .map(|(kind, v)| format!("{kind}: {}", v.trim()))
-}
-
-/// A value without wildcards or policy variables.
-fn is_fixed(value: &str) -> bool {
-    let v = value.trim();
-    !v.is_empty() && !v.contains('*') && !v.contains('?') && !v.contains("${")
-}
-
-/// Whether some condition of the statement is a positive test with fixed values on one of `keys`.
-fn limited_by(s: &Statement, keys: &[&str]) -> bool {
-    s.conditions
-        .iter()
-        .any(|c| keys.iter().any(|k| c.key_is(k)) && limits(c))
-}
-
-fn limits(c: &Condition) -> bool {
-    const POSITIVE: &[&str] = &[
-        "StringEquals",
-        "StringEqualsIgnoreCase",
-        "StringLike",
-        "ArnEquals",
-        "ArnLike",
-        "IpAddress",
-    ];
-    let op = c.base_operator();
-    let positive = POSITIVE.iter().any(|p| op.eq_ignore_ascii_case(p));
-    let qualifier_ok = matches!(c.qualifier(), None | Some("foranyvalue"));
-    let values_ok = !c.values.is_empty()
-        && c.values.iter().all(|v| {
-            let v = v.trim();
-            is_fixed(v)
-                && !(c.key_is("aws:SourceIp") && (v == "0.0.0.0/0" || v == "::/0"))
-                && !(c.key_is("aws:SourceArn") && is_bucket_arn(v))
-        });
-    positive && !c.if_exists() && qualifier_ok && values_ok
-}
-
-/// An S3 bucket or object ARN (`arn:aws:s3:::name`): it names no account.
-fn is_bucket_arn(value: &str) -> bool {
-    value
-        .strip_prefix("arn:")
-        .and_then(|rest| rest.split_once(':'))
-        .is_some_and(|(_, rest)| rest.to_ascii_lowercase().starts_with("s3:::"))
 }
 
 #[cfg(test)]
@@ -386,13 +306,5 @@ mod tests {
         assert!(v.is_insufficient(), "{v}");
         let v = run_policy(Some(json!(12)), "true");
         assert!(v.is_insufficient(), "{v}");
-    }
-
-    #[test]
-    fn bucket_arns_are_recognised() {
-        assert!(is_bucket_arn("arn:aws:s3:::b"));
-        assert!(is_bucket_arn("arn:aws-cn:s3:::b/key"));
-        assert!(!is_bucket_arn("arn:aws:sns:us-east-1:1:t"));
-        assert!(!is_bucket_arn("s3:::b"));
     }
 }

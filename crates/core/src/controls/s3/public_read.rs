@@ -1,0 +1,42 @@
+//! S3.2 — S3 general purpose buckets should block public read access.
+//!
+//! The evaluation is shared with S3.3 in [`super::public_exposure`], which documents how the ACL,
+//! the bucket policy and Block Public Access (bucket and account level) are weighed. Public read
+//! access is an ACL grant of `Read` or `FullControl` to `AllUsers` or `AuthenticatedUsers`, or a
+//! public `Allow` of an `s3:Get*` or `s3:List*` action in the bucket policy.
+
+use super::public_exposure::{NIST_800_53_R5, READ, evaluate as evaluate_access};
+use crate::control::{Context, Control, Mappings, Severity};
+use crate::evidence::EvidenceKind;
+use crate::verdict::Verdict;
+
+pub const CONTROL: Control = Control {
+    id: "S3.2",
+    title: "S3 general purpose buckets should block public read access",
+    severity: Severity::Critical,
+    resource_types: &["AWS::S3::Bucket"],
+    rationale: "Fails when the bucket ACL grants Read or FullControl to AllUsers or \
+                AuthenticatedUsers and IgnorePublicAcls is off at bucket and account level, or \
+                when a bucket policy statement allows an s3:Get* or s3:List* action to a public \
+                principal without a condition fixing the caller's account, network or source and \
+                RestrictPublicBuckets is off at both levels. The account level comes from the \
+                S3AccountPublicAccessBlock evidence, needed only when the bucket level does not \
+                decide.",
+    remediation: "Turn on Block Public Access for the bucket (s3:PutPublicAccessBlock, at least \
+                  IgnorePublicAcls and RestrictPublicBuckets) or for the account; then remove the \
+                  public ACL grants (s3:PutBucketAcl with a private ACL, or disable ACLs with \
+                  Object Ownership BucketOwnerEnforced) and the public policy statements.",
+    remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-2",
+    mappings: Mappings {
+        fsbp: Some("S3.2"),
+        cis_v3: None,
+        nist_800_53_r5: NIST_800_53_R5,
+    },
+    parameters: &[],
+    evidence: &[EvidenceKind::S3AccountPublicAccessBlock],
+    evaluate,
+};
+
+fn evaluate(ctx: &Context<'_>) -> Verdict {
+    evaluate_access(ctx, &READ)
+}
