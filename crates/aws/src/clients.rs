@@ -228,7 +228,9 @@ mod tests {
         };
         assert_eq!(
             strip
-                .rewrite("http://123456789012.127.0.0.1:5000/v20180820/configuration/publicAccessBlock")
+                .rewrite(
+                    "http://123456789012.127.0.0.1:5000/v20180820/configuration/publicAccessBlock"
+                )
                 .as_deref(),
             Some("http://127.0.0.1:5000/v20180820/configuration/publicAccessBlock")
         );

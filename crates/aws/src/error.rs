@@ -6,9 +6,9 @@
 //! AWS's own (cut to [`MAX_MESSAGE_CHARS`]) or describe the failure; they never quote a response
 //! body, so no evidence value can leak into an error.
 
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use sidewatch_core::EvidenceError;
 use std::error::Error;
 
@@ -25,10 +25,9 @@ where
             let status = context.raw().status().as_u16();
             let service = context.err();
             match service.code() {
-                Some(code) if !code.is_empty() => EvidenceError::new(
-                    code,
-                    truncate(service.message().unwrap_or("(no message)")),
-                ),
+                Some(code) if !code.is_empty() => {
+                    EvidenceError::new(code, truncate(service.message().unwrap_or("(no message)")))
+                }
                 _ => EvidenceError::new(
                     "ServiceError",
                     format!("the service answered HTTP {status} without an AWS error code"),
@@ -58,7 +57,10 @@ where
         ),
         SdkError::ConstructionFailure(_) => EvidenceError::new(
             "InvalidRequest",
-            truncate(&format!("the request could not be built: {}", source_chain(err))),
+            truncate(&format!(
+                "the request could not be built: {}",
+                source_chain(err)
+            )),
         ),
         _ => EvidenceError::new("SdkError", truncate(&source_chain(err))),
     }

@@ -1,1 +1,59 @@
-//! placeholder
+//! sidewatch's AWS adapters.
+//!
+//! The core (`sidewatch-core`) is pure: configuration items in, verdicts out. This crate holds what
+//! talks to AWS with the AWS SDK for Rust:
+//!
+//! * [`clients`]: one [`SdkConfig`](aws_config::SdkConfig) built once (default credential chain,
+//!   optional endpoint override for a local stand-in, standard retries, timeouts) and the
+//!   [`AwsClients`] built from it;
+//! * [`collect`]: the [`EvidenceCollector`], which fetches what AWS Config does not record (an IAM
+//!   user's MFA devices, a KMS key's rotation, the password policy, CloudTrail's trails…) with
+//!   read-only calls and stores it — or the failed read — in the configuration item, where the
+//!   core's controls read it;
+//! * [`error`]: how SDK errors become the stored `EvidenceError`.
+//!
+//! The IAM actions collection needs are exactly
+//! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
+//! requested; [`required_actions`] lists them for a set of kinds.
+
+pub mod clients;
+pub mod collect;
+pub mod error;
+
+pub use clients::{AwsClients, ClientOptions};
+pub use collect::EvidenceCollector;
+
+use sidewatch_core::EvidenceKind;
+use std::collections::BTreeSet;
+
+/// The IAM actions that collecting `kinds` calls, sorted and each once: what the role running the
+/// collector must be allowed.
+pub fn required_actions(kinds: &[EvidenceKind]) -> Vec<&'static str> {
+    let actions: BTreeSet<&'static str> = kinds
+        .iter()
+        .flat_map(|kind| kind.api_actions().iter().copied())
+        .collect();
+    actions.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_actions_are_deduplicated_and_sorted() {
+        let actions = required_actions(&[
+            EvidenceKind::IamUserAccessKeys,
+            EvidenceKind::IamUserMfaDevices,
+            EvidenceKind::IamUserAccessKeys,
+        ]);
+        assert_eq!(
+            actions,
+            [
+                "iam:GetAccessKeyLastUsed",
+                "iam:ListAccessKeys",
+                "iam:ListMFADevices"
+            ]
+        );
+    }
+}

@@ -89,7 +89,9 @@ async fn download(c: &AwsClients) -> Result<CredentialReport, EvidenceError> {
     ))
 }
 
-fn not_ready<R>(e: &aws_smithy_runtime_api::client::result::SdkError<GetCredentialReportError, R>) -> bool {
+fn not_ready<R>(
+    e: &aws_smithy_runtime_api::client::result::SdkError<GetCredentialReportError, R>,
+) -> bool {
     e.as_service_error().is_some_and(|s| {
         s.is_credential_report_not_ready_exception()
             || s.is_credential_report_not_present_exception()
@@ -181,9 +183,9 @@ pub(super) fn row_for(
     user: &str,
     arn: Option<&str>,
 ) -> Result<Value, EvidenceError> {
-    let cell = |row: &BTreeMap<String, String>, column: &str| {
+    fn cell<'a>(row: &'a BTreeMap<String, String>, column: &str) -> &'a str {
         row.get(column).map(String::as_str).unwrap_or_default()
-    };
+    }
     let row = report
         .rows
         .iter()

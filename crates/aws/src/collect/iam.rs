@@ -35,7 +35,10 @@ pub(super) async fn mfa_devices(c: &AwsClients, user: &str) -> Result<Value, Evi
     })
 }
 
-/// `iam:GetLoginProfile`; `NoSuchEntity` means the user has no console password.
+/// `iam:GetLoginProfile`; `NoSuchEntity` about the login profile means the user has no console
+/// password. IAM answers `NoSuchEntity` for a missing *user* too ("The user with name … cannot be
+/// found"): that is a failed read, not "no password", so only an answer whose message names the
+/// login profile ("Login Profile for User … cannot be found") counts as absent.
 pub(super) async fn login_profile(c: &AwsClients, user: &str) -> Result<Value, EvidenceError> {
     match c.iam.get_login_profile().user_name(user).send().await {
         Ok(out) => {
@@ -49,8 +52,12 @@ pub(super) async fn login_profile(c: &AwsClients, user: &str) -> Result<Value, E
             })
         }
         Err(e)
-            if e.as_service_error()
-                .is_some_and(|s| s.is_no_such_entity_exception()) =>
+            if e.as_service_error().is_some_and(|s| {
+                s.is_no_such_entity_exception()
+                    && s.meta()
+                        .message()
+                        .is_some_and(|m| m.to_ascii_lowercase().contains("login profile"))
+            }) =>
         {
             to_json(&LoginProfile {
                 present: false,

@@ -265,7 +265,11 @@ impl Subject {
     }
 
     fn lambda_function(&self) -> Result<&str, EvidenceError> {
-        self.require(&self.function_name, "AWS::Lambda::Function", "function name")
+        self.require(
+            &self.function_name,
+            "AWS::Lambda::Function",
+            "function name",
+        )
     }
 
     fn vpc(&self) -> Result<&str, EvidenceError> {
@@ -369,7 +373,10 @@ mod tests {
             "resourceType": "AWS::KMS::Key", "resourceId": "1234abcd-12ab-34cd-56ef-1234567890ab",
             "configuration": {}
         })));
-        assert_eq!(key.kms_key().unwrap(), "1234abcd-12ab-34cd-56ef-1234567890ab");
+        assert_eq!(
+            key.kms_key().unwrap(),
+            "1234abcd-12ab-34cd-56ef-1234567890ab"
+        );
         let function = Subject::of(&item(json!({
             "resourceType": "AWS::Lambda::Function", "resourceId": "ignored-id",
             "resourceName": "ignored-name", "configuration": {"functionName": "orders"}

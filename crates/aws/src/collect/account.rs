@@ -1,0 +1,217 @@
+//! Account- and Region-level evidence: EBS encryption by default, AWS Config recorders, GuardDuty
+//! detectors, IAM Access Analyzer analyzers, the account's S3 Block Public Access and the security
+//! contact.
+
+use super::to_json;
+use crate::clients::AwsClients;
+use crate::error::{from_sdk, incomplete};
+use aws_sdk_account::types::AlternateContactType;
+use serde_json::Value;
+use sidewatch_core::EvidenceError;
+use sidewatch_core::evidence::shapes::{
+    AccessAnalyzer, AccessAnalyzers, AccountPublicAccessBlock, ConfigRecorder, ConfigRecorders,
+    EbsEncryptionByDefault, GuardDutyDetector, GuardDutyDetectors, SecurityContact,
+};
+
+/// `ec2:GetEbsEncryptionByDefault` in the clients' Region.
+pub(super) async fn ebs_encryption_by_default(c: &AwsClients) -> Result<Value, EvidenceError> {
+    let out = c
+        .ec2
+        .get_ebs_encryption_by_default()
+        .send()
+        .await
+        .map_err(|e| from_sdk(&e))?;
+    let enabled = out.ebs_encryption_by_default().ok_or_else(|| {
+        incomplete("GetEbsEncryptionByDefault answered without EbsEncryptionByDefault")
+    })?;
+    to_json(&EbsEncryptionByDefault {
+        ebs_encryption_by_default: enabled,
+    })
+}
+
+/// `config:DescribeConfigurationRecorders` and `config:DescribeConfigurationRecorderStatus` (the
+/// customer managed recorder, which is what both return without a name). A recorder without a
+/// status entry is stored as not recording.
+pub(super) async fn config_recorders(c: &AwsClients) -> Result<Value, EvidenceError> {
+    let described = c
+        .config
+        .describe_configuration_recorders()
+        .send()
+        .await
+        .map_err(|e| from_sdk(&e))?;
+    let statuses = c
+        .config
+        .describe_configuration_recorder_status()
+        .send()
+        .await
+        .map_err(|e| from_sdk(&e))?;
+    let recorders = described
+        .configuration_recorders()
+        .iter()
+        .map(|r| {
+            let name = r.name().unwrap_or_default();
+            let status = statuses
+                .configuration_recorders_status()
+                .iter()
+                .find(|s| s.name() == Some(name));
+            let group = r.recording_group();
+            ConfigRecorder {
+                name: name.to_owned(),
+                role_arn: r.role_arn().map(str::to_owned),
+                all_supported: group.is_some_and(|g| g.all_supported()),
+                include_global_resource_types: group
+                    .is_some_and(|g| g.include_global_resource_types()),
+                resource_types: group
+                    .map(|g| {
+                        g.resource_types()
+                            .iter()
+                            .map(|t| t.as_str().to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                exclusion_resource_types: group
+                    .and_then(|g| g.exclusion_by_resource_types())
+                    .map(|e| {
+                        e.resource_types()
+                            .iter()
+                            .map(|t| t.as_str().to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                recording_strategy: group
+                    .and_then(|g| g.recording_strategy())
+                    .and_then(|s| s.use_only())
+                    .map(|u| u.as_str().to_owned()),
+                recording: status.is_some_and(|s| s.recording()),
+                last_status: status
+                    .and_then(|s| s.last_status())
+                    .map(|l| l.as_str().to_owned()),
+            }
+        })
+        .collect();
+    to_json(&ConfigRecorders { recorders })
+}
+
+/// `guardduty:ListDetectors` (every page), then `guardduty:GetDetector` for each.
+pub(super) async fn guardduty_detectors(c: &AwsClients) -> Result<Value, EvidenceError> {
+    let ids = c
+        .guardduty
+        .list_detectors()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| from_sdk(&e))?;
+    let mut detectors = Vec::with_capacity(ids.len());
+    for id in ids {
+        let out = c
+            .guardduty
+            .get_detector()
+            .detector_id(&id)
+            .send()
+            .await
+            .map_err(|e| from_sdk(&e))?;
+        let status = out
+            .status()
+            .map(|s| s.as_str().to_owned())
+            .ok_or_else(|| incomplete(format!("GetDetector gave detector {id} no Status")))?;
+        detectors.push(GuardDutyDetector {
+            detector_id: id,
+            status,
+        });
+    }
+    to_json(&GuardDutyDetectors { detectors })
+}
+
+/// `access-analyzer:ListAnalyzers` (every type, every page).
+pub(super) async fn access_analyzers(c: &AwsClients) -> Result<Value, EvidenceError> {
+    let analyzers = c
+        .accessanalyzer
+        .list_analyzers()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| from_sdk(&e))?;
+    to_json(&AccessAnalyzers {
+        analyzers: analyzers
+            .iter()
+            .map(|a| AccessAnalyzer {
+                name: a.name().to_owned(),
+                arn: a.arn().to_owned(),
+                analyzer_type: a.r#type().as_str().to_owned(),
+                status: a.status().as_str().to_owned(),
+            })
+            .collect(),
+    })
+}
+
+/// `s3:GetAccountPublicAccessBlock` through S3 Control; `NoSuchPublicAccessBlockConfiguration`
+/// means the account has none. A flag AWS leaves out is stored as false (not blocking).
+pub(super) async fn s3_public_access_block(
+    c: &AwsClients,
+    account_id: &str,
+) -> Result<Value, EvidenceError> {
+    match c
+        .s3control
+        .get_public_access_block()
+        .account_id(account_id)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            let block = out.public_access_block_configuration().ok_or_else(|| {
+                incomplete("GetPublicAccessBlock answered without a PublicAccessBlockConfiguration")
+            })?;
+            to_json(&AccountPublicAccessBlock {
+                present: true,
+                block_public_acls: block.block_public_acls().unwrap_or(false),
+                ignore_public_acls: block.ignore_public_acls().unwrap_or(false),
+                block_public_policy: block.block_public_policy().unwrap_or(false),
+                restrict_public_buckets: block.restrict_public_buckets().unwrap_or(false),
+            })
+        }
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_no_such_public_access_block_configuration()) =>
+        {
+            to_json(&AccountPublicAccessBlock {
+                present: false,
+                ..AccountPublicAccessBlock::default()
+            })
+        }
+        Err(e) => Err(from_sdk(&e)),
+    }
+}
+
+/// `account:GetAlternateContact` (SECURITY); `ResourceNotFoundException` means none is on file.
+/// Only which fields are filled in is kept, never the contact's details.
+pub(super) async fn security_contact(c: &AwsClients) -> Result<Value, EvidenceError> {
+    match c
+        .account
+        .get_alternate_contact()
+        .alternate_contact_type(AlternateContactType::Security)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            let contact = out.alternate_contact();
+            let filled = |v: Option<&str>| v.is_some_and(|s| !s.trim().is_empty());
+            to_json(&SecurityContact {
+                present: contact.is_some(),
+                has_email_address: filled(contact.and_then(|c| c.email_address())),
+                has_name: filled(contact.and_then(|c| c.name())),
+                has_phone_number: filled(contact.and_then(|c| c.phone_number())),
+            })
+        }
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            to_json(&SecurityContact::default())
+        }
+        Err(e) => Err(from_sdk(&e)),
+    }
+}

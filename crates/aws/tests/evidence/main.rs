@@ -1,0 +1,15 @@
+//! Evidence collection with the real AWS SDK: against a private moto_server per test for what moto
+//! implements, and against `aws-smithy-mocks` (response bodies shaped like AWS's documentation) for
+//! errors and for what moto lacks. Each collected item then goes through the real engine, and the
+//! verdicts of the controls that read that evidence are asserted.
+//!
+//! One test binary (modules below) keeps link time down: the SDK crates are large.
+
+mod support;
+
+mod account_level;
+mod cloudtrail;
+mod iam_account;
+mod iam_users;
+mod mocked;
+mod resources;
