@@ -3,8 +3,14 @@
 # the doc tests first (nextest does not run those), then unit, fixture, integration and end-to-end
 # tests through cargo-nextest, whose summary closes the run. Falls back to `cargo test` where
 # nextest is not installed.
+#
+# The AWS adapter tests (crates/aws) run the real AWS SDK against moto_server on 127.0.0.1: the
+# pinned moto is installed into .venv first (infra/bootstrap.sh; a no-op when up to date).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+infra/bootstrap.sh
+export SIDEWATCH_MOTO_SERVER="$PWD/.venv/bin/moto_server"
 
 cargo test --workspace --locked --doc --quiet
 if cargo nextest --version >/dev/null 2>&1; then

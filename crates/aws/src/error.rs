@@ -66,6 +66,20 @@ where
     }
 }
 
+/// `.or_evidence_error()` on an SDK call's result: the evidence error for a failed call.
+pub trait SdkResultExt<T> {
+    fn or_evidence_error(self) -> Result<T, EvidenceError>;
+}
+
+impl<T, E> SdkResultExt<T> for Result<T, SdkError<E, HttpResponse>>
+where
+    E: ProvideErrorMetadata + Error + 'static,
+{
+    fn or_evidence_error(self) -> Result<T, EvidenceError> {
+        self.map_err(|e| from_sdk(&e))
+    }
+}
+
 /// The error for an answer that lacks something the evidence needs.
 pub fn incomplete(what: impl Into<String>) -> EvidenceError {
     EvidenceError::new("IncompleteResponse", truncate(&what.into()))

@@ -4,7 +4,7 @@
 
 use super::to_json;
 use crate::clients::AwsClients;
-use crate::error::{from_sdk, incomplete};
+use crate::error::{SdkResultExt, from_sdk, incomplete};
 use aws_sdk_account::types::AlternateContactType;
 use serde_json::Value;
 use sidewatch_core::EvidenceError;
@@ -20,7 +20,7 @@ pub(super) async fn ebs_encryption_by_default(c: &AwsClients) -> Result<Value, E
         .get_ebs_encryption_by_default()
         .send()
         .await
-        .map_err(|e| from_sdk(&e))?;
+        .or_evidence_error()?;
     let enabled = out.ebs_encryption_by_default().ok_or_else(|| {
         incomplete("GetEbsEncryptionByDefault answered without EbsEncryptionByDefault")
     })?;
@@ -38,13 +38,13 @@ pub(super) async fn config_recorders(c: &AwsClients) -> Result<Value, EvidenceEr
         .describe_configuration_recorders()
         .send()
         .await
-        .map_err(|e| from_sdk(&e))?;
+        .or_evidence_error()?;
     let statuses = c
         .config
         .describe_configuration_recorder_status()
         .send()
         .await
-        .map_err(|e| from_sdk(&e))?;
+        .or_evidence_error()?;
     let recorders = described
         .configuration_recorders()
         .iter()
@@ -94,15 +94,7 @@ pub(super) async fn config_recorders(c: &AwsClients) -> Result<Value, EvidenceEr
 
 /// `guardduty:ListDetectors` (every page), then `guardduty:GetDetector` for each.
 pub(super) async fn guardduty_detectors(c: &AwsClients) -> Result<Value, EvidenceError> {
-    let ids = c
-        .guardduty
-        .list_detectors()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| from_sdk(&e))?;
+    let ids = all_items!(c.guardduty.list_detectors())?;
     let mut detectors = Vec::with_capacity(ids.len());
     for id in ids {
         let out = c
@@ -111,7 +103,7 @@ pub(super) async fn guardduty_detectors(c: &AwsClients) -> Result<Value, Evidenc
             .detector_id(&id)
             .send()
             .await
-            .map_err(|e| from_sdk(&e))?;
+            .or_evidence_error()?;
         let status = out
             .status()
             .map(|s| s.as_str().to_owned())
@@ -126,15 +118,7 @@ pub(super) async fn guardduty_detectors(c: &AwsClients) -> Result<Value, Evidenc
 
 /// `access-analyzer:ListAnalyzers` (every type, every page).
 pub(super) async fn access_analyzers(c: &AwsClients) -> Result<Value, EvidenceError> {
-    let analyzers = c
-        .accessanalyzer
-        .list_analyzers()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| from_sdk(&e))?;
+    let analyzers = all_items!(c.accessanalyzer.list_analyzers())?;
     to_json(&AccessAnalyzers {
         analyzers: analyzers
             .iter()

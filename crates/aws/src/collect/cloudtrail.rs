@@ -2,7 +2,7 @@
 
 use super::to_json;
 use crate::clients::AwsClients;
-use crate::error::{from_sdk, incomplete};
+use crate::error::{SdkResultExt, from_sdk, incomplete};
 use serde_json::Value;
 use sidewatch_core::EvidenceError;
 use sidewatch_core::evidence::shapes::{
@@ -23,7 +23,7 @@ pub(super) async fn trails(c: &AwsClients) -> Result<Value, EvidenceError> {
         .include_shadow_trails(true)
         .send()
         .await
-        .map_err(|e| from_sdk(&e))?;
+        .or_evidence_error()?;
     let mut trails = Vec::new();
     for t in described.trail_list() {
         let name = t.name().unwrap_or_default();

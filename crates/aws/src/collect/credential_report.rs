@@ -3,7 +3,7 @@
 
 use super::{rfc3339, to_json};
 use crate::clients::AwsClients;
-use crate::error::{from_sdk, incomplete};
+use crate::error::{SdkResultExt, from_sdk, incomplete};
 use aws_sdk_iam::operation::get_credential_report::GetCredentialReportError;
 use aws_sdk_iam::types::ReportStateType;
 use serde_json::Value;
@@ -64,7 +64,7 @@ async fn download(c: &AwsClients) -> Result<CredentialReport, EvidenceError> {
             .generate_credential_report()
             .send()
             .await
-            .map_err(|e| from_sdk(&e))?;
+            .or_evidence_error()?;
         if generated.state() == Some(&ReportStateType::Complete) {
             match c.iam.get_credential_report().send().await {
                 Ok(out) => {

@@ -3,7 +3,7 @@
 
 use super::{now_rfc3339, rfc3339, to_json};
 use crate::clients::AwsClients;
-use crate::error::{from_sdk, incomplete};
+use crate::error::{SdkResultExt, from_sdk, incomplete};
 use aws_sdk_iam::types::{AssignmentStatusType, SummaryKeyType};
 use serde_json::Value;
 use sidewatch_core::EvidenceError;
@@ -14,16 +14,7 @@ use sidewatch_core::evidence::shapes::{
 
 /// `iam:ListMFADevices` for the user (every page).
 pub(super) async fn mfa_devices(c: &AwsClients, user: &str) -> Result<Value, EvidenceError> {
-    let devices = c
-        .iam
-        .list_mfa_devices()
-        .user_name(user)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| from_sdk(&e))?;
+    let devices = all_items!(c.iam.list_mfa_devices().user_name(user))?;
     to_json(&MfaDevices {
         devices: devices
             .iter()
@@ -72,16 +63,7 @@ pub(super) async fn login_profile(c: &AwsClients, user: &str) -> Result<Value, E
 /// be read fails the whole kind: "never used" must not be guessed.
 pub(super) async fn access_keys(c: &AwsClients, user: &str) -> Result<Value, EvidenceError> {
     let collected_at = now_rfc3339();
-    let listed = c
-        .iam
-        .list_access_keys()
-        .user_name(user)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| from_sdk(&e))?;
+    let listed = all_items!(c.iam.list_access_keys().user_name(user))?;
     let mut keys = Vec::with_capacity(listed.len());
     for key in &listed {
         let id = key
@@ -97,7 +79,7 @@ pub(super) async fn access_keys(c: &AwsClients, user: &str) -> Result<Value, Evi
             .access_key_id(id)
             .send()
             .await
-            .map_err(|e| from_sdk(&e))?;
+            .or_evidence_error()?;
         keys.push(AccessKey {
             access_key_id: id.to_owned(),
             status,
@@ -119,7 +101,7 @@ pub(super) async fn account_summary(c: &AwsClients) -> Result<Value, EvidenceErr
         .get_account_summary()
         .send()
         .await
-        .map_err(|e| from_sdk(&e))?;
+        .or_evidence_error()?;
     let map = out
         .summary_map()
         .ok_or_else(|| incomplete("GetAccountSummary answered without a SummaryMap"))?;
@@ -139,16 +121,11 @@ pub(super) async fn account_summary(c: &AwsClients) -> Result<Value, EvidenceErr
 
 /// `iam:ListVirtualMFADevices` (assigned ones): is one of them the root user's?
 pub(super) async fn root_virtual_mfa(c: &AwsClients) -> Result<Value, EvidenceError> {
-    let devices = c
-        .iam
-        .list_virtual_mfa_devices()
-        .assignment_status(AssignmentStatusType::Assigned)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| from_sdk(&e))?;
+    let devices = all_items!(
+        c.iam
+            .list_virtual_mfa_devices()
+            .assignment_status(AssignmentStatusType::Assigned)
+    )?;
     let root_has_virtual_mfa = devices.iter().any(|d| {
         d.user().is_some_and(|u| u.arn().ends_with(":root"))
             || d.serial_number().ends_with(":mfa/root-account-mfa-device")
@@ -207,7 +184,7 @@ pub(super) async fn support_role(c: &AwsClients, partition: &str) -> Result<Valu
         .send()
         .try_collect()
         .await
-        .map_err(|e| from_sdk(&e))?;
+        .or_evidence_error()?;
     let mut shape = SupportRole::default();
     for page in &pages {
         shape.role_names.extend(

@@ -24,6 +24,19 @@
 //! the Lambda function name (`configuration.functionName`, else `resourceName`, else `resourceId`)
 //! and the VPC id (`configuration.vpcId`, else `resourceId`).
 
+/// Every item of every page of a paginated SDK request, or the evidence error of the failed page.
+macro_rules! all_items {
+    ($request:expr) => {
+        $request
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .or_evidence_error()
+    };
+}
+
 mod account;
 mod cloudtrail;
 mod credential_report;

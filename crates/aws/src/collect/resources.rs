@@ -3,7 +3,7 @@
 
 use super::to_json;
 use crate::clients::AwsClients;
-use crate::error::from_sdk;
+use crate::error::SdkResultExt;
 use aws_sdk_ec2::types::Filter;
 use serde_json::Value;
 use sidewatch_core::EvidenceError;
@@ -20,7 +20,7 @@ pub(super) async fn key_rotation(c: &AwsClients, key_id: &str) -> Result<Value, 
         .key_id(key_id)
         .send()
         .await
-        .map_err(|e| from_sdk(&e))?;
+        .or_evidence_error()?;
     to_json(&KeyRotation {
         key_rotation_enabled: out.key_rotation_enabled(),
         rotation_period_in_days: out.rotation_period_in_days().map(i64::from),
@@ -41,7 +41,7 @@ pub(super) async fn environment_secrets(
         .function_name(function)
         .send()
         .await
-        .map_err(|e| from_sdk(&e))?;
+        .or_evidence_error()?;
     let environment = out.environment();
     if let Some(error) = environment.and_then(|env| env.error()) {
         return Err(EvidenceError::new(
@@ -73,16 +73,8 @@ pub(super) async fn environment_secrets(
 
 /// `ec2:DescribeFlowLogs` filtered on the VPC (every page).
 pub(super) async fn flow_logs(c: &AwsClients, vpc_id: &str) -> Result<Value, EvidenceError> {
-    let logs = c
-        .ec2
-        .describe_flow_logs()
-        .filter(Filter::builder().name("resource-id").values(vpc_id).build())
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| from_sdk(&e))?;
+    let filter = Filter::builder().name("resource-id").values(vpc_id).build();
+    let logs = all_items!(c.ec2.describe_flow_logs().filter(filter))?;
     to_json(&FlowLogs {
         flow_logs: logs
             .iter()

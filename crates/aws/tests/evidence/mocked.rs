@@ -494,56 +494,55 @@ fn cloudtrail_error(code: &str) -> HttpResponse {
     )
 }
 
-#[tokio::test]
-async fn unreadable_trail_status_or_selectors_never_pass_cloudtrail_1() {
-    // Status unreadable: the trail is stored with isLogging unknown.
+/// The account item after collecting CloudTrailTrails from mocked answers to GetTrailStatus and
+/// GetEventSelectors (DescribeTrails lists one multi-Region trail homed in eu-west-1).
+async fn trails_with(
+    status: fn() -> HttpResponse,
+    selectors: fn() -> HttpResponse,
+) -> ConfigurationItem {
     let described = mock!(aws_sdk_cloudtrail::Client::describe_trails)
         .then_http_response(|| response(200, JSON_1_1, TRAILS));
-    let status = mock!(aws_sdk_cloudtrail::Client::get_trail_status)
-        .then_http_response(|| cloudtrail_error("AccessDeniedException"));
-    let selectors = mock!(aws_sdk_cloudtrail::Client::get_event_selectors)
-        .then_http_response(|| response(200, JSON_1_1, ALL_MANAGEMENT_EVENTS));
-    let collector = collector_with(|c, sdk| {
-        mocked!(
-            c,
-            sdk,
-            cloudtrail,
-            aws_sdk_cloudtrail,
-            &[&described, &status, &selectors]
-        );
-    })
-    .await;
+    let status = mock!(aws_sdk_cloudtrail::Client::get_trail_status).then_http_response(status);
+    let selectors =
+        mock!(aws_sdk_cloudtrail::Client::get_event_selectors).then_http_response(selectors);
+    let rules = [&described, &status, &selectors];
+    let collector =
+        collector_with(|c, sdk| mocked!(c, sdk, cloudtrail, aws_sdk_cloudtrail, &rules)).await;
     let mut account = account_item();
     collector
         .collect(&mut account, &[EvidenceKind::CloudTrailTrails])
         .await;
+    account
+}
+
+#[tokio::test]
+async fn unreadable_trail_status_or_selectors_never_pass_cloudtrail_1() {
+    // Status unreadable: the trail is stored with isLogging unknown.
+    let account = trails_with(
+        || cloudtrail_error("AccessDeniedException"),
+        || response(200, JSON_1_1, ALL_MANAGEMENT_EVENTS),
+    )
+    .await;
     let shape: CloudTrailTrails = evidence(&account, EvidenceKind::CloudTrailTrails);
     assert_eq!(shape.trails[0].is_logging, None);
     assert_eq!(shape.trails[0].home_region.as_deref(), Some("eu-west-1"));
     let verdict = verdict(&account, "CloudTrail.1");
     assert!(!verdict.is_compliant(), "{verdict:?}");
 
-    // Selectors unreadable: the whole kind is a failed read naming the trail.
-    let described = mock!(aws_sdk_cloudtrail::Client::describe_trails)
-        .then_http_response(|| response(200, JSON_1_1, TRAILS));
-    let status = mock!(aws_sdk_cloudtrail::Client::get_trail_status)
-        .then_http_response(|| response(200, JSON_1_1, r#"{"IsLogging": true}"#));
-    let selectors = mock!(aws_sdk_cloudtrail::Client::get_event_selectors)
-        .then_http_response(|| cloudtrail_error("AccessDeniedException"));
-    let collector = collector_with(|c, sdk| {
-        mocked!(
-            c,
-            sdk,
-            cloudtrail,
-            aws_sdk_cloudtrail,
-            &[&described, &status, &selectors]
-        );
-    })
+    // Both readable: the same trail passes, so the test above failed for the status alone.
+    let account = trails_with(
+        || response(200, JSON_1_1, r#"{"IsLogging": true}"#),
+        || response(200, JSON_1_1, ALL_MANAGEMENT_EVENTS),
+    )
     .await;
-    let mut account = account_item();
-    collector
-        .collect(&mut account, &[EvidenceKind::CloudTrailTrails])
-        .await;
+    assert_pass(&account, "CloudTrail.1");
+
+    // Selectors unreadable: the whole kind is a failed read naming the trail.
+    let account = trails_with(
+        || response(200, JSON_1_1, r#"{"IsLogging": true}"#),
+        || cloudtrail_error("AccessDeniedException"),
+    )
+    .await;
     let error = evidence_error(&account, EvidenceKind::CloudTrailTrails);
     assert_eq!(error.code, "AccessDeniedException");
     assert!(error.message.contains("trail/org-audit"), "{error}");

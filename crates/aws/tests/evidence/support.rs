@@ -80,10 +80,8 @@ impl Moto {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(format!("it exited with {status}: {}", self.log_text()));
             }
-            if let Ok((status, _)) = raw_http(self.port, "GET", "/moto-api/", "") {
-                if status > 0 {
-                    return Ok(());
-                }
+            if raw_http(self.port, "GET", "/moto-api/", "").is_ok_and(|(status, _)| status > 0) {
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
