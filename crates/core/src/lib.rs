@@ -26,6 +26,7 @@
 pub mod control;
 pub mod controls;
 pub mod docs;
+pub mod doors;
 pub mod engine;
 pub mod evidence;
 pub mod finding;
