@@ -47,11 +47,14 @@ fn write_markdown(md: &mut String, controls: &[&Control]) -> std::fmt::Result {
     writeln!(md)?;
     let count = controls.len();
     let plural = if count == 1 { "control" } else { "controls" };
+    let with_evidence = controls.iter().filter(|c| !c.evidence.is_empty()).count();
     writeln!(
         md,
-        "{count} {plural}. Severity is what a failure is worth (the ASFF finding of a passing \
-         control is INFORMATIONAL). FSBP is AWS Foundational Security Best Practices v1.0.0, CIS is the \
-         CIS AWS Foundations Benchmark v3.0.0."
+        "{count} {plural}: {} decided by the configuration item alone, {with_evidence} that also \
+         need evidence from read-only API calls. Severity is what a failure is worth (the ASFF \
+         finding of a passing control is INFORMATIONAL). FSBP is AWS Foundational Security Best \
+         Practices v1.0.0, CIS is the CIS AWS Foundations Benchmark v3.0.0.",
+        count - with_evidence
     )?;
     writeln!(md)?;
     writeln!(
