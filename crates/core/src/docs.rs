@@ -51,10 +51,11 @@ fn write_markdown(md: &mut String, controls: &[&Control]) -> std::fmt::Result {
     writeln!(
         md,
         "{count} {plural}: {} decided by the configuration item alone, {with_evidence} that also \
-         need evidence from read-only API calls. Severity is what a failure is worth (the ASFF \
+         {} evidence from read-only API calls. Severity is what a failure is worth (the ASFF \
          finding of a passing control is INFORMATIONAL). FSBP is AWS Foundational Security Best \
          Practices v1.0.0, CIS is the CIS AWS Foundations Benchmark v3.0.0.",
-        count - with_evidence
+        count - with_evidence,
+        if with_evidence == 1 { "needs" } else { "need" },
     )?;
     writeln!(md)?;
     writeln!(
@@ -315,7 +316,10 @@ mod tests {
         );
         assert!(md.contains("`--param IAM.X7.NAME=VALUE`"), "{md}");
         assert!(md.contains("NIST SP 800-53 Rev. 5: not mapped."), "{md}");
-        assert!(md.contains("1 control."), "{md}");
+        assert!(
+            md.contains("1 control: 0 decided by the configuration item alone, 1 that also needs"),
+            "{md}"
+        );
         assert_eq!(escape("odd ` tick_"), "odd \\` tick\\_");
     }
 
