@@ -122,8 +122,10 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
         writeln!(md)?;
         writeln!(
             md,
-            "Override with `--param {}.NAME=VALUE` or a line in `--params-file`.",
-            c.id
+            "Override with `--param {id}.NAME=VALUE`, a line in `--params-file`, or an entry of \
+             the `{var}` environment variable of the Lambda functions.",
+            id = c.id,
+            var = crate::EngineConfig::PARAMETERS_VAR,
         )?;
     }
     writeln!(md)?;

@@ -446,6 +446,8 @@ impl RuleParameters {
                 "a control parameter is named CONTROL.NAME, for example EC2.19.blockedPorts"
                     .to_owned(),
             ),
+            // Rule parameters never come from the environment; kept for completeness.
+            EngineError::Environment { variable, reason } => (variable.to_owned(), reason),
         };
         DoorError::Parameter { key, reason }
     }
