@@ -20,7 +20,11 @@ pub const WORKFLOW_STATUS: &str = "NOTIFIED";
 
 /// What happened after the decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "result",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Outcome {
     /// A guard refused: nothing was done.
     Skipped,
@@ -259,6 +263,10 @@ mod tests {
             },
         );
         assert!(record.note().len() <= MAX_NOTE);
-        assert!(record.note().starts_with("sidewatch could not remediate EC2.13"));
+        assert!(
+            record
+                .note()
+                .starts_with("sidewatch could not remediate EC2.13")
+        );
     }
 }

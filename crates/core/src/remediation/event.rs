@@ -99,7 +99,8 @@ pub struct SecurityHubEvent {
 impl SecurityHubEvent {
     /// Reads an event from JSON text.
     pub fn from_json_str(text: &str) -> Result<Self, EventError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| EventError::Json(e.to_string()))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| EventError::Json(e.to_string()))?;
         Self::from_value(&value)
     }
 
@@ -267,7 +268,10 @@ impl EventFinding {
     /// Reads one finding; the error says why it cannot be.
     pub fn from_value(value: &Value) -> Result<Self, String> {
         if !value.is_object() {
-            return Err(format!("the finding is {}, not an object", json_type(value)));
+            return Err(format!(
+                "the finding is {}, not an object",
+                json_type(value)
+            ));
         }
         EventFinding::deserialize(value).map_err(|e| format!("the finding cannot be read: {e}"))
     }

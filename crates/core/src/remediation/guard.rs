@@ -254,7 +254,10 @@ pub fn confirm(decision: Decision, live: Live<'_>, config: &RemediationConfig) -
         ),
         Verdict::NotApplicable(reason) => Decision::skip(
             SkipCode::NotApplicable,
-            format!("{} does not apply to {resource_id} now: {reason}", control.id),
+            format!(
+                "{} does not apply to {resource_id} now: {reason}",
+                control.id
+            ),
         ),
         Verdict::InsufficientData(reason) => Decision::skip(
             SkipCode::LiveDataInsufficient,
@@ -479,7 +482,9 @@ impl<'a> DefaultProduct<'a> {
             parts.next()?,
             parts.next()?,
         );
-        let owner = resource.strip_prefix("product/")?.strip_suffix("/default")?;
+        let owner = resource
+            .strip_prefix("product/")?
+            .strip_suffix("/default")?;
         (arn_ == "arn"
             && service == "securityhub"
             && !partition.is_empty()

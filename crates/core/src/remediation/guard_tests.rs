@@ -84,7 +84,11 @@ fn refused_events() {
             &base,
             SkipCode::ForeignProduct,
         ),
-        ("refuse-forged-generator.json", &base, SkipCode::ForgedGenerator),
+        (
+            "refuse-forged-generator.json",
+            &base,
+            SkipCode::ForgedGenerator,
+        ),
         ("refuse-passed.json", &base, SkipCode::NotFailed),
         ("refuse-archived.json", &base, SkipCode::Archived),
         (
@@ -97,23 +101,47 @@ fn refused_events() {
             &base,
             SkipCode::WorkflowClosed,
         ),
-        ("refuse-notified-imported.json", &base, SkipCode::WorkflowNotNew),
+        (
+            "refuse-notified-imported.json",
+            &base,
+            SkipCode::WorkflowNotNew,
+        ),
         ("refuse-exempt-tag.json", &base, SkipCode::Exempt),
-        ("imported-ec2-13-new.json", &not_listed, SkipCode::NotAllowListed),
+        (
+            "imported-ec2-13-new.json",
+            &not_listed,
+            SkipCode::NotAllowListed,
+        ),
         ("imported-ec2-13-new.json", &off, SkipCode::ModeOff),
-        ("imported-ec2-13-new.json", &other_region, SkipCode::OtherRegion),
+        (
+            "imported-ec2-13-new.json",
+            &other_region,
+            SkipCode::OtherRegion,
+        ),
         (
             "imported-ec2-13-new.json",
             &other_partition,
             SkipCode::ForeignProduct,
         ),
-        ("refuse-malformed-not-json.json", &base, SkipCode::MalformedEvent),
-        ("refuse-malformed-no-detail.json", &base, SkipCode::MalformedEvent),
+        (
+            "refuse-malformed-not-json.json",
+            &base,
+            SkipCode::MalformedEvent,
+        ),
+        (
+            "refuse-malformed-no-detail.json",
+            &base,
+            SkipCode::MalformedEvent,
+        ),
     ];
     assert!(table.len() >= 12);
     for (name, config, expected) in table {
         let decision = one(name, config);
-        assert_eq!(decision.skip_code(), Some(*expected), "{name}: {decision:?}");
+        assert_eq!(
+            decision.skip_code(),
+            Some(*expected),
+            "{name}: {decision:?}"
+        );
         let Decision::Skip { reason, .. } = &decision else {
             unreachable!()
         };
@@ -283,13 +311,8 @@ fn unreadable_findings_and_empty_events_are_skipped() {
 #[test]
 fn notify_only_controls_are_skipped_with_the_reason() {
     let (mut finding, trigger) = first_finding("imported-ec2-13-new.json");
-    let id = crate::finding::finding_id(
-        "aws",
-        ACCOUNT,
-        "eu-west-1",
-        "EC2.9",
-        "i-0123456789abcdef0",
-    );
+    let id =
+        crate::finding::finding_id("aws", ACCOUNT, "eu-west-1", "EC2.9", "i-0123456789abcdef0");
     finding.id = Some(id);
     finding.generator_id = Some("sidewatch/EC2.9".into());
     finding.compliance = None;
@@ -310,7 +333,11 @@ fn notify_only_controls_are_skipped_with_the_reason() {
         security_control_id: Some("EC2.9".into()),
     });
     let decision = decide(&finding, &trigger, &config(), &BTreeMap::new());
-    assert_eq!(decision.skip_code(), Some(SkipCode::NotifyOnly), "{decision:?}");
+    assert_eq!(
+        decision.skip_code(),
+        Some(SkipCode::NotifyOnly),
+        "{decision:?}"
+    );
 }
 
 #[test]

@@ -63,32 +63,91 @@ pub static REMEDIATIONS: &[(&str, Remediability)] = {
         "revokes only the world-open (0.0.0.0/0, ::/0) ranges of the rules reaching the \
          control's ports (ec2:RevokeSecurityGroupIngress); other rules stay",
     );
-    const ROOT: Remediability =
-        N("only the root user can change root credentials and MFA devices");
+    const ROOT: Remediability = N("only the root user can change root credentials and MFA devices");
     &[
-        ("Account.1", N("a person must provide the security contact's details")),
-        ("CloudTrail.1", N("a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately")),
-        ("CloudTrail.2", N("encrypting a trail needs a KMS key whose policy lets CloudTrail use it")),
-        ("CloudTrail.3", N("a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately")),
-        ("CloudTrail.4", A("enables log file validation on the trail (cloudtrail:UpdateTrail)")),
-        ("CloudTrail.5", N("CloudWatch Logs delivery needs a log group and an IAM role chosen by a person")),
-        ("Config.1", N("recording needs a delivery channel, bucket and role chosen by a person")),
-        ("EC2.2", A("revokes every inbound and outbound rule of the VPC default security group")),
-        ("EC2.3", N("an attached volume cannot be encrypted in place: it must be copied and swapped")),
-        ("EC2.6", N("flow logs need a destination and IAM role chosen by a person")),
-        ("EC2.7", A("turns on EBS encryption by default in the Region (ec2:EnableEbsEncryptionByDefault)")),
-        ("EC2.8", A("requires IMDSv2 tokens on the instance (ec2:ModifyInstanceMetadataOptions)")),
-        ("EC2.9", N("removing a public IP address cuts the instance off; it needs a person to re-plan access")),
+        (
+            "Account.1",
+            N("a person must provide the security contact's details"),
+        ),
+        (
+            "CloudTrail.1",
+            N("a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately"),
+        ),
+        (
+            "CloudTrail.2",
+            N("encrypting a trail needs a KMS key whose policy lets CloudTrail use it"),
+        ),
+        (
+            "CloudTrail.3",
+            N("a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately"),
+        ),
+        (
+            "CloudTrail.4",
+            A("enables log file validation on the trail (cloudtrail:UpdateTrail)"),
+        ),
+        (
+            "CloudTrail.5",
+            N("CloudWatch Logs delivery needs a log group and an IAM role chosen by a person"),
+        ),
+        (
+            "Config.1",
+            N("recording needs a delivery channel, bucket and role chosen by a person"),
+        ),
+        (
+            "EC2.2",
+            A("revokes every inbound and outbound rule of the VPC default security group"),
+        ),
+        (
+            "EC2.3",
+            N("an attached volume cannot be encrypted in place: it must be copied and swapped"),
+        ),
+        (
+            "EC2.6",
+            N("flow logs need a destination and IAM role chosen by a person"),
+        ),
+        (
+            "EC2.7",
+            A(
+                "turns on EBS encryption by default in the Region (ec2:EnableEbsEncryptionByDefault)",
+            ),
+        ),
+        (
+            "EC2.8",
+            A("requires IMDSv2 tokens on the instance (ec2:ModifyInstanceMetadataOptions)"),
+        ),
+        (
+            "EC2.9",
+            N(
+                "removing a public IP address cuts the instance off; it needs a person to re-plan access",
+            ),
+        ),
         ("EC2.13", SG_WORLD),
         ("EC2.14", SG_WORLD),
-        ("EC2.18", N("which publicly open ports are intended is a person's call")),
+        (
+            "EC2.18",
+            N("which publicly open ports are intended is a person's call"),
+        ),
         ("EC2.19", SG_WORLD),
-        ("EC2.21", N("network ACL entries are ordered: changing one can open or close other traffic")),
+        (
+            "EC2.21",
+            N("network ACL entries are ordered: changing one can open or close other traffic"),
+        ),
         ("EC2.53", SG_WORLD),
         ("EC2.54", SG_WORLD),
-        ("GuardDuty.1", N("enabling GuardDuty costs money and is usually an organization-level decision")),
-        ("IAM.1", N("narrowing an admin policy needs a person who knows what it is for")),
-        ("IAM.2", N("moving a user's policies to groups or roles needs a person; detaching them locks the user out")),
+        (
+            "GuardDuty.1",
+            N("enabling GuardDuty costs money and is usually an organization-level decision"),
+        ),
+        (
+            "IAM.1",
+            N("narrowing an admin policy needs a person who knows what it is for"),
+        ),
+        (
+            "IAM.2",
+            N(
+                "moving a user's policies to groups or roles needs a person; detaching them locks the user out",
+            ),
+        ),
         ("IAM.3", CREDENTIALS),
         ("IAM.4", ROOT),
         ("IAM.5", CREDENTIALS),
@@ -103,31 +162,118 @@ pub static REMEDIATIONS: &[(&str, Remediability)] = {
         ("IAM.15", PASSWORD),
         ("IAM.16", PASSWORD),
         ("IAM.17", PASSWORD),
-        ("IAM.18", N("a support role needs a person to choose who may assume it")),
+        (
+            "IAM.18",
+            N("a support role needs a person to choose who may assume it"),
+        ),
         ("IAM.19", CREDENTIALS),
-        ("IAM.21", N("narrowing service wildcards needs a person who knows what the policy is for")),
+        (
+            "IAM.21",
+            N("narrowing service wildcards needs a person who knows what the policy is for"),
+        ),
         ("IAM.22", CREDENTIALS),
-        ("IAM.27", N("detaching AWSCloudShellFullAccess can break someone's work; a person decides")),
-        ("IAM.28", N("an analyzer's zone of trust (account or organization) is a person's choice")),
-        ("KMS.4", A("enables automatic key rotation (kms:EnableKeyRotation)")),
-        ("Lambda.1", N("removing a policy statement can break the service that invokes the function")),
-        ("Lambda.2", N("moving to a supported runtime needs code changes and tests")),
-        ("Lambda.X1", N("secrets must be moved to a secret store and rotated by their owner")),
-        ("RDS.2", N("turning public access off can cut off clients that reach the instance over the internet")),
-        ("RDS.3", N("encryption cannot be turned on for an existing instance: it must be restored from an encrypted snapshot copy")),
-        ("RDS.11", A("sets backup retention to the control's backupRetentionMinimum (rds:ModifyDBInstance, next maintenance window)")),
-        ("RDS.13", A("turns on automatic minor version upgrades (rds:ModifyDBInstance)")),
-        ("S3.1", A("turns on all four account-level Block Public Access settings (s3control:PutPublicAccessBlock)")),
-        ("S3.2", N("fix public read with S3.8 (bucket) and S3.1 (account) Block Public Access, after checking who reads the bucket")),
-        ("S3.3", N("fix public write with S3.8 (bucket) and S3.1 (account) Block Public Access, after checking who writes to the bucket")),
-        ("S3.5", A("adds one Deny statement for aws:SecureTransport false to the bucket policy, keeping every other statement")),
-        ("S3.8", A("turns on all four bucket-level Block Public Access settings (s3:PutPublicAccessBlock)")),
-        ("S3.9", N("server access logging needs a target bucket chosen by a person")),
-        ("S3.14", A("enables bucket versioning (s3:PutBucketVersioning), leaving MFA delete as it is")),
-        ("S3.17", A("sets default encryption to SSE-KMS with the configured key or aws/s3 (s3:PutBucketEncryption)")),
-        ("S3.20", N("only the root user with its MFA device can enable MFA delete")),
-        ("S3.22", N("S3 data events cost money per request; a person chooses the trail and buckets")),
-        ("S3.23", N("S3 data events cost money per request; a person chooses the trail and buckets")),
+        (
+            "IAM.27",
+            N("detaching AWSCloudShellFullAccess can break someone's work; a person decides"),
+        ),
+        (
+            "IAM.28",
+            N("an analyzer's zone of trust (account or organization) is a person's choice"),
+        ),
+        (
+            "KMS.4",
+            A("enables automatic key rotation (kms:EnableKeyRotation)"),
+        ),
+        (
+            "Lambda.1",
+            N("removing a policy statement can break the service that invokes the function"),
+        ),
+        (
+            "Lambda.2",
+            N("moving to a supported runtime needs code changes and tests"),
+        ),
+        (
+            "Lambda.X1",
+            N("secrets must be moved to a secret store and rotated by their owner"),
+        ),
+        (
+            "RDS.2",
+            N(
+                "turning public access off can cut off clients that reach the instance over the internet",
+            ),
+        ),
+        (
+            "RDS.3",
+            N(
+                "encryption cannot be turned on for an existing instance: it must be restored from an encrypted snapshot copy",
+            ),
+        ),
+        (
+            "RDS.11",
+            A(
+                "sets backup retention to the control's backupRetentionMinimum (rds:ModifyDBInstance, next maintenance window)",
+            ),
+        ),
+        (
+            "RDS.13",
+            A("turns on automatic minor version upgrades (rds:ModifyDBInstance)"),
+        ),
+        (
+            "S3.1",
+            A(
+                "turns on all four account-level Block Public Access settings (s3control:PutPublicAccessBlock)",
+            ),
+        ),
+        (
+            "S3.2",
+            N(
+                "fix public read with S3.8 (bucket) and S3.1 (account) Block Public Access, after checking who reads the bucket",
+            ),
+        ),
+        (
+            "S3.3",
+            N(
+                "fix public write with S3.8 (bucket) and S3.1 (account) Block Public Access, after checking who writes to the bucket",
+            ),
+        ),
+        (
+            "S3.5",
+            A(
+                "adds one Deny statement for aws:SecureTransport false to the bucket policy, keeping every other statement",
+            ),
+        ),
+        (
+            "S3.8",
+            A(
+                "turns on all four bucket-level Block Public Access settings (s3:PutPublicAccessBlock)",
+            ),
+        ),
+        (
+            "S3.9",
+            N("server access logging needs a target bucket chosen by a person"),
+        ),
+        (
+            "S3.14",
+            A("enables bucket versioning (s3:PutBucketVersioning), leaving MFA delete as it is"),
+        ),
+        (
+            "S3.17",
+            A(
+                "sets default encryption to SSE-KMS with the configured key or aws/s3 (s3:PutBucketEncryption)",
+            ),
+        ),
+        (
+            "S3.20",
+            N("only the root user with its MFA device can enable MFA delete"),
+        ),
+        (
+            "S3.22",
+            N("S3 data events cost money per request; a person chooses the trail and buckets"),
+        ),
+        (
+            "S3.23",
+            N("S3 data events cost money per request; a person chooses the trail and buckets"),
+        ),
     ]
 };
 
@@ -366,7 +512,9 @@ impl Plan {
                 "set default encryption of bucket {bucket} to SSE-KMS with {}",
                 kms_master_key_id
                     .as_deref()
-                    .map_or("the AWS managed key aws/s3".to_owned(), |k| format!("key {k}"))
+                    .map_or("the AWS managed key aws/s3".to_owned(), |k| format!(
+                        "key {k}"
+                    ))
             ),
             Plan::PutBucketVersioning { bucket } => {
                 format!("enable versioning on bucket {bucket}")
@@ -560,7 +708,12 @@ pub fn plan(
         "EC2.14" => world_open(item, &[3389], TCP, World::Either),
         "EC2.19" => {
             let transports = if ctx.bool("includeUdp") { TCP_UDP } else { TCP };
-            world_open(item, ctx.int_list("blockedPorts"), transports, World::Either)
+            world_open(
+                item,
+                ctx.int_list("blockedPorts"),
+                transports,
+                World::Either,
+            )
         }
         "EC2.53" => world_open(item, ctx.int_list("restrictPorts"), TCP_UDP, World::Ipv4),
         "EC2.54" => world_open(item, ctx.int_list("restrictPorts"), TCP_UDP, World::Ipv6),
@@ -704,10 +857,7 @@ fn append_statement(mut document: Value, ours: Value) -> Result<Value, NotRemedi
 }
 
 /// S3.17: SSE-KMS with the configured key, the control's first allowed key, or aws/s3.
-fn bucket_encryption(
-    ctx: &Context<'_>,
-    config: &RemediationConfig,
-) -> Result<Plan, NotRemediable> {
+fn bucket_encryption(ctx: &Context<'_>, config: &RemediationConfig) -> Result<Plan, NotRemediable> {
     let allowed = ctx.str_list("kmsKeyArns");
     let key = config
         .s3_kms_key_id
