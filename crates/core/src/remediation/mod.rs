@@ -111,7 +111,8 @@ impl Default for PasswordPolicySettings {
 pub struct RemediationConfig {
     /// `off`, `dry-run` (default) or `apply`.
     pub mode: Mode,
-    /// Control ids (`S3.8`) or services (`S3`) that may be remediated. Empty allows nothing.
+    /// Control ids (`S3.8`) or services (`S3`) that may be remediated; `*` allows every
+    /// control. Empty allows nothing.
     pub allow_list: Vec<String>,
     /// The exemption tag key, [`DEFAULT_EXEMPTION_TAG_KEY`] by default.
     pub exemption_tag_key: String,

@@ -595,3 +595,27 @@ fn every_catalog_control_is_in_the_table_exactly_once() {
         .collect();
     assert_eq!(automatic.len(), 25, "{automatic:?}");
 }
+
+#[test]
+fn key_rotation_plan_and_idempotency() {
+    let key = |enabled: bool| {
+        let mut item = item(json!({"resourceType": "AWS::KMS::Key", "resourceId": "k-1",
+            "configuration": {"keyId": "k-1", "keyManager": "CUSTOMER",
+                              "keySpec": "SYMMETRIC_DEFAULT", "keyState": "Enabled"}}));
+        item.insert_evidence(
+            EvidenceKind::KmsKeyRotation,
+            json!({"keyRotationEnabled": enabled}),
+        );
+        item
+    };
+    assert_eq!(
+        plan_on("KMS.4", &key(false)),
+        Ok(Plan::EnableKeyRotation {
+            key_id: "k-1".into()
+        })
+    );
+    assert!(matches!(
+        plan_on("KMS.4", &key(true)),
+        Err(NotRemediable::AlreadyCompliant { .. })
+    ));
+}
