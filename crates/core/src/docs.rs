@@ -223,6 +223,49 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// How to regenerate `docs/remediation.md`.
+pub const REGENERATE_REMEDIATION: &str =
+    "SIDEWATCH_BLESS=1 cargo test -p sidewatch-tests --test docs";
+
+/// The content of `docs/remediation.md`: for every control, whether the remediation hook fixes it
+/// automatically (and how) or only notifies (and why a person must act).
+pub fn remediation_markdown() -> String {
+    use crate::remediation::plan::{Remediability, remediation_table};
+    let mut md = String::new();
+    let rows = remediation_table();
+    let automatic = rows
+        .iter()
+        .filter(|(_, r)| matches!(r, Remediability::Automatic(_)))
+        .count();
+    md.push_str(
+        "<!-- Generated from crates/core/src/remediation/plan.rs. Do not edit by hand. -->\n\
+         # Remediation: what sidewatch fixes, and what it leaves to a person\n\n",
+    );
+    let _ = writeln!(
+        md,
+        "Regenerate with `{REGENERATE_REMEDIATION}`. Remediation is opt-in per control \
+         (allow-list), dry-run by default, never acts on a finding sidewatch did not make, and \
+         re-reads the live resource before acting. {automatic} of {} controls can be fixed \
+         automatically; the others only notify, for the reason given.\n",
+        rows.len()
+    );
+    md.push_str("| Control | Title | Remediation | What it does / why not |\n|---|---|---|---|\n");
+    for (control, remediability) in rows {
+        let (kind, text) = match remediability {
+            Remediability::Automatic(text) => ("automatic", text),
+            Remediability::NotifyOnly(text) => ("notify only", text),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {kind} | {} |",
+            control.id,
+            escape(control.title),
+            escape(text)
+        );
+    }
+    md
+}
+
 /// The catalog as JSON, for `sidewatch controls --format json`: an array of controls in id order.
 pub fn controls_json() -> Value {
     Value::Array(catalog().iter().map(|c| control_json(c)).collect())
