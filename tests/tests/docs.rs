@@ -1,17 +1,28 @@
-//! `docs/controls.md` is generated from the controls catalog and must never drift from it.
+//! `docs/controls.md` and `docs/remediation.md` are generated from the code and must never drift
+//! from it.
 //!
-//! This test fails when the file differs from `sidewatch_core::docs::controls_markdown()` and says
-//! how to regenerate it; with `SIDEWATCH_BLESS=1` it rewrites the file instead.
+//! Each test fails when its file differs from what `sidewatch_core::docs` generates and says how to
+//! regenerate it; with `SIDEWATCH_BLESS=1` it rewrites the file instead.
 
-use sidewatch_core::docs::{REGENERATE, controls_markdown};
+use sidewatch_core::docs::{REGENERATE, controls_markdown, remediation_markdown};
 use std::path::Path;
 
 #[test]
+fn remediation_md_is_generated_from_the_remediation_table() {
+    check_generated("docs/remediation.md", &remediation_markdown(), "");
+}
+
+#[test]
 fn controls_md_is_generated_from_the_catalog() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/controls.md");
-    let expected = controls_markdown();
+    check_generated("docs/controls.md", &controls_markdown(), REGENERATE);
+}
+
+fn check_generated(relative: &str, expected: &str, regenerate: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
     if std::env::var_os("SIDEWATCH_BLESS").is_some_and(|v| v == "1") {
-        std::fs::write(&path, &expected).unwrap();
+        std::fs::write(&path, expected).unwrap();
         return;
     }
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
@@ -24,9 +35,14 @@ fn controls_md_is_generated_from_the_catalog() {
                 || "one is a prefix of the other".to_owned(),
                 |n| format!("first difference at line {}", n + 1),
             );
+        let alternative = if regenerate.is_empty() {
+            String::new()
+        } else {
+            format!("\n  {regenerate}\nor")
+        };
         panic!(
-            "docs/controls.md is out of date with the controls catalog ({first_difference}). \
-             Regenerate it with\n  {REGENERATE}\nor\n  SIDEWATCH_BLESS=1 cargo test -p sidewatch-tests --test docs"
+            "{relative} is out of date with the code that generates it ({first_difference}). \
+             Regenerate it with{alternative}\n  SIDEWATCH_BLESS=1 cargo test -p sidewatch-tests --test docs"
         );
     }
 }

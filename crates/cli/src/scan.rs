@@ -206,15 +206,9 @@ fn engine_config(args: &ScanArgs) -> Result<EngineConfig, String> {
                 path.display()
             )
         })?;
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            overrides
-                .parse_assignment(line)
-                .map_err(|e| format!("'{}' line {}: {e}", path.display(), n + 1))?;
-        }
+        overrides
+            .parse_text(&text)
+            .map_err(|(line, e)| format!("'{}' line {line}: {e}", path.display()))?;
     }
     for assignment in &args.params {
         overrides

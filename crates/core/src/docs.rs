@@ -47,11 +47,15 @@ fn write_markdown(md: &mut String, controls: &[&Control]) -> std::fmt::Result {
     writeln!(md)?;
     let count = controls.len();
     let plural = if count == 1 { "control" } else { "controls" };
+    let with_evidence = controls.iter().filter(|c| !c.evidence.is_empty()).count();
     writeln!(
         md,
-        "{count} {plural}. Severity is what a failure is worth (the ASFF finding of a passing \
-         control is INFORMATIONAL). FSBP is AWS Foundational Security Best Practices v1.0.0, CIS is the \
-         CIS AWS Foundations Benchmark v3.0.0."
+        "{count} {plural}: {} decided by the configuration item alone, {with_evidence} that also \
+         {} evidence from read-only API calls. Severity is what a failure is worth (the ASFF \
+         finding of a passing control is INFORMATIONAL). FSBP is AWS Foundational Security Best \
+         Practices v1.0.0, CIS is the CIS AWS Foundations Benchmark v3.0.0.",
+        count - with_evidence,
+        if with_evidence == 1 { "needs" } else { "need" },
     )?;
     writeln!(md)?;
     writeln!(
@@ -118,8 +122,10 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
         writeln!(md)?;
         writeln!(
             md,
-            "Override with `--param {}.NAME=VALUE` or a line in `--params-file`.",
-            c.id
+            "Override with `--param {id}.NAME=VALUE`, a line in `--params-file`, or an entry of \
+             the `{var}` environment variable of the Lambda functions.",
+            id = c.id,
+            var = crate::EngineConfig::PARAMETERS_VAR,
         )?;
     }
     writeln!(md)?;
@@ -217,6 +223,49 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// How to regenerate `docs/remediation.md`.
+pub const REGENERATE_REMEDIATION: &str =
+    "SIDEWATCH_BLESS=1 cargo test -p sidewatch-tests --test docs";
+
+/// The content of `docs/remediation.md`: for every control, whether the remediation hook fixes it
+/// automatically (and how) or only notifies (and why a person must act).
+pub fn remediation_markdown() -> String {
+    use crate::remediation::plan::{Remediability, remediation_table};
+    let mut md = String::new();
+    let rows = remediation_table();
+    let automatic = rows
+        .iter()
+        .filter(|(_, r)| matches!(r, Remediability::Automatic(_)))
+        .count();
+    md.push_str(
+        "<!-- Generated from crates/core/src/remediation/plan.rs. Do not edit by hand. -->\n\
+         # Remediation: what sidewatch fixes, and what it leaves to a person\n\n",
+    );
+    let _ = writeln!(
+        md,
+        "Regenerate with `{REGENERATE_REMEDIATION}`. Remediation is opt-in per control \
+         (allow-list), dry-run by default, never acts on a finding sidewatch did not make, and \
+         re-reads the live resource before acting. {automatic} of {} controls can be fixed \
+         automatically; the others only notify, for the reason given.\n",
+        rows.len()
+    );
+    md.push_str("| Control | Title | Remediation | What it does / why not |\n|---|---|---|---|\n");
+    for (control, remediability) in rows {
+        let (kind, text) = match remediability {
+            Remediability::Automatic(text) => ("automatic", text),
+            Remediability::NotifyOnly(text) => ("notify only", text),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {kind} | {} |",
+            control.id,
+            escape(control.title),
+            escape(text)
+        );
+    }
+    md
+}
+
 /// The catalog as JSON, for `sidewatch controls --format json`: an array of controls in id order.
 pub fn controls_json() -> Value {
     Value::Array(catalog().iter().map(|c| control_json(c)).collect())
@@ -312,7 +361,10 @@ mod tests {
         );
         assert!(md.contains("`--param IAM.X7.NAME=VALUE`"), "{md}");
         assert!(md.contains("NIST SP 800-53 Rev. 5: not mapped."), "{md}");
-        assert!(md.contains("1 control."), "{md}");
+        assert!(
+            md.contains("1 control: 0 decided by the configuration item alone, 1 that also needs"),
+            "{md}"
+        );
         assert_eq!(escape("odd ` tick_"), "odd \\` tick\\_");
     }
 

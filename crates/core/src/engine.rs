@@ -19,6 +19,45 @@ pub struct EngineConfig {
     pub overrides: Overrides,
 }
 
+impl EngineConfig {
+    /// The environment variable with the controls or services to run (comma-separated).
+    pub const CONTROLS_VAR: &'static str = "SIDEWATCH_CONTROLS";
+    /// The environment variable with the controls or services to leave out.
+    pub const EXCLUDE_VAR: &'static str = "SIDEWATCH_EXCLUDE";
+    /// The environment variable with parameter overrides: `CONTROL.NAME=VALUE` entries separated
+    /// by `;` or newlines (`EC2.19.blockedPorts=22,3389;RDS.11.backupRetentionMinimum=14`).
+    pub const PARAMETERS_VAR: &'static str = "SIDEWATCH_PARAMETERS";
+
+    /// The configuration the Lambda functions read from their environment. `lookup` returns a
+    /// variable's value (`|k| std::env::var(k).ok()`); the core itself reads no environment.
+    /// Unset or empty variables mean "every control, default parameters".
+    pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, EngineError> {
+        let list = |var: &str| -> Vec<String> {
+            lookup(var)
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let mut overrides = Overrides::new();
+        if let Some(text) = lookup(Self::PARAMETERS_VAR) {
+            overrides
+                .parse_text(&text)
+                .map_err(|(_, e)| EngineError::Environment {
+                    variable: Self::PARAMETERS_VAR,
+                    reason: e.to_string(),
+                })?;
+        }
+        Ok(EngineConfig {
+            select: list(Self::CONTROLS_VAR),
+            exclude: list(Self::EXCLUDE_VAR),
+            overrides,
+        })
+    }
+}
+
 /// A configuration the engine cannot run with. The message says how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
@@ -30,6 +69,11 @@ pub enum EngineError {
     NothingSelected,
     #[error(transparent)]
     Param(#[from] ParamError),
+    #[error("environment variable {variable}: {reason}")]
+    Environment {
+        variable: &'static str,
+        reason: String,
+    },
 }
 
 /// One control's verdict on one item.
@@ -302,6 +346,30 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err, EngineError::NothingSelected);
+    }
+
+    #[test]
+    fn configuration_from_the_environment() {
+        let env = |k: &str| match k {
+            "SIDEWATCH_CONTROLS" => Some("S3, EC2.19".to_owned()),
+            "SIDEWATCH_PARAMETERS" => {
+                Some("EC2.19.blockedPorts=22;S3.8.excludedPublicBuckets=site".to_owned())
+            }
+            _ => None,
+        };
+        let config = EngineConfig::from_env(env).unwrap();
+        assert_eq!(config.select, ["S3", "EC2.19"]);
+        assert!(config.exclude.is_empty());
+        let engine = Engine::new(&config).unwrap();
+        assert_eq!(
+            engine.params("EC2.19").unwrap().get("blockedPorts"),
+            Some(&crate::ParamValue::IntList(vec![22]))
+        );
+        let bad = |k: &str| (k == "SIDEWATCH_PARAMETERS").then(|| "EC2.19=22".to_owned());
+        let err = EngineConfig::from_env(bad).unwrap_err();
+        assert!(err.to_string().contains("SIDEWATCH_PARAMETERS"), "{err}");
+        let none = EngineConfig::from_env(|_| None).unwrap();
+        assert!(none.select.is_empty() && none.overrides.is_empty());
     }
 
     #[test]

@@ -26,11 +26,13 @@
 pub mod control;
 pub mod controls;
 pub mod docs;
+pub mod doors;
 pub mod engine;
 pub mod evidence;
 pub mod finding;
 pub mod item;
 pub mod params;
+pub mod remediation;
 pub mod secrets;
 pub mod snapshot;
 pub mod verdict;

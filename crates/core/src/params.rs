@@ -225,6 +225,22 @@ impl Overrides {
         Ok(())
     }
 
+    /// Parses a parameters text: one `CONTROL.NAME=VALUE` per line, or several on one line
+    /// separated by `;` (the form an environment variable can carry); blank entries and `#`
+    /// comment lines are skipped. The error gives the 1-based line of the bad entry.
+    pub fn parse_text(&mut self, text: &str) -> Result<(), (usize, ParamError)> {
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.starts_with('#') {
+                continue;
+            }
+            for entry in line.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+                self.parse_assignment(entry).map_err(|e| (n + 1, e))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The overrides for one control (empty when none).
     pub fn for_control(&self, control: &str) -> &BTreeMap<String, String> {
         static EMPTY: BTreeMap<String, String> = BTreeMap::new();
@@ -333,6 +349,29 @@ mod tests {
         assert!(kind.parse("1-65536").unwrap_err().contains("outside"));
         assert!(kind.parse("a-b").unwrap_err().contains("ranges such as"));
         assert!(kind.parse("-5").unwrap_err().contains("outside"));
+    }
+
+    #[test]
+    fn texts_take_lines_semicolons_and_comments() {
+        let mut o = Overrides::new();
+        o.parse_text(
+            "# tuned for prod\nEC2.19.blockedPorts=22,3389; RDS.11.backupRetentionMinimum=14\n\n",
+        )
+        .unwrap();
+        assert_eq!(
+            o.for_control("EC2.19").get("blockedPorts").unwrap(),
+            "22,3389"
+        );
+        assert_eq!(
+            o.for_control("RDS.11")
+                .get("backupRetentionMinimum")
+                .unwrap(),
+            "14"
+        );
+        let err = Overrides::new()
+            .parse_text("S3.8.excludedPublicBuckets=a\noops")
+            .unwrap_err();
+        assert_eq!(err.0, 2);
     }
 
     #[test]

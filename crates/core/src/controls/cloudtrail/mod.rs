@@ -1,5 +1,5 @@
 //! AWS CloudTrail controls: on trails (`AWS::CloudTrail::Trail`), and on the account's trails as
-//! a whole (`AWS::::Account`, from the CloudTrailTrails evidence, read through [`trails`]).
+//! a whole (`AWS::::Account`, from the CloudTrailTrails evidence, read through `trails`).
 
 use crate::control::Control;
 

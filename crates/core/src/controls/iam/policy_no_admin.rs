@@ -17,7 +17,7 @@
 //!   pattern) it cannot. A `NotAction` that lists `*` grants nothing.
 //!
 //! AWS managed policies are NOT_APPLICABLE, and so are policies used only as permissions
-//! boundaries while `excludePermissionBoundaryPolicy` is true (see [`super::managed_policy`]).
+//! boundaries while `excludePermissionBoundaryPolicy` is true (see `super::managed_policy`).
 
 use super::managed_policy::{
     self, EXCLUDE_BOUNDARY, LEAST_PRIVILEGE_NIST, every_resource, is_every_action,

@@ -15,7 +15,7 @@
 //!   every service it does not name, whatever it names (`NotAction: "ec2:Describe*"` grants all of
 //!   IAM, S3, …), which is the reason AWS gives for failing `NotAction: "service:*"`.
 //!
-//! Scope and `excludePermissionBoundaryPolicy` are as for IAM.1 (see [`super::managed_policy`]).
+//! Scope and `excludePermissionBoundaryPolicy` are as for IAM.1 (see `super::managed_policy`).
 
 use super::managed_policy::{
     self, EXCLUDE_BOUNDARY, LEAST_PRIVILEGE_NIST, is_every_action, is_service_wildcard,

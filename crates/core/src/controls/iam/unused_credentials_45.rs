@@ -1,6 +1,6 @@
 //! IAM.22 — IAM user credentials unused for 45 days should be removed (CIS 1.12).
 //!
-//! The evaluation is shared with IAM.8 in [`super::unused_credentials`]; this control fails
+//! The evaluation is shared with IAM.8 in `super::unused_credentials`; this control fails
 //! credentials unused for 45 days, as the CIS AWS Foundations Benchmark asks.
 
 use super::unused_credentials::{RATIONALE, REMEDIATION, evaluate, max_usage_age};

@@ -1,6 +1,6 @@
 //! IAM.8 — Unused IAM user credentials should be removed (90 days).
 //!
-//! The evaluation is shared with IAM.22 in [`super::unused_credentials`]; this control fails
+//! The evaluation is shared with IAM.22 in `super::unused_credentials`; this control fails
 //! credentials unused for 90 days (`maxCredentialUsageAge`, as in AWS's rule).
 
 use super::unused_credentials::{RATIONALE, REMEDIATION, evaluate, max_usage_age};

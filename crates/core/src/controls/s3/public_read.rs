@@ -1,6 +1,6 @@
 //! S3.2 — S3 general purpose buckets should block public read access.
 //!
-//! The evaluation is shared with S3.3 in [`super::public_exposure`], which documents how the ACL,
+//! The evaluation is shared with S3.3 in `super::public_exposure`, which documents how the ACL,
 //! the bucket policy and Block Public Access (bucket and account level) are weighed. Public read
 //! access is an ACL grant of `Read` or `FullControl` to `AllUsers` or `AuthenticatedUsers`, or a
 //! public `Allow` of an `s3:Get*` or `s3:List*` action in the bucket policy.

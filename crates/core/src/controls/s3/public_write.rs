@@ -1,6 +1,6 @@
 //! S3.3 — S3 general purpose buckets should block public write access.
 //!
-//! The evaluation is shared with S3.2 in [`super::public_exposure`], which documents how the ACL,
+//! The evaluation is shared with S3.2 in `super::public_exposure`, which documents how the ACL,
 //! the bucket policy and Block Public Access (bucket and account level) are weighed. Public write
 //! access is an ACL grant of `Write`, `WriteAcp` or `FullControl` to `AllUsers` or
 //! `AuthenticatedUsers`, or a public `Allow` of an `s3:Put*`, `s3:Delete*`,

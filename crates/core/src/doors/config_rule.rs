@@ -1,0 +1,604 @@
+//! The event AWS Config sends a custom Lambda rule.
+//!
+//! AWS Config invokes the rule's function with an envelope (`invokingEvent`, `ruleParameters`,
+//! `resultToken`, `eventLeftScope`, `configRuleName`, `configRuleArn`, `accountId`, …) whose
+//! `invokingEvent` and `ruleParameters` are JSON embedded as strings. The invoking event is one of
+//! three message types:
+//!
+//! * `ConfigurationItemChangeNotification`: the full configuration item, evaluated as is;
+//! * `OversizedConfigurationItemChangeNotification`: only a summary; the function fetches the
+//!   item with `GetResourceConfigHistory` (resource type, resource id, `limit 1`) unless the
+//!   summary says the resource is gone;
+//! * `ScheduledNotification`: a periodic run, evaluated on the account-level item.
+//!
+//! Rule parameters choose the controls, so one function serves any number of rules:
+//! `{"controls": "S3,EC2.19", "exclude": "S3.20", "EC2.19.blockedPorts": "22,3389"}`.
+//!
+//! A change event with `eventLeftScope: true` reports NOT_APPLICABLE from every selected control
+//! that evaluates the resource type ([`ConfigRuleEvent::evaluate`]); a deleted resource gets the
+//! same from the engine. When `resultToken` is `TESTMODE` ([`ConfigRuleEvent::test_mode`]),
+//! `PutEvaluations` must be called with `TestMode=true`.
+
+use super::evaluations::ConfigEvaluation;
+use super::{DoorError, Fields, ResourceSummary, not_applicable};
+use crate::engine::{Engine, EngineConfig, EngineError, Evaluation};
+use crate::evidence::EvidenceKind;
+use crate::item::{ConfigurationItem, json_type};
+use crate::params::ParamError;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+
+/// How errors name this event.
+const EVENT: &str = "AWS Config rule event";
+
+/// The `resultToken` of a test invocation; `PutEvaluations` then takes `TestMode=true`.
+pub const TEST_MODE_TOKEN: &str = "TESTMODE";
+
+/// `messageType` of a configuration change.
+pub const CONFIGURATION_ITEM_CHANGE: &str = "ConfigurationItemChangeNotification";
+/// `messageType` of a configuration change too large for the event.
+pub const OVERSIZED_CONFIGURATION_ITEM_CHANGE: &str =
+    "OversizedConfigurationItemChangeNotification";
+/// `messageType` of a periodic run.
+pub const SCHEDULED: &str = "ScheduledNotification";
+
+/// The reason every control gives a resource that left the rule's scope.
+pub const LEFT_SCOPE_REASON: &str =
+    "the resource left the rule's scope (eventLeftScope); Config expects NOT_APPLICABLE";
+
+/// One invocation of a custom Lambda rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigRuleEvent {
+    /// `invokingEvent`, decoded.
+    pub invoking_event: InvokingEvent,
+    /// `ruleParameters`, decoded; empty when absent.
+    pub parameters: RuleParameters,
+    /// `resultToken`, passed back to `PutEvaluations`.
+    pub result_token: String,
+    /// `eventLeftScope`: the resource was removed from the rule's scope.
+    pub event_left_scope: bool,
+    pub config_rule_name: Option<String>,
+    pub config_rule_arn: Option<String>,
+    pub config_rule_id: Option<String>,
+    /// `accountId`: the account that owns the rule.
+    pub account_id: Option<String>,
+    pub execution_role_arn: Option<String>,
+    /// `version` of the event format (`1.0`).
+    pub version: Option<String>,
+}
+
+/// What triggered the rule (`invokingEvent`), by `messageType`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InvokingEvent {
+    /// A configuration item, complete: evaluate it.
+    ConfigurationItemChange {
+        item: ConfigurationItem,
+        /// `configurationItemDiff.changeType`: `CREATE`, `UPDATE` or `DELETE`.
+        change_type: Option<String>,
+        notification_time: Option<OffsetDateTime>,
+    },
+    /// Only a summary: fetch the full item with `GetResourceConfigHistory` unless
+    /// [`ResourceSummary::is_gone`].
+    OversizedConfigurationItemChange {
+        summary: ResourceSummary,
+        notification_time: Option<OffsetDateTime>,
+    },
+    /// A periodic run: evaluate the account-level item ([`ConfigRuleEvent::account_item`]).
+    Scheduled {
+        account_id: String,
+        notification_time: OffsetDateTime,
+    },
+}
+
+impl InvokingEvent {
+    /// Reads an invoking event (or the `detail` of an EventBridge Config event, which has the same
+    /// fields). `fallback_account` stands in for a missing `awsAccountId` of a scheduled run.
+    pub(crate) fn from_fields(
+        mut fields: Fields,
+        fallback_account: Option<&str>,
+    ) -> Result<Self, DoorError> {
+        let message_type = fields.req_string("messageType")?;
+        let notification_time = fields.opt_time("notificationCreationTime")?;
+        match message_type.as_str() {
+            CONFIGURATION_ITEM_CHANGE => {
+                let change_type = match fields.take_object("configurationItemDiff")? {
+                    Some(diff) => diff.opt_string("changeType")?,
+                    None => None,
+                };
+                let item = fields.take_item("configurationItem")?;
+                Ok(InvokingEvent::ConfigurationItemChange {
+                    item,
+                    change_type,
+                    notification_time,
+                })
+            }
+            OVERSIZED_CONFIGURATION_ITEM_CHANGE => {
+                Ok(InvokingEvent::OversizedConfigurationItemChange {
+                    summary: fields.take_summary("configurationItemSummary")?,
+                    notification_time,
+                })
+            }
+            SCHEDULED => {
+                let account_id = match fields.opt_string("awsAccountId")? {
+                    Some(id) => id,
+                    None => fallback_account
+                        .map(str::to_owned)
+                        .ok_or_else(|| fields.missing("awsAccountId"))?,
+                };
+                let notification_time =
+                    notification_time.ok_or_else(|| fields.missing("notificationCreationTime"))?;
+                Ok(InvokingEvent::Scheduled {
+                    account_id,
+                    notification_time,
+                })
+            }
+            _ => Err(DoorError::UnknownMessageType {
+                event: fields.event(),
+                message_type,
+                expected: "ConfigurationItemChangeNotification, \
+                           OversizedConfigurationItemChangeNotification, ScheduledNotification",
+            }),
+        }
+    }
+
+    /// `notificationCreationTime`, when the event carries one.
+    pub fn notification_time(&self) -> Option<OffsetDateTime> {
+        match self {
+            InvokingEvent::ConfigurationItemChange {
+                notification_time, ..
+            }
+            | InvokingEvent::OversizedConfigurationItemChange {
+                notification_time, ..
+            } => *notification_time,
+            InvokingEvent::Scheduled {
+                notification_time, ..
+            } => Some(*notification_time),
+        }
+    }
+}
+
+impl ConfigRuleEvent {
+    /// Parses the event from JSON text.
+    pub fn from_json_str(text: &str) -> Result<Self, DoorError> {
+        Self::from_value(super::parse_json(EVENT, text)?)
+    }
+
+    /// Parses the event from a JSON value (what the Lambda runtime hands over).
+    pub fn from_value(value: Value) -> Result<Self, DoorError> {
+        let mut fields = Fields::top(value, EVENT)?;
+        let account_id = fields.opt_string("accountId")?;
+        let invoking = fields
+            .take_embedded("invokingEvent")?
+            .ok_or_else(|| fields.missing("invokingEvent"))?;
+        let invoking_event = InvokingEvent::from_fields(invoking, account_id.as_deref())?;
+        let parameters = match fields.take_embedded("ruleParameters")? {
+            Some(params) => RuleParameters::from_fields(params)?,
+            None => RuleParameters::default(),
+        };
+        Ok(ConfigRuleEvent {
+            invoking_event,
+            parameters,
+            result_token: fields.req_string("resultToken")?,
+            event_left_scope: fields.opt_bool("eventLeftScope")?.unwrap_or(false),
+            config_rule_name: fields.opt_string("configRuleName")?,
+            config_rule_arn: fields.opt_string("configRuleArn")?,
+            config_rule_id: fields.opt_string("configRuleId")?,
+            account_id,
+            execution_role_arn: fields.opt_string("executionRoleArn")?,
+            version: fields.opt_string("version")?,
+        })
+    }
+
+    /// Whether this is a test invocation (`resultToken` `TESTMODE`): `PutEvaluations` must then be
+    /// called with `TestMode=true`, which checks the request and records nothing.
+    pub fn test_mode(&self) -> bool {
+        self.result_token == TEST_MODE_TOKEN
+    }
+
+    /// The Region of the rule, from `configRuleArn` (`arn:aws:config:eu-west-1:…`).
+    pub fn region(&self) -> Option<&str> {
+        self.config_rule_arn
+            .as_deref()
+            .and_then(|arn| arn.split(':').nth(3))
+            .filter(|r| !r.is_empty())
+    }
+
+    /// The account-level item of a periodic run, in `region`, captured at the notification time;
+    /// `None` for change events. `evaluates_global_resources` says whether this Region evaluates
+    /// IAM and other global controls (exactly one Region per account should).
+    pub fn account_item(
+        &self,
+        region: &str,
+        evaluates_global_resources: bool,
+    ) -> Option<ConfigurationItem> {
+        match &self.invoking_event {
+            InvokingEvent::Scheduled {
+                account_id,
+                notification_time,
+            } => Some(super::account_item(
+                account_id,
+                region,
+                evaluates_global_resources,
+                *notification_time,
+            )),
+            _ => None,
+        }
+    }
+
+    /// The evidence to fetch before [`ConfigRuleEvent::evaluate`]: none when the resource left
+    /// the rule's scope (every control is NOT_APPLICABLE then).
+    pub fn evidence_needed(&self, engine: &Engine, item: &ConfigurationItem) -> Vec<EvidenceKind> {
+        if self.event_left_scope {
+            Vec::new()
+        } else {
+            engine.evidence_needed(item)
+        }
+    }
+
+    /// The verdicts to report for `item` (the event's item, the fetched full item of an oversized
+    /// change, or the account item): NOT_APPLICABLE from every selected control for the type when
+    /// the resource left the rule's scope, otherwise the engine's (which makes deleted resources
+    /// NOT_APPLICABLE too).
+    pub fn evaluate(&self, engine: &Engine, item: &ConfigurationItem) -> Vec<Evaluation> {
+        if self.event_left_scope {
+            not_applicable(engine, &item.resource_type, LEFT_SCOPE_REASON)
+        } else {
+            engine.evaluate(item)
+        }
+    }
+
+    /// The one evaluation this rule reports for `item`: [`ConfigRuleEvent::evaluate`] combined
+    /// ([`ConfigEvaluation::combine`]), ordered by the item's capture time (the notification time
+    /// when the item has none).
+    pub fn config_evaluation(
+        &self,
+        engine: &Engine,
+        item: &ConfigurationItem,
+    ) -> Result<ConfigEvaluation, DoorError> {
+        let evaluations = self.evaluate(engine, item);
+        ConfigEvaluation::for_item(item, &evaluations, self.invoking_event.notification_time())
+    }
+}
+
+/// The rule's parameters (`ruleParameters`), which choose the controls and set their parameters:
+///
+/// * `controls`: comma-separated control ids or services to run (`S3,EC2.19`); all when absent;
+/// * `exclude`: comma-separated control ids or services to leave out (`S3.20`);
+/// * `CONTROL.NAME`: a control parameter (`EC2.19.blockedPorts` = `22,3389`), as
+///   [`Overrides::parse_assignment`](crate::Overrides::parse_assignment) reads `CONTROL.NAME=VALUE`.
+///
+/// Values are strings as Config passes them; numbers, booleans and arrays of them (joined with
+/// commas) are accepted from hand-written rule definitions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleParameters {
+    entries: BTreeMap<String, String>,
+}
+
+/// The parameter key that selects controls.
+pub const CONTROLS_KEY: &str = "controls";
+/// The parameter key that leaves controls out.
+pub const EXCLUDE_KEY: &str = "exclude";
+
+impl RuleParameters {
+    /// Parses `ruleParameters` text (a JSON object); empty text means no parameters.
+    pub fn parse(text: &str) -> Result<Self, DoorError> {
+        if text.trim().is_empty() {
+            return Ok(RuleParameters::default());
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| DoorError::EmbeddedJson {
+            event: EVENT,
+            field: "ruleParameters".to_owned(),
+            reason: e.to_string(),
+        })?;
+        let fields = Fields::top(value, EVENT)?;
+        Self::from_fields(fields)
+    }
+
+    fn from_fields(fields: Fields) -> Result<Self, DoorError> {
+        let mut entries = BTreeMap::new();
+        for (key, value) in fields.into_map() {
+            let text = match value {
+                Value::Null => continue,
+                Value::Array(items) => {
+                    let parts: Result<Vec<String>, DoorError> =
+                        items.iter().map(|v| scalar_text(&key, v)).collect();
+                    parts?.join(",")
+                }
+                other => scalar_text(&key, &other)?,
+            };
+            entries.insert(key.trim().to_owned(), text.trim().to_owned());
+        }
+        Ok(RuleParameters { entries })
+    }
+
+    /// The raw value of `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries.get(key).map(String::as_str)
+    }
+
+    /// Every parameter, sorted by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The engine configuration the parameters describe, checked against the catalog: an unknown
+    /// key, control, service or parameter, or a value that does not fit, is a
+    /// [`DoorError::Parameter`] naming the key and what would fit.
+    pub fn engine_config(&self) -> Result<EngineConfig, DoorError> {
+        let config = self.parse_config()?;
+        Engine::new(&config).map_err(|e| self.explain(e))?;
+        Ok(config)
+    }
+
+    /// The engine the parameters describe (see [`RuleParameters::engine_config`]). Build it once
+    /// per distinct parameters and reuse it.
+    pub fn engine(&self) -> Result<Engine, DoorError> {
+        let config = self.parse_config()?;
+        Engine::new(&config).map_err(|e| self.explain(e))
+    }
+
+    fn parse_config(&self) -> Result<EngineConfig, DoorError> {
+        let mut config = EngineConfig::default();
+        for (key, value) in &self.entries {
+            match key.as_str() {
+                CONTROLS_KEY => config.select = split_list(value),
+                EXCLUDE_KEY => config.exclude = split_list(value),
+                _ if key.contains('.') => config
+                    .overrides
+                    .parse_assignment(&format!("{key}={value}"))
+                    .map_err(|_| DoorError::Parameter {
+                        key: key.clone(),
+                        reason: "a control parameter is named CONTROL.NAME, for example \
+                                 EC2.19.blockedPorts"
+                            .to_owned(),
+                    })?,
+                _ => {
+                    return Err(DoorError::Parameter {
+                        key: key.clone(),
+                        reason: format!(
+                            "unknown rule parameter; use {CONTROLS_KEY} (control ids or \
+                             services to run, e.g. S3,EC2.19), {EXCLUDE_KEY} (ids or services \
+                             to leave out) or CONTROL.NAME to set a control parameter (e.g. \
+                             EC2.19.blockedPorts)"
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// Turns an engine error into one that names the rule parameter at fault.
+    fn explain(&self, error: EngineError) -> DoorError {
+        let (key, reason) = match error {
+            EngineError::UnknownSelector(selector) => {
+                let key = [CONTROLS_KEY, EXCLUDE_KEY]
+                    .into_iter()
+                    .find(|k| {
+                        self.get(k)
+                            .is_some_and(|v| split_list(v).contains(&selector))
+                    })
+                    .unwrap_or(CONTROLS_KEY);
+                (
+                    key.to_owned(),
+                    format!(
+                        "no control or service is called '{selector}'; control ids look like \
+                         S3.8, services like S3"
+                    ),
+                )
+            }
+            EngineError::NothingSelected => (
+                if self.get(EXCLUDE_KEY).is_some() {
+                    EXCLUDE_KEY
+                } else {
+                    CONTROLS_KEY
+                }
+                .to_owned(),
+                format!("{CONTROLS_KEY} and {EXCLUDE_KEY} together leave no control to run"),
+            ),
+            EngineError::Param(ParamError::UnknownControl(id)) => (
+                self.entries
+                    .keys()
+                    .find(|k| {
+                        k.strip_prefix(id.as_str())
+                            .is_some_and(|r| r.starts_with('.'))
+                    })
+                    .cloned()
+                    .unwrap_or_else(|| id.clone()),
+                format!("no control is called '{id}'; control ids look like S3.8"),
+            ),
+            EngineError::Param(ParamError::Unknown {
+                control,
+                name,
+                known,
+            }) => (
+                format!("{control}.{name}"),
+                if known.is_empty() {
+                    format!("control {control} takes no parameters")
+                } else {
+                    format!(
+                        "control {control} has no parameter '{name}'; its parameters are: {known}"
+                    )
+                },
+            ),
+            EngineError::Param(ParamError::Invalid {
+                control,
+                name,
+                reason,
+            }) => {
+                let spec = crate::controls::find(&control).and_then(|c| c.parameter(&name));
+                let fits = spec.map_or(String::new(), |s| {
+                    format!(
+                        "; it takes a {} (default '{}')",
+                        s.kind.describe(),
+                        s.default
+                    )
+                });
+                (format!("{control}.{name}"), format!("{reason}{fits}"))
+            }
+            EngineError::Param(ParamError::Syntax(text)) => (
+                text,
+                "a control parameter is named CONTROL.NAME, for example EC2.19.blockedPorts"
+                    .to_owned(),
+            ),
+            // Rule parameters never come from the environment; kept for completeness.
+            EngineError::Environment { variable, reason } => (variable.to_owned(), reason),
+        };
+        DoorError::Parameter { key, reason }
+    }
+}
+
+/// A parameter value as text: strings as they are, numbers and booleans written out.
+fn scalar_text(key: &str, value: &Value) -> Result<String, DoorError> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => Err(DoorError::Parameter {
+            key: key.to_owned(),
+            reason: format!(
+                "the value must be a string (comma-separated for lists), found {}",
+                json_type(other)
+            ),
+        }),
+    }
+}
+
+fn split_list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+    use serde_json::json;
+
+    fn params(value: Value) -> RuleParameters {
+        RuleParameters::parse(&value.to_string()).unwrap()
+    }
+
+    fn param_error(value: Value) -> (String, String) {
+        match params(value).engine() {
+            Err(DoorError::Parameter { key, reason }) => (key, reason),
+            other => panic!("expected a parameter error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parameters_select_controls_and_set_overrides() {
+        let p = params(json!({
+            "controls": "S3, EC2.19", "exclude": "S3.20", "EC2.19.blockedPorts": "22,3389"
+        }));
+        let config = p.engine_config().unwrap();
+        assert_eq!(config.select, ["S3", "EC2.19"]);
+        assert_eq!(config.exclude, ["S3.20"]);
+        let engine = p.engine().unwrap();
+        let ids: Vec<_> = engine.controls().map(|c| c.id).collect();
+        assert!(ids.contains(&"EC2.19") && ids.contains(&"S3.8"));
+        assert!(!ids.contains(&"S3.20") && !ids.contains(&"EC2.13"));
+        assert_eq!(
+            engine.params("EC2.19").unwrap().get("blockedPorts"),
+            Some(&crate::ParamValue::IntList(vec![22, 3389]))
+        );
+    }
+
+    #[test]
+    fn absent_or_empty_parameters_run_every_control() {
+        let engine = RuleParameters::parse("").unwrap().engine().unwrap();
+        assert_eq!(engine.controls().count(), crate::catalog().len());
+        let engine = params(json!({})).engine().unwrap();
+        assert_eq!(engine.controls().count(), crate::catalog().len());
+    }
+
+    #[test]
+    fn non_string_values_are_written_out() {
+        let p = params(json!({"RDS.11.backupRetentionMinimum": 14, "controls": ["RDS", "S3.8"]}));
+        assert_eq!(p.get("RDS.11.backupRetentionMinimum"), Some("14"));
+        assert_eq!(p.get("controls"), Some("RDS,S3.8"));
+        p.engine().unwrap();
+        let err = RuleParameters::parse(r#"{"controls": {"a": 1}}"#).unwrap_err();
+        assert!(matches!(err, DoorError::Parameter { ref key, .. } if key == "controls"));
+    }
+
+    #[test]
+    fn bad_parameters_name_the_key_and_what_fits() {
+        let (key, reason) = param_error(json!({"controls": "S3,EC9"}));
+        assert_eq!(key, "controls");
+        assert!(
+            reason.contains("'EC9'") && reason.contains("S3.8"),
+            "{reason}"
+        );
+
+        let (key, reason) = param_error(json!({"exclude": "Nope.1"}));
+        assert_eq!(key, "exclude");
+        assert!(reason.contains("'Nope.1'"), "{reason}");
+
+        let (key, reason) = param_error(json!({"controls": "S3.8", "exclude": "S3"}));
+        assert_eq!(key, "exclude");
+        assert!(reason.contains("no control to run"), "{reason}");
+
+        let (key, reason) = param_error(json!({"EC2.19.blockedPorts": "22,99999"}));
+        assert_eq!(key, "EC2.19.blockedPorts");
+        assert!(
+            reason.contains("99999") && reason.contains("list of integers 0..=65535"),
+            "{reason}"
+        );
+
+        let (key, reason) = param_error(json!({"EC2.19.blockedport": "22"}));
+        assert_eq!(key, "EC2.19.blockedport");
+        assert!(reason.contains("blockedPorts"), "{reason}");
+
+        let (key, reason) = param_error(json!({"S3.99.x": "1"}));
+        assert_eq!(key, "S3.99.x");
+        assert!(reason.contains("'S3.99'"), "{reason}");
+
+        let (key, reason) = param_error(json!({"S3.5.anything": "1"}));
+        assert_eq!(key, "S3.5.anything");
+        assert!(reason.contains("takes no parameters"), "{reason}");
+
+        let (key, reason) = param_error(json!({"myParameterKey": "myParameterValue"}));
+        assert_eq!(key, "myParameterKey");
+        assert!(
+            reason.contains("controls") && reason.contains("CONTROL.NAME"),
+            "{reason}"
+        );
+
+        let (key, reason) = param_error(json!({"S3.8": "x"}));
+        assert_eq!(key, "S3.8");
+        assert!(reason.contains("CONTROL.NAME"), "{reason}");
+
+        let err = RuleParameters::parse("{not json").unwrap_err();
+        assert!(err.to_string().contains("ruleParameters"), "{err}");
+    }
+
+    #[test]
+    fn region_comes_from_the_rule_arn() {
+        let event = ConfigRuleEvent::from_value(json!({
+            "invokingEvent": json!({
+                "awsAccountId": "123456789012",
+                "notificationCreationTime": "2024-06-01T10:00:00.000Z",
+                "messageType": "ScheduledNotification"
+            }).to_string(),
+            "resultToken": "token",
+            "configRuleArn": "arn:aws:config:eu-central-1:123456789012:config-rule/config-rule-1"
+        }))
+        .unwrap();
+        assert_eq!(event.region(), Some("eu-central-1"));
+        assert!(!event.test_mode());
+        assert!(!event.event_left_scope);
+        assert!(event.parameters.is_empty());
+        let item = event.account_item("eu-central-1", true).unwrap();
+        assert_eq!(item.resource_id, "123456789012");
+        assert_eq!(item.capture_time.as_deref(), Some("2024-06-01T10:00:00Z"));
+    }
+}

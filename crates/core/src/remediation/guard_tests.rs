@@ -1,0 +1,356 @@
+//! The guards on the checked-in Security Hub events (`tests/fixtures/events/securityhub/`).
+
+use super::*;
+use serde_json::json;
+use std::path::Path;
+
+const ACCOUNT: &str = "111122223333";
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/events/securityhub")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn config() -> RemediationConfig {
+    let mut config = RemediationConfig::new(ACCOUNT);
+    config.allow_list = vec!["EC2".into(), "S3.5".into()];
+    config.region = Some("eu-west-1".into());
+    config
+}
+
+fn one(name: &str, config: &RemediationConfig) -> Decision {
+    let mut decisions = decide_event(&fixture(name), config);
+    assert_eq!(decisions.len(), 1, "{name}");
+    decisions.remove(0)
+}
+
+fn first_finding(name: &str) -> (EventFinding, Trigger) {
+    let event = SecurityHubEvent::from_json_str(&fixture(name)).unwrap();
+    let finding = event.findings[0].clone().unwrap();
+    (finding, event.trigger)
+}
+
+#[test]
+fn a_new_failed_finding_of_sidewatch_is_acted_on() {
+    let decision = one("imported-ec2-13-new.json", &config());
+    let Decision::Act {
+        control,
+        resource_id,
+        resource_type,
+        mode,
+    } = decision
+    else {
+        panic!("{decision:?}")
+    };
+    assert_eq!(control.id, "EC2.13");
+    assert_eq!(resource_id, "sg-0123456789abcdef0");
+    assert_eq!(resource_type, "AWS::EC2::SecurityGroup");
+    assert_eq!(mode, Mode::DryRun);
+    assert!(matches!(
+        one("imported-s3-5-new.json", &config()),
+        Decision::Act { .. }
+    ));
+}
+
+#[test]
+fn a_person_may_act_on_a_notified_finding_but_automation_may_not() {
+    assert!(matches!(
+        one("custom-action-ec2-13-notified.json", &config()),
+        Decision::Act { .. }
+    ));
+    assert_eq!(
+        one("refuse-notified-imported.json", &config()).skip_code(),
+        Some(SkipCode::WorkflowNotNew)
+    );
+}
+
+#[test]
+fn refused_events() {
+    let base = config();
+    let mut not_listed = config();
+    not_listed.allow_list = vec!["S3".into(), "EC2.14".into()];
+    let mut off = config();
+    off.mode = Mode::Off;
+    let mut other_region = config();
+    other_region.region = Some("us-east-1".into());
+    let mut other_partition = config();
+    other_partition.partition = "aws-cn".into();
+    let table: &[(&str, &RemediationConfig, SkipCode)] = &[
+        ("refuse-other-account.json", &base, SkipCode::OtherAccount),
+        (
+            "refuse-other-product-guardduty.json",
+            &base,
+            SkipCode::ForeignProduct,
+        ),
+        (
+            "refuse-forged-generator.json",
+            &base,
+            SkipCode::ForgedGenerator,
+        ),
+        ("refuse-passed.json", &base, SkipCode::NotFailed),
+        ("refuse-archived.json", &base, SkipCode::Archived),
+        (
+            "refuse-resolved-workflow-custom-action.json",
+            &base,
+            SkipCode::WorkflowClosed,
+        ),
+        (
+            "refuse-suppressed-workflow-custom-action.json",
+            &base,
+            SkipCode::WorkflowClosed,
+        ),
+        (
+            "refuse-notified-imported.json",
+            &base,
+            SkipCode::WorkflowNotNew,
+        ),
+        ("refuse-exempt-tag.json", &base, SkipCode::Exempt),
+        (
+            "imported-ec2-13-new.json",
+            &not_listed,
+            SkipCode::NotAllowListed,
+        ),
+        ("imported-ec2-13-new.json", &off, SkipCode::ModeOff),
+        (
+            "imported-ec2-13-new.json",
+            &other_region,
+            SkipCode::OtherRegion,
+        ),
+        (
+            "imported-ec2-13-new.json",
+            &other_partition,
+            SkipCode::ForeignProduct,
+        ),
+        (
+            "refuse-malformed-not-json.json",
+            &base,
+            SkipCode::MalformedEvent,
+        ),
+        (
+            "refuse-malformed-no-detail.json",
+            &base,
+            SkipCode::MalformedEvent,
+        ),
+    ];
+    assert!(table.len() >= 12);
+    for (name, config, expected) in table {
+        let decision = one(name, config);
+        assert_eq!(
+            decision.skip_code(),
+            Some(*expected),
+            "{name}: {decision:?}"
+        );
+        let Decision::Skip { reason, .. } = &decision else {
+            unreachable!()
+        };
+        assert!(!reason.is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn already_fixed_and_gone_resources_are_refused_by_the_live_check() {
+    let config = config();
+    let act = one("imported-ec2-13-new.json", &config);
+    let tags = BTreeMap::new();
+    let fixed = Verdict::pass("no inbound rule allows tcp traffic from 0.0.0.0/0 or ::/0");
+    let still = Verdict::fail("ingress tcp 22 from 0.0.0.0/0 in permission #1");
+    let cases = [
+        (Live::Gone, Some(SkipCode::ResourceGone)),
+        (
+            Live::Present {
+                tags: &tags,
+                verdict: &fixed,
+            },
+            Some(SkipCode::AlreadyCompliant),
+        ),
+        (
+            Live::Present {
+                tags: &tags,
+                verdict: &Verdict::not_applicable("deleted"),
+            },
+            Some(SkipCode::NotApplicable),
+        ),
+        (
+            Live::Present {
+                tags: &tags,
+                verdict: &Verdict::insufficient("no ipPermissions"),
+            },
+            Some(SkipCode::LiveDataInsufficient),
+        ),
+        (
+            Live::Present {
+                tags: &tags,
+                verdict: &still,
+            },
+            None,
+        ),
+    ];
+    for (live, expected) in cases {
+        assert_eq!(
+            confirm(act.clone(), live, &config).skip_code(),
+            expected,
+            "{live:?}"
+        );
+    }
+    // A tag added after the finding was produced still wins.
+    let exempt: BTreeMap<String, String> =
+        [("sidewatch:exempt".to_owned(), "all".to_owned())].into();
+    let live = Live::Present {
+        tags: &exempt,
+        verdict: &still,
+    };
+    assert_eq!(
+        confirm(act, live, &config).skip_code(),
+        Some(SkipCode::Exempt)
+    );
+    // A skip stays a skip.
+    let skip = one("refuse-passed.json", &config);
+    assert_eq!(confirm(skip.clone(), live, &config), skip);
+}
+
+#[test]
+fn the_first_failing_guard_is_reported() {
+    let (finding, trigger) = first_finding("imported-ec2-13-new.json");
+    let tags = BTreeMap::new();
+    let mut off_not_listed = config();
+    off_not_listed.mode = Mode::Off;
+    off_not_listed.allow_list.clear();
+    assert_eq!(
+        decide(&finding, &trigger, &off_not_listed, &tags).skip_code(),
+        Some(SkipCode::NotAllowListed)
+    );
+    // Another account's PASSED finding: provenance comes before state.
+    let (mut other, trigger) = first_finding("refuse-other-account.json");
+    other.compliance = Some(super::super::event::EventCompliance {
+        status: Some("PASSED".into()),
+        security_control_id: None,
+    });
+    assert_eq!(
+        decide(&other, &trigger, &config(), &tags).skip_code(),
+        Some(SkipCode::OtherAccount)
+    );
+    // Archived and exempt: state comes before the tag.
+    let (mut archived, trigger) = first_finding("refuse-exempt-tag.json");
+    archived.record_state = Some("ARCHIVED".into());
+    assert_eq!(
+        decide(&archived, &trigger, &config(), &archived.resource_tags()).skip_code(),
+        Some(SkipCode::Archived)
+    );
+    // Mode off and exempt: the mode comes first.
+    let (exempt, trigger) = first_finding("refuse-exempt-tag.json");
+    let mut off = config();
+    off.mode = Mode::Off;
+    assert_eq!(
+        decide(&exempt, &trigger, &off, &exempt.resource_tags()).skip_code(),
+        Some(SkipCode::ModeOff)
+    );
+}
+
+#[test]
+fn forged_or_inconsistent_findings_are_refused() {
+    let (finding, trigger) = first_finding("imported-ec2-13-new.json");
+    let tags = BTreeMap::new();
+    let check = |f: &EventFinding| decide(f, &trigger, &config(), &tags).skip_code();
+
+    let mut foreign_generator = finding.clone();
+    foreign_generator.generator_id = Some("my-scanner/ssh".into());
+    assert_eq!(check(&foreign_generator), Some(SkipCode::ForgedGenerator));
+
+    let mut other_control = finding.clone();
+    other_control
+        .product_fields
+        .insert("sidewatch/ControlId".into(), "EC2.19".into());
+    assert_eq!(check(&other_control), Some(SkipCode::InconsistentFinding));
+
+    let mut moved = finding.clone();
+    moved
+        .product_fields
+        .insert("sidewatch/ResourceId".into(), "sg-0fffffffffffffff0".into());
+    assert_eq!(check(&moved), Some(SkipCode::InconsistentFinding));
+
+    let mut wrong_type = finding.clone();
+    wrong_type
+        .product_fields
+        .insert("sidewatch/ResourceType".into(), "AWS::S3::Bucket".into());
+    assert_eq!(check(&wrong_type), Some(SkipCode::InconsistentFinding));
+
+    let mut product_of_other = finding.clone();
+    product_of_other.product_arn =
+        Some("arn:aws:securityhub:eu-west-1:111122223333:product/444455556666/default".into());
+    assert_eq!(check(&product_of_other), Some(SkipCode::ForeignProduct));
+
+    let mut no_workflow = finding.clone();
+    no_workflow.workflow = None;
+    no_workflow.workflow_state = None;
+    assert_eq!(check(&no_workflow), Some(SkipCode::MalformedFinding));
+
+    let mut no_resource = finding;
+    no_resource.product_fields.remove("sidewatch/ResourceId");
+    assert_eq!(check(&no_resource), Some(SkipCode::MalformedFinding));
+}
+
+#[test]
+fn unreadable_findings_and_empty_events_are_skipped() {
+    let text = json!({"version": "0", "detail-type": "Security Hub Findings - Imported",
+                      "source": "aws.securityhub", "account": ACCOUNT, "region": "eu-west-1",
+                      "detail": {"findings": [42]}})
+    .to_string();
+    assert_eq!(
+        decide_event(&text, &config())[0].skip_code(),
+        Some(SkipCode::MalformedFinding)
+    );
+    let empty = text.replace("[42]", "[]");
+    assert_eq!(
+        decide_event(&empty, &config())[0].skip_code(),
+        Some(SkipCode::MalformedEvent)
+    );
+}
+
+#[test]
+fn notify_only_controls_are_skipped_with_the_reason() {
+    let (mut finding, trigger) = first_finding("imported-ec2-13-new.json");
+    let id =
+        crate::finding::finding_id("aws", ACCOUNT, "eu-west-1", "EC2.9", "i-0123456789abcdef0");
+    finding.id = Some(id);
+    finding.generator_id = Some("sidewatch/EC2.9".into());
+    finding.compliance = None;
+    for (k, v) in [
+        ("sidewatch/ControlId", "EC2.9"),
+        ("sidewatch/ResourceType", "AWS::EC2::Instance"),
+        ("sidewatch/ResourceId", "i-0123456789abcdef0"),
+    ] {
+        finding.product_fields.insert(k.into(), v.into());
+    }
+    // A finding without Compliance is not FAILED.
+    assert_eq!(
+        decide(&finding, &trigger, &config(), &BTreeMap::new()).skip_code(),
+        Some(SkipCode::NotFailed)
+    );
+    finding.compliance = Some(super::super::event::EventCompliance {
+        status: Some("FAILED".into()),
+        security_control_id: Some("EC2.9".into()),
+    });
+    let decision = decide(&finding, &trigger, &config(), &BTreeMap::new());
+    assert_eq!(
+        decision.skip_code(),
+        Some(SkipCode::NotifyOnly),
+        "{decision:?}"
+    );
+}
+
+#[test]
+fn exemption_tags_list_controls_or_all() {
+    let tags = |v: &str| -> BTreeMap<String, String> {
+        [("sidewatch:exempt".to_owned(), v.to_owned())].into()
+    };
+    let key = "sidewatch:exempt";
+    assert!(exemption(&tags("EC2.19, ec2.13"), key, "EC2.13").is_some());
+    assert!(exemption(&tags("ALL"), key, "S3.5").is_some());
+    assert!(exemption(&tags("S3.5 S3.8"), key, "S3.8").is_some());
+    assert!(exemption(&tags("EC2.19"), key, "EC2.13").is_none());
+    assert!(exemption(&tags("EC2.130"), key, "EC2.13").is_none());
+    assert!(exemption(&tags("all"), "other:key", "EC2.13").is_none());
+    assert!(exemption(&BTreeMap::new(), key, "EC2.13").is_none());
+}

@@ -1,0 +1,1032 @@
+//! What exactly to change, computed from the live configuration item.
+//!
+//! [`plan`] first evaluates the control on the live item with the same parameters the engine
+//! uses: a resource that complies already gets [`NotRemediable::AlreadyCompliant`], so planning is
+//! idempotent whatever the change. Each plan changes only what its control is about:
+//!
+//! * S3.5 appends ONE statement ([`TLS_SID`]) to the existing bucket policy, leaving every other
+//!   statement equal as a JSON value, and never adds a second copy;
+//! * EC2.13 / EC2.14 / EC2.19 / EC2.53 / EC2.54 revoke only the world-open ranges (`0.0.0.0/0`,
+//!   `::/0`) of the permissions that reach the control's ports; group references, prefix lists and
+//!   narrower ranges stay. EC2 revokes a permission's whole port range: a world-open `tcp 0-65535`
+//!   goes entirely, and the plan's description says so;
+//! * EC2.2 revokes every rule of the default group, as recorded;
+//! * IAM.7 / IAM.11–17 apply the configured password policy, keeping any current setting that is
+//!   stronger, and check that the result passes the control before proposing it.
+//!
+//! Controls without a safe automatic fix are listed in [`REMEDIATIONS`] with the reason, and
+//! [`plan`] refuses them with [`NotRemediable::NotifyOnly`].
+
+use super::{PasswordPolicySettings, RemediationConfig};
+use crate::control::{Context, Control};
+use crate::controls::account;
+use crate::controls::ec2::ingress::{
+    Family, PortRange, Protocol, TCP, TCP_UDP, Traffic, Transport, World, exposures,
+    parse_permissions, world_family,
+};
+use crate::controls::{self, catalog};
+use crate::engine::{Engine, EngineConfig};
+use crate::evidence::EvidenceKind;
+use crate::evidence::shapes::PasswordPolicy;
+use crate::item::{ConfigurationItem, json_type, value_as_i64};
+use crate::params::ResolvedParams;
+use crate::verdict::Verdict;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::fmt;
+
+/// The `Sid` of the statement S3.5's remediation adds.
+pub const TLS_SID: &str = "sidewatch-deny-insecure-transport";
+
+/// Whether sidewatch can fix a control automatically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remediability {
+    /// Yes: what it does.
+    Automatic(&'static str),
+    /// No: why a person must.
+    NotifyOnly(&'static str),
+}
+
+/// Every control of the catalog and what its remediation does (the README table is generated
+/// from this list; a test keeps it complete).
+pub static REMEDIATIONS: &[(&str, Remediability)] = {
+    use Remediability::{Automatic as A, NotifyOnly as N};
+    const PASSWORD: Remediability = A(
+        "applies the configured account password policy (iam:UpdateAccountPasswordPolicy), \
+         keeping stronger current settings",
+    );
+    const CREDENTIALS: Remediability = N(
+        "credentials belong to people: disabling or deleting them locks someone out, so the \
+         owner must rotate or remove them",
+    );
+    const SG_WORLD: Remediability = A(
+        "revokes only the world-open (0.0.0.0/0, ::/0) ranges of the rules reaching the \
+         control's ports (ec2:RevokeSecurityGroupIngress); other rules stay",
+    );
+    const ROOT: Remediability = N("only the root user can change root credentials and MFA devices");
+    &[
+        (
+            "Account.1",
+            N("a person must provide the security contact's details"),
+        ),
+        (
+            "CloudTrail.1",
+            N("a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately"),
+        ),
+        (
+            "CloudTrail.2",
+            N("encrypting a trail needs a KMS key whose policy lets CloudTrail use it"),
+        ),
+        (
+            "CloudTrail.3",
+            N("a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately"),
+        ),
+        (
+            "CloudTrail.4",
+            A("enables log file validation on the trail (cloudtrail:UpdateTrail)"),
+        ),
+        (
+            "CloudTrail.5",
+            N("CloudWatch Logs delivery needs a log group and an IAM role chosen by a person"),
+        ),
+        (
+            "Config.1",
+            N("recording needs a delivery channel, bucket and role chosen by a person"),
+        ),
+        (
+            "EC2.2",
+            A("revokes every inbound and outbound rule of the VPC default security group"),
+        ),
+        (
+            "EC2.3",
+            N("an attached volume cannot be encrypted in place: it must be copied and swapped"),
+        ),
+        (
+            "EC2.6",
+            N("flow logs need a destination and IAM role chosen by a person"),
+        ),
+        (
+            "EC2.7",
+            A(
+                "turns on EBS encryption by default in the Region (ec2:EnableEbsEncryptionByDefault)",
+            ),
+        ),
+        (
+            "EC2.8",
+            A("requires IMDSv2 tokens on the instance (ec2:ModifyInstanceMetadataOptions)"),
+        ),
+        (
+            "EC2.9",
+            N(
+                "removing a public IP address cuts the instance off; it needs a person to re-plan access",
+            ),
+        ),
+        ("EC2.13", SG_WORLD),
+        ("EC2.14", SG_WORLD),
+        (
+            "EC2.18",
+            N("which publicly open ports are intended is a person's call"),
+        ),
+        ("EC2.19", SG_WORLD),
+        (
+            "EC2.21",
+            N("network ACL entries are ordered: changing one can open or close other traffic"),
+        ),
+        ("EC2.53", SG_WORLD),
+        ("EC2.54", SG_WORLD),
+        (
+            "GuardDuty.1",
+            N("enabling GuardDuty costs money and is usually an organization-level decision"),
+        ),
+        (
+            "IAM.1",
+            N("narrowing an admin policy needs a person who knows what it is for"),
+        ),
+        (
+            "IAM.2",
+            N(
+                "moving a user's policies to groups or roles needs a person; detaching them locks the user out",
+            ),
+        ),
+        ("IAM.3", CREDENTIALS),
+        ("IAM.4", ROOT),
+        ("IAM.5", CREDENTIALS),
+        ("IAM.6", ROOT),
+        ("IAM.7", PASSWORD),
+        ("IAM.8", CREDENTIALS),
+        ("IAM.9", ROOT),
+        ("IAM.11", PASSWORD),
+        ("IAM.12", PASSWORD),
+        ("IAM.13", PASSWORD),
+        ("IAM.14", PASSWORD),
+        ("IAM.15", PASSWORD),
+        ("IAM.16", PASSWORD),
+        ("IAM.17", PASSWORD),
+        (
+            "IAM.18",
+            N("a support role needs a person to choose who may assume it"),
+        ),
+        ("IAM.19", CREDENTIALS),
+        (
+            "IAM.21",
+            N("narrowing service wildcards needs a person who knows what the policy is for"),
+        ),
+        ("IAM.22", CREDENTIALS),
+        (
+            "IAM.27",
+            N("detaching AWSCloudShellFullAccess can break someone's work; a person decides"),
+        ),
+        (
+            "IAM.28",
+            N("an analyzer's zone of trust (account or organization) is a person's choice"),
+        ),
+        (
+            "KMS.4",
+            A("enables automatic key rotation (kms:EnableKeyRotation)"),
+        ),
+        (
+            "Lambda.1",
+            N("removing a policy statement can break the service that invokes the function"),
+        ),
+        (
+            "Lambda.2",
+            N("moving to a supported runtime needs code changes and tests"),
+        ),
+        (
+            "Lambda.X1",
+            N("secrets must be moved to a secret store and rotated by their owner"),
+        ),
+        (
+            "RDS.2",
+            N(
+                "turning public access off can cut off clients that reach the instance over the internet",
+            ),
+        ),
+        (
+            "RDS.3",
+            N(
+                "encryption cannot be turned on for an existing instance: it must be restored from an encrypted snapshot copy",
+            ),
+        ),
+        (
+            "RDS.11",
+            A(
+                "sets backup retention to the control's backupRetentionMinimum (rds:ModifyDBInstance, next maintenance window)",
+            ),
+        ),
+        (
+            "RDS.13",
+            A("turns on automatic minor version upgrades (rds:ModifyDBInstance)"),
+        ),
+        (
+            "S3.1",
+            A(
+                "turns on all four account-level Block Public Access settings (s3control:PutPublicAccessBlock)",
+            ),
+        ),
+        (
+            "S3.2",
+            N(
+                "fix public read with S3.8 (bucket) and S3.1 (account) Block Public Access, after checking who reads the bucket",
+            ),
+        ),
+        (
+            "S3.3",
+            N(
+                "fix public write with S3.8 (bucket) and S3.1 (account) Block Public Access, after checking who writes to the bucket",
+            ),
+        ),
+        (
+            "S3.5",
+            A(
+                "adds one Deny statement for aws:SecureTransport false to the bucket policy, keeping every other statement",
+            ),
+        ),
+        (
+            "S3.8",
+            A(
+                "turns on all four bucket-level Block Public Access settings (s3:PutPublicAccessBlock)",
+            ),
+        ),
+        (
+            "S3.9",
+            N("server access logging needs a target bucket chosen by a person"),
+        ),
+        (
+            "S3.14",
+            A("enables bucket versioning (s3:PutBucketVersioning), leaving MFA delete as it is"),
+        ),
+        (
+            "S3.17",
+            A(
+                "sets default encryption to SSE-KMS with the configured key or aws/s3 (s3:PutBucketEncryption)",
+            ),
+        ),
+        (
+            "S3.20",
+            N("only the root user with its MFA device can enable MFA delete"),
+        ),
+        (
+            "S3.22",
+            N("S3 data events cost money per request; a person chooses the trail and buckets"),
+        ),
+        (
+            "S3.23",
+            N("S3 data events cost money per request; a person chooses the trail and buckets"),
+        ),
+    ]
+};
+
+/// Whether sidewatch can fix `control_id` automatically.
+pub fn remediability(control_id: &str) -> Remediability {
+    REMEDIATIONS
+        .iter()
+        .find(|(id, _)| *id == control_id)
+        .map_or(
+            Remediability::NotifyOnly("sidewatch defines no automatic remediation for it"),
+            |(_, r)| *r,
+        )
+}
+
+/// Every control of the catalog with its remediability, in catalog order (for the README table).
+pub fn remediation_table() -> Vec<(&'static Control, Remediability)> {
+    catalog()
+        .iter()
+        .map(|c| (*c, remediability(c.id)))
+        .collect()
+}
+
+/// One security-group permission to revoke, in the EC2 API's terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IpPermission {
+    /// As recorded: `tcp`, `udp`, `icmp`, `-1`, or a protocol number.
+    pub ip_protocol: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_port: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_port: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ipv4_ranges: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_ranges: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub user_id_group_pairs: Vec<GroupPair>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prefix_list_ids: Vec<String>,
+}
+
+/// A referenced security group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupPair {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+impl IpPermission {
+    /// The permission at `raw` with only its protocol and ports (no peers yet).
+    fn bare(raw: &Value) -> Result<Self, String> {
+        let ip_protocol = match raw.get("ipProtocol") {
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return Err("a permission has no readable ipProtocol".to_owned()),
+        };
+        Ok(IpPermission {
+            ip_protocol,
+            from_port: raw.get("fromPort").and_then(value_as_i64),
+            to_port: raw.get("toPort").and_then(value_as_i64),
+            ipv4_ranges: Vec::new(),
+            ipv6_ranges: Vec::new(),
+            user_id_group_pairs: Vec::new(),
+            prefix_list_ids: Vec::new(),
+        })
+    }
+
+    /// The whole permission as recorded.
+    fn whole(raw: &Value) -> Result<Self, String> {
+        let mut p = Self::bare(raw)?;
+        p.ipv4_ranges = cidrs(raw, Family::V4);
+        p.ipv6_ranges = cidrs(raw, Family::V6);
+        p.user_id_group_pairs = list(raw, "userIdGroupPairs")
+            .filter_map(|pair| {
+                let field = |k: &str| pair.get(k).and_then(Value::as_str).map(str::to_owned);
+                let pair = GroupPair {
+                    group_id: field("groupId"),
+                    group_name: field("groupName"),
+                    user_id: field("userId"),
+                };
+                (pair.group_id.is_some() || pair.group_name.is_some()).then_some(pair)
+            })
+            .collect();
+        p.prefix_list_ids = list(raw, "prefixListIds")
+            .filter_map(|v| v.get("prefixListId").and_then(Value::as_str))
+            .map(str::to_owned)
+            .collect();
+        Ok(p)
+    }
+
+    /// "tcp 22 from 0.0.0.0/0, ::/0".
+    pub fn describe(&self) -> String {
+        let protocol = Protocol::parse(&Value::String(self.ip_protocol.clone()))
+            .unwrap_or_else(|| Protocol::Other(self.ip_protocol.clone()));
+        let ports = match protocol {
+            Protocol::Tcp | Protocol::Udp => PortRange::from_bounds(self.from_port, self.to_port),
+            _ => PortRange::ALL,
+        };
+        let peers: Vec<&str> = self
+            .ipv4_ranges
+            .iter()
+            .chain(&self.ipv6_ranges)
+            .map(String::as_str)
+            .chain(
+                self.user_id_group_pairs
+                    .iter()
+                    .filter_map(|g| g.group_id.as_deref().or(g.group_name.as_deref())),
+            )
+            .chain(self.prefix_list_ids.iter().map(String::as_str))
+            .collect();
+        format!("{} from {}", Traffic { protocol, ports }, peers.join(", "))
+    }
+}
+
+/// The entries of the list `field` of a permission (absent or not a list: none).
+fn list<'a>(raw: &'a Value, field: &str) -> impl Iterator<Item = &'a Value> + 'a {
+    raw.get(field)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// Every CIDR of `family` in a permission (IPv4 from `ipv4Ranges` and the legacy `ipRanges`),
+/// without repeats.
+fn cidrs(raw: &Value, family: Family) -> Vec<String> {
+    let sources: &[(&str, &str)] = match family {
+        Family::V4 => &[("ipv4Ranges", "cidrIp"), ("ipRanges", "cidrIp")],
+        Family::V6 => &[("ipv6Ranges", "cidrIpv6")],
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (field, key) in sources {
+        for entry in list(raw, field) {
+            let text = match entry {
+                Value::String(s) => Some(s.as_str()),
+                other => other.get(*key).and_then(Value::as_str),
+            };
+            if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty())
+                && !out.iter().any(|c| c == text)
+            {
+                out.push(text.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The password policy to apply (`iam:UpdateAccountPasswordPolicy`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccountPasswordPolicy {
+    pub minimum_password_length: i64,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase_characters: bool,
+    pub require_lowercase_characters: bool,
+    pub allow_users_to_change_password: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_password_age: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_reuse_prevention: Option<i64>,
+    pub hard_expiry: bool,
+}
+
+/// One change, as data. The adapter maps each to one SDK call (two for EC2.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all_fields = "camelCase")]
+pub enum Plan {
+    /// `s3:PutPublicAccessBlock` with all four settings true.
+    PutBucketPublicAccessBlock { bucket: String },
+    /// `s3control:PutPublicAccessBlock` with all four settings true.
+    PutAccountPublicAccessBlock { account_id: String },
+    /// `s3:PutBucketPolicy` with this whole document.
+    PutBucketPolicy { bucket: String, policy: Value },
+    /// `s3:PutBucketEncryption`: SSE-KMS with this key (`None`: the AWS managed key `aws/s3`).
+    PutBucketEncryption {
+        bucket: String,
+        kms_master_key_id: Option<String>,
+        bucket_key_enabled: bool,
+    },
+    /// `s3:PutBucketVersioning` with `Status: Enabled` (MFA delete untouched).
+    PutBucketVersioning { bucket: String },
+    /// `ec2:RevokeSecurityGroupIngress` (and `ec2:RevokeSecurityGroupEgress` when `egress` is not
+    /// empty) with exactly these permissions.
+    RevokeSecurityGroupRules {
+        group_id: String,
+        ingress: Vec<IpPermission>,
+        egress: Vec<IpPermission>,
+    },
+    /// `ec2:ModifyInstanceMetadataOptions` with `HttpTokens: required`.
+    RequireImdsv2 { instance_id: String },
+    /// `ec2:EnableEbsEncryptionByDefault` in the Region.
+    EnableEbsEncryptionByDefault { region: String },
+    /// `kms:EnableKeyRotation`.
+    EnableKeyRotation { key_id: String },
+    /// `cloudtrail:UpdateTrail` with `EnableLogFileValidation: true`.
+    EnableLogFileValidation { trail: String },
+    /// `iam:UpdateAccountPasswordPolicy`.
+    UpdateAccountPasswordPolicy { policy: AccountPasswordPolicy },
+    /// `rds:ModifyDBInstance` with only these settings.
+    ModifyDbInstance {
+        db_instance_identifier: String,
+        backup_retention_period: Option<i64>,
+        auto_minor_version_upgrade: Option<bool>,
+        apply_immediately: bool,
+    },
+}
+
+impl Plan {
+    /// The change in one sentence, imperative ("revoke ingress tcp 22 from 0.0.0.0/0 on sg-1");
+    /// dry-run notes prefix it with "would ".
+    pub fn describe(&self) -> String {
+        match self {
+            Plan::PutBucketPublicAccessBlock { bucket } => format!(
+                "turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and \
+                 RestrictPublicBuckets on bucket {bucket}"
+            ),
+            Plan::PutAccountPublicAccessBlock { account_id } => format!(
+                "turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and \
+                 RestrictPublicBuckets for account {account_id}"
+            ),
+            Plan::PutBucketPolicy { bucket, .. } => format!(
+                "add statement {TLS_SID} (Deny s3:* to every principal when aws:SecureTransport \
+                 is false) to the bucket policy of {bucket}, keeping every other statement"
+            ),
+            Plan::PutBucketEncryption {
+                bucket,
+                kms_master_key_id,
+                ..
+            } => format!(
+                "set default encryption of bucket {bucket} to SSE-KMS with {}",
+                kms_master_key_id
+                    .as_deref()
+                    .map_or("the AWS managed key aws/s3".to_owned(), |k| format!(
+                        "key {k}"
+                    ))
+            ),
+            Plan::PutBucketVersioning { bucket } => {
+                format!("enable versioning on bucket {bucket}")
+            }
+            Plan::RevokeSecurityGroupRules {
+                group_id,
+                ingress,
+                egress,
+            } => {
+                let mut parts: Vec<String> = ingress
+                    .iter()
+                    .map(|p| format!("ingress {}", p.describe()))
+                    .collect();
+                parts.extend(egress.iter().map(|p| format!("egress {}", p.describe())));
+                format!("revoke {} on {group_id}", parts.join("; "))
+            }
+            Plan::RequireImdsv2 { instance_id } => {
+                format!("require IMDSv2 (HttpTokens required) on instance {instance_id}")
+            }
+            Plan::EnableEbsEncryptionByDefault { region } => {
+                format!("turn on EBS encryption by default in {region}")
+            }
+            Plan::EnableKeyRotation { key_id } => {
+                format!("enable automatic rotation of KMS key {key_id}")
+            }
+            Plan::EnableLogFileValidation { trail } => {
+                format!("enable log file validation on trail {trail}")
+            }
+            Plan::UpdateAccountPasswordPolicy { policy } => {
+                let mut text = format!(
+                    "set the account password policy to minimum length {}, require uppercase {}, \
+                     lowercase {}, numbers {}, symbols {}",
+                    policy.minimum_password_length,
+                    policy.require_uppercase_characters,
+                    policy.require_lowercase_characters,
+                    policy.require_numbers,
+                    policy.require_symbols
+                );
+                if let Some(n) = policy.password_reuse_prevention {
+                    text.push_str(&format!(", remember {n} passwords"));
+                }
+                if let Some(days) = policy.max_password_age {
+                    text.push_str(&format!(", expire after {days} days"));
+                }
+                text
+            }
+            Plan::ModifyDbInstance {
+                db_instance_identifier,
+                backup_retention_period,
+                auto_minor_version_upgrade,
+                apply_immediately,
+            } => {
+                let mut changes = Vec::new();
+                if let Some(days) = backup_retention_period {
+                    changes.push(format!("backup retention to {days} days"));
+                }
+                if let Some(on) = auto_minor_version_upgrade {
+                    changes.push(format!("automatic minor version upgrade to {on}"));
+                }
+                let when = if *apply_immediately {
+                    "now"
+                } else {
+                    "in the next maintenance window"
+                };
+                format!(
+                    "set {} on DB instance {db_instance_identifier} {when}",
+                    changes.join(" and ")
+                )
+            }
+        }
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// Why there is no plan.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotRemediable {
+    /// The control has no safe automatic fix.
+    #[error("notify-only: {reason}")]
+    NotifyOnly { reason: String },
+    /// The live resource complies: nothing to change.
+    #[error("already compliant: {reason}")]
+    AlreadyCompliant { reason: String },
+    /// The control does not apply to the live resource.
+    #[error("not applicable: {reason}")]
+    NotApplicable { reason: String },
+    /// The change cannot be computed safely from what the item says.
+    #[error("cannot plan: {reason}")]
+    CannotPlan { reason: String },
+}
+
+impl NotRemediable {
+    /// Stable code for logs: `notify-only`, `already-compliant`, `not-applicable`, `cannot-plan`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            NotRemediable::NotifyOnly { .. } => "notify-only",
+            NotRemediable::AlreadyCompliant { .. } => "already-compliant",
+            NotRemediable::NotApplicable { .. } => "not-applicable",
+            NotRemediable::CannotPlan { .. } => "cannot-plan",
+        }
+    }
+}
+
+fn cannot(reason: impl Into<String>) -> NotRemediable {
+    NotRemediable::CannotPlan {
+        reason: reason.into(),
+    }
+}
+
+/// The control's verdict on the live item, with the parameters the engine runs with — what
+/// [`super::guard::confirm`] takes.
+pub fn evaluate_live(
+    control: &Control,
+    item: &ConfigurationItem,
+    config: &RemediationConfig,
+) -> Result<Verdict, String> {
+    let engine = Engine::new(&EngineConfig {
+        select: vec![control.id.to_owned()],
+        exclude: Vec::new(),
+        overrides: config.overrides.clone(),
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(engine
+        .evaluate(item)
+        .into_iter()
+        .find(|e| e.control.id == control.id)
+        .map_or_else(
+            || {
+                Verdict::not_applicable(format!(
+                    "{} does not evaluate {}",
+                    control.id, item.resource_type
+                ))
+            },
+            |e| e.verdict,
+        ))
+}
+
+/// The exact change that makes `live_item` comply with `control_id`.
+pub fn plan(
+    control_id: &str,
+    live_item: &ConfigurationItem,
+    config: &RemediationConfig,
+) -> Result<Plan, NotRemediable> {
+    let control =
+        controls::find(control_id).ok_or_else(|| cannot(format!("no control {control_id}")))?;
+    if let Remediability::NotifyOnly(reason) = remediability(control.id) {
+        return Err(NotRemediable::NotifyOnly {
+            reason: reason.to_owned(),
+        });
+    }
+    match evaluate_live(control, live_item, config).map_err(cannot)? {
+        Verdict::NonCompliant(_) => {}
+        Verdict::Compliant(reason) => return Err(NotRemediable::AlreadyCompliant { reason }),
+        Verdict::NotApplicable(reason) => return Err(NotRemediable::NotApplicable { reason }),
+        Verdict::InsufficientData(reason) => return Err(cannot(reason)),
+    }
+    let params = ResolvedParams::resolve(
+        control.id,
+        control.parameters,
+        config.overrides.for_control(control.id),
+    )
+    .map_err(|e| cannot(e.to_string()))?;
+    let ctx = Context::new(live_item, &params);
+    let item = live_item;
+    match control.id {
+        "S3.8" => Ok(Plan::PutBucketPublicAccessBlock {
+            bucket: bucket_name(item),
+        }),
+        "S3.1" => Ok(Plan::PutAccountPublicAccessBlock {
+            account_id: item
+                .account_id
+                .clone()
+                .unwrap_or_else(|| item.resource_id.clone()),
+        }),
+        "S3.5" => tls_policy(item),
+        "S3.14" => Ok(Plan::PutBucketVersioning {
+            bucket: bucket_name(item),
+        }),
+        "S3.17" => bucket_encryption(&ctx, config),
+        "EC2.2" => Ok(Plan::RevokeSecurityGroupRules {
+            group_id: group_id(item),
+            ingress: all_permissions(item, "ipPermissions")?,
+            egress: all_permissions(item, "ipPermissionsEgress")?,
+        }),
+        "EC2.13" => world_open(item, &[22], TCP, World::Either),
+        "EC2.14" => world_open(item, &[3389], TCP, World::Either),
+        "EC2.19" => {
+            let transports = if ctx.bool("includeUdp") { TCP_UDP } else { TCP };
+            world_open(
+                item,
+                ctx.int_list("blockedPorts"),
+                transports,
+                World::Either,
+            )
+        }
+        "EC2.53" => world_open(item, ctx.int_list("restrictPorts"), TCP_UDP, World::Ipv4),
+        "EC2.54" => world_open(item, ctx.int_list("restrictPorts"), TCP_UDP, World::Ipv6),
+        "EC2.8" => Ok(Plan::RequireImdsv2 {
+            instance_id: config_or_id(item, "/instanceId"),
+        }),
+        "EC2.7" => Ok(Plan::EnableEbsEncryptionByDefault {
+            region: account::region(item)
+                .ok_or_else(|| cannot("the account item names no Region"))?
+                .to_owned(),
+        }),
+        "KMS.4" => Ok(Plan::EnableKeyRotation {
+            key_id: config_or_id(item, "/keyId"),
+        }),
+        "CloudTrail.4" => Ok(Plan::EnableLogFileValidation {
+            trail: item
+                .config_str("/trailARN")
+                .or_else(|| item.config_str("/name"))
+                .unwrap_or(&item.resource_id)
+                .to_owned(),
+        }),
+        "IAM.7" | "IAM.11" | "IAM.12" | "IAM.13" | "IAM.14" | "IAM.15" | "IAM.16" | "IAM.17" => {
+            password_policy(control, &ctx, config)
+        }
+        "RDS.11" => {
+            if let Some(cluster) = item.config_str("/dBClusterIdentifier") {
+                return Err(cannot(format!(
+                    "the instance takes backup retention from DB cluster {cluster}: change it there"
+                )));
+            }
+            Ok(Plan::ModifyDbInstance {
+                db_instance_identifier: db_instance(item)?,
+                backup_retention_period: Some(ctx.int("backupRetentionMinimum")),
+                auto_minor_version_upgrade: None,
+                apply_immediately: false,
+            })
+        }
+        "RDS.13" => Ok(Plan::ModifyDbInstance {
+            db_instance_identifier: db_instance(item)?,
+            backup_retention_period: None,
+            auto_minor_version_upgrade: Some(true),
+            apply_immediately: false,
+        }),
+        other => Err(cannot(format!("no plan is written for {other}"))),
+    }
+}
+
+fn bucket_name(item: &ConfigurationItem) -> String {
+    item.config_str("/name")
+        .or(item.resource_name.as_deref())
+        .unwrap_or(&item.resource_id)
+        .to_owned()
+}
+
+fn group_id(item: &ConfigurationItem) -> String {
+    config_or_id(item, "/groupId")
+}
+
+fn config_or_id(item: &ConfigurationItem, pointer: &str) -> String {
+    item.config_str(pointer)
+        .unwrap_or(&item.resource_id)
+        .to_owned()
+}
+
+fn db_instance(item: &ConfigurationItem) -> Result<String, NotRemediable> {
+    // The Config resourceId of a DB instance is its DbiResourceId (db-…), which ModifyDBInstance
+    // does not take.
+    item.config_str("/dBInstanceIdentifier")
+        .or(item.resource_name.as_deref())
+        .map(str::to_owned)
+        .ok_or_else(|| cannot("the item names no dBInstanceIdentifier"))
+}
+
+/// S3.5: the bucket policy plus one TLS-only Deny statement.
+fn tls_policy(item: &ConfigurationItem) -> Result<Plan, NotRemediable> {
+    let bucket = bucket_name(item);
+    let arn = format!("arn:{}:s3:::{bucket}", item.partition());
+    let ours = json!({
+        "Sid": TLS_SID,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn.clone(), format!("{arn}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    });
+    let existing = match item.supplementary("BucketPolicy") {
+        None => None,
+        Some(Value::Object(bp)) => bp.get("policyText").filter(|v| !v.is_null()).cloned(),
+        Some(other) => {
+            return Err(cannot(format!(
+                "supplementaryConfiguration.BucketPolicy is {}, not an object",
+                json_type(other)
+            )));
+        }
+    };
+    let policy = match existing {
+        None => json!({"Version": "2012-10-17", "Statement": [ours]}),
+        Some(Value::String(text)) => {
+            let parsed: Value = serde_json::from_str(&text)
+                .map_err(|e| cannot(format!("the bucket policy is not JSON: {e}")))?;
+            append_statement(parsed, ours)?
+        }
+        Some(document) => append_statement(document, ours)?,
+    };
+    Ok(Plan::PutBucketPolicy { bucket, policy })
+}
+
+/// Appends `ours` to the document's statements, changing nothing else. A statement with our Sid
+/// already there means someone changed it: a person must look.
+fn append_statement(mut document: Value, ours: Value) -> Result<Value, NotRemediable> {
+    let Value::Object(map) = &mut document else {
+        return Err(cannot(format!(
+            "the bucket policy is {}, not a JSON object",
+            json_type(&document)
+        )));
+    };
+    let statements = match map.remove("Statement") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list,
+        Some(single @ Value::Object(_)) => vec![single],
+        Some(other) => {
+            return Err(cannot(format!(
+                "the bucket policy's Statement is {}",
+                json_type(&other)
+            )));
+        }
+    };
+    if statements
+        .iter()
+        .any(|s| s.get("Sid").and_then(Value::as_str) == Some(TLS_SID))
+    {
+        return Err(cannot(format!(
+            "the bucket policy already has a statement {TLS_SID} that no longer denies \
+             insecure transport: someone changed it, a person must look"
+        )));
+    }
+    let mut statements = statements;
+    statements.push(ours);
+    map.insert("Statement".to_owned(), Value::Array(statements));
+    Ok(document)
+}
+
+/// S3.17: SSE-KMS with the configured key, the control's first allowed key, or aws/s3.
+fn bucket_encryption(ctx: &Context<'_>, config: &RemediationConfig) -> Result<Plan, NotRemediable> {
+    let allowed = ctx.str_list("kmsKeyArns");
+    let key = config
+        .s3_kms_key_id
+        .clone()
+        .or_else(|| allowed.first().cloned());
+    if !allowed.is_empty()
+        && let Some(k) = &key
+        && !allowed.contains(k)
+    {
+        return Err(cannot(format!(
+            "the configured key {k} is not in S3.17's kmsKeyArns, so the fix would still fail"
+        )));
+    }
+    Ok(Plan::PutBucketEncryption {
+        bucket: bucket_name(ctx.item),
+        kms_master_key_id: key,
+        bucket_key_enabled: true,
+    })
+}
+
+/// EC2.2: every rule as recorded.
+fn all_permissions(
+    item: &ConfigurationItem,
+    field: &str,
+) -> Result<Vec<IpPermission>, NotRemediable> {
+    match item.config(&format!("/{field}")) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|raw| IpPermission::whole(raw).map_err(cannot))
+            .collect(),
+        Some(other) => Err(cannot(format!("{field} is {}", json_type(other)))),
+    }
+}
+
+/// EC2.13/14/19/53/54: the world-open ranges of each permission that reaches `ports`.
+fn world_open(
+    item: &ConfigurationItem,
+    ports: &[i64],
+    transports: &[Transport],
+    world: World,
+) -> Result<Plan, NotRemediable> {
+    let raw = item
+        .config("/ipPermissions")
+        .ok_or_else(|| cannot("the item records no ipPermissions"))?;
+    let raw_list = raw
+        .as_array()
+        .ok_or_else(|| cannot("ipPermissions is not a list"))?;
+    let permissions = parse_permissions(raw, "ipPermissions").map_err(cannot)?;
+    let found = exposures(&permissions, ports, transports, world);
+    let mut ingress: Vec<IpPermission> = Vec::new();
+    let mut done: Vec<usize> = Vec::new();
+    for exposure in &found {
+        let number = exposure.permission.number;
+        if done.contains(&number) {
+            continue;
+        }
+        done.push(number);
+        let families: Vec<Family> = found
+            .iter()
+            .filter(|e| e.permission.number == number)
+            .filter_map(|e| world_family(e.source))
+            .collect();
+        let source = raw_list
+            .get(number.saturating_sub(1))
+            .ok_or_else(|| cannot(format!("permission #{number} is missing")))?;
+        let mut p = IpPermission::bare(source).map_err(cannot)?;
+        for family in families {
+            let open: Vec<String> = cidrs(source, family)
+                .into_iter()
+                .filter(|c| world_family(c) == Some(family))
+                .collect();
+            match family {
+                Family::V4 => p.ipv4_ranges = open,
+                Family::V6 => p.ipv6_ranges = open,
+            }
+        }
+        ingress.push(p);
+    }
+    if ingress.is_empty() {
+        return Err(cannot(
+            "no world-open permission reaches the control's ports, yet the control fails",
+        ));
+    }
+    Ok(Plan::RevokeSecurityGroupRules {
+        group_id: group_id(item),
+        ingress,
+        egress: Vec::new(),
+    })
+}
+
+/// IAM.7 / IAM.11–17: the configured policy, keeping stronger current settings, checked against
+/// the control before it is proposed.
+fn password_policy(
+    control: &Control,
+    ctx: &Context<'_>,
+    config: &RemediationConfig,
+) -> Result<Plan, NotRemediable> {
+    let current: PasswordPolicy = ctx
+        .evidence_as(EvidenceKind::IamPasswordPolicy)
+        .map_err(|v| cannot(v.reason().to_owned()))?;
+    let policy = merge_password_policy(&config.password_policy, &current);
+    let mut after = ctx.item.clone();
+    let evidence = PasswordPolicy {
+        present: true,
+        minimum_password_length: Some(policy.minimum_password_length),
+        require_symbols: policy.require_symbols,
+        require_numbers: policy.require_numbers,
+        require_uppercase_characters: policy.require_uppercase_characters,
+        require_lowercase_characters: policy.require_lowercase_characters,
+        allow_users_to_change_password: policy.allow_users_to_change_password,
+        expire_passwords: policy.max_password_age.is_some(),
+        max_password_age: policy.max_password_age,
+        password_reuse_prevention: policy.password_reuse_prevention,
+        hard_expiry: Some(policy.hard_expiry),
+    };
+    let value = serde_json::to_value(&evidence).map_err(|e| cannot(e.to_string()))?;
+    after.insert_evidence(EvidenceKind::IamPasswordPolicy, value);
+    match evaluate_live(control, &after, config).map_err(cannot)? {
+        Verdict::Compliant(_) => Ok(Plan::UpdateAccountPasswordPolicy { policy }),
+        other => Err(cannot(format!(
+            "the configured password policy would not satisfy {}: {}",
+            control.id,
+            other.reason()
+        ))),
+    }
+}
+
+/// The configured settings, or the current ones where they are stronger.
+fn merge_password_policy(
+    wanted: &PasswordPolicySettings,
+    current: &PasswordPolicy,
+) -> AccountPasswordPolicy {
+    let present = current.present;
+    let keep = |flag: bool| present && flag;
+    let stronger_max = |a: Option<i64>, b: Option<i64>| match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    };
+    let current_age = current
+        .max_password_age
+        .filter(|d| present && *d > 0 && current.expire_passwords);
+    let max_password_age = match (wanted.max_password_age, current_age) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    AccountPasswordPolicy {
+        minimum_password_length: wanted.minimum_password_length.max(
+            current
+                .minimum_password_length
+                .filter(|_| present)
+                .unwrap_or(0),
+        ),
+        require_symbols: wanted.require_symbols || keep(current.require_symbols),
+        require_numbers: wanted.require_numbers || keep(current.require_numbers),
+        require_uppercase_characters: wanted.require_uppercase_characters
+            || keep(current.require_uppercase_characters),
+        require_lowercase_characters: wanted.require_lowercase_characters
+            || keep(current.require_lowercase_characters),
+        allow_users_to_change_password: !present || current.allow_users_to_change_password,
+        max_password_age,
+        password_reuse_prevention: stronger_max(
+            wanted.password_reuse_prevention,
+            current.password_reuse_prevention.filter(|_| present),
+        ),
+        hard_expiry: present && current.hard_expiry.unwrap_or(false),
+    }
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;
