@@ -32,6 +32,7 @@ pub mod evidence;
 pub mod finding;
 pub mod item;
 pub mod params;
+pub mod ports;
 pub mod remediation;
 pub mod secrets;
 pub mod snapshot;

@@ -1,0 +1,311 @@
+//! Ports: what the doors (Lambda functions, CLI) need from the outside world, as traits.
+//!
+//! The core decides; it never calls AWS. The doors need a few outbound operations — send findings
+//! to Security Hub, read back the findings sidewatch owns, update a finding's workflow, send
+//! evaluations to AWS Config, read configuration items from AWS Config, fetch evidence — and each is
+//! a trait here. `sidewatch-aws` implements them with the AWS SDK for Rust; tests implement them
+//! with in-memory fakes, so a handler's logic is tested without a network.
+//!
+//! Every method returns a `Send` future so handlers can run on a multi-threaded runtime. Errors are
+//! a [`PortError`] that says whether retrying can help: a door that cannot deliver returns an error
+//! to the Lambda runtime, which retries the invocation and finally keeps the event in the
+//! dead-letter queue. Nothing is dropped silently.
+
+use crate::doors::evaluations::ConfigEvaluation;
+use crate::evidence::EvidenceKind;
+use crate::finding::Finding;
+use crate::item::ConfigurationItem;
+use std::fmt;
+use std::future::Future;
+
+/// What kind of failure an outbound call met, in terms a door can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailureKind {
+    /// Throttled after the adapter's own retries: retrying later can succeed.
+    Throttled,
+    /// The service failed (5xx), timed out, or could not be reached: retrying later can succeed.
+    Unavailable,
+    /// The caller's role lacks a permission: retrying cannot help until the policy changes.
+    AccessDenied,
+    /// The request was rejected as invalid (a bug, or data the service refuses).
+    Invalid,
+    /// The resource or finding does not exist.
+    NotFound,
+    /// Anything else.
+    Other,
+}
+
+impl FailureKind {
+    /// True when retrying the same request later can succeed.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, FailureKind::Throttled | FailureKind::Unavailable)
+    }
+}
+
+/// A failed outbound call: which operation, what kind of failure, AWS's error code and message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} failed ({kind:?}{}): {message}", code.as_deref().map(|c| format!(", {c}")).unwrap_or_default())]
+pub struct PortError {
+    /// The API operation, e.g. `securityhub:BatchImportFindings`.
+    pub operation: String,
+    /// What kind of failure.
+    pub kind: FailureKind,
+    /// AWS's error code (`ThrottlingException`, `AccessDeniedException`…), when there was one.
+    pub code: Option<String>,
+    /// AWS's message, or what went wrong.
+    pub message: String,
+}
+
+impl PortError {
+    /// A new error.
+    pub fn new(
+        operation: impl Into<String>,
+        kind: FailureKind,
+        code: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        PortError {
+            operation: operation.into(),
+            kind,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// True when retrying later can succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.kind.is_retryable()
+    }
+}
+
+/// One item of a batch call that the service refused (`FailedFindings`, `FailedEvaluations`,
+/// `UnprocessedFindings`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemFailure {
+    /// The finding `Id`, or `<resource type>/<resource id>` for an evaluation.
+    pub id: String,
+    /// AWS's error code for this item.
+    pub code: String,
+    /// AWS's message for this item.
+    pub message: String,
+}
+
+/// What a batch delivery achieved after the adapter's own retries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// How many items the service accepted.
+    pub delivered: usize,
+    /// The items that were still refused after retrying the retryable ones. A door that gets a
+    /// non-empty list returns an error so the platform retries the event.
+    pub failed: Vec<ItemFailure>,
+}
+
+impl Delivery {
+    /// True when every item was accepted.
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_empty()
+    }
+}
+
+/// Sends findings to Security Hub (`BatchImportFindings`).
+pub trait FindingsSink {
+    /// Imports `findings`: the adapter splits them into calls of at most
+    /// [`MAX_FINDINGS_PER_BATCH`](crate::MAX_FINDINGS_PER_BATCH) findings within the size limits,
+    /// retries throttling, 5xx and retryable `FailedFindings`, and reports what was still refused.
+    /// `Err` only when a whole call failed in a way retries did not fix.
+    fn import(
+        &self,
+        findings: Vec<Finding>,
+    ) -> impl Future<Output = Result<Delivery, PortError>> + Send;
+}
+
+/// What the sweep needs to know of a finding sidewatch already put in Security Hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFinding {
+    /// The finding `Id`.
+    pub id: String,
+    /// `ProductArn`.
+    pub product_arn: String,
+    /// `GeneratorId` (`sidewatch/<control id>`).
+    pub generator_id: String,
+    /// `AwsAccountId`.
+    pub account_id: String,
+    /// `Region`.
+    pub region: String,
+    /// `Resources[0].Id`.
+    pub resource_id: String,
+    /// `Compliance.Status`, when set.
+    pub compliance_status: Option<String>,
+    /// `RecordState` (`ACTIVE`, `ARCHIVED`).
+    pub record_state: String,
+    /// `Workflow.Status`, when set.
+    pub workflow_status: Option<String>,
+    /// `Description`: the verdict's reason, compared to decide whether a re-import is needed.
+    pub description: String,
+    /// `ProductFields`, as stored.
+    pub product_fields: Vec<(String, String)>,
+    /// `UpdatedAt`.
+    pub updated_at: String,
+}
+
+/// Which of sidewatch's findings to read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingsQuery {
+    /// Only findings of this `ProductArn` (sidewatch's, in this account and Region).
+    pub product_arn: String,
+    /// Only findings whose `GeneratorId` starts with this (`sidewatch/`).
+    pub generator_prefix: String,
+    /// Only ACTIVE findings when true.
+    pub active_only: bool,
+}
+
+/// Reads back the findings sidewatch owns (`GetFindings`, paginated). Implementations filter
+/// client-side as well, so a stand-in that ignores filters cannot make the sweep act on findings
+/// of another product.
+pub trait FindingsSource {
+    /// Every finding matching `query`.
+    fn findings(
+        &self,
+        query: &FindingsQuery,
+    ) -> impl Future<Output = Result<Vec<StoredFinding>, PortError>> + Send;
+}
+
+/// A finding to update, as `BatchUpdateFindings` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingRef {
+    /// The finding `Id`.
+    pub id: String,
+    /// Its `ProductArn`.
+    pub product_arn: String,
+}
+
+/// What remediation records on a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingUpdate {
+    /// The findings to update.
+    pub findings: Vec<FindingRef>,
+    /// `Note.Text` (at most 512 characters): what was done or would be done.
+    pub note: String,
+    /// `Note.UpdatedBy`.
+    pub updated_by: String,
+    /// `Workflow.Status` to set (`NOTIFIED`, `RESOLVED`…), if any.
+    pub workflow_status: Option<String>,
+}
+
+/// Updates findings' workflow and notes (`BatchUpdateFindings`).
+pub trait FindingsWorkflow {
+    /// Applies `update`; the findings Security Hub did not process are in `failed`.
+    fn update(
+        &self,
+        update: &FindingUpdate,
+    ) -> impl Future<Output = Result<Delivery, PortError>> + Send;
+}
+
+/// Sends evaluations to AWS Config (`PutEvaluations`).
+pub trait EvaluationsSink {
+    /// Puts `evaluations` under `result_token` in calls of at most
+    /// [`MAX_EVALUATIONS_PER_CALL`](crate::doors::evaluations::MAX_EVALUATIONS_PER_CALL); with
+    /// `test_mode` Config validates without recording (the token is then `TESTMODE`).
+    fn put_evaluations(
+        &self,
+        result_token: &str,
+        evaluations: Vec<ConfigEvaluation>,
+        test_mode: bool,
+    ) -> impl Future<Output = Result<Delivery, PortError>> + Send;
+}
+
+/// A resource as AWS Config names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceKey {
+    /// `resourceType`, e.g. `AWS::S3::Bucket`.
+    pub resource_type: String,
+    /// `resourceId`.
+    pub resource_id: String,
+}
+
+impl fmt::Display for ResourceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.resource_type, self.resource_id)
+    }
+}
+
+/// The items of a batch read, and the keys the service did not process (to retry or report).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemBatch {
+    /// The items read (a key that does not exist is simply absent).
+    pub items: Vec<ConfigurationItem>,
+    /// `unprocessedResourceKeys`.
+    pub unprocessed: Vec<ResourceKey>,
+}
+
+/// Reads configuration items from AWS Config.
+pub trait ItemSource {
+    /// The latest item of one resource (`GetResourceConfigHistory`, limit 1): what an oversized
+    /// change notification leaves out. `None` when Config has no item for it.
+    fn latest_item(
+        &self,
+        key: &ResourceKey,
+    ) -> impl Future<Output = Result<Option<ConfigurationItem>, PortError>> + Send;
+
+    /// Every resource of `resource_type` Config has discovered (`ListDiscoveredResources`,
+    /// paginated), deleted ones excluded.
+    fn list_resources(
+        &self,
+        resource_type: &str,
+    ) -> impl Future<Output = Result<Vec<ResourceKey>, PortError>> + Send;
+
+    /// The current items of up to 100 resources (`BatchGetResourceConfig`).
+    fn batch_items(
+        &self,
+        keys: &[ResourceKey],
+    ) -> impl Future<Output = Result<ItemBatch, PortError>> + Send;
+}
+
+/// Fetches what a configuration item lacks (evidence) and stores it in the item, where controls
+/// read it; a failed read is stored as the failure, so controls report INSUFFICIENT_DATA.
+pub trait EvidenceSource {
+    /// Collects `kinds` for `item`.
+    fn collect(
+        &self,
+        item: &mut ConfigurationItem,
+        kinds: &[EvidenceKind],
+    ) -> impl Future<Output = ()> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_throttling_and_unavailability_are_retryable() {
+        assert!(FailureKind::Throttled.is_retryable());
+        assert!(FailureKind::Unavailable.is_retryable());
+        for kind in [
+            FailureKind::AccessDenied,
+            FailureKind::Invalid,
+            FailureKind::NotFound,
+            FailureKind::Other,
+        ] {
+            assert!(!kind.is_retryable(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_error_names_operation_kind_and_code() {
+        let error = PortError::new(
+            "securityhub:BatchImportFindings",
+            FailureKind::Throttled,
+            Some("TooManyRequestsException".into()),
+            "Rate exceeded",
+        );
+        assert_eq!(
+            error.to_string(),
+            "securityhub:BatchImportFindings failed (Throttled, TooManyRequestsException): Rate exceeded"
+        );
+        let bare = PortError::new("config:PutEvaluations", FailureKind::Other, None, "boom");
+        assert_eq!(
+            bare.to_string(),
+            "config:PutEvaluations failed (Other): boom"
+        );
+    }
+}
