@@ -10,7 +10,7 @@ use sidewatch_core::evidence::shapes::{
 #[tokio::test]
 async fn ebs_encryption_by_default_decides_ec2_7() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let mut off = account_item();
     collect(
         &collector,
@@ -39,7 +39,7 @@ async fn ebs_encryption_by_default_decides_ec2_7() {
 #[tokio::test]
 async fn guardduty_detectors_decide_guardduty_1() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let guardduty = &collector.clients().guardduty;
 
     let mut none = account_item();
@@ -90,7 +90,7 @@ async fn guardduty_detectors_decide_guardduty_1() {
 #[tokio::test]
 async fn account_public_access_block_through_s3_control_decides_s3_1() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
 
     let mut none = account_item();
     collect(
@@ -158,7 +158,7 @@ async fn account_public_access_block_through_s3_control_decides_s3_1() {
 #[tokio::test]
 async fn security_contact_keeps_which_fields_are_set_and_decides_account_1() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let mut none = account_item();
     collect(&collector, &mut none, &[EvidenceKind::SecurityContact]).await;
     let shape: SecurityContact = evidence(&none, EvidenceKind::SecurityContact);

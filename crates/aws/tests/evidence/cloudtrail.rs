@@ -9,7 +9,7 @@ use sidewatch_core::evidence::shapes::CloudTrailTrails;
 async fn trails_status_and_selectors_decide_cloudtrail_1_and_s3_data_events() {
     let moto = Moto::start();
     moto.create_bucket("trail-logs");
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let cloudtrail = &collector.clients().cloudtrail;
 
     let mut none = account_item();

@@ -10,7 +10,7 @@ use sidewatch_core::evidence::shapes::{
 #[tokio::test]
 async fn account_summary_and_root_virtual_mfa_decide_root_controls() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let iam = &collector.clients().iam;
     // A virtual MFA device assigned to an IAM user is not the root user's.
     iam.create_user().user_name("ops").send().await.unwrap();
@@ -54,7 +54,7 @@ async fn account_summary_and_root_virtual_mfa_decide_root_controls() {
 #[tokio::test]
 async fn password_policy_absent_then_strong() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let mut none = account_item();
     collect(&collector, &mut none, &[EvidenceKind::IamPasswordPolicy]).await;
     let policy: PasswordPolicy = evidence(&none, EvidenceKind::IamPasswordPolicy);
@@ -97,7 +97,7 @@ async fn password_policy_absent_then_strong() {
 #[tokio::test]
 async fn support_role_is_found_through_list_entities_for_policy() {
     let moto = Moto::start_with(&[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")]);
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let mut before = account_item();
     collect(&collector, &mut before, &[EvidenceKind::IamSupportRole]).await;
     let holders: SupportRole = evidence(&before, EvidenceKind::IamSupportRole);
@@ -132,7 +132,7 @@ async fn support_role_is_found_through_list_entities_for_policy() {
 #[tokio::test]
 async fn global_evidence_is_collected_once_for_many_kinds_and_only_where_needed() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let engine = sidewatch_core::Engine::with_defaults();
     // The home Region's account item needs the global kinds; another Region's does not.
     let mut home = account_item();

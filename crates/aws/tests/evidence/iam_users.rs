@@ -38,7 +38,7 @@ async fn add_virtual_mfa(iam: &aws_sdk_iam::Client, user: &str) -> String {
 #[tokio::test]
 async fn mfa_devices_and_login_profile_decide_iam_19_and_iam_5() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let iam = &collector.clients().iam;
 
     let mut secured = create_user(iam, "secured").await;
@@ -90,7 +90,7 @@ async fn mfa_devices_and_login_profile_decide_iam_19_and_iam_5() {
 #[tokio::test]
 async fn a_user_that_no_longer_exists_is_insufficient_data_never_a_pass() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let mut ghost = user_item("ghost", "AIDAGHOST000000000000");
     collect(
         &collector,
@@ -117,7 +117,7 @@ async fn a_user_that_no_longer_exists_is_insufficient_data_never_a_pass() {
 #[tokio::test]
 async fn access_keys_with_last_use_decide_iam_3_against_collection_time() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let iam = &collector.clients().iam;
     let mut user = create_user(iam, "deployer").await;
     let active = iam
@@ -167,7 +167,7 @@ async fn access_keys_with_last_use_decide_iam_3_against_collection_time() {
 #[tokio::test]
 async fn the_credential_report_is_generated_once_and_decides_iam_8_and_iam_22() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let iam = &collector.clients().iam;
     let mut alice = create_user(iam, "alice").await;
     iam.create_login_profile()
@@ -261,7 +261,7 @@ async fn the_credential_report_is_generated_once_and_decides_iam_8_and_iam_22() 
 #[tokio::test]
 async fn user_evidence_asked_of_another_resource_is_an_error_entry() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let mut bucket = item(serde_json::json!({
         "resourceType": "AWS::S3::Bucket", "resourceId": "b", "configuration": {"name": "b"}
     }));

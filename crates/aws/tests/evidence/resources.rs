@@ -32,7 +32,7 @@ async fn key_item(kms: &aws_sdk_kms::Client, key_id: &str) -> ConfigurationItem 
 #[tokio::test]
 async fn key_rotation_status_decides_kms_4() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let kms = &collector.clients().kms;
     let rotated = kms.create_key().send().await.unwrap();
     let rotated_id = rotated.key_metadata().unwrap().key_id().to_owned();
@@ -130,7 +130,7 @@ async fn function(
 #[tokio::test]
 async fn environment_secrets_name_variables_never_values() {
     let moto = Moto::start();
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let clients = collector.clients();
     // Made-up credentials with the shape of real ones (AWS's documentation examples, ending in
     // EXAMPLE, are deliberately not reported by the detector).
@@ -198,7 +198,7 @@ fn vpc_item(vpc_id: &str) -> ConfigurationItem {
 async fn flow_logs_of_the_vpc_decide_ec2_6() {
     let moto = Moto::start();
     moto.create_bucket("flow-logs");
-    let collector = moto.collector().await;
+    let collector = collector(&moto).await;
     let ec2 = &collector.clients().ec2;
     let create_vpc = |cidr: &'static str| async move {
         ec2.create_vpc()

@@ -1,200 +1,35 @@
-//! Test support: a private moto_server per test, clients pointed at it, and the core engine.
-//!
-//! Each test starts its own `moto_server -H 127.0.0.1 -p <free port>` and stops it when the
-//! [`Moto`] guard drops, so tests never share AWS state. Credentials are fake and every endpoint is
-//! 127.0.0.1. The binary is `$SIDEWATCH_MOTO_SERVER`, else `moto_server` on `PATH`; without either
-//! the test fails and says how to install it.
+//! Test support: the adapters' clients pointed at a private moto_server (`sidewatch-testkit`), and
+//! the core engine's verdicts on collected items.
 
 #![allow(dead_code)]
 
 use serde::de::DeserializeOwned;
 use sidewatch_aws::{AwsClients, ClientOptions, EvidenceCollector};
 use sidewatch_core::{ConfigurationItem, Engine, EvidenceKind, Verdict};
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-/// The account moto answers as.
-pub const ACCOUNT: &str = "123456789012";
-pub const REGION: &str = "us-east-1";
+pub use sidewatch_testkit::{ACCOUNT, Moto, REGION, fake_credentials};
 
-const SETUP: &str = "run `infra/bootstrap.sh` and `export SIDEWATCH_MOTO_SERVER=$PWD/.venv/bin/moto_server` \
-                     at the repository root (scripts/test.sh does both)";
-
-/// A running moto_server, killed on drop.
-pub struct Moto {
-    child: Child,
-    pub endpoint: String,
-    pub port: u16,
-    log: PathBuf,
+/// SDK clients pointed at `moto` with fake credentials and the adapters' client options.
+pub async fn clients(moto: &Moto) -> AwsClients {
+    AwsClients::new(&sdk_config(moto).await)
 }
 
-impl Moto {
-    pub fn start() -> Moto {
-        Moto::start_with(&[])
+/// The adapters' `SdkConfig` (their retries and timeouts) pointed at `moto`.
+pub async fn sdk_config(moto: &Moto) -> aws_config::SdkConfig {
+    ClientOptions {
+        endpoint_url: Some(moto.endpoint.clone()),
+        region: Some(REGION.into()),
+        ..ClientOptions::default()
     }
-
-    /// Starts moto with extra environment variables (`MOTO_IAM_LOAD_MANAGED_POLICIES`).
-    pub fn start_with(env: &[(&str, &str)]) -> Moto {
-        let binary = moto_binary();
-        let mut last_error = String::new();
-        for _ in 0..3 {
-            let port = free_port();
-            let log = std::env::temp_dir()
-                .join(format!("sidewatch-moto-{}-{port}.log", std::process::id()));
-            let log_file = std::fs::File::create(&log).expect("create the moto log file");
-            let mut command = Command::new(&binary);
-            command
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .env("AWS_ACCESS_KEY_ID", "testing")
-                .env("AWS_SECRET_ACCESS_KEY", "testing")
-                .env("AWS_DEFAULT_REGION", REGION)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(log_file);
-            for (k, v) in env {
-                command.env(k, v);
-            }
-            let child = command
-                .spawn()
-                .unwrap_or_else(|e| panic!("could not start {}: {e}; {SETUP}", binary.display()));
-            let mut moto = Moto {
-                child,
-                endpoint: format!("http://127.0.0.1:{port}"),
-                port,
-                log,
-            };
-            match moto.wait_until_ready(Duration::from_secs(60)) {
-                Ok(()) => return moto,
-                Err(e) => last_error = e,
-            }
-        }
-        panic!("moto_server did not start: {last_error}");
-    }
-
-    fn wait_until_ready(&mut self, limit: Duration) -> Result<(), String> {
-        let started = Instant::now();
-        while started.elapsed() < limit {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("it exited with {status}: {}", self.log_text()));
-            }
-            if raw_http(self.port, "GET", "/moto-api/", "").is_ok_and(|(status, _)| status > 0) {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Err(format!(
-            "it did not answer within {limit:?}: {}",
-            self.log_text()
-        ))
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// SDK clients pointed at this moto with fake credentials.
-    pub async fn clients(&self) -> AwsClients {
-        AwsClients::new(&self.sdk_config().await)
-    }
-
-    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
-        ClientOptions {
-            endpoint_url: Some(self.endpoint.clone()),
-            region: Some(REGION.into()),
-            ..ClientOptions::default()
-        }
-        .config_loader()
-        .credentials_provider(fake_credentials())
-        .load()
-        .await
-    }
-
-    pub async fn collector(&self) -> EvidenceCollector {
-        EvidenceCollector::new(self.clients().await)
-    }
-
-    /// Creates an S3 bucket with a plain path-style request (the adapters need no S3 client).
-    pub fn create_bucket(&self, name: &str) {
-        let (status, body) = raw_http(self.port, "PUT", &format!("/{name}"), "")
-            .unwrap_or_else(|e| panic!("PUT bucket {name}: {e}"));
-        assert_eq!(status, 200, "PUT bucket {name}: {body}");
-    }
+    .config_loader()
+    .credentials_provider(fake_credentials())
+    .load()
+    .await
 }
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
-    }
-}
-
-pub fn fake_credentials() -> aws_sdk_iam::config::Credentials {
-    aws_sdk_iam::config::Credentials::new("testing", "testing", None, None, "sidewatch-tests")
-}
-
-fn moto_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("SIDEWATCH_MOTO_SERVER").filter(|p| !p.is_empty()) {
-        let path = PathBuf::from(path);
-        assert!(
-            is_executable(&path),
-            "SIDEWATCH_MOTO_SERVER={} is not an executable file; {SETUP}",
-            path.display()
-        );
-        return path;
-    }
-    std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join("moto_server"))
-        .find(|p| is_executable(p))
-        .unwrap_or_else(|| panic!("moto_server is not installed: {SETUP}"))
-}
-
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port on 127.0.0.1")
-}
-
-/// One HTTP/1.0 request to 127.0.0.1:`port`; the status and body.
-pub fn raw_http(port: u16, method: &str, path: &str, body: &str) -> Result<(u16, String), String> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let mut stream =
-        TcpStream::connect_timeout(&addr, Duration::from_secs(2)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .map_err(|e| e.to_string())?;
-    let request = format!(
-        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
-        .map_err(|e| e.to_string())?;
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| format!("no HTTP status in {response:?}"))?;
-    let body = response
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_owned();
-    Ok((status, body))
+/// An evidence collector with [`clients`].
+pub async fn collector(moto: &Moto) -> EvidenceCollector {
+    EvidenceCollector::new(clients(moto).await)
 }
 
 /// The account-level item of the moto account in the home Region.
