@@ -7,11 +7,11 @@
 //! [`stored`] reads what the sweep needs ([`StoredFinding`]), workflow and record state included.
 
 use aws_sdk_securityhub::types as sh;
-use sidewatch_core::ports::StoredFinding;
 use sidewatch_core::finding::{
     Compliance, ComplianceStatus, Finding, FindingProviderFields, FindingSeverity, Recommendation,
     RecordState, Remediation, Resource,
 };
+use sidewatch_core::ports::StoredFinding;
 use std::collections::{BTreeMap, HashMap};
 
 /// The finding as the SDK sends it in `BatchImportFindings`.
@@ -20,7 +20,9 @@ pub fn to_sdk(finding: &Finding) -> sh::AwsSecurityFinding {
     let provider_severity =
         sh::SeverityLabel::from(finding.finding_provider_fields.severity.label.label());
     let compliance = sh::Compliance::builder()
-        .status(sh::ComplianceStatus::from(finding.compliance.status.as_str()))
+        .status(sh::ComplianceStatus::from(
+            finding.compliance.status.as_str(),
+        ))
         .set_related_requirements(non_empty(finding.compliance.related_requirements.clone()))
         .set_security_control_id(finding.compliance.security_control_id.clone())
         .build();
@@ -48,7 +50,9 @@ pub fn to_sdk(finding: &Finding) -> sh::AwsSecurityFinding {
                 .build()
         }))
         .set_product_fields(non_empty_map(&finding.product_fields))
-        .set_resources(Some(finding.resources.iter().map(resource_to_sdk).collect()))
+        .set_resources(Some(
+            finding.resources.iter().map(resource_to_sdk).collect(),
+        ))
         .compliance(compliance)
         .record_state(sh::RecordState::from(finding.record_state.as_str()))
         .finding_provider_fields(
@@ -164,7 +168,12 @@ pub fn from_sdk(finding: &sh::AwsSecurityFinding) -> Result<Finding, String> {
         record_state: match record_state {
             sh::RecordState::Active => RecordState::Active,
             sh::RecordState::Archived => RecordState::Archived,
-            other => return Err(format!("finding {id}: unknown RecordState {}", other.as_str())),
+            other => {
+                return Err(format!(
+                    "finding {id}: unknown RecordState {}",
+                    other.as_str()
+                ));
+            }
         },
         finding_provider_fields: FindingProviderFields {
             severity: FindingSeverity {
@@ -284,12 +293,19 @@ mod tests {
             .unwrap();
         let sdk = to_sdk(&failing);
         // The parts most likely to go wrong, spelled out.
-        assert_eq!(sdk.compliance().unwrap().status().unwrap().as_str(), "FAILED");
+        assert_eq!(
+            sdk.compliance().unwrap().status().unwrap().as_str(),
+            "FAILED"
+        );
         assert!(!sdk.compliance().unwrap().related_requirements().is_empty());
         assert_eq!(sdk.resources()[0].tags().unwrap()["team"], "security");
         assert_eq!(sdk.resources()[0].partition().unwrap().as_str(), "aws");
         assert_eq!(sdk.record_state().unwrap().as_str(), "ACTIVE");
-        assert!(sdk.product_fields().unwrap().contains_key("sidewatch/Source"));
+        assert!(
+            sdk.product_fields()
+                .unwrap()
+                .contains_key("sidewatch/Source")
+        );
         assert_eq!(
             sdk.severity().unwrap().label(),
             sdk.finding_provider_fields()
@@ -328,7 +344,11 @@ mod tests {
         let finding = real_findings().remove(0);
         let mut no_status = to_sdk(&finding);
         no_status.compliance = Some(sh::Compliance::builder().build());
-        assert!(from_sdk(&no_status).unwrap_err().contains("Compliance.Status"));
+        assert!(
+            from_sdk(&no_status)
+                .unwrap_err()
+                .contains("Compliance.Status")
+        );
         let mut odd = to_sdk(&finding);
         odd.severity = Some(
             sh::Severity::builder()

@@ -114,7 +114,9 @@ where
             let code = context.err().code().filter(|c| !c.is_empty());
             (failure_kind(code, Some(status)), code.map(str::to_owned))
         }
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => (FailureKind::Unavailable, None),
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
+            (FailureKind::Unavailable, None)
+        }
         SdkError::ResponseError(context) => {
             let status = context.raw().status().as_u16();
             (failure_kind(None, Some(status)), None)

@@ -267,7 +267,12 @@ impl ItemSource for ConfigItems {
                         .resource_id(&k.resource_id)
                         .build()
                         .map_err(|e| {
-                            PortError::new(BATCH_GET_OPERATION, FailureKind::Invalid, None, e.to_string())
+                            PortError::new(
+                                BATCH_GET_OPERATION,
+                                FailureKind::Invalid,
+                                None,
+                                e.to_string(),
+                            )
                         })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -282,14 +287,21 @@ impl ItemSource for ConfigItems {
             })
             .await?;
             for item in output.base_configuration_items() {
-                batch.items.push(Parts::base(item).item(BATCH_GET_OPERATION)?);
+                batch
+                    .items
+                    .push(Parts::base(item).item(BATCH_GET_OPERATION)?);
             }
             batch
                 .unprocessed
-                .extend(output.unprocessed_resource_keys().iter().map(|k| ResourceKey {
-                    resource_type: k.resource_type().as_str().to_owned(),
-                    resource_id: k.resource_id().to_owned(),
-                }));
+                .extend(
+                    output
+                        .unprocessed_resource_keys()
+                        .iter()
+                        .map(|k| ResourceKey {
+                            resource_type: k.resource_type().as_str().to_owned(),
+                            resource_id: k.resource_id().to_owned(),
+                        }),
+                );
         }
         tracing::info!(
             operation = BATCH_GET_OPERATION,

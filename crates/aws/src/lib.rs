@@ -42,8 +42,8 @@ pub use findings::SecurityHubFindings;
 pub use items::ConfigItems;
 pub use publish::SecurityHubPublisher;
 pub use report::ConfigReporter;
-pub use workflow::SecurityHubWorkflow;
 pub use retry::RetryPolicy;
+pub use workflow::SecurityHubWorkflow;
 
 use sidewatch_core::EvidenceKind;
 use std::collections::BTreeSet;

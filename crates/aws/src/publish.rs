@@ -11,12 +11,10 @@
 
 use crate::asff;
 use crate::error::{PortResultExt, failure_kind};
-use crate::retry::{
-    RateLimiter, Refusal, RetryPolicy, deliver, with_retries, without_sdk_retries,
-};
+use crate::retry::{RateLimiter, Refusal, RetryPolicy, deliver, with_retries, without_sdk_retries};
 use aws_sdk_securityhub::operation::RequestId;
-use sidewatch_core::ports::{Delivery, FindingsSink, ItemFailure, PortError};
 use sidewatch_core::finding::MAX_BATCH_BYTES;
+use sidewatch_core::ports::{Delivery, FindingsSink, ItemFailure, PortError};
 use sidewatch_core::{Batcher, Finding, MAX_FINDINGS_PER_BATCH};
 use std::sync::Arc;
 

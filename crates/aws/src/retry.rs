@@ -288,7 +288,12 @@ mod tests {
     }
 
     fn throttled() -> PortError {
-        PortError::new("x:Y", FailureKind::Throttled, Some("Throttling".into()), "slow down")
+        PortError::new(
+            "x:Y",
+            FailureKind::Throttled,
+            Some("Throttling".into()),
+            "slow down",
+        )
     }
 
     #[tokio::test]
@@ -389,7 +394,12 @@ mod tests {
     fn refusal(id: &str, retryable: bool) -> Refusal {
         Refusal {
             id: id.into(),
-            code: if retryable { "InternalException" } else { "InvalidInput" }.into(),
+            code: if retryable {
+                "InternalException"
+            } else {
+                "InvalidInput"
+            }
+            .into(),
             message: "m".into(),
             retryable,
         }
@@ -407,6 +417,10 @@ mod tests {
             limiter.acquire().await;
         }
         // 5 more tokens at 100/s take about 50 ms.
-        assert!(start.elapsed() >= Duration::from_millis(40), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() >= Duration::from_millis(40),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }

@@ -116,10 +116,11 @@ impl FindingsWorkflow for SecurityHubWorkflow {
                 .updated_by(&update.updated_by)
                 .build()
         });
-        let workflow = update
-            .workflow_status
-            .as_deref()
-            .map(|s| WorkflowUpdate::builder().status(WorkflowStatus::from(s)).build());
+        let workflow = update.workflow_status.as_deref().map(|s| {
+            WorkflowUpdate::builder()
+                .status(WorkflowStatus::from(s))
+                .build()
+        });
         if update.findings.is_empty() {
             return Ok(Delivery::default());
         }

@@ -190,28 +190,42 @@ async fn the_latest_item_is_parsed_by_the_core() {
                 "Resource gone of resourceType:AWS::S3::Bucket is unknown or has not been discovered",
             )
         });
-    let items = ConfigItems::new(&config(&[&rule, &missing]).await)
-        .with_retry_policy(RetryPolicy::fast(3));
+    let items =
+        ConfigItems::new(&config(&[&rule, &missing]).await).with_retry_policy(RetryPolicy::fast(3));
 
     let item = items
         .latest_item(&key("AWS::S3::Bucket", "example-app-data"))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(item, ConfigurationItem::from_value(bucket_fixture()).unwrap());
+    assert_eq!(
+        item,
+        ConfigurationItem::from_value(bucket_fixture()).unwrap()
+    );
     assert_eq!(item.capture_time.as_deref(), Some("2024-06-01T10:00:00Z"));
     assert_eq!(
         item.supplementary["BucketVersioningConfiguration"]["status"],
         "Enabled"
     );
-    assert!(items.latest_item(&key("AWS::S3::Bucket", "gone")).await.unwrap().is_none());
+    assert!(
+        items
+            .latest_item(&key("AWS::S3::Bucket", "gone"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
 async fn batch_get_returns_items_and_unprocessed_keys() {
     let mut base = bucket_fixture();
     // BatchGetResourceConfig's BaseConfigurationItem carries no tags or relationships.
-    for field in ["tags", "relatedEvents", "relationships", "configurationItemMD5Hash"] {
+    for field in [
+        "tags",
+        "relatedEvents",
+        "relationships",
+        "configurationItemMD5Hash",
+    ] {
         base.as_object_mut().unwrap().remove(field);
     }
     let body = json!({
@@ -257,12 +271,15 @@ async fn listing_follows_next_tokens_and_skips_deleted_resources() {
                     {"resourceType":"AWS::S3::Bucket","resourceId":"bucket-b","resourceName":"bucket-b"}]}"#,
             )
         });
-    let items = ConfigItems::new(&config(&[&first, &second]).await)
-        .with_retry_policy(RetryPolicy::fast(3));
+    let items =
+        ConfigItems::new(&config(&[&first, &second]).await).with_retry_policy(RetryPolicy::fast(3));
     let keys = items.list_resources("AWS::S3::Bucket").await.unwrap();
     assert_eq!(
         keys,
-        [key("AWS::S3::Bucket", "bucket-a"), key("AWS::S3::Bucket", "bucket-b")]
+        [
+            key("AWS::S3::Bucket", "bucket-a"),
+            key("AWS::S3::Bucket", "bucket-b")
+        ]
     );
     assert_eq!(first.num_calls(), 1);
     assert_eq!(second.num_calls(), 1);

@@ -14,15 +14,22 @@ use std::sync::{Arc, Mutex};
 /// The ids of every `BatchImportFindings` request, in order.
 type Requests = Arc<Mutex<Vec<Vec<String>>>>;
 
-fn import_rule() -> (aws_smithy_mocks::RuleBuilder<
-    aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsInput,
-    aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsOutput,
-    aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsError,
->, Requests) {
+fn import_rule() -> (
+    aws_smithy_mocks::RuleBuilder<
+        aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsInput,
+        aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsOutput,
+        aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsError,
+    >,
+    Requests,
+) {
     let requests: Requests = Arc::default();
     let seen = requests.clone();
     let rule = mock!(Client::batch_import_findings).match_requests(move |input| {
-        let ids = input.findings().iter().map(|f| f.id().unwrap_or_default().to_owned()).collect();
+        let ids = input
+            .findings()
+            .iter()
+            .map(|f| f.id().unwrap_or_default().to_owned())
+            .collect();
         seen.lock().unwrap().push(ids);
         true
     });
@@ -47,7 +54,11 @@ async fn throttling_then_success_is_retried_and_delivered() {
         .times(2)
         .http_response(accepted_all)
         .build();
-    let delivery = publisher(&[&rule]).await.import(real_findings(5)).await.unwrap();
+    let delivery = publisher(&[&rule])
+        .await
+        .import(real_findings(5))
+        .await
+        .unwrap();
     assert_eq!(delivery.delivered, 5);
     assert!(delivery.is_complete());
     assert_eq!(requests.lock().unwrap().len(), 3);
@@ -61,12 +72,20 @@ async fn throttling_forever_is_a_retryable_error_after_the_policy() {
         .http_response(|| securityhub_error(429, "LimitExceededException", "Rate exceeded"))
         .repeatedly()
         .build();
-    let error = publisher(&[&rule]).await.import(real_findings(3)).await.unwrap_err();
+    let error = publisher(&[&rule])
+        .await
+        .import(real_findings(3))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, FailureKind::Throttled);
     assert!(error.is_retryable());
     assert_eq!(error.code.as_deref(), Some("LimitExceededException"));
     assert_eq!(error.operation, "securityhub:BatchImportFindings");
-    assert_eq!(requests.lock().unwrap().len(), 4, "the policy's 4 attempts, no more");
+    assert_eq!(
+        requests.lock().unwrap().len(),
+        4,
+        "the policy's 4 attempts, no more"
+    );
 }
 
 #[tokio::test]
@@ -78,7 +97,11 @@ async fn server_errors_are_retried() {
         .http_response(|| securityhub_error(503, "ServiceUnavailableException", "unavailable"))
         .http_response(accepted_all)
         .build();
-    let delivery = publisher(&[&rule]).await.import(real_findings(2)).await.unwrap();
+    let delivery = publisher(&[&rule])
+        .await
+        .import(real_findings(2))
+        .await
+        .unwrap();
     assert_eq!(delivery.delivered, 2);
     assert_eq!(requests.lock().unwrap().len(), 3);
 
@@ -88,7 +111,11 @@ async fn server_errors_are_retried() {
         .http_response(|| securityhub_error(500, "InternalException", "Internal service failure"))
         .repeatedly()
         .build();
-    let error = publisher(&[&rule]).await.import(real_findings(2)).await.unwrap_err();
+    let error = publisher(&[&rule])
+        .await
+        .import(real_findings(2))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, FailureKind::Unavailable);
 }
 
@@ -106,7 +133,11 @@ async fn access_denied_is_final_and_not_retried() {
         })
         .repeatedly()
         .build();
-    let error = publisher(&[&rule]).await.import(real_findings(2)).await.unwrap_err();
+    let error = publisher(&[&rule])
+        .await
+        .import(real_findings(2))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, FailureKind::AccessDenied);
     assert!(!error.is_retryable());
     assert!(error.message.contains("not authorized"), "{error}");
@@ -128,7 +159,11 @@ async fn failed_findings_retryable_ones_are_resent_and_nothing_is_dropped() {
         .http_response(move || securityhub_ok(&first))
         .http_response(accepted_all)
         .build();
-    let delivery = publisher(&[&rule]).await.import(findings.clone()).await.unwrap();
+    let delivery = publisher(&[&rule])
+        .await
+        .import(findings.clone())
+        .await
+        .unwrap();
     assert_eq!(delivery.delivered, 4);
     assert_eq!(delivery.failed.len(), 1);
     assert_eq!(delivery.failed[0].id, invalid);
@@ -136,21 +171,37 @@ async fn failed_findings_retryable_ones_are_resent_and_nothing_is_dropped() {
     assert_eq!(delivery.delivered + delivery.failed.len(), findings.len());
     let requests = requests.lock().unwrap();
     assert_eq!(requests.len(), 2);
-    assert_eq!(requests[1], vec![retryable], "only the retryable finding is re-sent");
+    assert_eq!(
+        requests[1],
+        vec![retryable],
+        "only the retryable finding is re-sent"
+    );
 }
 
 #[tokio::test]
 async fn no_request_carries_more_than_100_findings() {
     let (rule, requests) = import_rule();
-    let rule = rule.sequence().http_response(accepted_all).repeatedly().build();
-    let delivery = publisher(&[&rule]).await.import(real_findings(250)).await.unwrap();
+    let rule = rule
+        .sequence()
+        .http_response(accepted_all)
+        .repeatedly()
+        .build();
+    let delivery = publisher(&[&rule])
+        .await
+        .import(real_findings(250))
+        .await
+        .unwrap();
     assert_eq!(delivery.delivered, 250);
     let sizes: Vec<usize> = requests.lock().unwrap().iter().map(Vec::len).collect();
     assert_eq!(sizes, [100, 100, 50]);
 
     // A smaller configured batch size is respected too.
     let (rule, requests) = import_rule();
-    let rule = rule.sequence().http_response(accepted_all).repeatedly().build();
+    let rule = rule
+        .sequence()
+        .http_response(accepted_all)
+        .repeatedly()
+        .build();
     publisher(&[&rule])
         .await
         .with_max_findings_per_call(7)
@@ -166,7 +217,11 @@ async fn an_invalid_finding_is_reported_not_sent() {
     findings[0].title = " ".into();
     let bad = findings[0].id.clone();
     let (rule, requests) = import_rule();
-    let rule = rule.sequence().http_response(accepted_all).repeatedly().build();
+    let rule = rule
+        .sequence()
+        .http_response(accepted_all)
+        .repeatedly()
+        .build();
     let delivery = publisher(&[&rule]).await.import(findings).await.unwrap();
     assert_eq!(delivery.delivered, 2);
     assert_eq!(delivery.failed.len(), 1);
@@ -180,7 +235,10 @@ async fn batch_update_findings_reports_unprocessed_findings() {
     let product = product_arn();
     let refs: Vec<FindingRef> = ["f-1", "f-2", "f-3"]
         .iter()
-        .map(|id| FindingRef { id: (*id).into(), product_arn: product.clone() })
+        .map(|id| FindingRef {
+            id: (*id).into(),
+            product_arn: product.clone(),
+        })
         .collect();
     let sent: Arc<Mutex<Vec<(Vec<String>, Option<String>, Option<String>, Option<String>)>>> =
         Arc::default();
@@ -193,10 +251,17 @@ async fn batch_update_findings_reports_unprocessed_findings() {
     let rule = mock!(Client::batch_update_findings)
         .match_requests(move |input| {
             seen.lock().unwrap().push((
-                input.finding_identifiers().iter().map(|f| f.id().unwrap_or_default().to_owned()).collect(),
+                input
+                    .finding_identifiers()
+                    .iter()
+                    .map(|f| f.id().unwrap_or_default().to_owned())
+                    .collect(),
                 input.note().and_then(|n| n.text()).map(str::to_owned),
                 input.note().and_then(|n| n.updated_by()).map(str::to_owned),
-                input.workflow().and_then(|w| w.status()).map(|s| s.as_str().to_owned()),
+                input
+                    .workflow()
+                    .and_then(|w| w.status())
+                    .map(|s| s.as_str().to_owned()),
             ));
             true
         })
@@ -243,7 +308,10 @@ async fn batch_update_findings_throttling_is_retried() {
     let delivery = SecurityHubWorkflow::new(&securityhub(&[&rule]).await)
         .with_retry_policy(RetryPolicy::fast(3))
         .update(&FindingUpdate {
-            findings: vec![FindingRef { id: "f-1".into(), product_arn: product }],
+            findings: vec![FindingRef {
+                id: "f-1".into(),
+                product_arn: product,
+            }],
             note: "dry-run: would enable the bucket's public access block".into(),
             updated_by: "sidewatch".into(),
             workflow_status: None,

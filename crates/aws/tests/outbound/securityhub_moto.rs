@@ -3,8 +3,8 @@
 use crate::support::*;
 use aws_sdk_securityhub::types::{AwsSecurityFinding, Resource, Severity, SeverityLabel};
 use sidewatch_aws::{RetryPolicy, SecurityHubFindings, SecurityHubPublisher};
-use sidewatch_core::ports::{FindingsQuery, FindingsSink, FindingsSource, StoredFinding};
 use sidewatch_core::finding::{ComplianceStatus, RecordState};
+use sidewatch_core::ports::{FindingsQuery, FindingsSink, FindingsSource, StoredFinding};
 use sidewatch_core::{Evaluation, Verdict};
 use std::collections::BTreeMap;
 
@@ -20,7 +20,10 @@ fn query(active_only: bool) -> FindingsQuery {
     }
 }
 
-async fn read_back(client: &aws_sdk_securityhub::Client, active_only: bool) -> BTreeMap<String, StoredFinding> {
+async fn read_back(
+    client: &aws_sdk_securityhub::Client,
+    active_only: bool,
+) -> BTreeMap<String, StoredFinding> {
     SecurityHubFindings::new(client)
         .with_retry_policy(RetryPolicy::fast(3))
         .findings(&query(active_only))
@@ -57,7 +60,11 @@ async fn seed_foreign(client: &aws_sdk_securityhub::Client) {
             &format!("arn:aws:securityhub:{REGION}::product/aws/guardduty"),
             "sidewatch/S3.8",
         ))
-        .findings(foreign("mine-other-generator", &product_arn(), "custom/S3.8"))
+        .findings(foreign(
+            "mine-other-generator",
+            &product_arn(),
+            "custom/S3.8",
+        ))
         .send()
         .await
         .unwrap();
@@ -90,13 +97,20 @@ async fn real_findings_round_trip_through_moto_and_foreign_ones_stay_out() {
         assert_eq!(back.account_id, ACCOUNT);
         assert_eq!(back.region, REGION);
         assert_eq!(back.resource_id, finding.resources[0].id);
-        assert_eq!(back.compliance_status.as_deref(), Some(finding.compliance_status()));
+        assert_eq!(
+            back.compliance_status.as_deref(),
+            Some(finding.compliance_status())
+        );
         assert_eq!(back.record_state, finding.record_state.as_str());
         assert_eq!(back.description, finding.description);
         assert_eq!(back.updated_at, finding.updated_at);
         assert_eq!(
             back.product_fields,
-            finding.product_fields.clone().into_iter().collect::<Vec<_>>()
+            finding
+                .product_fields
+                .clone()
+                .into_iter()
+                .collect::<Vec<_>>()
         );
     }
 
@@ -106,7 +120,10 @@ async fn real_findings_round_trip_through_moto_and_foreign_ones_stay_out() {
         .iter()
         .filter(|f| f.record_state == RecordState::Active)
         .count();
-    assert!(expected_active < 250, "the fixtures give archived findings too");
+    assert!(
+        expected_active < 250,
+        "the fixtures give archived findings too"
+    );
     assert_eq!(active.len(), expected_active);
     assert!(active.values().all(|f| f.record_state == "ACTIVE"));
 }
@@ -123,10 +140,9 @@ async fn a_changed_verdict_updates_the_same_finding() {
     let (item, failed) = fixture_items()
         .into_iter()
         .find_map(|item| {
-            let eval = engine
-                .evaluate(&item)
-                .into_iter()
-                .find(|e| e.control.id == "S3.8" && e.verdict.compliance_type().as_str() == "NON_COMPLIANT")?;
+            let eval = engine.evaluate(&item).into_iter().find(|e| {
+                e.control.id == "S3.8" && e.verdict.compliance_type().as_str() == "NON_COMPLIANT"
+            })?;
             Some((item, eval))
         })
         .unwrap();
