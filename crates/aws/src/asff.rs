@@ -325,15 +325,15 @@ mod tests {
                 .status(sh::WorkflowStatus::Notified)
                 .build(),
         );
-        let stored = stored(&sdk).unwrap();
-        assert_eq!(stored.id, finding.id);
-        assert_eq!(stored.region, "eu-west-1");
-        assert_eq!(stored.resource_id, finding.resources[0].id);
-        assert_eq!(stored.workflow_status.as_deref(), Some("NOTIFIED"));
-        assert_eq!(stored.record_state, "ACTIVE");
-        assert_eq!(stored.description, finding.description);
+        let view = stored(&sdk).unwrap();
+        assert_eq!(view.id, finding.id);
+        assert_eq!(view.region, "eu-west-1");
+        assert_eq!(view.resource_id, finding.resources[0].id);
+        assert_eq!(view.workflow_status.as_deref(), Some("NOTIFIED"));
+        assert_eq!(view.record_state, "ACTIVE");
+        assert_eq!(view.description, finding.description);
         assert_eq!(
-            stored.product_fields,
+            view.product_fields,
             finding.product_fields.into_iter().collect::<Vec<_>>()
         );
         assert!(stored(&sh::AwsSecurityFinding::builder().id("x").build()).is_none());

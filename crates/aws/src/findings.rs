@@ -8,7 +8,7 @@
 
 use crate::asff;
 use crate::error::PortResultExt;
-use crate::retry::{RateLimiter, RetryPolicy, with_retries, without_sdk_retries};
+use crate::retry::{RateLimiter, RetryPolicy, adapter_basics, with_retries, without_sdk_retries};
 use aws_sdk_securityhub::types::{AwsSecurityFindingFilters, StringFilter, StringFilterComparison};
 use sidewatch_core::ports::{FindingsQuery, FindingsSource, PortError, StoredFinding};
 use std::sync::Arc;
@@ -31,6 +31,8 @@ pub struct SecurityHubFindings {
     limiter: Arc<RateLimiter>,
 }
 
+adapter_basics!(SecurityHubFindings, aws_sdk_securityhub);
+
 impl SecurityHubFindings {
     /// A reader calling through `client` (SDK retries off: the [`RetryPolicy`] decides).
     pub fn new(client: &aws_sdk_securityhub::Client) -> Self {
@@ -39,18 +41,6 @@ impl SecurityHubFindings {
             policy: RetryPolicy::default(),
             limiter: Arc::new(RateLimiter::new(GET_RATE_PER_SECOND, GET_BURST)),
         }
-    }
-
-    /// Built from `sdk` (the one [`SdkConfig`](aws_config::SdkConfig)
-    /// of the process: [`ClientOptions::load`](crate::ClientOptions::load)).
-    pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
-        Self::new(&aws_sdk_securityhub::Client::new(sdk))
-    }
-
-    /// The same reader with another retry policy.
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
     }
 
     /// The same reader paced at `per_second` calls with bursts of `burst`.

@@ -7,7 +7,7 @@
 //! configuration items.
 
 use crate::error::PortResultExt;
-use crate::retry::{RetryPolicy, with_retries, without_sdk_retries};
+use crate::retry::{RetryPolicy, adapter_basics, with_retries, without_sdk_retries};
 use aws_sdk_config::types::{self as cfg, ResourceType};
 use aws_smithy_types::DateTime;
 use serde_json::{Map, Value, json};
@@ -30,6 +30,8 @@ pub struct ConfigItems {
     policy: RetryPolicy,
 }
 
+adapter_basics!(ConfigItems, aws_sdk_config);
+
 impl ConfigItems {
     /// A reader calling through `client` (SDK retries off: the [`RetryPolicy`] decides).
     pub fn new(client: &aws_sdk_config::Client) -> Self {
@@ -37,18 +39,6 @@ impl ConfigItems {
             client: without_sdk_retries!(aws_sdk_config, client),
             policy: RetryPolicy::default(),
         }
-    }
-
-    /// Built from `sdk` (the one [`SdkConfig`](aws_config::SdkConfig)
-    /// of the process: [`ClientOptions::load`](crate::ClientOptions::load)).
-    pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
-        Self::new(&aws_sdk_config::Client::new(sdk))
-    }
-
-    /// The same reader with another retry policy.
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
     }
 }
 

@@ -11,7 +11,9 @@
 
 use crate::asff;
 use crate::error::{PortResultExt, failure_kind};
-use crate::retry::{RateLimiter, Refusal, RetryPolicy, deliver, with_retries, without_sdk_retries};
+use crate::retry::{
+    RateLimiter, Refusal, RetryPolicy, adapter_basics, deliver, with_retries, without_sdk_retries,
+};
 use aws_sdk_securityhub::operation::RequestId;
 use sidewatch_core::finding::MAX_BATCH_BYTES;
 use sidewatch_core::ports::{Delivery, FindingsSink, ItemFailure, PortError};
@@ -39,6 +41,8 @@ pub struct SecurityHubPublisher {
     max_findings: usize,
 }
 
+adapter_basics!(SecurityHubPublisher, aws_sdk_securityhub);
+
 impl SecurityHubPublisher {
     /// A publisher calling through `client` (its configuration is kept; the SDK's own retries are
     /// turned off so the publisher's [`RetryPolicy`] alone decides retries and their total time).
@@ -49,18 +53,6 @@ impl SecurityHubPublisher {
             limiter: Arc::new(RateLimiter::new(IMPORT_RATE_PER_SECOND, IMPORT_BURST)),
             max_findings: MAX_FINDINGS_PER_BATCH,
         }
-    }
-
-    /// Built from `sdk` (the one [`SdkConfig`](aws_config::SdkConfig)
-    /// of the process: [`ClientOptions::load`](crate::ClientOptions::load)).
-    pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
-        Self::new(&aws_sdk_securityhub::Client::new(sdk))
-    }
-
-    /// The same publisher with another retry policy (tests use [`RetryPolicy::fast`]).
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
     }
 
     /// The same publisher paced at `per_second` calls with bursts of `burst`.

@@ -9,7 +9,9 @@
 //! [`FAILED_EVALUATION_CODE`] and id `<resource type>/<resource id>`.
 
 use crate::error::PortResultExt;
-use crate::retry::{Refusal, RetryPolicy, deliver, with_retries, without_sdk_retries};
+use crate::retry::{
+    Refusal, RetryPolicy, adapter_basics, deliver, with_retries, without_sdk_retries,
+};
 use aws_sdk_config::operation::RequestId;
 use aws_sdk_config::types::{ComplianceType, Evaluation};
 use aws_smithy_types::DateTime;
@@ -32,6 +34,8 @@ pub struct ConfigReporter {
     policy: RetryPolicy,
 }
 
+adapter_basics!(ConfigReporter, aws_sdk_config);
+
 impl ConfigReporter {
     /// A reporter calling through `client` (SDK retries off: the [`RetryPolicy`] decides).
     pub fn new(client: &aws_sdk_config::Client) -> Self {
@@ -39,18 +43,6 @@ impl ConfigReporter {
             client: without_sdk_retries!(aws_sdk_config, client),
             policy: RetryPolicy::default(),
         }
-    }
-
-    /// Built from `sdk` (the one [`SdkConfig`](aws_config::SdkConfig)
-    /// of the process: [`ClientOptions::load`](crate::ClientOptions::load)).
-    pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
-        Self::new(&aws_sdk_config::Client::new(sdk))
-    }
-
-    /// The same reporter with another retry policy.
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
     }
 
     /// One `PutEvaluations` call (retried as a whole); the evaluations Config did not record.

@@ -30,6 +30,28 @@ macro_rules! without_sdk_retries {
 }
 pub(crate) use without_sdk_retries;
 
+/// What every outbound adapter `$ty` (with fields `policy: RetryPolicy` and a `new(&$krate::Client)`)
+/// offers: `from_sdk_config` and `with_retry_policy`.
+macro_rules! adapter_basics {
+    ($ty:ident, $krate:ident) => {
+        impl $ty {
+            /// Built from `sdk` (the one [`SdkConfig`](aws_config::SdkConfig) of the process:
+            /// [`ClientOptions::load`](crate::ClientOptions::load)).
+            pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
+                Self::new(&$krate::Client::new(sdk))
+            }
+
+            /// The same adapter with another retry policy (tests use
+            /// [`RetryPolicy::fast`](crate::RetryPolicy::fast)).
+            pub fn with_retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+                self.policy = policy;
+                self
+            }
+        }
+    };
+}
+pub(crate) use adapter_basics;
+
 /// How an adapter retries: exponential backoff with jitter, a number of attempts and a total time
 /// budget (whichever ends first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

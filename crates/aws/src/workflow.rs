@@ -6,7 +6,9 @@
 //! reported in `Delivery.failed`.
 
 use crate::error::{PortResultExt, failure_kind};
-use crate::retry::{Refusal, RetryPolicy, deliver, with_retries, without_sdk_retries};
+use crate::retry::{
+    Refusal, RetryPolicy, adapter_basics, deliver, with_retries, without_sdk_retries,
+};
 use aws_sdk_securityhub::operation::RequestId;
 use aws_sdk_securityhub::types::{
     AwsSecurityFindingIdentifier, NoteUpdate, WorkflowStatus, WorkflowUpdate,
@@ -32,6 +34,8 @@ pub struct SecurityHubWorkflow {
     policy: RetryPolicy,
 }
 
+adapter_basics!(SecurityHubWorkflow, aws_sdk_securityhub);
+
 impl SecurityHubWorkflow {
     /// An updater calling through `client` (SDK retries off: the [`RetryPolicy`] decides).
     pub fn new(client: &aws_sdk_securityhub::Client) -> Self {
@@ -39,18 +43,6 @@ impl SecurityHubWorkflow {
             client: without_sdk_retries!(aws_sdk_securityhub, client),
             policy: RetryPolicy::default(),
         }
-    }
-
-    /// Built from `sdk` (the one [`SdkConfig`](aws_config::SdkConfig)
-    /// of the process: [`ClientOptions::load`](crate::ClientOptions::load)).
-    pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
-        Self::new(&aws_sdk_securityhub::Client::new(sdk))
-    }
-
-    /// The same updater with another retry policy.
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
-        self
     }
 
     /// One `BatchUpdateFindings` call (retried as a whole); the findings it did not process.
