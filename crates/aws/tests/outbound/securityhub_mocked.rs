@@ -14,6 +14,9 @@ use std::sync::{Arc, Mutex};
 /// The ids of every `BatchImportFindings` request, in order.
 type Requests = Arc<Mutex<Vec<Vec<String>>>>;
 
+/// What one BatchUpdateFindings call asked for: finding ids, note text, note author, workflow status.
+struct SentUpdate(Vec<String>, Option<String>, Option<String>, Option<String>);
+
 fn import_rule() -> (
     aws_smithy_mocks::RuleBuilder<
         aws_sdk_securityhub::operation::batch_import_findings::BatchImportFindingsInput,
@@ -240,8 +243,7 @@ async fn batch_update_findings_reports_unprocessed_findings() {
             product_arn: product.clone(),
         })
         .collect();
-    let sent: Arc<Mutex<Vec<(Vec<String>, Option<String>, Option<String>, Option<String>)>>> =
-        Arc::default();
+    let sent: Arc<Mutex<Vec<SentUpdate>>> = Arc::default();
     let seen = sent.clone();
     let body = format!(
         r#"{{"ProcessedFindings":[{{"Id":"f-1","ProductArn":"{product}"}},{{"Id":"f-3","ProductArn":"{product}"}}],
@@ -250,7 +252,7 @@ async fn batch_update_findings_reports_unprocessed_findings() {
     );
     let rule = mock!(Client::batch_update_findings)
         .match_requests(move |input| {
-            seen.lock().unwrap().push((
+            seen.lock().unwrap().push(SentUpdate(
                 input
                     .finding_identifiers()
                     .iter()
@@ -287,7 +289,7 @@ async fn batch_update_findings_reports_unprocessed_findings() {
     assert_eq!(delivery.failed[0].code, "FindingNotFound");
     let sent = sent.lock().unwrap();
     assert_eq!(sent.len(), 1, "FindingNotFound is final: not re-sent");
-    let (ids, text, by, status) = &sent[0];
+    let SentUpdate(ids, text, by, status) = &sent[0];
     assert_eq!(ids, &["f-1", "f-2", "f-3"]);
     assert!(text.as_ref().unwrap().chars().count() <= 512);
     assert_eq!(by.as_deref(), Some("sidewatch-remediate"));
