@@ -114,11 +114,6 @@ impl Live {
         })
     }
 
-    /// The account the credentials belong to.
-    pub fn caller_account(&self) -> &str {
-        &self.caller_account
-    }
-
     /// Notes the account and Region of an item read from the input, for the account-level items.
     pub fn note(&mut self, item: &ConfigurationItem) {
         let account = item

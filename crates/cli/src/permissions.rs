@@ -3,7 +3,6 @@
 use crate::{EXIT_ERROR, EXIT_OK, Io, PermissionsArgs, error};
 use sidewatch_core::{Engine, EngineConfig, EvidenceKind};
 use std::collections::BTreeSet;
-use std::io::Write;
 
 /// `sts:GetCallerIdentity` needs no permission (AWS allows it to every identity), so the policy
 /// lists only the evidence reads.
