@@ -9,6 +9,7 @@ mod support;
 
 mod account_level;
 mod cloudtrail;
+mod coverage;
 mod iam_account;
 mod iam_users;
 mod mocked;
