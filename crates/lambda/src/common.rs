@@ -282,3 +282,28 @@ fn record_refused(what: &str, delivery: &Delivery, report: &mut Report) {
         ));
     }
 }
+
+/// Ends an invocation: logs its outcome and writes its EMF line (duration since `started`,
+/// timestamp `now`). The function then returns the result to Lambda.
+pub fn conclude(
+    function: &str,
+    started: std::time::Instant,
+    now: OffsetDateTime,
+    metrics: Metrics,
+    error: Option<&HandlerError>,
+) {
+    match error {
+        Some(error) => tracing::error!(
+            error = %error,
+            "invocation failed after delivering what it could; Lambda retries it, then the dead-letter queue keeps the event"
+        ),
+        None => tracing::info!(
+            evaluations = metrics.evaluations,
+            findings_imported = metrics.findings_imported,
+            findings_archived = metrics.findings_archived,
+            "invocation done"
+        ),
+    }
+    let millis = i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+    metrics.emit(function, started.elapsed(), millis);
+}

@@ -16,6 +16,7 @@ pub mod config_rule;
 pub mod events;
 pub mod logging;
 pub mod metrics;
+pub mod runtime;
 pub mod settings;
 pub mod sweep;
 

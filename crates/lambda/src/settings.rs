@@ -37,7 +37,8 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ),
     (
         GLOBAL_RESOURCES_VAR,
-        "`true` (default) or `false`: this Region evaluates global (IAM, account) controls",
+        "`true` (default) or `false`: this Region evaluates global (IAM, account) controls; \
+         `false` in every Region but one",
     ),
     (
         SWEEP_QUEUE_URL_VAR,
@@ -212,6 +213,25 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("SIDEWATCH_PARAMETERS"), "{err}");
+    }
+
+    #[test]
+    fn the_readme_lists_every_variable() {
+        let readme = include_str!("../../../README.md");
+        let rows: Vec<(String, String)> = readme
+            .lines()
+            .skip_while(|l| !l.starts_with("**Environment**"))
+            .filter_map(|l| {
+                let rest = l.strip_prefix("| `")?;
+                let (name, rest) = rest.split_once("` | ")?;
+                Some((name.to_owned(), rest.strip_suffix(" |")?.to_owned()))
+            })
+            .collect();
+        let expected: Vec<(String, String)> = VARIABLES
+            .iter()
+            .map(|(n, d)| ((*n).to_owned(), (*d).to_owned()))
+            .collect();
+        assert_eq!(rows, expected, "README's Functions environment table");
     }
 
     #[test]
