@@ -222,6 +222,7 @@ async fn refused_findings_fail_the_invocation_after_the_rest_is_delivered() {
         refuse: [refused.clone()].into(),
         ..FakeSink::default()
     };
+    let logs = super::Logs::capture();
     let err = handle(
         w.inv(),
         &w.ports,
@@ -229,6 +230,15 @@ async fn refused_findings_fail_the_invocation_after_the_rest_is_delivered() {
     )
     .await
     .unwrap_err();
+    let lines = logs.lines();
+    let refused_line = lines
+        .iter()
+        .find(|l| l["level"] == "ERROR" && l["id"] == refused.as_str())
+        .expect("the refused finding's id is logged");
+    assert_eq!(refused_line["code"], "InvalidInput");
+    assert!(lines.iter().any(|l| l["control"] == "S3.8"
+        && l["verdict"] == "NON_COMPLIANT"
+        && l["resource"] == "AWS::S3::Bucket example-app-uploads"));
     let HandlerError::Incomplete { problems, metrics } = &err else {
         panic!("{err}");
     };

@@ -303,3 +303,30 @@ async fn malformed_events_are_clear_errors() {
     }
     assert!(w.imported().is_empty());
 }
+
+#[tokio::test]
+async fn refused_findings_fail_the_event_after_the_rest_is_delivered() {
+    let mut w = World::new();
+    handle(
+        w.inv(),
+        &w.ports,
+        fixture("eventbridge/config-item-change-s3-bucket.json"),
+    )
+    .await
+    .unwrap();
+    let total = w.imported().len();
+    let refused = w.finding("S3.8").id;
+    w.ports.findings = super::fakes::FakeSink {
+        refuse: [refused.clone()].into(),
+        ..Default::default()
+    };
+    let err = handle(
+        w.inv(),
+        &w.ports,
+        fixture("eventbridge/config-item-change-s3-bucket.json"),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains(&refused), "{err}");
+    assert_eq!(w.imported().len(), total - 1);
+}

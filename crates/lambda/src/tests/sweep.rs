@@ -346,3 +346,45 @@ fn import_decisions() {
     assert!(needs_import(&archived, Some(&held)), "record state");
     assert!(!needs_import(&archived, None), "nothing to archive");
 }
+
+#[tokio::test]
+async fn a_refused_finding_fails_only_its_message() {
+    let mut w = World::new();
+    w.ports.items.put(bucket("example-app-uploads"));
+    w.ports
+        .items
+        .put(item_of("config-rule/change-security-group-test-mode.json"));
+    consumed(
+        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
+            .await
+            .unwrap(),
+    );
+    let sg_finding = w
+        .imported()
+        .into_iter()
+        .find(|f| f.resources[0].resource_type == "AwsEc2SecurityGroup")
+        .unwrap();
+    w.ports.findings = super::fakes::FakeSink {
+        refuse: [sg_finding.id.clone()].into(),
+        ..Default::default()
+    };
+    let failures = consumed(
+        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(failures, ["2e1424d4-f796-459a-8184-9c92662be6da"]);
+}
+
+#[tokio::test]
+async fn a_malformed_sqs_event_is_an_error() {
+    let w = World::new();
+    let err = handle(w.inv(), &w.ports, json!({"Records": "not a list"}))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("SQS event"), "{err}");
+    let err = handle(w.inv(), &w.ports, json!({"detail-type": 3}))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, crate::HandlerError::Event(_)), "{err}");
+}
