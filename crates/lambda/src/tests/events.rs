@@ -5,6 +5,11 @@ use serde_json::{Value, json};
 use sidewatch_core::{ConfigurationItem, Engine, EvidenceKind};
 use time::macros::datetime;
 
+/// The handler on the fixture `path`.
+async fn run(w: &World, path: &str) -> Result<crate::Metrics, crate::HandlerError> {
+    crate::events::handle(w.inv(), &w.ports, fixture(path)).await
+}
+
 /// The configuration item inside a Config rule fixture.
 pub fn item_of(path: &str) -> ConfigurationItem {
     let event = fixture(path);
@@ -15,13 +20,9 @@ pub fn item_of(path: &str) -> ConfigurationItem {
 #[tokio::test]
 async fn a_config_item_change_gives_findings_and_no_evaluations() {
     let w = World::new();
-    let metrics = handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/config-item-change-s3-bucket.json"),
-    )
-    .await
-    .unwrap();
+    let metrics = run(&w, "eventbridge/config-item-change-s3-bucket.json")
+        .await
+        .unwrap();
     let f = w.finding("S3.8");
     assert_eq!(f.compliance_status(), "FAILED");
     assert_eq!(f.product_fields["sidewatch/Source"], "event");
@@ -32,21 +33,13 @@ async fn a_config_item_change_gives_findings_and_no_evaluations() {
 #[tokio::test]
 async fn an_oversized_config_change_reads_the_latest_item() {
     let w = World::new();
-    handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/config-item-oversized.json"),
-    )
-    .await
-    .unwrap();
+    run(&w, "eventbridge/config-item-oversized.json")
+        .await
+        .unwrap();
     let asked = w.ports.items.latest_calls.lock().unwrap().clone();
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].resource_id, "i-0b9f1e2d3c4a5b6c7");
-    assert!(
-        w.imported()
-            .iter()
-            .all(|f| f.compliance_status() != "PASSED")
-    );
+    assert!(w.none_passed());
 }
 
 #[tokio::test]
@@ -55,13 +48,9 @@ async fn an_api_call_re_evaluates_the_resource_config_holds() {
     w.ports
         .items
         .put(item_of("config-rule/change-s3-bucket.json"));
-    handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/cloudtrail-put-bucket-policy.json"),
-    )
-    .await
-    .unwrap();
+    run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap();
     let asked = w.ports.items.latest_calls.lock().unwrap().clone();
     assert_eq!(asked[0].resource_id, "example-app-uploads");
     assert_eq!(w.finding("S3.8").compliance_status(), "FAILED");
@@ -74,13 +63,9 @@ async fn an_item_older_than_the_call_never_passes() {
     w.ports
         .items
         .put(item_of("config-rule/change-s3-bucket-fixed.json"));
-    handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/cloudtrail-put-bucket-policy.json"),
-    )
-    .await
-    .unwrap();
+    run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap();
     let f = w.finding("S3.8");
     assert_eq!(f.compliance_status(), "NOT_AVAILABLE");
     assert!(
@@ -88,11 +73,7 @@ async fn an_item_older_than_the_call_never_passes() {
         "{}",
         f.description
     );
-    assert!(
-        w.imported()
-            .iter()
-            .all(|f| f.compliance_status() != "PASSED")
-    );
+    assert!(w.none_passed());
 }
 
 #[test]
@@ -149,13 +130,9 @@ fn the_stale_guard_keeps_failures_and_fresh_passes() {
 #[tokio::test]
 async fn a_resource_config_has_not_recorded_is_insufficient_not_passed() {
     let w = World::new();
-    handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/cloudtrail-put-bucket-policy.json"),
-    )
-    .await
-    .unwrap();
+    run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap();
     let imported = w.imported();
     assert!(!imported.is_empty());
     assert!(
@@ -170,13 +147,9 @@ async fn a_resource_config_has_not_recorded_is_insufficient_not_passed() {
 async fn a_failing_item_source_is_an_error_without_findings() {
     let mut w = World::new();
     w.ports.items.fail = true;
-    let err = handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/cloudtrail-put-bucket-policy.json"),
-    )
-    .await
-    .unwrap_err();
+    let err = run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap_err();
     assert!(matches!(err, HandlerError::Incomplete { .. }), "{err}");
     assert!(w.imported().is_empty());
 }
@@ -184,13 +157,9 @@ async fn a_failing_item_source_is_an_error_without_findings() {
 #[tokio::test]
 async fn an_account_call_evaluates_only_the_controls_it_affects() {
     let w = World::new();
-    handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/cloudtrail-stop-logging.json"),
-    )
-    .await
-    .unwrap();
+    run(&w, "eventbridge/cloudtrail-stop-logging.json")
+        .await
+        .unwrap();
     let asked = w.ports.evidence.asked.lock().unwrap().clone();
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].1, vec![EvidenceKind::CloudTrailTrails]);
@@ -221,13 +190,9 @@ async fn an_iam_user_named_by_cloudtrail_is_found_by_name() {
         }))
         .unwrap(),
     );
-    handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/cloudtrail-create-access-key-iam-user.json"),
-    )
-    .await
-    .unwrap();
+    run(&w, "eventbridge/cloudtrail-create-access-key-iam-user.json")
+        .await
+        .unwrap();
     let imported = w.imported();
     assert!(!imported.is_empty());
     assert!(
@@ -251,7 +216,7 @@ async fn ignored_and_failed_calls_do_nothing() {
         "cloudtrail-put-alternate-contact-billing.json",
         "config-rules-compliance-change.json",
     ] {
-        let metrics = handle(w.inv(), &w.ports, fixture(&format!("eventbridge/{name}")))
+        let metrics = run(&w, &format!("eventbridge/{name}"))
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(metrics.evaluations, 0, "{name}");
@@ -263,9 +228,7 @@ async fn ignored_and_failed_calls_do_nothing() {
 #[tokio::test]
 async fn a_scheduled_event_evaluates_the_account_controls() {
     let w = World::new();
-    handle(w.inv(), &w.ports, fixture("eventbridge/scheduled.json"))
-        .await
-        .unwrap();
+    run(&w, "eventbridge/scheduled.json").await.unwrap();
     let imported = w.imported();
     assert!(!imported.is_empty());
     assert!(
@@ -307,26 +270,18 @@ async fn malformed_events_are_clear_errors() {
 #[tokio::test]
 async fn refused_findings_fail_the_event_after_the_rest_is_delivered() {
     let mut w = World::new();
-    handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/config-item-change-s3-bucket.json"),
-    )
-    .await
-    .unwrap();
+    run(&w, "eventbridge/config-item-change-s3-bucket.json")
+        .await
+        .unwrap();
     let total = w.imported().len();
     let refused = w.finding("S3.8").id;
     w.ports.findings = super::fakes::FakeSink {
         refuse: [refused.clone()].into(),
         ..Default::default()
     };
-    let err = handle(
-        w.inv(),
-        &w.ports,
-        fixture("eventbridge/config-item-change-s3-bucket.json"),
-    )
-    .await
-    .unwrap_err();
+    let err = run(&w, "eventbridge/config-item-change-s3-bucket.json")
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains(&refused), "{err}");
     assert_eq!(w.imported().len(), total - 1);
 }

@@ -64,6 +64,13 @@ impl World {
         self.ports.findings.imported.lock().unwrap().clone()
     }
 
+    /// True when no imported finding is PASSED.
+    pub fn none_passed(&self) -> bool {
+        self.imported()
+            .iter()
+            .all(|f| f.compliance_status() != "PASSED")
+    }
+
     /// The imported finding of `control`, the last one when there are several.
     pub fn finding(&self, control: &str) -> Finding {
         self.imported()

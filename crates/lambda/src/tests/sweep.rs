@@ -9,6 +9,11 @@ use sidewatch_core::ConfigurationItem;
 use sidewatch_core::finding::RecordState;
 use sidewatch_core::ports::ResourceKey;
 
+/// The handler on the fixture `path`.
+async fn run(w: &World, path: &str) -> Result<crate::sweep::SweepOutcome, crate::HandlerError> {
+    crate::sweep::handle(w.inv(), &w.ports, fixture(path)).await
+}
+
 fn bucket(name: &str) -> ConfigurationItem {
     let mut item = item_of("config-rule/change-s3-bucket.json");
     item.resource_id = name.into();
@@ -50,9 +55,7 @@ async fn the_schedule_queues_every_listed_resource_in_bounded_messages() {
     w.ports
         .items
         .put(item_of("config-rule/change-security-group-test-mode.json"));
-    let outcome = handle(w.inv(), &w.ports, fixture("eventbridge/scheduled.json"))
-        .await
-        .unwrap();
+    let outcome = run(&w, "eventbridge/scheduled.json").await.unwrap();
     let SweepOutcome::Scheduled { messages, .. } = outcome else {
         panic!()
     };
@@ -83,9 +86,7 @@ async fn the_schedule_also_queues_resources_only_findings_remember() {
     w.ports
         .items
         .remove("AWS::S3::Bucket", "example-old-reports");
-    handle(w.inv(), &w.ports, fixture("eventbridge/scheduled.json"))
-        .await
-        .unwrap();
+    run(&w, "eventbridge/scheduled.json").await.unwrap();
     let keys: Vec<_> = sent(&w).into_iter().flat_map(|m| m.keys).collect();
     assert!(
         keys.iter().any(|k| k.resource_id == "example-old-reports"),
@@ -98,9 +99,7 @@ async fn refused_queue_entries_fail_the_schedule() {
     let mut w = World::new();
     w.ports.queue.refuse = ["m0".to_owned()].into();
     w.ports.items.put(bucket("example-app-uploads"));
-    let err = handle(w.inv(), &w.ports, fixture("eventbridge/scheduled.json"))
-        .await
-        .unwrap_err();
+    let err = run(&w, "eventbridge/scheduled.json").await.unwrap_err();
     assert!(err.to_string().contains("m0"), "{err}");
 }
 
@@ -131,11 +130,7 @@ async fn a_sweep_over_an_unchanged_estate_imports_nothing() {
     w.ports
         .items
         .put(item_of("config-rule/change-security-group-test-mode.json"));
-    let failures = consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    let failures = consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     assert!(failures.is_empty(), "{failures:?}");
     let first = w.imported();
     assert!(!first.is_empty());
@@ -146,9 +141,7 @@ async fn a_sweep_over_an_unchanged_estate_imports_nothing() {
     );
     store(&w.ports.stored, &first);
 
-    let outcome = handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-        .await
-        .unwrap();
+    let outcome = run(&w, "sqs/sweep-batch.json").await.unwrap();
     let metrics = outcome.metrics();
     assert!(consumed(outcome).is_empty());
     assert_eq!(
@@ -169,21 +162,13 @@ async fn a_sweep_over_an_unchanged_estate_imports_nothing() {
 async fn a_changed_resource_imports_only_what_changed() {
     let w = World::new();
     w.ports.items.put(bucket("example-app-uploads"));
-    consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     let first = w.imported();
     store(&w.ports.stored, &first);
     let mut fixed = bucket("example-app-uploads");
     fixed.supplementary["PublicAccessBlockConfiguration"]["blockPublicPolicy"] = json!(true);
     w.ports.items.put(fixed);
-    consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     let again = &w.imported()[first.len()..];
     assert!(
         again
@@ -201,19 +186,13 @@ async fn a_changed_resource_imports_only_what_changed() {
 async fn a_resource_that_is_gone_has_its_findings_archived() {
     let w = World::new();
     w.ports.items.put(bucket("example-old-reports"));
-    consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     let before: Vec<_> = w.imported();
     store(&w.ports.stored, &before);
     w.ports
         .items
         .remove("AWS::S3::Bucket", "example-old-reports");
-    let outcome = handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-        .await
-        .unwrap();
+    let outcome = run(&w, "sqs/sweep-batch.json").await.unwrap();
     let metrics = outcome.metrics();
     assert!(consumed(outcome).is_empty());
     let archived = &w.imported()[before.len()..];
@@ -238,11 +217,7 @@ async fn a_resource_that_is_gone_has_its_findings_archived() {
 async fn a_listed_resource_without_an_item_is_left_alone() {
     let w = World::new();
     w.ports.items.put(bucket("example-old-reports"));
-    consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     store(&w.ports.stored, &w.imported());
     let before = w.imported().len();
     let mut w = w;
@@ -253,11 +228,7 @@ async fn a_listed_resource_without_an_item_is_left_alone() {
         resource_id: "example-old-reports".into(),
     };
     w.ports.items.unprocessed.insert(key);
-    let failures = consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    let failures = consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     assert_eq!(
         failures,
         ["059f36b4-87a3-44ab-83d2-661975830a7d"],
@@ -295,11 +266,7 @@ async fn only_the_failed_message_is_reported() {
 async fn unreadable_findings_fail_every_message() {
     let mut w = World::new();
     w.ports.stored.fail = true;
-    let failures = consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    let failures = consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     assert_eq!(failures.len(), 2);
     assert!(w.imported().is_empty());
 }
@@ -308,9 +275,7 @@ async fn unreadable_findings_fail_every_message() {
 async fn the_response_is_the_partial_batch_shape() {
     let mut w = World::new();
     w.ports.items.fail = true;
-    let outcome = handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-        .await
-        .unwrap();
+    let outcome = run(&w, "sqs/sweep-batch.json").await.unwrap();
     let value = outcome.to_value();
     assert_eq!(
         value["batchItemFailures"][0]["itemIdentifier"],
@@ -354,11 +319,7 @@ async fn a_refused_finding_fails_only_its_message() {
     w.ports
         .items
         .put(item_of("config-rule/change-security-group-test-mode.json"));
-    consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     let sg_finding = w
         .imported()
         .into_iter()
@@ -368,11 +329,7 @@ async fn a_refused_finding_fails_only_its_message() {
         refuse: [sg_finding.id.clone()].into(),
         ..Default::default()
     };
-    let failures = consumed(
-        handle(w.inv(), &w.ports, fixture("sqs/sweep-batch.json"))
-            .await
-            .unwrap(),
-    );
+    let failures = consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
     assert_eq!(failures, ["2e1424d4-f796-459a-8184-9c92662be6da"]);
 }
 
