@@ -10,7 +10,8 @@
 //!   user's MFA devices, a KMS key's rotation, the password policy, CloudTrail's trails…) with
 //!   read-only calls and stores it — or the failed read — in the configuration item, where the
 //!   core's controls read it;
-//! * [`error`]: how SDK errors become the stored `EvidenceError`.
+//! * [`error`]: how SDK errors become the stored `EvidenceError`;
+//! * [`sweep_queue`]: the sweep function's SQS sender.
 //!
 //! The IAM actions collection needs are exactly
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
@@ -19,9 +20,11 @@
 pub mod clients;
 pub mod collect;
 pub mod error;
+pub mod sweep_queue;
 
 pub use clients::{AwsClients, ClientOptions};
 pub use collect::EvidenceCollector;
+pub use sweep_queue::SqsSweepQueue;
 
 use sidewatch_core::EvidenceKind;
 use std::collections::BTreeSet;

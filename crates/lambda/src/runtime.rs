@@ -51,3 +51,49 @@ where
     }))
     .await
 }
+
+/// What a function builds once per container before its ports: JSON logs, settings, engine,
+/// clock.
+#[derive(Debug)]
+pub struct Container {
+    pub settings: crate::Settings,
+    pub engine: sidewatch_core::Engine,
+    pub clock: crate::SystemClock,
+}
+
+impl Container {
+    /// Installs the JSON logs and reads the settings; a wrong setting stops the container with
+    /// the variable's name.
+    pub fn from_env() -> Result<Self, lambda_runtime::Error> {
+        crate::logging::init();
+        let settings = crate::Settings::from_env()?;
+        let engine = sidewatch_core::Engine::new(&settings.engine)?;
+        Ok(Container {
+            settings,
+            engine,
+            clock: crate::SystemClock,
+        })
+    }
+
+    /// The context every invocation's handler gets.
+    pub fn invocation(&self) -> crate::Invocation<'_, crate::SystemClock> {
+        crate::Invocation {
+            settings: &self.settings,
+            engine: &self.engine,
+            clock: &self.clock,
+        }
+    }
+
+    /// [`serve`] with this container's clock.
+    pub async fn serve<H, Fut>(
+        &self,
+        function: &'static str,
+        handler: H,
+    ) -> Result<(), lambda_runtime::Error>
+    where
+        H: Fn(Value) -> Fut,
+        Fut: Future<Output = Result<(Value, Metrics), HandlerError>>,
+    {
+        serve(function, &self.clock, handler).await
+    }
+}

@@ -1,1 +1,13 @@
-fn main() {}
+//! `sidewatch-sweep`: see the README's Functions section. The handler is
+//! `sidewatch_lambda::sweep::handle`; the AWS adapters it needs (Security Hub publisher and
+//! findings reader, Config reporter and item reader from `sidewatch-aws`) are wired here once they
+//! land. Until then the binary checks its settings and stops with an error, so a deployment can
+//! never run it half-wired.
+
+use sidewatch_lambda::runtime::Container;
+
+fn main() -> Result<(), lambda_runtime::Error> {
+    let container = Container::from_env()?;
+    container.settings.require_sweep_queue_url()?;
+    Err("sidewatch-sweep: the AWS adapters are not wired in yet".into())
+}
