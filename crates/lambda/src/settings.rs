@@ -221,6 +221,8 @@ mod tests {
         let rows: Vec<(String, String)> = readme
             .lines()
             .skip_while(|l| !l.starts_with("**Environment**"))
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
             .filter_map(|l| {
                 let rest = l.strip_prefix("| `")?;
                 let (name, rest) = rest.split_once("` | ")?;
