@@ -20,6 +20,7 @@
 //!
 //! [`PortError`]: sidewatch_core::ports::PortError
 //! [`FailureKind`]: sidewatch_core::ports::FailureKind
+//! * [`sweep_queue`]: the sweep function's SQS sender.
 //!
 //! The IAM actions collection needs are exactly
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
@@ -34,6 +35,7 @@ pub mod items;
 pub mod publish;
 pub mod report;
 pub mod retry;
+pub mod sweep_queue;
 pub mod workflow;
 
 pub use clients::{AwsClients, ClientOptions};
@@ -43,6 +45,7 @@ pub use items::ConfigItems;
 pub use publish::SecurityHubPublisher;
 pub use report::ConfigReporter;
 pub use retry::RetryPolicy;
+pub use sweep_queue::SqsSweepQueue;
 pub use workflow::SecurityHubWorkflow;
 
 use sidewatch_core::EvidenceKind;

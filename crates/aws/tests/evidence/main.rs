@@ -14,3 +14,4 @@ mod iam_account;
 mod iam_users;
 mod mocked;
 mod resources;
+mod sweep_queue;
