@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The template checks CI runs (.ci/run stage "template checks"):
+#   1. sam validate --lint and cfn-lint on template.yaml and every infra/*.yaml template;
+#   2. sam build for x86_64 (the only Rust target installed on the build machines), then a
+#      `bootstrap` for every function of the template.
+# Both checks are offline: no AWS credentials, no network (see infra/README.md, "Checks").
+#
+#   infra/check-template.sh            # lint and build
+#   infra/check-template.sh --lint     # lint only
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+"$root/infra/bootstrap.sh"
+venv="$root/.venv/bin"
+export PATH="$venv:$PATH"
+export SAM_CLI_TELEMETRY=0
+# No credentials and no Region from the environment: the checks must not need AWS.
+export AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_SESSION_TOKEN= AWS_PROFILE=
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+export AWS_EC2_METADATA_DISABLED=true
+
+templates=(template.yaml infra/*.yaml)
+echo "check-template: sam validate --lint template.yaml"
+sam validate --lint --template-file template.yaml
+echo "check-template: cfn-lint ${templates[*]}"
+cfn-lint -- "${templates[@]}"
+
+if [ "${1:-}" = "--lint" ]; then
+  exit 0
+fi
+
+# sam build runs `cargo lambda build --release` per function. The release profile of the
+# repository (fat LTO, one codegen unit) is what users deploy; CI only proves that every function
+# builds and links as a Lambda binary, so it trades run-time speed for build time here. Unset
+# SIDEWATCH_SAM_BUILD_FAST to build exactly the shipped profile.
+if [ "${SIDEWATCH_SAM_BUILD_FAST:-1}" = "1" ]; then
+  export CARGO_PROFILE_RELEASE_LTO=false
+  export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+  export CARGO_PROFILE_RELEASE_OPT_LEVEL=1
+fi
+build_dir="${SIDEWATCH_SAM_BUILD_DIR:-$root/.aws-sam/build}"
+started=$(date +%s)
+echo "check-template: sam build (x86_64) into $build_dir"
+sam build --template-file template.yaml --build-dir "$build_dir" \
+  --parameter-overrides Architecture=x86_64
+echo "check-template: sam build took $(( $(date +%s) - started ))s"
+
+missing=0
+for function in $(python3 - "$root/template.yaml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+# Logical ids of the AWS::Serverless::Function resources (two-space indented keys followed by
+# their Type line).
+for match in re.finditer(r"^  (\w+):\n    Type: AWS::Serverless::Function$", text, re.M):
+    print(match.group(1))
+PY
+); do
+  bootstrap="$build_dir/$function/bootstrap"
+  if [ -x "$bootstrap" ]; then
+    echo "check-template: $function/bootstrap $(du -h "$bootstrap" | cut -f1)"
+  else
+    echo "check-template: no executable $bootstrap" >&2
+    missing=1
+  fi
+done
+exit $missing
