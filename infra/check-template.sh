@@ -15,7 +15,7 @@ venv="$root/.venv/bin"
 export PATH="$venv:$PATH"
 export SAM_CLI_TELEMETRY=0
 # No credentials and no Region from the environment: the checks must not need AWS.
-export AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_SESSION_TOKEN= AWS_PROFILE=
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
 
