@@ -29,14 +29,13 @@ if [ "${1:-}" = "--lint" ]; then
   exit 0
 fi
 
-# sam build runs `cargo lambda build --release` per function. The release profile of the
-# repository (fat LTO, one codegen unit) is what users deploy; CI only proves that every function
-# builds and links as a Lambda binary, so it trades run-time speed for build time here. Unset
-# SIDEWATCH_SAM_BUILD_FAST to build exactly the shipped profile.
+# sam build runs `cargo lambda build` per function (the functions share one target directory, so
+# the dependencies compile once). Users' `sam build` uses the repository's release profile (fat LTO,
+# one codegen unit): a second, slow compile of the AWS SDK. CI only has to prove that every function
+# builds and links as a Lambda `bootstrap`, so by default it builds in SAM's debug mode (no
+# --release). SIDEWATCH_SAM_BUILD_FAST=0 builds the shipped release profile instead.
 if [ "${SIDEWATCH_SAM_BUILD_FAST:-1}" = "1" ]; then
-  export CARGO_PROFILE_RELEASE_LTO=false
-  export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-  export CARGO_PROFILE_RELEASE_OPT_LEVEL=1
+  export SAM_BUILD_MODE=debug
 fi
 build_dir="${SIDEWATCH_SAM_BUILD_DIR:-$root/.aws-sam/build}"
 # The template's functions as "LogicalId Binary" lines.
