@@ -10,7 +10,9 @@
 //!   user's MFA devices, a KMS key's rotation, the password policy, CloudTrail's trails…) with
 //!   read-only calls and stores it — or the failed read — in the configuration item, where the
 //!   core's controls read it;
-//! * [`error`]: how SDK errors become the stored `EvidenceError`.
+//! * [`error`]: how SDK errors become the stored `EvidenceError`;
+//! * [`remediate`]: the remediation function's live re-read of a resource and the SDK calls that
+//!   apply a core remediation plan.
 //!
 //! The IAM actions collection needs are exactly
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
@@ -19,6 +21,7 @@
 pub mod clients;
 pub mod collect;
 pub mod error;
+pub mod remediate;
 
 pub use clients::{AwsClients, ClientOptions};
 pub use collect::EvidenceCollector;
