@@ -78,7 +78,9 @@ impl Settings {
         config.region = Some(region.to_owned());
         config.partition = partition(region).to_owned();
         if let Some(mode) = value(MODE_VAR) {
-            config.mode = mode.parse::<Mode>().map_err(|e| format!("{MODE_VAR}: {e}"))?;
+            config.mode = mode
+                .parse::<Mode>()
+                .map_err(|e| format!("{MODE_VAR}: {e}"))?;
         }
         config.allow_list = value(CONTROLS_VAR)
             .unwrap_or_default()
@@ -322,8 +324,14 @@ where
         report.records.push(record);
     }
 
-    async fn update_finding(&self, finding: &EventFinding, record: &AuditRecord, report: &mut Report) {
-        let (Some(id), Some(product_arn)) = (finding.id.clone(), finding.product_arn.clone()) else {
+    async fn update_finding(
+        &self,
+        finding: &EventFinding,
+        record: &AuditRecord,
+        report: &mut Report,
+    ) {
+        let (Some(id), Some(product_arn)) = (finding.id.clone(), finding.product_arn.clone())
+        else {
             return;
         };
         let update = FindingUpdate {
@@ -381,17 +389,20 @@ where
                 return;
             }
             Err(e) => {
-                report
-                    .failures
-                    .push(format!("{} {resource_id}: re-evaluation read failed: {e}", control.id));
+                report.failures.push(format!(
+                    "{} {resource_id}: re-evaluation read failed: {e}",
+                    control.id
+                ));
                 return;
             }
         };
-        let verdict = plan::evaluate_live(control, &item, &self.config)
-            .unwrap_or_else(Verdict::insufficient);
-        report
-            .reevaluations
-            .push(format!("{} {resource_id}: {}", control.id, verdict.compliance_type().as_str()));
+        let verdict =
+            plan::evaluate_live(control, &item, &self.config).unwrap_or_else(Verdict::insufficient);
+        report.reevaluations.push(format!(
+            "{} {resource_id}: {}",
+            control.id,
+            verdict.compliance_type().as_str()
+        ));
         tracing::info!(
             control = control.id,
             resource_id = resource_id.as_str(),

@@ -86,19 +86,19 @@ pub(super) async fn execute(c: &RemediationClients, plan: &Plan) -> Result<(), P
                 .map(drop)
                 .map_err(|e| port_error(OP, &e))
         }
-        Plan::PutBucketVersioning { bucket } => c
-            .s3
-            .put_bucket_versioning()
-            .bucket(bucket)
-            .versioning_configuration(
-                VersioningConfiguration::builder()
-                    .status(BucketVersioningStatus::Enabled)
-                    .build(),
-            )
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| port_error("s3:PutBucketVersioning", &e)),
+        Plan::PutBucketVersioning { bucket } => {
+            c.s3.put_bucket_versioning()
+                .bucket(bucket)
+                .versioning_configuration(
+                    VersioningConfiguration::builder()
+                        .status(BucketVersioningStatus::Enabled)
+                        .build(),
+                )
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| port_error("s3:PutBucketVersioning", &e))
+        }
         Plan::RevokeSecurityGroupRules {
             group_id,
             ingress,
@@ -154,7 +154,8 @@ pub(super) async fn execute(c: &RemediationClients, plan: &Plan) -> Result<(), P
             .map_err(|e| port_error("cloudtrail:UpdateTrail", &e)),
         Plan::UpdateAccountPasswordPolicy { policy } => {
             const OP: &str = "iam:UpdateAccountPasswordPolicy";
-            let int = |n: i64| i32::try_from(n).map_err(|_| invalid(OP, format!("{n} is too large")));
+            let int =
+                |n: i64| i32::try_from(n).map_err(|_| invalid(OP, format!("{n} is too large")));
             c.aws
                 .iam
                 .update_account_password_policy()
@@ -165,7 +166,9 @@ pub(super) async fn execute(c: &RemediationClients, plan: &Plan) -> Result<(), P
                 .require_lowercase_characters(policy.require_lowercase_characters)
                 .allow_users_to_change_password(policy.allow_users_to_change_password)
                 .set_max_password_age(policy.max_password_age.map(int).transpose()?)
-                .set_password_reuse_prevention(policy.password_reuse_prevention.map(int).transpose()?)
+                .set_password_reuse_prevention(
+                    policy.password_reuse_prevention.map(int).transpose()?,
+                )
                 .hard_expiry(policy.hard_expiry)
                 .send()
                 .await

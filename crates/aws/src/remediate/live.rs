@@ -180,13 +180,12 @@ async fn bucket_policy(c: &RemediationClients, name: &str) -> Result<Value, Port
 /// `GetBucketVersioning`; a bucket that never had versioning has no status, which Config
 /// records as `Off`.
 async fn bucket_versioning(c: &RemediationClients, name: &str) -> Result<Value, PortError> {
-    let out = c
-        .s3
-        .get_bucket_versioning()
-        .bucket(name)
-        .send()
-        .await
-        .map_err(|e| port_error("s3:GetBucketVersioning", &e))?;
+    let out =
+        c.s3.get_bucket_versioning()
+            .bucket(name)
+            .send()
+            .await
+            .map_err(|e| port_error("s3:GetBucketVersioning", &e))?;
     Ok(json!({
         "status": out.status().map_or("Off", |s| s.as_str()),
         "isMfaDeleteEnabled": out.mfa_delete().map(|m| m.as_str() == "Enabled"),
@@ -400,10 +399,7 @@ async fn kms_key(
     )))
 }
 
-async fn trail(
-    c: &RemediationClients,
-    name: &str,
-) -> Result<Option<ConfigurationItem>, PortError> {
+async fn trail(c: &RemediationClients, name: &str) -> Result<Option<ConfigurationItem>, PortError> {
     let out = gone(
         c.aws
             .cloudtrail

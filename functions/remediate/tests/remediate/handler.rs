@@ -1,6 +1,8 @@
 //! The handler's record keeping and failure handling.
 
-use crate::support::{Bench, FakeSink, FakeWorkflow, NOW, event, fixture, imported, stored_finding};
+use crate::support::{
+    Bench, FakeSink, FakeWorkflow, NOW, event, fixture, imported, stored_finding,
+};
 use serde_json::{Value, json};
 use sidewatch_aws::remediate::{CountingExecutor, PlanExecutor, RemediationClients};
 use sidewatch_core::ports::{FailureKind, PortError};
@@ -73,7 +75,11 @@ async fn one_bad_finding_does_not_stop_the_others() {
         run.report
     );
     assert_eq!(run.writes, 1);
-    assert_eq!(run.updates.len(), 1, "only the finding acted on gets a note");
+    assert_eq!(
+        run.updates.len(),
+        1,
+        "only the finding acted on gets a note"
+    );
     assert!(run.report.failures.is_empty());
 }
 
@@ -128,8 +134,14 @@ async fn a_failed_write_is_reported_and_a_retry_does_not_act_twice() {
     assert_eq!(report.failures.len(), 1, "{report:#?}");
     assert!(report.failures[0].contains("AccessDenied"), "{report:#?}");
     let note = workflow.updates.lock().unwrap()[0].note.clone();
-    assert!(note.starts_with("sidewatch could not remediate S3.8"), "{note}");
-    assert!(report.reevaluations.is_empty(), "nothing changed, nothing re-evaluated");
+    assert!(
+        note.starts_with("sidewatch could not remediate S3.8"),
+        "{note}"
+    );
+    assert!(
+        report.reevaluations.is_empty(),
+        "nothing changed, nothing re-evaluated"
+    );
 
     // The retry, after the change went through some other way: re-read first, nothing to do.
     let retry = bench.run(&event, Mode::Apply).await;
@@ -149,8 +161,15 @@ fn settings_come_from_the_environment_and_refuse_typos() {
         }
     };
     let settings = Settings::from_env(env(&[]), ACCOUNT, REGION).unwrap();
-    assert_eq!(settings.remediation.mode, Mode::DryRun, "dry-run by default");
-    assert!(settings.remediation.allow_list.is_empty(), "nothing allowed by default");
+    assert_eq!(
+        settings.remediation.mode,
+        Mode::DryRun,
+        "dry-run by default"
+    );
+    assert!(
+        settings.remediation.allow_list.is_empty(),
+        "nothing allowed by default"
+    );
     assert_eq!(settings.remediation.exemption_tag_key, "sidewatch:exempt");
     assert_eq!(settings.remediation.region.as_deref(), Some(REGION));
     assert!(settings.publish_findings);
@@ -173,18 +192,32 @@ fn settings_come_from_the_environment_and_refuse_typos() {
     assert_eq!(settings.remediation.allow_list, ["S3.8", "EC2"]);
     assert_eq!(settings.remediation.exemption_tag_key, "team:no-autofix");
     assert_eq!(settings.audit_bucket.as_deref(), Some("audit"));
-    assert_eq!(settings.remediation.s3_kms_key_id.as_deref(), Some("alias/data"));
+    assert_eq!(
+        settings.remediation.s3_kms_key_id.as_deref(),
+        Some("alias/data")
+    );
     assert_eq!(settings.remediation.partition, "aws-cn");
     assert!(!settings.publish_findings);
     assert_eq!(
-        settings.remediation.overrides.for_control("RDS.11").get("backupRetentionMinimum").map(String::as_str),
+        settings
+            .remediation
+            .overrides
+            .for_control("RDS.11")
+            .get("backupRetentionMinimum")
+            .map(String::as_str),
         Some("14")
     );
 
-    let typo = Settings::from_env(env(&[("SIDEWATCH_REMEDIATION_MODE", "aply")]), ACCOUNT, REGION);
+    let typo = Settings::from_env(
+        env(&[("SIDEWATCH_REMEDIATION_MODE", "aply")]),
+        ACCOUNT,
+        REGION,
+    );
     assert!(typo.unwrap_err().contains("SIDEWATCH_REMEDIATION_MODE"));
     assert_eq!(
-        account_of_function_arn("arn:aws:lambda:us-east-1:123456789012:function:sidewatch-remediate"),
+        account_of_function_arn(
+            "arn:aws:lambda:us-east-1:123456789012:function:sidewatch-remediate"
+        ),
         Some("123456789012")
     );
     assert_eq!(account_of_function_arn("not an arn"), None);

@@ -36,31 +36,46 @@ impl Intercept for MotoVersioningRoot {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let is_versioning_get = context.request().is_some_and(|r| {
-            r.method() == "GET" && r.uri().contains("versioning")
-        });
-        let failed = matches!(context.output_or_error(), Some(Err(_)));
-        if !is_versioning_get || !failed {
-            return Ok(());
-        }
-        let Some(body) = context
-            .response()
-            .and_then(|r| r.body().bytes())
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-        else {
-            return Ok(());
-        };
-        if !body.contains("<GetBucketVersioningResponse") {
-            return Ok(());
-        }
-        let output = GetBucketVersioningOutput::builder()
-            .set_status(element(&body, "Status").map(BucketVersioningStatus::from))
-            .set_mfa_delete(element(&body, "MfaDelete").map(MfaDeleteStatus::from))
-            .build();
-        if let Some(slot) = context.output_or_error_mut() {
-            *slot = Ok(Output::erase(output));
-        }
+        forgive(context);
         Ok(())
+    }
+
+    fn modify_before_completion(
+        &self,
+        context: &mut FinalizerInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        forgive(context);
+        Ok(())
+    }
+}
+
+/// Replaces the SDK's error with the output S3 would have given.
+fn forgive(context: &mut FinalizerInterceptorContextMut<'_>) {
+    let is_versioning_get = context
+        .request()
+        .is_some_and(|r| r.method() == "GET" && r.uri().contains("versioning"));
+    let failed = matches!(context.output_or_error(), Some(Err(_)));
+    if !is_versioning_get || !failed {
+        return;
+    }
+    let Some(body) = context
+        .response()
+        .and_then(|r| r.body().bytes())
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+    else {
+        return;
+    };
+    if !body.contains("GetBucketVersioningResponse") {
+        return;
+    }
+    let output = GetBucketVersioningOutput::builder()
+        .set_status(element(&body, "Status").map(BucketVersioningStatus::from))
+        .set_mfa_delete(element(&body, "MfaDelete").map(MfaDeleteStatus::from))
+        .build();
+    if let Some(slot) = context.output_or_error_mut() {
+        *slot = Ok(Output::erase(output));
     }
 }
 

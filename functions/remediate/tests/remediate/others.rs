@@ -100,8 +100,8 @@ async fn cloudtrail_4_enables_log_file_validation() {
     );
 }
 
-/// A weak policy with a few settings stronger than the configured one: expiry after 30 days
-/// (the default wants 90) and hard expiry on.
+/// A weak policy, with two settings no control checks that the fix must keep: hard expiry on and
+/// users not allowed to change their password.
 async fn weak_password_policy(bench: &Bench) {
     bench
         .aws()
@@ -112,8 +112,8 @@ async fn weak_password_policy(bench: &Bench) {
         .require_numbers(false)
         .require_uppercase_characters(false)
         .require_lowercase_characters(false)
-        .allow_users_to_change_password(true)
-        .max_password_age(30)
+        .allow_users_to_change_password(false)
+        .max_password_age(120)
         .password_reuse_prevention(2)
         .hard_expiry(true)
         .send()
@@ -152,9 +152,9 @@ async fn iam_password_controls_apply_the_configured_policy_keeping_stronger_sett
             "{control}"
         );
         assert_eq!(p.password_reuse_prevention(), Some(24), "{control}");
-        assert_eq!(p.max_password_age(), Some(30), "{control}: stronger expiry kept");
+        assert_eq!(p.max_password_age(), Some(90), "{control}");
         assert_eq!(p.hard_expiry(), Some(true), "{control}: hard expiry kept");
-        assert!(p.allow_users_to_change_password(), "{control}");
+        assert!(!p.allow_users_to_change_password(), "{control}: kept");
         bench
             .run(&account_event, Mode::Apply)
             .await
@@ -206,7 +206,7 @@ async fn db_settings(bench: &Bench, name: &str) -> (Option<i32>, Option<bool>, O
 async fn rds_11_sets_backup_retention() {
     let bench = Bench::start().await;
     let apply_id = database(&bench, "orders-db", 0, false).await;
-    let dry_id = database(&bench, "scratch-db", 0, false).await;
+    database(&bench, "scratch-db", 0, false).await;
     let apply = event("RDS.11", "AWS::RDS::DBInstance", &apply_id);
     bench.run(&apply, Mode::Apply).await.assert_applied();
     assert_eq!(
@@ -220,7 +220,11 @@ async fn rds_11_sets_backup_retention() {
         .assert_already_compliant();
 
     bench
-        .run(&event("RDS.11", "AWS::RDS::DBInstance", &dry_id), Mode::DryRun)
+        .run(
+            // moto gives every instance the same DbiResourceId: name the second by identifier.
+            &event("RDS.11", "AWS::RDS::DBInstance", "scratch-db"),
+            Mode::DryRun,
+        )
         .await
         .assert_dry_run("backup retention to 7 days");
     assert_eq!(db_settings(&bench, "scratch-db").await.0, Some(0));
@@ -230,7 +234,7 @@ async fn rds_11_sets_backup_retention() {
 async fn rds_13_turns_on_automatic_minor_version_upgrades() {
     let bench = Bench::start().await;
     let apply_id = database(&bench, "billing-db", 7, false).await;
-    let dry_id = database(&bench, "reports-db", 7, false).await;
+    database(&bench, "reports-db", 7, false).await;
     let apply = event("RDS.13", "AWS::RDS::DBInstance", &apply_id);
     bench.run(&apply, Mode::Apply).await.assert_applied();
     assert_eq!(
@@ -243,7 +247,10 @@ async fn rds_13_turns_on_automatic_minor_version_upgrades() {
         .assert_already_compliant();
 
     bench
-        .run(&event("RDS.13", "AWS::RDS::DBInstance", &dry_id), Mode::DryRun)
+        .run(
+            &event("RDS.13", "AWS::RDS::DBInstance", "reports-db"),
+            Mode::DryRun,
+        )
         .await
         .assert_dry_run("automatic minor version upgrade to true");
     assert_eq!(db_settings(&bench, "reports-db").await.1, Some(false));

@@ -116,9 +116,8 @@ async fn refused_events_make_no_write_call() {
         case(
             "other Region",
             with(|f| {
-                f["ProductArn"] = json!(
-                    "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"
-                )
+                f["ProductArn"] =
+                    json!("arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default")
             }),
             "other-region",
         ),
@@ -241,10 +240,20 @@ async fn refused_events_make_no_write_call() {
         let run = bench.run_with(&case.event, settings).await;
         assert_eq!(run.writes, 0, "{}: {:#?}", case.name, run.report);
         run.assert_refused(case.code);
-        assert!(run.report.failures.is_empty(), "{}: {:#?}", case.name, run.report);
+        assert!(
+            run.report.failures.is_empty(),
+            "{}: {:#?}",
+            case.name,
+            run.report
+        );
     }
     // The bucket is still open: nothing was changed by any of them.
-    let block = bench.s3().get_public_access_block().bucket(OPEN).send().await;
+    let block = bench
+        .s3()
+        .get_public_access_block()
+        .bucket(OPEN)
+        .send()
+        .await;
     assert!(block.is_err(), "{block:?}");
 }
 
@@ -263,8 +272,14 @@ async fn the_refusal_fixtures_make_no_write_call() {
         ("refuse-other-account.json", "other-account"),
         ("refuse-other-product-guardduty.json", "foreign-product"),
         ("refuse-passed.json", "not-failed"),
-        ("refuse-resolved-workflow-custom-action.json", "workflow-closed"),
-        ("refuse-suppressed-workflow-custom-action.json", "workflow-closed"),
+        (
+            "refuse-resolved-workflow-custom-action.json",
+            "workflow-closed",
+        ),
+        (
+            "refuse-suppressed-workflow-custom-action.json",
+            "workflow-closed",
+        ),
     ] {
         let mut settings = Settings::from_env(|_| None, "111122223333", "eu-west-1").unwrap();
         settings.remediation.mode = Mode::Apply;

@@ -4,11 +4,9 @@
 //! aws-smithy-mocks).
 
 use serde_json::{Value, json};
-use sidewatch_aws::remediate::{CountingExecutor, RemediationClients};
 use sidewatch_aws::AwsClients;
-use sidewatch_core::ports::{
-    Delivery, FindingUpdate, FindingsSink, FindingsWorkflow, PortError,
-};
+use sidewatch_aws::remediate::{CountingExecutor, RemediationClients};
+use sidewatch_core::ports::{Delivery, FindingUpdate, FindingsSink, FindingsWorkflow, PortError};
 use sidewatch_core::remediation::Mode;
 use sidewatch_core::{
     ConfigurationItem, Evaluation, Finding, FindingBuilder, FindingContext, Source, Verdict,
@@ -97,7 +95,11 @@ impl Run {
             self.note()
         );
         assert_eq!(self.updates[0].workflow_status.as_deref(), Some("NOTIFIED"));
-        assert_eq!(self.imported.len(), 1, "the re-evaluated finding is imported");
+        assert_eq!(
+            self.imported.len(),
+            1,
+            "the re-evaluated finding is imported"
+        );
         assert_eq!(
             self.imported[0].compliance.status.as_str(),
             "PASSED",
@@ -148,7 +150,6 @@ impl Run {
 /// A moto with the clients and a handler factory.
 pub struct Bench {
     pub moto: Moto,
-    pub sdk: aws_config::SdkConfig,
     pub clients: RemediationClients,
     pub executor: CountingExecutor<RemediationClients>,
     pub workflow: FakeWorkflow,
@@ -161,14 +162,15 @@ impl Bench {
     }
 
     /// With the clients changed by `adjust` (an S3 client with an interceptor…).
-    pub async fn start_with(adjust: impl FnOnce(RemediationClients) -> RemediationClients) -> Bench {
+    pub async fn start_with(
+        adjust: impl FnOnce(RemediationClients) -> RemediationClients,
+    ) -> Bench {
         let moto = Moto::start();
         let sdk = moto.sdk_config().await;
         let clients = adjust(RemediationClients::new(&sdk, ACCOUNT));
         Bench {
             executor: CountingExecutor::new(clients.clone()),
             clients,
-            sdk,
             moto,
             workflow: FakeWorkflow::default(),
             sink: FakeSink::default(),
@@ -209,8 +211,8 @@ impl Bench {
                 .audit_bucket
                 .map(|b| self.clients.clone().with_audit_bucket(Some(b))),
         };
-        let now = OffsetDateTime::parse(NOW, &time::format_description::well_known::Rfc3339)
-            .unwrap();
+        let now =
+            OffsetDateTime::parse(NOW, &time::format_description::well_known::Rfc3339).unwrap();
         let report = remediator.handle(event, now).await;
         Run {
             report,
