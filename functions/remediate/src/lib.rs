@@ -25,7 +25,7 @@
 //! ever made twice.
 
 use serde_json::{Value, json};
-use sidewatch_aws::remediate::{AuditStore, LiveResource, LiveSource, PlanExecutor};
+use sidewatch_aws::remediate::{AuditStore, LiveResource, LiveSource, PlanExecutor, partition};
 use sidewatch_core::engine::EngineConfig;
 use sidewatch_core::ports::{FindingRef, FindingUpdate, FindingsSink, FindingsWorkflow};
 use sidewatch_core::remediation::audit::{AuditRecord, Outcome, UPDATED_BY, WORKFLOW_STATUS};
@@ -110,17 +110,6 @@ impl Settings {
             audit_bucket: value(AUDIT_BUCKET_VAR),
             publish_findings,
         })
-    }
-}
-
-/// The partition of a Region name.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
     }
 }
 

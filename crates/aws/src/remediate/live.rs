@@ -497,8 +497,8 @@ async fn db_instance(
     )))
 }
 
-/// The partition of a Region name.
-fn partition(region: &str) -> &'static str {
+/// The partition of a Region name (`aws`, `aws-cn`, `aws-us-gov`).
+pub fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {

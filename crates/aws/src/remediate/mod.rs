@@ -19,6 +19,8 @@
 mod apply;
 mod live;
 
+pub use live::partition;
+
 use crate::clients::{AwsClients, local_authority};
 use crate::collect::EvidenceCollector;
 use crate::error::from_sdk;
