@@ -16,11 +16,13 @@
 //!   (`FindingsSink`), [`SecurityHubFindings`] (`FindingsSource`), [`SecurityHubWorkflow`]
 //!   (`FindingsWorkflow`), [`ConfigReporter`] (`EvaluationsSink`) and [`ConfigItems`]
 //!   (`ItemSource`); each takes the one client it needs (`new(&client)`), the ASFF conversions are
-//!   in [`asff`], retries and pacing in [`retry`].
+//!   in [`asff`], retries and pacing in [`retry`];
+//! * [`sweep_queue`]: the sweep function's SQS sender;
+//! * [`remediate`]: the remediation function's live re-read of a resource and the SDK calls that
+//!   apply a core remediation plan.
 //!
 //! [`PortError`]: sidewatch_core::ports::PortError
 //! [`FailureKind`]: sidewatch_core::ports::FailureKind
-//! * [`sweep_queue`]: the sweep function's SQS sender.
 //!
 //! The IAM actions collection needs are exactly
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
@@ -33,6 +35,7 @@ pub mod error;
 pub mod findings;
 pub mod items;
 pub mod publish;
+pub mod remediate;
 pub mod report;
 pub mod retry;
 pub mod sweep_queue;
