@@ -51,9 +51,10 @@ async fn main() -> Result<(), Error> {
                         live: clients.clone(),
                         executor: clients.clone(),
                         workflow: SecurityHubWorkflow::from_sdk_config(&sdk),
-                        // No re-import after a fix: the role has no BatchImportFindings (least
-                        // privilege); the change event of the fixed resource updates the finding.
-                        sink: None,
+                        // After an applied fix the resource is re-read and its finding re-imported
+                        // (PASSED on the same Id), so Security Hub resolves it without waiting
+                        // for Config's change event.
+                        sink: Some(SecurityHubPublisher::from_sdk_config(&sdk)),
                         audit: settings.audit_bucket.is_some().then_some(clients),
                     })
                 })
