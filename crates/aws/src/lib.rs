@@ -10,18 +10,24 @@
 //!   user's MFA devices, a KMS key's rotation, the password policy, CloudTrail's trails…) with
 //!   read-only calls and stores it — or the failed read — in the configuration item, where the
 //!   core's controls read it;
-//! * [`error`]: how SDK errors become the stored `EvidenceError`.
+//! * [`error`]: how SDK errors become the stored `EvidenceError`;
+//! * [`inventory`]: configuration items built from the service APIs, for what AWS Config does not
+//!   record.
 //!
 //! The IAM actions collection needs are exactly
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
 //! requested; [`required_actions`] lists them for a set of kinds.
 
+#![recursion_limit = "256"]
+
 pub mod clients;
 pub mod collect;
 pub mod error;
+pub mod inventory;
 
 pub use clients::{AwsClients, ClientOptions};
 pub use collect::EvidenceCollector;
+pub use inventory::{CollectionFailure, Inventory, InventoryReport};
 
 use sidewatch_core::EvidenceKind;
 use std::collections::BTreeSet;
