@@ -103,10 +103,16 @@ mod tests {
         let c = configuration(&group, json!([]));
         assert_eq!(c["groupId"], "sg-1");
         assert_eq!(c["ipPermissions"][0]["fromPort"], 22);
-        assert_eq!(c["ipPermissions"][0]["ipv4Ranges"][0]["cidrIp"], "0.0.0.0/0");
+        assert_eq!(
+            c["ipPermissions"][0]["ipv4Ranges"][0]["cidrIp"],
+            "0.0.0.0/0"
+        );
         assert_eq!(c["ipPermissions"][0]["ipRanges"][0], "0.0.0.0/0");
         assert_eq!(c["ipPermissions"][0]["ipv6Ranges"][0]["cidrIpv6"], "::/0");
-        assert_eq!(c["ipPermissions"][0]["userIdGroupPairs"][0]["groupId"], "sg-2");
+        assert_eq!(
+            c["ipPermissions"][0]["userIdGroupPairs"][0]["groupId"],
+            "sg-2"
+        );
         assert!(c["ipPermissionsEgress"][0].get("fromPort").is_none());
     }
 }

@@ -4,7 +4,9 @@
 
 use super::{Ctx, port_error, s};
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
-use aws_sdk_iam::types::{AttachedPermissionsBoundary, AttachedPolicy, EntityType, PolicyDetail, Tag};
+use aws_sdk_iam::types::{
+    AttachedPermissionsBoundary, AttachedPolicy, EntityType, PolicyDetail, Tag,
+};
 use serde_json::{Value, json};
 use sidewatch_core::ports::PortError;
 use std::collections::BTreeMap;
@@ -41,7 +43,9 @@ pub(super) trait AsyncPage {
 /// returns it).
 pub(super) fn inline_policies(list: &[PolicyDetail]) -> Value {
     list.iter()
-        .map(|p| json!({"policyName": s(p.policy_name()), "policyDocument": s(p.policy_document())}))
+        .map(
+            |p| json!({"policyName": s(p.policy_name()), "policyDocument": s(p.policy_document())}),
+        )
         .collect()
 }
 

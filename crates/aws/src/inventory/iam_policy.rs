@@ -17,7 +17,9 @@ struct Policies;
 impl AsyncPage for Policies {
     async fn page(&mut self, ctx: &Ctx, out: GetAccountAuthorizationDetailsOutput) {
         for policy in out.policies() {
-            let Some(id) = policy.policy_id() else { continue };
+            let Some(id) = policy.policy_id() else {
+                continue;
+            };
             let mut parts = ctx.item(id, policy.policy_name(), policy.arn().map(str::to_owned));
             parts.configuration = configuration(policy);
             ctx.out.item(parts.build()).await;

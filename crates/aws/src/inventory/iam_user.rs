@@ -72,7 +72,10 @@ mod tests {
         assert_eq!(c["userName"], "dana");
         assert_eq!(c["groupList"][0], "developers");
         assert_eq!(c["userPolicyList"][0]["policyDocument"], "%7B%7D");
-        assert_eq!(c["attachedManagedPolicies"][0]["policyName"], "ReadOnlyAccess");
+        assert_eq!(
+            c["attachedManagedPolicies"][0]["policyName"],
+            "ReadOnlyAccess"
+        );
         assert!(c["permissionsBoundary"].is_null());
     }
 }

@@ -13,7 +13,12 @@ pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
     let mut pages = client.list_keys().into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| port_error("kms:ListKeys", &e))?;
-        ids.extend(page.keys().iter().filter_map(|k| k.key_id()).map(str::to_owned));
+        ids.extend(
+            page.keys()
+                .iter()
+                .filter_map(|k| k.key_id())
+                .map(str::to_owned),
+        );
     }
     ctx.for_each(ids, |ctx, id| async move { key(&ctx, &id).await })
         .await;
@@ -41,7 +46,10 @@ async fn key(ctx: &Ctx, id: &str) {
     if meta.key_manager() == Some(&KeyManagerType::Customer) {
         match client.list_resource_tags().key_id(id).send().await {
             Ok(out) => {
-                let pairs = out.tags().iter().map(|t| (Some(t.tag_key()), Some(t.tag_value())));
+                let pairs = out
+                    .tags()
+                    .iter()
+                    .map(|t| (Some(t.tag_key()), Some(t.tag_value())));
                 parts.tags = key_value_tags(pairs).1;
             }
             Err(e) => ctx

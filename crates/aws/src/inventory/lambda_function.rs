@@ -26,9 +26,10 @@ async fn function(ctx: &Ctx, f: &FunctionConfiguration) {
         return;
     };
     let client = aws_sdk_lambda::Client::new(&ctx.sdk);
-    let arn = f
-        .function_arn()
-        .map_or_else(|| ctx.arn("lambda", &format!("function:{name}")), str::to_owned);
+    let arn = f.function_arn().map_or_else(
+        || ctx.arn("lambda", &format!("function:{name}")),
+        str::to_owned,
+    );
     let mut parts = ctx.item(name, Some(name), Some(arn.clone()));
     parts.configuration = configuration(f);
     match client.get_policy().function_name(name).send().await {

@@ -223,7 +223,10 @@ impl Inventory {
                 continue;
             };
             let targets: Vec<(String, Vec<String>)> = match scope {
-                Scope::Regional => regions.iter().map(|r| (r.clone(), vec![r.clone()])).collect(),
+                Scope::Regional => regions
+                    .iter()
+                    .map(|r| (r.clone(), vec![r.clone()]))
+                    .collect(),
                 Scope::Global => vec![(GLOBAL_REGION.to_owned(), Vec::new())],
                 Scope::ListedOnce => vec![(home.clone(), regions.clone())],
             };
@@ -408,13 +411,21 @@ fn port_error_from(operation: &str, error: &EvidenceError, status: Option<u16>) 
     } else {
         FailureKind::Other
     };
-    PortError::new(operation, kind, Some(code.to_owned()), error.message.clone())
+    PortError::new(
+        operation,
+        kind,
+        Some(code.to_owned()),
+        error.message.clone(),
+    )
 }
 
 /// The evidence-error object stored in place of a value that could not be read.
 pub(crate) fn unreadable(error: &PortError) -> Value {
     EvidenceError::new(
-        error.code.clone().unwrap_or_else(|| "ReadFailed".to_owned()),
+        error
+            .code
+            .clone()
+            .unwrap_or_else(|| "ReadFailed".to_owned()),
         format!("{}: {}", error.operation, error.message),
     )
     .to_value()
@@ -634,13 +645,22 @@ mod tests {
             port_error_from("x:Y", &EvidenceError::new(code, "m"), status).kind
         };
         assert_eq!(kind("AccessDenied", Some(403)), FailureKind::AccessDenied);
-        assert_eq!(kind("UnauthorizedOperation", Some(400)), FailureKind::AccessDenied);
+        assert_eq!(
+            kind("UnauthorizedOperation", Some(400)),
+            FailureKind::AccessDenied
+        );
         assert_eq!(kind("Throttling", Some(400)), FailureKind::Throttled);
-        assert_eq!(kind("RequestLimitExceeded", Some(400)), FailureKind::Throttled);
+        assert_eq!(
+            kind("RequestLimitExceeded", Some(400)),
+            FailureKind::Throttled
+        );
         assert_eq!(kind("Timeout", None), FailureKind::Unavailable);
         assert_eq!(kind("InternalError", Some(500)), FailureKind::Unavailable);
         assert_eq!(kind("NoSuchBucket", Some(404)), FailureKind::NotFound);
-        assert_eq!(kind("InvalidParameterValue", Some(400)), FailureKind::Invalid);
+        assert_eq!(
+            kind("InvalidParameterValue", Some(400)),
+            FailureKind::Invalid
+        );
         assert_eq!(kind("Weird", Some(400)), FailureKind::Other);
     }
 

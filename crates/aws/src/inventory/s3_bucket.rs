@@ -267,9 +267,10 @@ async fn bucket(ctx: &Ctx, listed: Listed) {
 }
 
 fn owner(owner: Option<&Owner>) -> Value {
-    owner.map_or(Value::Null, |o| {
-        json!({"displayName": s(o.display_name()), "id": s(o.id())})
-    })
+    owner.map_or(
+        Value::Null,
+        |o| json!({"displayName": s(o.display_name()), "id": s(o.id())}),
+    )
 }
 
 /// Config's `AccessControlList`: group grantees by group name (`AllUsers`), canonical users as
@@ -374,7 +375,10 @@ mod tests {
 
     #[test]
     fn versioning_and_locations_follow_config() {
-        assert_eq!(versioning(None, None), json!({"status": "Off", "isMfaDeleteEnabled": null}));
+        assert_eq!(
+            versioning(None, None),
+            json!({"status": "Off", "isMfaDeleteEnabled": null})
+        );
         assert_eq!(
             versioning(
                 Some(&BucketVersioningStatus::Enabled),

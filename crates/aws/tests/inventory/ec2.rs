@@ -20,9 +20,19 @@ async fn ec2_items_look_like_configs_and_get_the_same_verdicts() {
     let ec2 = &env.clients.ec2;
 
     // Two VPCs: one without flow logs (EC2.6 fails), one with a REJECT flow log (passes).
-    let bare = ec2.create_vpc().cidr_block("10.40.0.0/16").send().await.unwrap();
+    let bare = ec2
+        .create_vpc()
+        .cidr_block("10.40.0.0/16")
+        .send()
+        .await
+        .unwrap();
     let bare = bare.vpc().unwrap().vpc_id().unwrap().to_owned();
-    let logged = ec2.create_vpc().cidr_block("10.20.0.0/16").send().await.unwrap();
+    let logged = ec2
+        .create_vpc()
+        .cidr_block("10.20.0.0/16")
+        .send()
+        .await
+        .unwrap();
     let logged = logged.vpc().unwrap().vpc_id().unwrap().to_owned();
     ec2.create_flow_logs()
         .resource_type(FlowLogsResourceType::Vpc)
@@ -49,7 +59,11 @@ async fn ec2_items_look_like_configs_and_get_the_same_verdicts() {
         .to_owned();
     ec2.authorize_security_group_ingress()
         .group_id(&open)
-        .ip_permissions(tcp(22).ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build()).build())
+        .ip_permissions(
+            tcp(22)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
         .send()
         .await
         .unwrap();
@@ -85,7 +99,12 @@ async fn ec2_items_look_like_configs_and_get_the_same_verdicts() {
 
     // A custom network ACL: admin ports from the office only (passes).
     let acl = ec2.create_network_acl().vpc_id(&bare).send().await.unwrap();
-    let acl = acl.network_acl().unwrap().network_acl_id().unwrap().to_owned();
+    let acl = acl
+        .network_acl()
+        .unwrap()
+        .network_acl_id()
+        .unwrap()
+        .to_owned();
     let entries: [(i32, &str, &str, Option<(i32, i32)>); 4] = [
         (100, "6", "203.0.113.0/24", Some((22, 22))),
         (110, "6", "0.0.0.0/0", Some((443, 443))),
@@ -192,20 +211,37 @@ async fn ec2_items_look_like_configs_and_get_the_same_verdicts() {
         Some(format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{open}").as_str())
     );
     assert_eq!(sg.config_str("/vpcId"), Some(bare.as_str()));
-    assert_eq!(sg.config("/ipPermissions/0/ipRanges/0"), Some(&serde_json::json!("0.0.0.0/0")));
+    assert_eq!(
+        sg.config("/ipPermissions/0/ipRanges/0"),
+        Some(&serde_json::json!("0.0.0.0/0"))
+    );
     assert!(sg.capture_time.is_some());
     let first = find(&items, "AWS::EC2::Instance", &instances[0]);
-    assert_eq!(first.config_str("/metadataOptions/httpTokens"), Some("optional"));
+    assert_eq!(
+        first.config_str("/metadataOptions/httpTokens"),
+        Some("optional")
+    );
     assert_eq!(first.config_str("/state/name"), Some("running"));
     let volume = find(&items, "AWS::EC2::Volume", &volumes[0]);
-    assert_eq!(volume.config_str("/attachments/0/instanceId"), Some(instances[0].as_str()));
+    assert_eq!(
+        volume.config_str("/attachments/0/instanceId"),
+        Some(instances[0].as_str())
+    );
     assert_eq!(volume.availability_zone.as_deref(), Some("us-east-1a"));
 
     // Verdicts: every seeded misconfiguration fails its control; nothing compliant fails.
     assert_verdict(sg, "EC2.13", "NON_COMPLIANT");
     assert_nothing_fails(find(&items, "AWS::EC2::SecurityGroup", &web));
-    assert_verdict(find(&items, "AWS::EC2::NetworkAcl", &acl), "EC2.21", "COMPLIANT");
-    assert_verdict(find(&items, "AWS::EC2::VPC", &bare), "EC2.6", "NON_COMPLIANT");
+    assert_verdict(
+        find(&items, "AWS::EC2::NetworkAcl", &acl),
+        "EC2.21",
+        "COMPLIANT",
+    );
+    assert_verdict(
+        find(&items, "AWS::EC2::VPC", &bare),
+        "EC2.6",
+        "NON_COMPLIANT",
+    );
     assert_verdict(find(&items, "AWS::EC2::VPC", &logged), "EC2.6", "COMPLIANT");
     assert_verdict(first, "EC2.8", "NON_COMPLIANT");
     assert_nothing_fails(find(&items, "AWS::EC2::Instance", &instances[1]));
@@ -241,14 +277,27 @@ async fn ec2_items_look_like_configs_and_get_the_same_verdicts() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_default_nacl_of_a_new_vpc_fails_like_the_documented_one() {
     let env = Env::start().await;
-    let vpc = env.clients.ec2.create_vpc().cidr_block("10.9.0.0/16").send().await.unwrap();
+    let vpc = env
+        .clients
+        .ec2
+        .create_vpc()
+        .cidr_block("10.9.0.0/16")
+        .send()
+        .await
+        .unwrap();
     let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
     let (items, report) = env.collect(&["AWS::EC2::NetworkAcl"]).await;
     assert!(report.is_complete(), "{:?}", report.failures);
     let default = items
         .iter()
-        .find(|i| i.config_str("/vpcId") == Some(vpc.as_str()) && i.config_bool("/isDefault") == Some(true))
+        .find(|i| {
+            i.config_str("/vpcId") == Some(vpc.as_str())
+                && i.config_bool("/isDefault") == Some(true)
+        })
         .expect("the new VPC's default network ACL");
     assert_verdict(default, "EC2.21", "NON_COMPLIANT");
-    assert_same_verdicts(default, "ec2/fixtures/EC2.21/fail-default-nacl-allows-all.json");
+    assert_same_verdicts(
+        default,
+        "ec2/fixtures/EC2.21/fail-default-nacl-allows-all.json",
+    );
 }

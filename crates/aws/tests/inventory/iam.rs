@@ -40,7 +40,11 @@ async fn iam_items_are_global_and_get_the_same_verdicts() {
     let scoped_arn = scoped.policy().unwrap().arn().unwrap().to_owned();
 
     // A user with an inline and a managed policy (IAM.2 fails); a user with group permissions.
-    iam.create_user().user_name("report-uploader").send().await.unwrap();
+    iam.create_user()
+        .user_name("report-uploader")
+        .send()
+        .await
+        .unwrap();
     iam.put_user_policy()
         .user_name("report-uploader")
         .policy_name("upload-reports")
@@ -54,7 +58,11 @@ async fn iam_items_are_global_and_get_the_same_verdicts() {
         .send()
         .await
         .unwrap();
-    iam.create_group().group_name("developers").send().await.unwrap();
+    iam.create_group()
+        .group_name("developers")
+        .send()
+        .await
+        .unwrap();
     iam.attach_group_policy()
         .group_name("developers")
         .policy_arn(&scoped_arn)
@@ -104,12 +112,19 @@ async fn iam_items_are_global_and_get_the_same_verdicts() {
     assert_eq!(policies.len(), 2, "{policies:#?}");
 
     let breakglass = find(&items, "AWS::IAM::Policy", "ops-break-glass");
-    assert!(breakglass.resource_id.starts_with("ANPA"), "{}", breakglass.resource_id);
+    assert!(
+        breakglass.resource_id.starts_with("ANPA"),
+        "{}",
+        breakglass.resource_id
+    );
     assert_eq!(breakglass.arn.as_deref(), Some(admin_arn.as_str()));
     assert_eq!(breakglass.config_str("/defaultVersionId"), Some("v2"));
     assert_eq!(breakglass.config_i64("/attachmentCount"), Some(1));
     let uploader = find(&items, "AWS::IAM::User", "report-uploader");
-    assert_eq!(uploader.config_str("/userPolicyList/0/policyName"), Some("upload-reports"));
+    assert_eq!(
+        uploader.config_str("/userPolicyList/0/policyName"),
+        Some("upload-reports")
+    );
     let dana = find(&items, "AWS::IAM::User", "dana");
     assert_eq!(dana.config_str("/groupList/0"), Some("developers"));
 
@@ -121,10 +136,19 @@ async fn iam_items_are_global_and_get_the_same_verdicts() {
     assert_verdict(console, "IAM.27", "NON_COMPLIANT");
     assert_nothing_fails(find(&items, "AWS::IAM::Role", "app-server"));
 
-    assert_same_verdicts(breakglass, "iam/fixtures/IAM.1/fail-allow-star-on-star.json");
-    assert_same_verdicts(uploader, "iam/fixtures/IAM.2/fail-inline-and-managed-policies.json");
+    assert_same_verdicts(
+        breakglass,
+        "iam/fixtures/IAM.1/fail-allow-star-on-star.json",
+    );
+    assert_same_verdicts(
+        uploader,
+        "iam/fixtures/IAM.2/fail-inline-and-managed-policies.json",
+    );
     assert_same_verdicts(dana, "iam/fixtures/IAM.2/pass-permissions-from-groups.json");
-    assert_same_verdicts(console, "iam/fixtures/IAM.27/fail-role-with-cloudshell-full-access.json");
+    assert_same_verdicts(
+        console,
+        "iam/fixtures/IAM.27/fail-role-with-cloudshell-full-access.json",
+    );
     assert_same_verdicts(
         find(&items, "AWS::IAM::Role", "app-server"),
         "iam/fixtures/IAM.27/pass-role-with-scoped-policies.json",

@@ -83,7 +83,11 @@ async fn trails_db_instances_and_keys_get_the_same_verdicts() {
     }
 
     let (items, report) = env
-        .collect(&["AWS::CloudTrail::Trail", "AWS::RDS::DBInstance", "AWS::KMS::Key"])
+        .collect(&[
+            "AWS::CloudTrail::Trail",
+            "AWS::RDS::DBInstance",
+            "AWS::KMS::Key",
+        ])
         .await;
     assert!(report.is_complete(), "{:?}", report.failures);
 
@@ -97,8 +101,14 @@ async fn trails_db_instances_and_keys_get_the_same_verdicts() {
     let bare = find(&items, "AWS::CloudTrail::Trail", "bare-trail");
     assert_verdict(bare, "CloudTrail.2", "NON_COMPLIANT");
     assert_verdict(bare, "CloudTrail.5", "NON_COMPLIANT");
-    assert_same_verdicts(app, "cloudtrail/fixtures/CloudTrail.4/fail-validation-disabled.json");
-    assert_same_verdicts(org, "cloudtrail/fixtures/CloudTrail.4/pass-validation-enabled.json");
+    assert_same_verdicts(
+        app,
+        "cloudtrail/fixtures/CloudTrail.4/fail-validation-disabled.json",
+    );
+    assert_same_verdicts(
+        org,
+        "cloudtrail/fixtures/CloudTrail.4/pass-validation-enabled.json",
+    );
 
     let reporting = find(&items, "AWS::RDS::DBInstance", "reporting-db");
     assert_eq!(reporting.resource_name.as_deref(), Some("reporting-db"));
@@ -110,7 +120,10 @@ async fn trails_db_instances_and_keys_get_the_same_verdicts() {
     for control in ["RDS.3", "RDS.11", "RDS.13"] {
         assert_verdict(legacy, control, "NON_COMPLIANT");
     }
-    assert_same_verdicts(reporting, "rds/fixtures/RDS.2/fail-publicly-accessible.json");
+    assert_same_verdicts(
+        reporting,
+        "rds/fixtures/RDS.2/fail-publicly-accessible.json",
+    );
     assert_same_verdicts(orders, "rds/fixtures/RDS.11/pass-retention-7-days.json");
 
     let rotated = find(&items, "AWS::KMS::Key", &keys[0]);
@@ -182,7 +195,11 @@ async fn functions_carry_their_policy_and_never_their_environment_values() {
     assert!(report.is_complete(), "{:?}", report.failures);
     for item in &items {
         let text = format!("{item:?}");
-        assert!(!text.contains(SECRET), "an environment value leaked into {}", item.resource_id);
+        assert!(
+            !text.contains(SECRET),
+            "an environment value leaked into {}",
+            item.resource_id
+        );
     }
 
     let webhook = find(&items, "AWS::Lambda::Function", "webhook-receiver");
@@ -198,5 +215,8 @@ async fn functions_carry_their_policy_and_never_their_environment_values() {
 
     assert_same_verdicts(webhook, "lambda/fixtures/Lambda.1/fail-public-invoke.json");
     assert_same_verdicts(legacy, "lambda/fixtures/Lambda.2/fail-python3-9.json");
-    assert_same_verdicts(thumbnailer, "lambda/fixtures/Lambda.1/pass-no-resource-policy.json");
+    assert_same_verdicts(
+        thumbnailer,
+        "lambda/fixtures/Lambda.1/pass-no-resource-policy.json",
+    );
 }

@@ -7,9 +7,8 @@
 use crate::support::*;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::{
-    BucketCannedAcl, BucketVersioningStatus, PublicAccessBlockConfiguration,
-    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
-    ServerSideEncryptionRule,
+    BucketCannedAcl, BucketVersioningStatus, PublicAccessBlockConfiguration, ServerSideEncryption,
+    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
 };
 use aws_smithy_mocks::{RuleMode, mock};
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
@@ -141,7 +140,13 @@ async fn buckets_carry_configs_supplementary_keys_and_get_the_same_verdicts() {
         .bucket(PUBLIC)
         .tagging(
             aws_sdk_s3::types::Tagging::builder()
-                .tag_set(aws_sdk_s3::types::Tag::builder().key("team").value("web").build().unwrap())
+                .tag_set(
+                    aws_sdk_s3::types::Tag::builder()
+                        .key("team")
+                        .value("web")
+                        .build()
+                        .unwrap(),
+                )
                 .build()
                 .unwrap(),
         )
@@ -155,25 +160,50 @@ async fn buckets_carry_configs_supplementary_keys_and_get_the_same_verdicts() {
 
     // Fields.
     let records = find(&items, "AWS::S3::Bucket", RECORDS);
-    assert_eq!(records.arn.as_deref(), Some("arn:aws:s3:::example-records-bucket"));
+    assert_eq!(
+        records.arn.as_deref(),
+        Some("arn:aws:s3:::example-records-bucket")
+    );
     assert_eq!(records.region.as_deref(), Some(REGION));
     assert_eq!(records.config_str("/name"), Some(RECORDS));
     let s = &records.supplementary;
-    assert_eq!(s["PublicAccessBlockConfiguration"]["restrictPublicBuckets"], true);
+    assert_eq!(
+        s["PublicAccessBlockConfiguration"]["restrictPublicBuckets"],
+        true
+    );
     assert_eq!(s["BucketVersioningConfiguration"]["status"], "Enabled");
     assert_eq!(
         s["ServerSideEncryptionConfiguration"]["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"],
         "aws:kms"
     );
-    assert!(s["BucketPolicy"]["policyText"].as_str().unwrap().contains("AllowSSLRequestsOnly"));
+    assert!(
+        s["BucketPolicy"]["policyText"]
+            .as_str()
+            .unwrap()
+            .contains("AllowSSLRequestsOnly")
+    );
     let public = find(&items, "AWS::S3::Bucket", PUBLIC);
     assert_eq!(public.tags.get("team").map(String::as_str), Some("web"));
-    assert_eq!(public.supplementary["BucketPolicy"], serde_json::json!({"policyText": null}));
-    assert!(!public.supplementary.contains_key("PublicAccessBlockConfiguration"));
-    assert_eq!(public.supplementary["BucketVersioningConfiguration"]["status"], "Off");
-    let grants = public.supplementary["AccessControlList"]["grantList"].as_array().unwrap();
+    assert_eq!(
+        public.supplementary["BucketPolicy"],
+        serde_json::json!({"policyText": null})
+    );
     assert!(
-        grants.iter().any(|g| g["grantee"] == "AllUsers" && g["permission"] == "Read"),
+        !public
+            .supplementary
+            .contains_key("PublicAccessBlockConfiguration")
+    );
+    assert_eq!(
+        public.supplementary["BucketVersioningConfiguration"]["status"],
+        "Off"
+    );
+    let grants = public.supplementary["AccessControlList"]["grantList"]
+        .as_array()
+        .unwrap();
+    assert!(
+        grants
+            .iter()
+            .any(|g| g["grantee"] == "AllUsers" && g["permission"] == "Read"),
         "{grants:?}"
     );
 
@@ -191,19 +221,30 @@ async fn buckets_carry_configs_supplementary_keys_and_get_the_same_verdicts() {
         assert_verdict(locked, control, "INSUFFICIENT_DATA");
     }
     assert!(
-        report.failures.iter().any(|f| f.resource_id.as_deref() == Some(LOCKED)
-            && f.error.operation == "s3:GetBucketPolicy"
-            && f.error.kind == sidewatch_core::ports::FailureKind::AccessDenied),
+        report
+            .failures
+            .iter()
+            .any(|f| f.resource_id.as_deref() == Some(LOCKED)
+                && f.error.operation == "s3:GetBucketPolicy"
+                && f.error.kind == sidewatch_core::ports::FailureKind::AccessDenied),
         "{:?}",
         report.failures
     );
 
     // moto's own GetBucketVersioning answer: whatever it is, it must not turn into a PASS.
     let unmocked = find(&items, "AWS::S3::Bucket", UNMOCKED);
-    assert_ne!(verdict(unmocked, "S3.14"), "COMPLIANT", "{}", reasons(unmocked));
+    assert_ne!(
+        verdict(unmocked, "S3.14"),
+        "COMPLIANT",
+        "{}",
+        reasons(unmocked)
+    );
 
     // Equivalence with the documented-shape items.
-    assert_same_verdicts(records, "s3/fixtures/S3.5/pass-deny-insecure-transport.json");
+    assert_same_verdicts(
+        records,
+        "s3/fixtures/S3.5/pass-deny-insecure-transport.json",
+    );
     assert_same_verdicts(public, "s3/fixtures/S3.2/fail-public-read-acl.json");
 }
 

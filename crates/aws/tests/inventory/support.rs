@@ -50,7 +50,8 @@ impl Env {
     /// Collects `types` in the home Region, then fetches the evidence the engine asks for, as
     /// the sweep does for a Config item.
     pub async fn collect(&self, types: &[&str]) -> (Vec<ConfigurationItem>, InventoryReport) {
-        self.collect_using(Inventory::new(self.sdk.clone()), types).await
+        self.collect_using(Inventory::new(self.sdk.clone()), types)
+            .await
     }
 
     /// [`Env::collect`] with a prepared inventory.
@@ -71,7 +72,11 @@ impl Env {
 }
 
 /// The item of `resource_type` whose id or name is `key`.
-pub fn find<'a>(items: &'a [ConfigurationItem], resource_type: &str, key: &str) -> &'a ConfigurationItem {
+pub fn find<'a>(
+    items: &'a [ConfigurationItem],
+    resource_type: &str,
+    key: &str,
+) -> &'a ConfigurationItem {
     items
         .iter()
         .find(|i| {
@@ -86,7 +91,12 @@ pub fn verdicts(item: &ConfigurationItem) -> BTreeMap<&'static str, String> {
     Engine::with_defaults()
         .evaluate(item)
         .into_iter()
-        .map(|e| (e.control.id, e.verdict.compliance_type().as_str().to_owned()))
+        .map(|e| {
+            (
+                e.control.id,
+                e.verdict.compliance_type().as_str().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -95,7 +105,14 @@ pub fn reasons(item: &ConfigurationItem) -> String {
     Engine::with_defaults()
         .evaluate(item)
         .into_iter()
-        .map(|e| format!("{} {}: {}", e.control.id, e.verdict.compliance_type().as_str(), e.verdict.reason()))
+        .map(|e| {
+            format!(
+                "{} {}: {}",
+                e.control.id,
+                e.verdict.compliance_type().as_str(),
+                e.verdict.reason()
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -110,7 +127,13 @@ pub fn verdict(item: &ConfigurationItem, control: &str) -> String {
 #[track_caller]
 pub fn assert_verdict(item: &ConfigurationItem, control: &str, expected: &str) {
     let got = verdict(item, control);
-    assert_eq!(got, expected, "{control} on {}:\n{}", item.resource_id, reasons(item));
+    assert_eq!(
+        got,
+        expected,
+        "{control} on {}:\n{}",
+        item.resource_id,
+        reasons(item)
+    );
 }
 
 /// No control fails `item`.
@@ -120,7 +143,12 @@ pub fn assert_nothing_fails(item: &ConfigurationItem) {
         .into_iter()
         .filter(|(_, v)| v == "NON_COMPLIANT")
         .collect();
-    assert!(failing.is_empty(), "{} fails {failing:?}:\n{}", item.resource_id, reasons(item));
+    assert!(
+        failing.is_empty(),
+        "{} fails {failing:?}:\n{}",
+        item.resource_id,
+        reasons(item)
+    );
 }
 
 /// A fixture of the core (path under `crates/core/src/controls/`).
@@ -146,9 +174,14 @@ pub fn assert_same_verdicts(collected: &ConfigurationItem, fixture_path: &str) {
         }
     }
     let (a, b) = (verdicts(collected), verdicts(&documented));
-    assert!(!a.is_empty(), "no control evaluates {}", collected.resource_type);
+    assert!(
+        !a.is_empty(),
+        "no control evaluates {}",
+        collected.resource_type
+    );
     assert_eq!(
-        a, b,
+        a,
+        b,
         "collected {} and {fixture_path} differ\ncollected:\n{}\ndocumented:\n{}",
         collected.resource_id,
         reasons(collected),
