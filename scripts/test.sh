@@ -5,12 +5,15 @@
 # nextest is not installed.
 #
 # The AWS adapter tests (crates/aws) run the real AWS SDK against moto_server on 127.0.0.1: the
-# pinned moto is installed into .venv first (infra/bootstrap.sh; a no-op when up to date).
+# pinned moto is installed into .venv first (infra/bootstrap.sh; a no-op when up to date), with
+# cargo-lambda for the functions' end-to-end test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 infra/bootstrap.sh
 export SIDEWATCH_MOTO_SERVER="$PWD/.venv/bin/moto_server"
+# The functions' end-to-end test runs the real Lambda binaries behind `cargo lambda watch`.
+export SIDEWATCH_CARGO_LAMBDA="$PWD/.venv/bin/cargo-lambda"
 
 cargo test --workspace --locked --doc --quiet
 if cargo nextest --version >/dev/null 2>&1; then

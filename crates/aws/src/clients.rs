@@ -151,7 +151,7 @@ fn s3control_client(sdk: &SdkConfig) -> aws_sdk_s3control::Client {
 }
 
 /// The `host[:port]` of an endpoint URL whose host is an IP literal or `localhost`.
-fn local_authority(url: &str) -> Option<String> {
+pub(crate) fn local_authority(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split('/').next().unwrap_or(rest);
     let host = if let Some(v6) = authority.strip_prefix('[') {

@@ -3,8 +3,11 @@
 //! * `sidewatch scan [FILE…|-]` evaluates AWS Config configuration items offline (snapshot files,
 //!   `BatchGetResourceConfig` / `GetResourceConfigHistory` output, item arrays, single items, JSON
 //!   Lines; plain or gzip) and prints a table, JSON verdicts or ASFF findings as it reads.
+//!   With `--live` it also reads, with read-only AWS calls, the evidence AWS Config does not record
+//!   and evaluates the account-level controls.
 //! * `sidewatch controls` lists the controls catalog (table, JSON or the Markdown of
 //!   `docs/controls.md`).
+//! * `sidewatch permissions` prints the read-only IAM policy `scan --live` needs.
 //!
 //! [`run`] takes the arguments and the standard streams and returns the exit code, so everything
 //! but process wiring is testable in memory. Exit codes: 0 no control failed at or above
@@ -19,7 +22,9 @@ use std::process::ExitCode;
 
 mod catalog;
 mod input;
+mod live;
 mod output;
+mod permissions;
 mod scan;
 
 /// Exit code: every control passed (or failed only below `--fail-on`).
@@ -43,11 +48,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Evaluate configuration items from Config snapshot files or AWS CLI output, offline
+    /// Evaluate configuration items from Config snapshot files or AWS CLI output (offline, or
+    /// with --live evidence read from the account)
     #[command(after_help = SCAN_HELP)]
     Scan(ScanArgs),
     /// List the controls: severity, resource types, parameters and compliance mappings
     Controls(ControlsArgs),
+    /// Print the read-only IAM policy (JSON) that `sidewatch scan --live` needs
+    Permissions(PermissionsArgs),
 }
 
 const SCAN_HELP: &str = "\
@@ -62,8 +70,22 @@ Examples:
   sidewatch scan --controls S3,EC2.19 --param S3.8.excludedPublicBuckets=my-site \\
       --fail-on high --format asff snapshot.json > findings.json
 
+Live evidence (--live): some controls need what AWS Config does not record (an IAM user's MFA
+devices, a KMS key's rotation, the password policy, CloudTrail, GuardDuty…). Offline they are
+INSUFFICIENT_DATA and the summary counts them. With --live, sidewatch reads that evidence with
+read-only calls and the default AWS credential chain (--profile or AWS_PROFILE, environment
+variables, the shared config and credentials files, instance and container roles; it never
+writes to the account), for the items read and for the account
+itself (one account-level item per account and Region of the items; without FILE only those).
+--live without FILE evaluates only the account-level controls: listing every resource without
+AWS Config is not supported yet. `sidewatch permissions` prints the IAM policy it needs.
+  sidewatch scan --live snapshot.json.gz
+  sidewatch scan --live --profile audit --region eu-west-1
+  sidewatch scan --live --endpoint-url http://127.0.0.1:5000 items.json   # a local stand-in
+
 Exit codes: 0 no control failed at or above --fail-on, 1 one did, 2 an error (unreadable file or
-item, bad flag value); the scan still reports everything it could read.";
+item, bad flag value, a live read denied or unanswered); the scan still reports everything it
+could read.";
 
 #[derive(Debug, Args)]
 struct ScanArgs {
@@ -83,9 +105,21 @@ struct ScanArgs {
     /// Account id to report instead of what the items say (12 digits)
     #[arg(long, value_name = "ACCOUNT_ID", value_parser = parse_account)]
     account: Option<String>,
-    /// Region to report instead of what the items say (e.g. eu-west-1)
+    /// Region to report instead of what the items say (e.g. eu-west-1); with --live also the
+    /// Region the AWS clients call
     #[arg(long, value_name = "REGION", value_parser = parse_region)]
     region: Option<String>,
+    /// Read the evidence AWS Config does not record from the account (read-only calls) and
+    /// evaluate the account-level controls; without FILE only the account-level controls
+    #[arg(long)]
+    live: bool,
+    /// With --live: send every AWS call to this endpoint (a local stand-in such as moto);
+    /// default: AWS_ENDPOINT_URL, else AWS's endpoints
+    #[arg(long, value_name = "URL", requires = "live")]
+    endpoint_url: Option<String>,
+    /// With --live: the AWS profile whose credentials and Region to use (default: AWS_PROFILE)
+    #[arg(long, value_name = "NAME", requires = "live")]
+    profile: Option<String>,
     /// Run only these controls or services (comma-separated or repeated: S3,EC2.19)
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     controls: Vec<String>,
@@ -165,6 +199,16 @@ enum ControlsFormat {
     Markdown,
 }
 
+#[derive(Debug, Args)]
+struct PermissionsArgs {
+    /// Only what these controls or services need (comma-separated or repeated: IAM,KMS.4)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    controls: Vec<String>,
+    /// Leave out these controls or services (applied after --controls)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    exclude: Vec<String>,
+}
+
 /// The standard streams (or stand-ins) a run uses, and whether each is a terminal.
 pub struct Io<'a> {
     pub stdin: &'a mut dyn Read,
@@ -210,6 +254,7 @@ where
     match cli.command {
         Command::Scan(args) => scan::run(&args, io),
         Command::Controls(args) => catalog::run(&args, io),
+        Command::Permissions(args) => permissions::run(&args, io),
     }
 }
 

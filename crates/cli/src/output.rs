@@ -178,6 +178,26 @@ impl Sink for TableSink {
             stats.no_control.to_string(),
         )?;
         line(out, "unreadable items", stats.unreadable.to_string())?;
+        if let Some(live) = &stats.live {
+            line(
+                out,
+                "live evidence reads",
+                format!(
+                    "{} for {} resource(s), {} failed",
+                    live.reads, live.resources, live.failed
+                ),
+            )?;
+        }
+        if !stats.needs_live.is_empty() {
+            line(
+                out,
+                "need --live evidence",
+                format!(
+                    "{} control(s): sidewatch scan --live reads their evidence from AWS",
+                    stats.needs_live.len()
+                ),
+            )?;
+        }
         if stats.inputs_failed > 0 {
             line(out, "unreadable inputs", stats.inputs_failed.to_string())?;
         }

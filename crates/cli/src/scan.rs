@@ -2,14 +2,16 @@
 //! each verdict as it comes, then summarise and choose the exit code.
 
 use crate::input::{Source, Stoppable, decompressing};
+use crate::live::{Live, RESOURCES_AT_ONCE};
 use crate::output::{AsffSink, JsonSink, Sink, SinkError, TableSink, status_word};
 use crate::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Io, ScanArgs, ScanFormat, error, warning};
 use sidewatch_core::snapshot::{ItemOutcome, SnapshotError, read_items};
 use sidewatch_core::{
-    ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation, FindingBuilder,
-    FindingContext, Overrides, Severity, Source as FindingSource,
+    ACCOUNT_RESOURCE_TYPE, ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation,
+    FindingBuilder, FindingContext, Overrides, Severity, Source as FindingSource,
 };
 use std::cell::Cell;
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -40,6 +42,21 @@ pub struct Stats {
     pub output_failed: bool,
     /// Errors not counted elsewhere (bad flags reported before the scan).
     pub other_errors: u64,
+    /// Controls that gave INSUFFICIENT_DATA for want of evidence only `--live` reads, and (without
+    /// `--live`) the account-level controls, which only `--live` evaluates.
+    pub needs_live: BTreeSet<&'static str>,
+    /// `--live`: resources whose evidence was read, reads, failed reads.
+    pub live: Option<LiveStats>,
+    /// `--live`: failed reads that make the exit code 2 (denied, unreachable…).
+    pub evidence_errors: u64,
+}
+
+/// What `--live` read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LiveStats {
+    pub resources: u64,
+    pub reads: u64,
+    pub failed: u64,
 }
 
 fn status_index(status: ComplianceType) -> usize {
@@ -87,7 +104,11 @@ impl Stats {
 
     /// Anything that makes the exit code 2.
     pub fn errors(&self) -> u64 {
-        self.inputs_failed + self.unreadable + self.finding_errors + self.other_errors
+        self.inputs_failed
+            + self.unreadable
+            + self.finding_errors
+            + self.other_errors
+            + self.evidence_errors
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -129,8 +150,21 @@ impl Stats {
             .iter()
             .map(|s| format!("{} {}", self.count(*s), status_word(*s)))
             .collect();
+        let mut extra = String::new();
+        if let Some(live) = &self.live {
+            extra.push_str(&format!(
+                ", live evidence: {} read(s) for {} resource(s), {} failed",
+                live.reads, live.resources, live.failed
+            ));
+        }
+        if !self.needs_live.is_empty() {
+            extra.push_str(&format!(
+                ", {} control(s) need --live evidence",
+                self.needs_live.len()
+            ));
+        }
         format!(
-            "sidewatch: {} item(s) read, {} verdict(s) ({}), {} item(s) with no applicable control, {} unreadable item(s); {}",
+            "sidewatch: {} item(s) read, {} verdict(s) ({}), {} item(s) with no applicable control, {} unreadable item(s){extra}; {}",
             self.items,
             self.verdicts(),
             statuses.join(", "),
@@ -238,7 +272,10 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let sources: Vec<Source> = if args.files.is_empty() {
+    let sources: Vec<Source> = if args.files.is_empty() && args.live {
+        // `--live` alone evaluates the account-level items only; `-` reads standard input.
+        Vec::new()
+    } else if args.files.is_empty() {
         if io.stdin_is_terminal {
             error(
                 io.stderr,
@@ -255,6 +292,17 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
         error(io.stderr, "- (standard input) can be named only once");
         return EXIT_ERROR;
     }
+    let live = if args.live {
+        match Live::connect(args) {
+            Ok(live) => Some(live),
+            Err(message) => {
+                error(io.stderr, message);
+                return EXIT_ERROR;
+            }
+        }
+    } else {
+        None
+    };
     let sink: Box<dyn Sink> = match args.format {
         ScanFormat::Table => Box::new(TableSink::default()),
         ScanFormat::Json => Box::new(JsonSink::default()),
@@ -282,6 +330,9 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
             shown: false,
         },
         stop: Rc::new(Cell::new(false)),
+        live,
+        pending: Vec::new(),
+        pending_sources: Vec::new(),
     };
     for source in &sources {
         if scan.stats.output_failed {
@@ -302,6 +353,10 @@ struct Scan<'a> {
     progress: Progress,
     /// Set when the output fails: the input reader then stops.
     stop: Rc<Cell<bool>>,
+    /// `--live`: the session, and the items waiting for their evidence with their inputs' names.
+    live: Option<Live>,
+    pending: Vec<ConfigurationItem>,
+    pending_sources: Vec<Rc<str>>,
 }
 
 impl Scan<'_> {
@@ -397,18 +452,65 @@ impl Scan<'_> {
         };
         self.stats.items += 1;
         self.apply_overrides(&mut item);
+        if let Some(live) = &mut self.live {
+            live.note(&item);
+            self.pending.push(item);
+            let same = self
+                .pending_sources
+                .last()
+                .filter(|s| ***s == *source)
+                .cloned();
+            self.pending_sources
+                .push(same.unwrap_or_else(|| Rc::from(source)));
+            if self.pending.len() >= RESOURCES_AT_ONCE {
+                self.flush_live(stdout, stderr);
+            }
+        } else {
+            self.evaluate(&item, source, stdout, stderr);
+        }
+        self.progress.update(stderr, &self.stats);
+    }
+
+    /// `--live`: reads the evidence of the waiting items, then evaluates them in input order.
+    fn flush_live(&mut self, stdout: &mut dyn Write, stderr: &mut dyn Write) {
+        let Some(live) = &mut self.live else { return };
+        let mut items = std::mem::take(&mut self.pending);
+        if items.is_empty() {
+            return;
+        }
+        live.collect(self.engine, &mut items);
+        let sources = std::mem::take(&mut self.pending_sources);
+        for (item, source) in items.iter().zip(sources) {
+            if self.stats.output_failed {
+                break;
+            }
+            self.evaluate(item, &source, stdout, stderr);
+        }
+    }
+
+    /// Evaluates one item and writes its verdicts.
+    fn evaluate(
+        &mut self,
+        item: &ConfigurationItem,
+        source: &str,
+        stdout: &mut dyn Write,
+        stderr: &mut dyn Write,
+    ) {
         let mut evaluations = std::mem::take(&mut self.evaluations);
         evaluations.clear();
-        self.engine.evaluate_into(&item, &mut evaluations);
+        self.engine.evaluate_into(item, &mut evaluations);
         if evaluations.is_empty() {
             self.stats.no_control += 1;
         }
         for evaluation in &evaluations {
             self.stats.record(evaluation);
+            if self.live.is_none() && needs_live_evidence(item, evaluation) {
+                self.stats.needs_live.insert(evaluation.control.id);
+            }
             if self.args.failed_only && !evaluation.verdict.is_non_compliant() {
                 continue;
             }
-            match self.sink.verdict(stdout, &item, evaluation) {
+            match self.sink.verdict(stdout, item, evaluation) {
                 Ok(()) => {}
                 Err(SinkError::Item(message)) => {
                     self.stats.finding_errors += 1;
@@ -428,7 +530,6 @@ impl Scan<'_> {
             }
         }
         self.evaluations = evaluations;
-        self.progress.update(stderr, &self.stats);
     }
 
     fn apply_overrides(&self, item: &mut ConfigurationItem) {
@@ -455,6 +556,16 @@ impl Scan<'_> {
 
     /// Completes the output and returns the exit code.
     fn finish(mut self, io: &mut Io<'_>) -> u8 {
+        if self.live.is_some() && !self.stats.output_failed {
+            self.finish_live(io);
+        } else if self.live.is_none() {
+            // Offline, the account-level controls are never evaluated: only --live reads them.
+            let account_controls = self
+                .engine
+                .controls()
+                .filter(|c| c.resource_types.contains(&ACCOUNT_RESOURCE_TYPE));
+            self.stats.needs_live.extend(account_controls.map(|c| c.id));
+        }
         self.progress.clear(io.stderr);
         self.item_errors.finish(io.stderr);
         if !self.stats.output_failed {
@@ -471,6 +582,41 @@ impl Scan<'_> {
         }
         self.stats.exit_code()
     }
+}
+
+impl Scan<'_> {
+    /// `--live`: the last waiting items, then the account-level items; then the failed reads.
+    fn finish_live(&mut self, io: &mut Io<'_>) {
+        self.flush_live(io.stdout, io.stderr);
+        let Some(live) = &mut self.live else { return };
+        let mut accounts = live.account_items(self.args);
+        live.collect(self.engine, &mut accounts);
+        for item in &accounts {
+            if self.stats.output_failed {
+                break;
+            }
+            self.evaluate(item, "--live", io.stdout, io.stderr);
+        }
+        let Some(live) = &self.live else { return };
+        self.progress.clear(io.stderr);
+        self.stats.evidence_errors = live.report(io.stderr);
+        self.stats.live = Some(LiveStats {
+            resources: live.resources,
+            reads: live.reads,
+            failed: live.failed_reads(),
+        });
+    }
+}
+
+/// Whether the verdict is INSUFFICIENT_DATA for want of evidence the item does not carry (which
+/// `--live` would read).
+fn needs_live_evidence(item: &ConfigurationItem, evaluation: &Evaluation) -> bool {
+    evaluation.verdict.is_insufficient()
+        && evaluation
+            .control
+            .evidence
+            .iter()
+            .any(|kind| !item.supplementary.contains_key(&kind.key()))
 }
 
 fn open_file(path: &Path) -> io::Result<File> {

@@ -617,7 +617,7 @@ mod tests {
 
         let err = read(r#"{"Items": [], "Count": 0}"#).unwrap_err();
         assert!(matches!(err, SnapshotError::Shape { .. }), "{err:?}");
-        assert!(err.to_string().contains("its keys: Count, Items"), "{err}");
+        assert!(err.to_string().contains("its keys: Items, Count"), "{err}");
         assert!(
             read("{}")
                 .unwrap_err()

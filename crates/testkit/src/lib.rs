@@ -174,11 +174,23 @@ pub fn free_port() -> u16 {
 
 /// One HTTP/1.0 request to 127.0.0.1:`port`; the status and body.
 pub fn raw_http(port: u16, method: &str, path: &str, body: &str) -> Result<(u16, String), String> {
+    raw_http_with_timeout(port, method, path, body, Duration::from_secs(30))
+}
+
+/// [`raw_http`] waiting up to `timeout` for the answer (a Lambda emulator that compiles the
+/// function on its first invocation needs minutes).
+pub fn raw_http_with_timeout(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: &str,
+    timeout: Duration,
+) -> Result<(u16, String), String> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let mut stream =
         TcpStream::connect_timeout(&addr, Duration::from_secs(2)).map_err(|e| e.to_string())?;
     stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
+        .set_read_timeout(Some(timeout))
         .map_err(|e| e.to_string())?;
     let request = format!(
         "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n\r\n{body}",

@@ -157,6 +157,18 @@ impl EvidenceCollector {
     }
 }
 
+/// The collector is the core's evidence port: doors that take any
+/// [`EvidenceSource`](sidewatch_core::ports::EvidenceSource) get it in production and a fake in tests.
+impl sidewatch_core::ports::EvidenceSource for EvidenceCollector {
+    fn collect(
+        &self,
+        item: &mut ConfigurationItem,
+        kinds: &[EvidenceKind],
+    ) -> impl std::future::Future<Output = ()> + Send {
+        EvidenceCollector::collect(self, item, kinds)
+    }
+}
+
 impl Inner {
     async fn fetch(&self, kind: EvidenceKind, subject: &Subject) -> Result<Value, EvidenceError> {
         let c = &self.clients;

@@ -6,13 +6,16 @@ use sidewatch_core::EvidenceKind;
 use sidewatch_core::evidence::shapes::{AccessKeys, CredentialReportRow, LoginProfile, MfaDevices};
 
 /// Creates a user and returns its Config item (resourceId = the user id, as Config records it).
-async fn create_user(iam: &aws_sdk_iam::Client, name: &str) -> sidewatch_core::ConfigurationItem {
+pub(crate) async fn create_user(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+) -> sidewatch_core::ConfigurationItem {
     let out = iam.create_user().user_name(name).send().await.unwrap();
     let user = out.user().unwrap();
     user_item(name, user.user_id())
 }
 
-async fn add_virtual_mfa(iam: &aws_sdk_iam::Client, user: &str) -> String {
+pub(crate) async fn add_virtual_mfa(iam: &aws_sdk_iam::Client, user: &str) -> String {
     let device = iam
         .create_virtual_mfa_device()
         .virtual_mfa_device_name(format!("{user}-mfa"))

@@ -9,7 +9,9 @@ mod support;
 
 mod account_level;
 mod cloudtrail;
+mod coverage;
 mod iam_account;
 mod iam_users;
 mod mocked;
 mod resources;
+mod sweep_queue;

@@ -16,11 +16,11 @@ use sidewatch_core::evidence::shapes::{
 use sidewatch_core::{ConfigurationItem, EvidenceKind};
 use std::time::Duration;
 
-const XML: &str = "text/xml";
-const JSON_1_1: &str = "application/x-amz-json-1.1";
-const REST_JSON: &str = "application/json";
+pub(crate) const XML: &str = "text/xml";
+pub(crate) const JSON_1_1: &str = "application/x-amz-json-1.1";
+pub(crate) const REST_JSON: &str = "application/json";
 
-fn fast_options() -> ClientOptions {
+pub(crate) fn fast_options() -> ClientOptions {
     ClientOptions {
         region: Some(REGION.into()),
         max_attempts: 3,
@@ -30,7 +30,7 @@ fn fast_options() -> ClientOptions {
 }
 
 /// The SDK config every mocked client is built from: fake credentials, no network.
-async fn mock_sdk() -> aws_config::SdkConfig {
+pub(crate) async fn mock_sdk() -> aws_config::SdkConfig {
     fast_options()
         .config_loader()
         .credentials_provider(fake_credentials())
@@ -39,7 +39,7 @@ async fn mock_sdk() -> aws_config::SdkConfig {
         .await
 }
 
-fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
+pub(crate) fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
     rules.iter().fold(
         MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
         |i, rule| i.with_rule(rule),
@@ -51,13 +51,14 @@ macro_rules! mocked {
     ($clients:expr, $sdk:expr, $field:ident, $krate:ident, $rules:expr) => {
         $clients.$field = $krate::Client::from_conf(
             $krate::config::Builder::from($sdk)
-                .interceptor(interceptor($rules))
+                .interceptor($crate::mocked::interceptor($rules))
                 .build(),
         )
     };
 }
+pub(crate) use mocked;
 
-fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
+pub(crate) fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
     let mut r = HttpResponse::new(
         StatusCode::try_from(status).unwrap(),
         SdkBody::from(body.to_owned()),
@@ -68,7 +69,7 @@ fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
 }
 
 /// An IAM (Query protocol) error answer, as the IAM API reference shows them.
-fn iam_error(status: u16, code: &str, message: &str) -> HttpResponse {
+pub(crate) fn iam_error(status: u16, code: &str, message: &str) -> HttpResponse {
     response(
         status,
         XML,
@@ -82,7 +83,7 @@ fn iam_error(status: u16, code: &str, message: &str) -> HttpResponse {
 }
 
 /// An IAM success answer wrapping `result` for `operation`.
-fn iam_ok(operation: &str, result: &str) -> HttpResponse {
+pub(crate) fn iam_ok(operation: &str, result: &str) -> HttpResponse {
     response(
         200,
         XML,
@@ -108,7 +109,7 @@ const STRONG_POLICY: &str = "<PasswordPolicy>
   <MinimumPasswordLength>14</MinimumPasswordLength>
 </PasswordPolicy>";
 
-async fn collector_with(
+pub(crate) async fn collector_with(
     setup: impl FnOnce(&mut AwsClients, &aws_config::SdkConfig),
 ) -> EvidenceCollector {
     let sdk = mock_sdk().await;
@@ -240,21 +241,21 @@ async fn no_such_entity_means_absent_only_where_aws_documents_it() {
     assert!(error.message.contains("user with name"), "{error}");
 }
 
-fn summary(mfa: u8) -> HttpResponse {
+pub(crate) fn summary(mfa: u8, root_keys: u8) -> HttpResponse {
     iam_ok(
         "GetAccountSummary",
         &format!(
             "<SummaryMap>
   <entry><key>Users</key><value>27</value></entry>
   <entry><key>AccountMFAEnabled</key><value>{mfa}</value></entry>
-  <entry><key>AccountAccessKeysPresent</key><value>0</value></entry>
+  <entry><key>AccountAccessKeysPresent</key><value>{root_keys}</value></entry>
   <entry><key>AccountSigningCertificatesPresent</key><value>0</value></entry>
 </SummaryMap>"
         ),
     )
 }
 
-fn virtual_devices(members: &str) -> HttpResponse {
+pub(crate) fn virtual_devices(members: &str) -> HttpResponse {
     iam_ok(
         "ListVirtualMFADevices",
         &format!(
@@ -263,7 +264,7 @@ fn virtual_devices(members: &str) -> HttpResponse {
     )
 }
 
-const ROOT_VIRTUAL_DEVICE: &str = "<member>
+pub(crate) const ROOT_VIRTUAL_DEVICE: &str = "<member>
   <SerialNumber>arn:aws:iam::123456789012:mfa/root-account-mfa-device</SerialNumber>
   <User>
     <Path>/</Path><UserName>root</UserName><UserId>123456789012</UserId>
@@ -276,7 +277,7 @@ const ROOT_VIRTUAL_DEVICE: &str = "<member>
 async fn root_mfa_states_moto_cannot_make() {
     for (virtual_members, iam_6_passes) in [("", true), (ROOT_VIRTUAL_DEVICE, false)] {
         let summary_rule =
-            mock!(aws_sdk_iam::Client::get_account_summary).then_http_response(|| summary(1));
+            mock!(aws_sdk_iam::Client::get_account_summary).then_http_response(|| summary(1, 0));
         let members = virtual_members.to_owned();
         let devices = mock!(aws_sdk_iam::Client::list_virtual_mfa_devices)
             .then_http_response(move || virtual_devices(&members));
@@ -324,7 +325,7 @@ async fn a_summary_without_the_root_entries_is_not_read_as_zero() {
     assert_insufficient(&account, "IAM.4");
 }
 
-const RECORDERS: &str = r#"{"ConfigurationRecorders": [{
+pub(crate) const RECORDERS: &str = r#"{"ConfigurationRecorders": [{
   "name": "default",
   "roleARN": "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
   "recordingGroup": {
@@ -335,7 +336,7 @@ const RECORDERS: &str = r#"{"ConfigurationRecorders": [{
   "recordingMode": {"recordingFrequency": "CONTINUOUS", "recordingModeOverrides": []}
 }]}"#;
 
-fn recorder_status(recording: bool) -> String {
+pub(crate) fn recorder_status(recording: bool) -> String {
     format!(
         r#"{{"ConfigurationRecordersStatus": [{{
   "name": "default", "lastStartTime": 1717171717.123, "recording": {recording},

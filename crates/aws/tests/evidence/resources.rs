@@ -5,7 +5,7 @@ use sidewatch_core::evidence::shapes::{FlowLogs, KeyRotation, LambdaEnvironmentS
 use sidewatch_core::{ConfigurationItem, EvidenceKind};
 
 /// A KMS key's Config item built from DescribeKey, with the fields Config records.
-async fn key_item(kms: &aws_sdk_kms::Client, key_id: &str) -> ConfigurationItem {
+pub(crate) async fn key_item(kms: &aws_sdk_kms::Client, key_id: &str) -> ConfigurationItem {
     let described = kms.describe_key().key_id(key_id).send().await.unwrap();
     let meta = described.key_metadata().unwrap();
     item(serde_json::json!({
@@ -68,7 +68,7 @@ async fn key_rotation_status_decides_kms_4() {
 }
 
 /// Creates a function with these environment variables; returns its Config item.
-async fn function(
+pub(crate) async fn function(
     clients: &sidewatch_aws::AwsClients,
     name: &str,
     vars: &[(&str, &str)],
@@ -180,7 +180,7 @@ async fn environment_secrets_name_variables_never_values() {
     assert_pass(&bare, "Lambda.X1");
 }
 
-fn vpc_item(vpc_id: &str) -> ConfigurationItem {
+pub(crate) fn vpc_item(vpc_id: &str) -> ConfigurationItem {
     item(serde_json::json!({
         "configurationItemStatus": "OK",
         "awsAccountId": ACCOUNT,

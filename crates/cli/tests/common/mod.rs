@@ -24,7 +24,21 @@ impl Run {
 
 /// Runs `sidewatch ARGS` with `stdin` as its standard input.
 pub fn sidewatch(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sidewatch"))
+    sidewatch_with_env(args, stdin, &[])
+}
+
+/// Runs `sidewatch ARGS` with `stdin` as its standard input and these environment variables set
+/// (an empty value removes the variable).
+pub fn sidewatch_with_env(args: &[&str], stdin: &[u8], env: &[(&str, String)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sidewatch"));
+    for (key, value) in env {
+        if value.is_empty() {
+            command.env_remove(key);
+        } else {
+            command.env(key, value);
+        }
+    }
+    let mut child = command
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,0 +1,503 @@
+//! `sidewatch scan --live`: the evidence AWS Config does not record, read from the account with
+//! read-only calls (`sidewatch_aws::EvidenceCollector`), and the account-level items.
+//!
+//! Nothing here runs without `--live`: the offline scan builds no runtime and no client. With it,
+//! one current-thread Tokio runtime is built, the SDK configuration is loaded once (default
+//! credential chain, `--profile`, `--region`, `--endpoint-url` / `AWS_ENDPOINT_URL`), the
+//! credentials are checked and the account they belong to is asked of STS (`GetCallerIdentity`,
+//! which needs no permission). Evidence of an item is then only read when the item belongs to that
+//! account: reading another account's state into an item would give a verdict about the wrong
+//! account.
+
+use crate::ScanArgs;
+use aws_config::{Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use sidewatch_aws::{AwsClients, ClientOptions, EvidenceCollector, required_actions};
+use sidewatch_core::{ConfigurationItem, Engine, EvidenceError, EvidenceKind};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use tokio::runtime::Runtime;
+use tokio::task::JoinSet;
+
+/// Resources whose evidence is read at the same time (each reads up to
+/// `sidewatch_aws::collect::DEFAULT_CONCURRENCY` kinds at once).
+pub const RESOURCES_AT_ONCE: usize = 8;
+
+/// The code stored for an item of another account than the credentials'.
+const OTHER_ACCOUNT: &str = "OtherAccount";
+
+/// A live session: the runtime, the SDK configuration, the caller's account, one collector per
+/// Region, and what failed.
+pub struct Live {
+    runtime: Runtime,
+    sdk: SdkConfig,
+    /// The Region of the clients (`--region`, else the SDK's): global evidence is read there.
+    home_region: String,
+    /// The account the credentials belong to.
+    caller_account: String,
+    collectors: HashMap<String, EvidenceCollector>,
+    /// Accounts and the Regions their items came from, for the account-level items.
+    seen: BTreeMap<String, BTreeSet<String>>,
+    failures: Failures,
+    /// Evidence kinds read (successfully or not).
+    pub reads: u64,
+    /// Resources whose evidence was read.
+    pub resources: u64,
+}
+
+impl std::fmt::Debug for Live {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Live")
+            .field("home_region", &self.home_region)
+            .field("caller_account", &self.caller_account)
+            .field("reads", &self.reads)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Live {
+    /// Loads the SDK configuration, checks the credentials and asks STS whose they are. The error
+    /// says what to do.
+    pub fn connect(args: &ScanArgs) -> Result<Live, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime for --live: {e}"))?;
+        let endpoint_url = args
+            .endpoint_url
+            .clone()
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .or(ClientOptions::from_env().endpoint_url);
+        let options = ClientOptions {
+            endpoint_url: endpoint_url.clone(),
+            region: args.region.clone(),
+            ..ClientOptions::default()
+        };
+        let mut loader = options.config_loader();
+        if let Some(profile) = &args.profile {
+            loader = loader.profile_name(profile);
+        }
+        let sdk = runtime.block_on(loader.load());
+        let home_region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
+            "no AWS Region for --live: pass --region (e.g. --region us-east-1), set AWS_REGION, \
+             or set a region in the profile"
+                .to_owned()
+        })?;
+        let provider = sdk
+            .credentials_provider()
+            .ok_or_else(|| no_credentials("none configured"))?;
+        runtime
+            .block_on(provider.provide_credentials())
+            .map_err(|e| no_credentials(&crate::live::error_chain(&e)))?;
+        let sts = aws_sdk_sts::Client::new(&sdk);
+        let identity = runtime
+            .block_on(sts.get_caller_identity().send())
+            .map_err(|e| {
+                identity_error(&sidewatch_aws::error::from_sdk(&e), endpoint_url.as_deref())
+            })?;
+        let caller_account = identity
+            .account()
+            .filter(|a| crate::parse_account(a).is_ok())
+            .ok_or("STS GetCallerIdentity named no account id; cannot tell whose state is read")?
+            .to_owned();
+        Ok(Live {
+            runtime,
+            sdk,
+            home_region,
+            caller_account,
+            collectors: HashMap::new(),
+            seen: BTreeMap::new(),
+            failures: Failures::default(),
+            reads: 0,
+            resources: 0,
+        })
+    }
+
+    /// Notes the account and Region of an item read from the input, for the account-level items.
+    pub fn note(&mut self, item: &ConfigurationItem) {
+        let account = item
+            .account_id
+            .clone()
+            .unwrap_or_else(|| self.caller_account.clone());
+        let regions = self.seen.entry(account).or_default();
+        if let Some(region) = item.region.as_deref().filter(|r| is_region(r)) {
+            regions.insert(region.to_owned());
+        }
+    }
+
+    /// The collector whose clients call `region`.
+    fn collector(&mut self, region: &str) -> EvidenceCollector {
+        self.collectors
+            .entry(region.to_owned())
+            .or_insert_with(|| {
+                let sdk = self
+                    .sdk
+                    .to_builder()
+                    .region(Region::new(region.to_owned()))
+                    .build();
+                EvidenceCollector::new(AwsClients::new(&sdk))
+            })
+            .clone()
+    }
+
+    /// Reads what the engine says each item needs, a few items at a time, and stores it (or the
+    /// failed read) in the items. Items keep their order.
+    pub fn collect(&mut self, engine: &Engine, items: &mut Vec<ConfigurationItem>) {
+        let mut slots: Vec<Option<ConfigurationItem>> = items.drain(..).map(Some).collect();
+        let mut tasks = JoinSet::new();
+        let mut spares = HashMap::new();
+        let handle = self.runtime.handle().clone();
+        for (index, slot) in slots.iter_mut().enumerate() {
+            let Some(item) = slot.as_mut() else { continue };
+            let kinds = engine.evidence_needed(item);
+            if kinds.is_empty() {
+                continue;
+            }
+            self.resources += 1;
+            self.reads += kinds.len() as u64;
+            if let Some(account) = item
+                .account_id
+                .as_deref()
+                .filter(|a| *a != self.caller_account)
+            {
+                let error = EvidenceError::new(
+                    OTHER_ACCOUNT,
+                    format!(
+                        "the item is in account {account} but the credentials are for account \
+                         {}; scan it with credentials of {account}",
+                        self.caller_account
+                    ),
+                );
+                for kind in &kinds {
+                    item.insert_evidence(*kind, error.to_value());
+                }
+                self.failures.record(item, &kinds);
+                continue;
+            }
+            let region = item
+                .region
+                .as_deref()
+                .filter(|r| is_region(r))
+                .unwrap_or(&self.home_region)
+                .to_owned();
+            let collector = self.collector(&region);
+            let Some(mut owned) = slot.take() else {
+                continue;
+            };
+            // Kept in case the task dies: the item is then reported with failed reads, never lost.
+            spares.insert(index, (owned.clone(), kinds.clone()));
+            let read = async move {
+                collector.collect(&mut owned, &kinds).await;
+                (index, owned, kinds)
+            };
+            tasks.spawn_on(read, &handle);
+        }
+        let finished = self.runtime.block_on(async {
+            let mut finished = Vec::new();
+            while let Some(joined) = tasks.join_next().await {
+                if let Ok(done) = joined {
+                    finished.push(done);
+                }
+            }
+            finished
+        });
+        for (index, item, kinds) in finished {
+            spares.remove(&index);
+            self.failures.record(&item, &kinds);
+            if let Some(slot) = slots.get_mut(index) {
+                *slot = Some(item);
+            }
+        }
+        for (index, (mut item, kinds)) in spares {
+            let error = EvidenceError::new("InternalError", "the evidence read did not finish");
+            for kind in &kinds {
+                item.insert_evidence(*kind, error.to_value());
+            }
+            self.failures.record(&item, &kinds);
+            if let Some(slot) = slots.get_mut(index) {
+                *slot = Some(item);
+            }
+        }
+        items.extend(slots.into_iter().flatten());
+    }
+
+    /// The account-level items: one per account and Region the input's items came from (or
+    /// `--account` / `--region`, else the caller's account in the clients' Region). Global controls
+    /// (IAM, the account contact) are evaluated in one Region per account: the clients' Region
+    /// when items came from it, else the first.
+    pub fn account_items(&self, args: &ScanArgs) -> Vec<ConfigurationItem> {
+        let mut seen = self.seen.clone();
+        if seen.is_empty() {
+            let account = args
+                .account
+                .clone()
+                .unwrap_or_else(|| self.caller_account.clone());
+            seen.entry(account).or_default();
+        }
+        let mut items = Vec::new();
+        for (account, mut regions) in seen {
+            if regions.is_empty() {
+                regions.insert(self.home_region.clone());
+            }
+            let global = if regions.contains(&self.home_region) {
+                self.home_region.clone()
+            } else {
+                regions.iter().next().cloned().unwrap_or_default()
+            };
+            for region in regions {
+                let home = region == global;
+                items.push(ConfigurationItem::account(&account, &region, home));
+            }
+        }
+        items
+    }
+
+    /// Reports the failed reads on standard error; returns how many are errors (the exit code
+    /// becomes 2) rather than resources that changed since the input was recorded.
+    pub fn report(&self, stderr: &mut dyn Write) -> u64 {
+        self.failures.report(stderr)
+    }
+
+    /// Reads that failed.
+    pub fn failed_reads(&self) -> u64 {
+        self.failures.by_code.values().map(|f| f.reads).sum()
+    }
+}
+
+/// Whether `text` looks like a Region (`global`, the IAM items' Region, does not).
+fn is_region(text: &str) -> bool {
+    crate::parse_region(text).is_ok()
+}
+
+fn no_credentials(detail: &str) -> String {
+    format!(
+        "no AWS credentials for --live ({detail}). Set AWS_PROFILE or pass --profile NAME, or run \
+         `aws configure` (on EC2, ECS, Lambda or CloudShell the role's credentials are found \
+         without it)"
+    )
+}
+
+fn identity_error(error: &EvidenceError, endpoint: Option<&str>) -> String {
+    let target = endpoint.map_or_else(|| "AWS".to_owned(), |e| format!("the endpoint {e}"));
+    match classify(&error.code) {
+        Class::Unreachable => format!(
+            "cannot reach {target} ({}: {}). Check the network and proxy settings{}",
+            error.code,
+            error.message,
+            if endpoint.is_some() {
+                ", and --endpoint-url / AWS_ENDPOINT_URL"
+            } else {
+                ""
+            }
+        ),
+        Class::Credentials => format!(
+            "AWS rejected the credentials ({}: {}). Refresh them (aws configure, aws sso login) or \
+             choose another profile with --profile",
+            error.code, error.message
+        ),
+        _ => format!(
+            "cannot tell whose account the credentials belong to (sts:GetCallerIdentity: {}: {})",
+            error.code, error.message
+        ),
+    }
+}
+
+/// The error and its sources on one line.
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(e) = next {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        next = e.source();
+    }
+    text
+}
+
+/// What a failed read means for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// The credentials may not make the call: a missing permission.
+    Denied,
+    /// The credentials were rejected.
+    Credentials,
+    /// No answer: network, endpoint, timeout.
+    Unreachable,
+    /// Throttled beyond the retries.
+    Throttled,
+    /// The resource changed since the input was recorded (deleted, renamed), or does not fit.
+    Gone,
+    /// The item belongs to another account than the credentials.
+    OtherAccount,
+    Other,
+}
+
+fn classify(code: &str) -> Class {
+    match code {
+        OTHER_ACCOUNT => Class::OtherAccount,
+        "ConnectionError" | "Timeout" | "DispatchFailure" => Class::Unreachable,
+        "InvalidClientTokenId"
+        | "UnrecognizedClientException"
+        | "SignatureDoesNotMatch"
+        | "ExpiredToken"
+        | "ExpiredTokenException"
+        | "AuthFailure"
+        | "InvalidAccessKeyId" => Class::Credentials,
+        "NoSuchEntity"
+        | "NotFoundException"
+        | "ResourceNotFoundException"
+        | "NotInCredentialReport"
+        | "InvalidSubject" => Class::Gone,
+        // Lambda could not decrypt a function's environment: about that function, not the scan.
+        code if code.starts_with("KMS") => Class::Gone,
+        code if code.contains("AccessDenied")
+            || code.contains("Unauthorized")
+            || code == "AuthorizationError" =>
+        {
+            Class::Denied
+        }
+        code if code.contains("Throttl") || code.contains("TooManyRequests") => Class::Throttled,
+        _ => Class::Other,
+    }
+}
+
+#[derive(Debug, Default)]
+struct Failure {
+    reads: u64,
+    kinds: BTreeSet<EvidenceKind>,
+    /// The first message seen with this code.
+    message: String,
+}
+
+/// Failed reads by error code.
+#[derive(Debug, Default)]
+struct Failures {
+    by_code: BTreeMap<String, Failure>,
+}
+
+impl Failures {
+    fn record(&mut self, item: &ConfigurationItem, kinds: &[EvidenceKind]) {
+        for kind in kinds {
+            let Some(error) = item
+                .supplementary
+                .get(&kind.key())
+                .and_then(EvidenceError::from_entry)
+            else {
+                continue;
+            };
+            let failure = self.by_code.entry(error.code).or_default();
+            failure.reads += 1;
+            failure.kinds.insert(*kind);
+            if failure.message.is_empty() {
+                failure.message = error.message;
+            }
+        }
+    }
+
+    fn report(&self, stderr: &mut dyn Write) -> u64 {
+        let mut errors = 0;
+        for (code, failure) in &self.by_code {
+            let class = classify(code);
+            let n = failure.reads;
+            let kinds: Vec<&str> = failure.kinds.iter().map(|k| k.name()).collect();
+            let kinds = kinds.join(", ");
+            let text = match class {
+                Class::Denied => {
+                    let kinds: Vec<EvidenceKind> = failure.kinds.iter().copied().collect();
+                    format!(
+                        "{n} evidence read(s) were denied ({code}): allow {} to the credentials' \
+                         identity (`sidewatch permissions` prints the read-only policy --live \
+                         needs); the controls that need it are INSUFFICIENT_DATA",
+                        required_actions(&kinds).join(", ")
+                    )
+                }
+                Class::Credentials => format!(
+                    "{n} evidence read(s) were refused ({code}: {}): refresh the credentials \
+                     (aws configure, aws sso login) or choose another profile with --profile",
+                    failure.message
+                ),
+                Class::Unreachable => format!(
+                    "{n} evidence read(s) got no answer ({code}: {}): check the network, or \
+                     --endpoint-url / AWS_ENDPOINT_URL",
+                    failure.message
+                ),
+                Class::Throttled => format!(
+                    "{n} evidence read(s) were throttled after every retry ({code}): run the scan \
+                     again later, or on fewer controls with --controls"
+                ),
+                Class::OtherAccount => format!("{n} evidence read(s) skipped: {}", failure.message),
+                Class::Gone => format!(
+                    "{n} evidence read(s) found nothing to read ({code}: {}; {kinds}): the \
+                     resource changed since the input was recorded; those controls are \
+                     INSUFFICIENT_DATA",
+                    failure.message
+                ),
+                Class::Other => format!(
+                    "{n} evidence read(s) failed ({code}: {}; {kinds}); those controls are \
+                     INSUFFICIENT_DATA",
+                    failure.message
+                ),
+            };
+            if class == Class::Gone {
+                crate::warning(stderr, text);
+            } else {
+                errors += n;
+                crate::error(stderr, text);
+            }
+        }
+        errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_classified_for_advice() {
+        assert_eq!(classify("AccessDenied"), Class::Denied);
+        assert_eq!(classify("AccessDeniedException"), Class::Denied);
+        assert_eq!(classify("UnauthorizedOperation"), Class::Denied);
+        assert_eq!(classify("KMSAccessDeniedException"), Class::Gone);
+        assert_eq!(classify("NoSuchEntity"), Class::Gone);
+        assert_eq!(classify("ConnectionError"), Class::Unreachable);
+        assert_eq!(classify("Throttling"), Class::Throttled);
+        assert_eq!(classify("ThrottlingException"), Class::Throttled);
+        assert_eq!(classify("InvalidClientTokenId"), Class::Credentials);
+        assert_eq!(classify("Whatever"), Class::Other);
+    }
+
+    #[test]
+    fn denied_reads_name_the_missing_actions_and_count_as_errors() {
+        let mut item = ConfigurationItem::account("123456789012", "us-east-1", true);
+        let denied = EvidenceError::new("AccessDenied", "not authorized");
+        item.insert_evidence(EvidenceKind::IamPasswordPolicy, denied.to_value());
+        item.insert_evidence(EvidenceKind::CloudTrailTrails, denied.to_value());
+        let gone = EvidenceError::new("NoSuchEntity", "no user");
+        item.insert_evidence(EvidenceKind::IamUserMfaDevices, gone.to_value());
+        let mut failures = Failures::default();
+        failures.record(
+            &item,
+            &[
+                EvidenceKind::IamPasswordPolicy,
+                EvidenceKind::CloudTrailTrails,
+                EvidenceKind::IamUserMfaDevices,
+                EvidenceKind::GuardDutyDetectors,
+            ],
+        );
+        let mut err = Vec::new();
+        assert_eq!(failures.report(&mut err), 2);
+        let err = String::from_utf8(err).unwrap();
+        assert!(
+            err.contains("error: 2 evidence read(s) were denied (AccessDenied)"),
+            "{err}"
+        );
+        assert!(err.contains("cloudtrail:DescribeTrails"), "{err}");
+        assert!(err.contains("iam:GetAccountPasswordPolicy"), "{err}");
+        assert!(
+            err.contains("warning: 1 evidence read(s) found nothing"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! `sidewatch permissions`: the read-only IAM policy `sidewatch scan --live` needs.
+
+use crate::{EXIT_ERROR, EXIT_OK, Io, PermissionsArgs, error};
+use sidewatch_core::{Engine, EngineConfig, EvidenceKind};
+use std::collections::BTreeSet;
+
+/// `sts:GetCallerIdentity` needs no permission (AWS allows it to every identity), so the policy
+/// lists only the evidence reads.
+pub fn run(args: &PermissionsArgs, io: &mut Io<'_>) -> u8 {
+    let config = EngineConfig {
+        select: args.controls.clone(),
+        exclude: args.exclude.clone(),
+        ..EngineConfig::default()
+    };
+    let engine = match Engine::new(&config) {
+        Ok(engine) => engine,
+        Err(e) => {
+            error(io.stderr, e);
+            return EXIT_ERROR;
+        }
+    };
+    let kinds: BTreeSet<EvidenceKind> = engine
+        .controls()
+        .flat_map(|c| c.evidence.iter().copied())
+        .collect();
+    let kinds: Vec<EvidenceKind> = kinds.into_iter().collect();
+    if kinds.is_empty() {
+        let _ = writeln!(
+            io.stderr,
+            "sidewatch: the selected controls read no live evidence; scan --live needs no \
+             permission for them"
+        );
+        return EXIT_OK;
+    }
+    let written = serde_json::to_writer_pretty(&mut *io.stdout, &policy(&kinds))
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(io.stdout))
+        .and_then(|()| io.stdout.flush());
+    match written {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                error(io.stderr, format!("cannot write the output: {e}"));
+            }
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The identity policy allowing exactly the reads of `kinds`.
+pub fn policy(kinds: &[EvidenceKind]) -> serde_json::Value {
+    let actions = sidewatch_aws::required_actions(kinds);
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "SidewatchLiveScanReadOnly",
+            "Effect": "Allow",
+            "Action": actions,
+            "Resource": "*"
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_allows_only_reads() {
+        let policy = policy(&EvidenceKind::ALL);
+        let actions = policy["Statement"][0]["Action"].as_array().unwrap();
+        assert!(actions.len() >= 20, "{actions:?}");
+        for action in actions {
+            let name = action.as_str().unwrap().split(':').nth(1).unwrap();
+            // GenerateCredentialReport only asks IAM to build the report; it changes nothing.
+            assert!(
+                ["Get", "List", "Describe", "GenerateCredentialReport"]
+                    .iter()
+                    .any(|p| name.starts_with(p)),
+                "{action}"
+            );
+        }
+    }
+}

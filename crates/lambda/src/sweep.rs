@@ -1,0 +1,487 @@
+//! The sweep: a scheduled reconciliation of Security Hub with what AWS Config knows, fanned out
+//! through an SQS queue so no invocation nears Lambda's 15-minute limit.
+//!
+//! **Scheduled invocation** ([`schedule`]): lists the resources of every resource type the engine
+//! covers ([`ItemSource::list_resources`]), adds the resources that still have ACTIVE sidewatch
+//! findings but are no longer listed (so their findings get archived), and sends them to the
+//! sweep queue in messages of at most [`MAX_KEYS_PER_MESSAGE`] keys, at most
+//! [`MAX_ENTRIES_PER_BATCH`] messages and [`MAX_BATCH_BYTES`] per `SendMessageBatch` call
+//! ([`SweepQueue`]). Entries still refused after the adapter's retries fail the invocation (the
+//! whole sweep is sent again on Lambda's retry: reconciling twice changes nothing).
+//!
+//! **SQS invocation** ([`consume`]): for each message, reads the items (`batch_items`), evaluates
+//! them with their evidence, and reconciles with the findings sidewatch already owns:
+//! [`needs_import`] keeps only findings whose `Compliance.Status`, `Description` or `RecordState`
+//! changed, so a sweep over an unchanged estate imports nothing; a key that `batch_items` does not
+//! return and `list_resources` no longer lists is gone, and its ACTIVE findings are archived. The
+//! owned findings are read **once per invocation** (not per message): `GetFindings` cannot filter
+//! by resource through the port, Security Hub rate-limits it, and an invocation carries up to 10
+//! messages of one account and Region. A message that fails in any way is returned in
+//! `batchItemFailures` (partial batch response) so SQS delivers it again and finally moves it to
+//! the dead-letter queue: no message is lost, the others are deleted.
+
+use crate::common::{
+    Clock, HandlerError, Invocation, Ports, Report, build_findings, builder, collect_evidence,
+    deliver_findings,
+};
+use crate::metrics::Metrics;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sidewatch_core::doors::eventbridge::{Detail, EventBridgeEvent};
+use sidewatch_core::finding::RecordState;
+use sidewatch_core::ports::{
+    Delivery, EvidenceSource, FindingsQuery, FindingsSink, FindingsSource, ItemSource, PortError,
+    ResourceKey, StoredFinding,
+};
+use sidewatch_core::{
+    ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Engine, Finding, ItemStatus, Source,
+};
+use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+
+/// Keys per queue message: what one `BatchGetResourceConfig` call reads.
+pub const MAX_KEYS_PER_MESSAGE: usize = 100;
+/// Entries per `SendMessageBatch` call.
+pub const MAX_ENTRIES_PER_BATCH: usize = 10;
+/// Bytes of all message bodies of one `SendMessageBatch` call (and of one message).
+pub const MAX_BATCH_BYTES: usize = 256 * 1024;
+
+/// One message for the sweep queue (`SendMessageBatchRequestEntry`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntry {
+    /// The entry id, unique within the call (`Id`).
+    pub id: String,
+    /// The message body (`MessageBody`).
+    pub body: String,
+}
+
+/// Sends messages to the sweep queue.
+pub trait SweepQueue {
+    /// Sends at most [`MAX_ENTRIES_PER_BATCH`] entries in one `SendMessageBatch` call (the
+    /// adapter retries the entries SQS failed without the sender's fault). `Delivery.failed`
+    /// names the entries still refused, by entry id.
+    fn send_batch(
+        &self,
+        entries: Vec<QueueEntry>,
+    ) -> impl Future<Output = Result<Delivery, PortError>> + Send;
+}
+
+/// The body of a sweep message: which resources of which account and Region to reconcile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SweepMessage {
+    /// The scheduled event's id, to follow one sweep through the logs.
+    pub sweep: String,
+    pub account: String,
+    pub region: String,
+    pub keys: Vec<MessageKey>,
+}
+
+/// One resource in a [`SweepMessage`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageKey {
+    pub resource_type: String,
+    pub resource_id: String,
+}
+
+impl From<&ResourceKey> for MessageKey {
+    fn from(key: &ResourceKey) -> Self {
+        MessageKey {
+            resource_type: key.resource_type.clone(),
+            resource_id: key.resource_id.clone(),
+        }
+    }
+}
+
+impl From<&MessageKey> for ResourceKey {
+    fn from(key: &MessageKey) -> Self {
+        ResourceKey {
+            resource_type: key.resource_type.clone(),
+            resource_id: key.resource_id.clone(),
+        }
+    }
+}
+
+/// What the sweep function returns to Lambda.
+#[derive(Debug)]
+pub enum SweepOutcome {
+    /// The scheduled run: how many messages were queued.
+    Scheduled { messages: usize, metrics: Metrics },
+    /// The SQS run: the partial batch response.
+    Consumed {
+        response: SqsBatchResponse,
+        metrics: Metrics,
+    },
+}
+
+impl SweepOutcome {
+    /// The counts, for the EMF line.
+    pub fn metrics(&self) -> Metrics {
+        match self {
+            SweepOutcome::Scheduled { metrics, .. } | SweepOutcome::Consumed { metrics, .. } => {
+                *metrics
+            }
+        }
+    }
+
+    /// The JSON returned to Lambda (`{"batchItemFailures": [...]}` for SQS).
+    pub fn to_value(&self) -> Value {
+        match self {
+            SweepOutcome::Scheduled { messages, .. } => serde_json::json!({"messages": messages}),
+            SweepOutcome::Consumed { response, .. } => {
+                serde_json::to_value(response).unwrap_or(Value::Null)
+            }
+        }
+    }
+}
+
+/// The sweep function's entry point: an SQS event (it has `Records`) is consumed, anything else
+/// is read as the scheduled EventBridge event.
+pub async fn handle<C, F, Q, V, I, E, U>(
+    inv: Invocation<'_, C>,
+    ports: &Ports<F, Q, V, I, E, U>,
+    event: Value,
+) -> Result<SweepOutcome, HandlerError>
+where
+    C: Clock,
+    F: FindingsSink + Sync,
+    Q: FindingsSource + Sync,
+    I: ItemSource + Sync,
+    E: EvidenceSource + Sync,
+    U: SweepQueue + Sync,
+{
+    if event.get("Records").is_some() {
+        let sqs: SqsEvent =
+            serde_json::from_value(event).map_err(|e| sidewatch_core::doors::DoorError::Json {
+                event: "SQS event",
+                reason: e.to_string(),
+            })?;
+        let (response, metrics) = consume(inv, ports, sqs).await;
+        Ok(SweepOutcome::Consumed { response, metrics })
+    } else {
+        schedule(inv, ports, event).await
+    }
+}
+
+/// The partition of a Region's ARNs.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// The query for sidewatch's ACTIVE findings in `account` and `region`.
+pub fn owned_findings(account: &str, region: &str) -> FindingsQuery {
+    let p = partition(region);
+    FindingsQuery {
+        product_arn: format!("arn:{p}:securityhub:{region}:{account}:product/{account}/default"),
+        generator_prefix: "sidewatch/".to_owned(),
+        active_only: true,
+    }
+}
+
+/// The resource a stored finding is about (`sidewatch/ResourceType`, `sidewatch/ResourceId`).
+pub fn stored_key(finding: &StoredFinding) -> Option<ResourceKey> {
+    let field = |name: &str| {
+        finding
+            .product_fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    Some(ResourceKey {
+        resource_type: field("sidewatch/ResourceType")?,
+        resource_id: field("sidewatch/ResourceId")?,
+    })
+}
+
+/// Whether `new` must be imported given what Security Hub holds for its Id: always when
+/// `Compliance.Status`, `Description` or `RecordState` differ; never for an ARCHIVED finding
+/// Security Hub does not hold ACTIVE (there is nothing to archive). `stored` comes from a read
+/// of ACTIVE findings only.
+pub fn needs_import(new: &Finding, stored: Option<&StoredFinding>) -> bool {
+    match stored {
+        None => new.record_state != RecordState::Archived,
+        Some(old) => {
+            old.compliance_status.as_deref() != Some(new.compliance_status())
+                || old.description != new.description
+                || old.record_state != new.record_state.as_str()
+        }
+    }
+}
+
+/// The scheduled run: list, add what only findings remember, queue.
+pub async fn schedule<C, F, Q, V, I, E, U>(
+    inv: Invocation<'_, C>,
+    ports: &Ports<F, Q, V, I, E, U>,
+    event: Value,
+) -> Result<SweepOutcome, HandlerError>
+where
+    Q: FindingsSource + Sync,
+    I: ItemSource + Sync,
+    U: SweepQueue + Sync,
+{
+    let event = EventBridgeEvent::from_value(event)?;
+    if let Detail::Ignored { reason } = &event.detail {
+        tracing::info!("sweep ignored the event: {reason}");
+        return Ok(SweepOutcome::Scheduled {
+            messages: 0,
+            metrics: Metrics::default(),
+        });
+    }
+    let env = &event.envelope;
+    let mut report = Report::default();
+    let types = covered_types(inv.engine);
+    let mut keys: BTreeSet<ResourceKey> = BTreeSet::new();
+    for resource_type in &types {
+        match ports.items.list_resources(resource_type).await {
+            Ok(listed) => keys.extend(listed),
+            Err(error) => report.port_error(&format!("listing {resource_type}"), &error),
+        }
+    }
+    let listed = keys.len();
+    match ports
+        .stored
+        .findings(&owned_findings(&env.account, &env.region))
+        .await
+    {
+        Ok(stored) => keys.extend(
+            stored
+                .iter()
+                .filter_map(stored_key)
+                .filter(|k| types.contains(&k.resource_type)),
+        ),
+        Err(error) => report.port_error("reading sidewatch's findings", &error),
+    }
+    tracing::info!(
+        listed,
+        only_in_findings = keys.len() - listed,
+        "sweep resources"
+    );
+    let sweep_id = env.id.clone().unwrap_or_default();
+    let keys: Vec<ResourceKey> = keys.into_iter().collect();
+    let mut entries = Vec::new();
+    for (n, chunk) in keys.chunks(MAX_KEYS_PER_MESSAGE).enumerate() {
+        let message = SweepMessage {
+            sweep: sweep_id.clone(),
+            account: env.account.clone(),
+            region: env.region.clone(),
+            keys: chunk.iter().map(MessageKey::from).collect(),
+        };
+        match serde_json::to_string(&message) {
+            Ok(body) if body.len() <= MAX_BATCH_BYTES => entries.push(QueueEntry {
+                id: format!("m{n}"),
+                body,
+            }),
+            Ok(body) => report.problem(format!(
+                "sweep message m{n} is {} bytes, over the queue's limit",
+                body.len()
+            )),
+            Err(e) => report.problem(format!("sweep message m{n} not written: {e}")),
+        }
+    }
+    let messages = entries.len();
+    for batch in send_batches(entries) {
+        let ids: Vec<String> = batch.iter().map(|e| e.id.clone()).collect();
+        match ports.queue.send_batch(batch).await {
+            Ok(delivery) => {
+                for failure in &delivery.failed {
+                    tracing::error!(entry = %failure.id, code = %failure.code, message = %failure.message, "sweep message refused");
+                    report.problem(format!(
+                        "sweep message {} refused ({}): {}",
+                        failure.id, failure.code, failure.message
+                    ));
+                }
+            }
+            Err(error) => {
+                report.metrics.failures += ids.len().saturating_sub(1) as u64;
+                report.port_error(&format!("sending sweep messages {}", ids.join(",")), &error);
+            }
+        }
+    }
+    let metrics = report.finish()?;
+    Ok(SweepOutcome::Scheduled { messages, metrics })
+}
+
+/// Every resource type the engine's controls evaluate, the account-level one excepted (the
+/// scheduled EventBridge rule of the events function evaluates it).
+pub fn covered_types(engine: &Engine) -> BTreeSet<String> {
+    engine
+        .controls()
+        .flat_map(|c| c.resource_types.iter())
+        .filter(|t| **t != ACCOUNT_RESOURCE_TYPE)
+        .map(|t| (*t).to_owned())
+        .collect()
+}
+
+/// Groups entries into `SendMessageBatch` calls: at most [`MAX_ENTRIES_PER_BATCH`] entries and
+/// [`MAX_BATCH_BYTES`] of bodies each, in order.
+pub fn send_batches(entries: Vec<QueueEntry>) -> Vec<Vec<QueueEntry>> {
+    let mut batches: Vec<Vec<QueueEntry>> = Vec::new();
+    let mut bytes = 0;
+    for entry in entries {
+        let fits = batches.last().is_some_and(|b| {
+            b.len() < MAX_ENTRIES_PER_BATCH && bytes + entry.body.len() <= MAX_BATCH_BYTES
+        });
+        if !fits {
+            batches.push(Vec::new());
+            bytes = 0;
+        }
+        bytes += entry.body.len();
+        if let Some(last) = batches.last_mut() {
+            last.push(entry);
+        }
+    }
+    batches
+}
+
+/// The SQS run: each message reconciled on its own; the failed ones in `batchItemFailures`.
+pub async fn consume<C, F, Q, V, I, E, U>(
+    inv: Invocation<'_, C>,
+    ports: &Ports<F, Q, V, I, E, U>,
+    event: SqsEvent,
+) -> (SqsBatchResponse, Metrics)
+where
+    C: Clock,
+    F: FindingsSink + Sync,
+    Q: FindingsSource + Sync,
+    I: ItemSource + Sync,
+    E: EvidenceSource + Sync,
+{
+    let mut response = SqsBatchResponse::default();
+    let mut metrics = Metrics::default();
+    let mut stored: HashMap<(String, String), Result<HashMap<String, StoredFinding>, PortError>> =
+        HashMap::new();
+    let mut listings: HashMap<String, Result<BTreeSet<String>, PortError>> = HashMap::new();
+    for record in event.records {
+        let message_id = record.message_id.clone().unwrap_or_default();
+        let mut report = Report::default();
+        match record
+            .body
+            .as_deref()
+            .map(serde_json::from_str::<SweepMessage>)
+        {
+            None => report.problem("the message has no body"),
+            Some(Err(e)) => report.problem(format!("the body is not a sweep message: {e}")),
+            Some(Ok(message)) => {
+                let scope = (message.account.clone(), message.region.clone());
+                if !stored.contains_key(&scope) {
+                    let read = ports
+                        .stored
+                        .findings(&owned_findings(&scope.0, &scope.1))
+                        .await
+                        .map(|all| all.into_iter().map(|f| (f.id.clone(), f)).collect());
+                    stored.insert(scope.clone(), read);
+                }
+                match stored.get(&scope) {
+                    Some(Ok(owned)) => {
+                        reconcile(inv, ports, &message, owned, &mut listings, &mut report).await
+                    }
+                    Some(Err(error)) => report.port_error("reading sidewatch's findings", error),
+                    None => report.problem("findings not read"),
+                }
+            }
+        }
+        metrics.add(report.metrics);
+        if !report.problems.is_empty() {
+            tracing::error!(message_id = %message_id, problems = ?report.problems, "sweep message failed; SQS will deliver it again");
+            response.add_failure(message_id);
+        }
+    }
+    (response, metrics)
+}
+
+/// Reconciles one message's resources.
+async fn reconcile<C, F, Q, V, I, E, U>(
+    inv: Invocation<'_, C>,
+    ports: &Ports<F, Q, V, I, E, U>,
+    message: &SweepMessage,
+    owned: &HashMap<String, StoredFinding>,
+    listings: &mut HashMap<String, Result<BTreeSet<String>, PortError>>,
+    report: &mut Report,
+) where
+    C: Clock,
+    F: FindingsSink + Sync,
+    I: ItemSource + Sync,
+    E: EvidenceSource + Sync,
+{
+    let keys: Vec<ResourceKey> = message.keys.iter().map(ResourceKey::from).collect();
+    let batch = match ports.items.batch_items(&keys).await {
+        Ok(batch) => batch,
+        Err(error) => return report.port_error("reading the items", &error),
+    };
+    for key in &batch.unprocessed {
+        report.problem(format!("AWS Config did not process {key}"));
+    }
+    let builder = builder(Source::Sweep, &message.region, inv.clock.now());
+    let mut findings = Vec::new();
+    let mut returned: BTreeSet<ResourceKey> = BTreeSet::new();
+    for mut item in batch.items {
+        returned.insert(ResourceKey {
+            resource_type: item.resource_type.clone(),
+            resource_id: item.resource_id.clone(),
+        });
+        collect_evidence(&ports.evidence, inv.engine, &mut item).await;
+        let evaluations = inv.engine.evaluate(&item);
+        build_findings(&builder, &item, &evaluations, &mut findings, report);
+    }
+    for key in &keys {
+        if returned.contains(key) || batch.unprocessed.contains(key) {
+            continue;
+        }
+        if !listings.contains_key(&key.resource_type) {
+            let listed = ports
+                .items
+                .list_resources(&key.resource_type)
+                .await
+                .map(|keys| keys.into_iter().map(|k| k.resource_id).collect());
+            listings.insert(key.resource_type.clone(), listed);
+        }
+        match listings.get(&key.resource_type) {
+            Some(Ok(listed)) if listed.contains(&key.resource_id) => {
+                tracing::warn!(resource = %key, "AWS Config lists the resource but returned no item; its findings are left as they are");
+            }
+            Some(Ok(_)) => {
+                let item = gone_item(key, message, owned);
+                tracing::info!(resource = %key, "resource no longer exists: archiving its findings");
+                let evaluations = inv.engine.evaluate(&item);
+                build_findings(&builder, &item, &evaluations, &mut findings, report);
+            }
+            Some(Err(error)) => report.port_error(&format!("listing {}", key.resource_type), error),
+            None => report.problem(format!("{} not listed", key.resource_type)),
+        }
+    }
+    let total = findings.len();
+    findings.retain(|f| needs_import(f, owned.get(&f.id)));
+    tracing::info!(
+        evaluated = total,
+        changed = findings.len(),
+        "reconciled sweep message"
+    );
+    deliver_findings(&ports.findings, inv.settings, findings, report).await;
+}
+
+/// The item of a resource that no longer exists: deleted, so every control is NOT_APPLICABLE and
+/// its findings ARCHIVED; the ARN as the findings recorded it.
+fn gone_item(
+    key: &ResourceKey,
+    message: &SweepMessage,
+    owned: &HashMap<String, StoredFinding>,
+) -> ConfigurationItem {
+    let mut item = ConfigurationItem::new(&key.resource_type, &key.resource_id);
+    item.status = ItemStatus::ResourceDeleted;
+    item.account_id = Some(message.account.clone());
+    item.region = Some(message.region.clone());
+    item.arn = owned
+        .values()
+        .find(|f| stored_key(f).as_ref() == Some(key))
+        .map(|f| f.resource_id.clone())
+        .filter(|arn| arn.starts_with("arn:"));
+    item
+}

@@ -1,0 +1,287 @@
+use super::{World, fixture};
+use crate::common::HandlerError;
+use crate::events::{guard_stale, handle};
+use serde_json::{Value, json};
+use sidewatch_core::{ConfigurationItem, Engine, EvidenceKind};
+use time::macros::datetime;
+
+/// The handler on the fixture `path`.
+async fn run(w: &World, path: &str) -> Result<crate::Metrics, crate::HandlerError> {
+    crate::events::handle(w.inv(), &w.ports, fixture(path)).await
+}
+
+/// The configuration item inside a Config rule fixture.
+pub fn item_of(path: &str) -> ConfigurationItem {
+    let event = fixture(path);
+    let invoking: Value = serde_json::from_str(event["invokingEvent"].as_str().unwrap()).unwrap();
+    ConfigurationItem::from_value(invoking["configurationItem"].clone()).unwrap()
+}
+
+#[tokio::test]
+async fn a_config_item_change_gives_findings_and_no_evaluations() {
+    let w = World::new();
+    let metrics = run(&w, "eventbridge/config-item-change-s3-bucket.json")
+        .await
+        .unwrap();
+    let f = w.finding("S3.8");
+    assert_eq!(f.compliance_status(), "FAILED");
+    assert_eq!(f.product_fields["sidewatch/Source"], "event");
+    assert!(w.ports.evaluations.all().is_empty());
+    assert!(metrics.evaluations > 1 && metrics.findings_imported == metrics.evaluations);
+}
+
+#[tokio::test]
+async fn an_oversized_config_change_reads_the_latest_item() {
+    let w = World::new();
+    run(&w, "eventbridge/config-item-oversized.json")
+        .await
+        .unwrap();
+    let asked = w.ports.items.latest_calls.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].resource_id, "i-0b9f1e2d3c4a5b6c7");
+    assert!(w.none_passed());
+}
+
+#[tokio::test]
+async fn an_api_call_re_evaluates_the_resource_config_holds() {
+    let w = World::new();
+    w.ports
+        .items
+        .put(item_of("config-rule/change-s3-bucket.json"));
+    run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap();
+    let asked = w.ports.items.latest_calls.lock().unwrap().clone();
+    assert_eq!(asked[0].resource_id, "example-app-uploads");
+    assert_eq!(w.finding("S3.8").compliance_status(), "FAILED");
+}
+
+#[tokio::test]
+async fn an_item_older_than_the_call_never_passes() {
+    let w = World::new();
+    // Captured at 15:02, the PutBucketPolicy call came at 15:10: Config has not recorded it yet.
+    w.ports
+        .items
+        .put(item_of("config-rule/change-s3-bucket-fixed.json"));
+    run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap();
+    let f = w.finding("S3.8");
+    assert_eq!(f.compliance_status(), "NOT_AVAILABLE");
+    assert!(
+        f.description.contains("before the PutBucketPolicy call"),
+        "{}",
+        f.description
+    );
+    assert!(w.none_passed());
+}
+
+#[test]
+fn the_stale_guard_keeps_failures_and_fresh_passes() {
+    let engine = Engine::with_defaults();
+    let fixed = item_of("config-rule/change-s3-bucket-fixed.json");
+    let fresh = |item: &ConfigurationItem| {
+        engine
+            .evaluate(item)
+            .into_iter()
+            .filter(|e| e.control.id == "S3.8")
+            .collect::<Vec<_>>()
+    };
+    let mut after = fresh(&fixed);
+    guard_stale(
+        &mut after,
+        &fixed,
+        datetime!(2024-06-03 15:00 UTC),
+        "PutBucketPolicy",
+    );
+    assert!(
+        after[0].verdict.is_compliant(),
+        "captured after the call: kept"
+    );
+    let mut before = fresh(&fixed);
+    guard_stale(
+        &mut before,
+        &fixed,
+        datetime!(2024-06-03 15:10 UTC),
+        "PutBucketPolicy",
+    );
+    assert!(before[0].verdict.is_insufficient());
+    let public = item_of("config-rule/change-s3-bucket.json");
+    let mut failing = fresh(&public);
+    guard_stale(
+        &mut failing,
+        &public,
+        datetime!(2024-06-03 15:10 UTC),
+        "PutBucketPolicy",
+    );
+    assert!(failing[0].verdict.is_non_compliant());
+    let mut no_time = fixed.clone();
+    no_time.capture_time = None;
+    let mut unknown = fresh(&no_time);
+    guard_stale(
+        &mut unknown,
+        &no_time,
+        datetime!(2024-06-03 15:10 UTC),
+        "PutBucketPolicy",
+    );
+    assert!(unknown[0].verdict.is_insufficient());
+}
+
+#[tokio::test]
+async fn a_resource_config_has_not_recorded_is_insufficient_not_passed() {
+    let w = World::new();
+    run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap();
+    let imported = w.imported();
+    assert!(!imported.is_empty());
+    assert!(
+        imported
+            .iter()
+            .all(|f| f.compliance_status() == "NOT_AVAILABLE"),
+        "{imported:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_item_source_is_an_error_without_findings() {
+    let mut w = World::new();
+    w.ports.items.fail = true;
+    let err = run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, HandlerError::Incomplete { .. }), "{err}");
+    assert!(w.imported().is_empty());
+}
+
+#[tokio::test]
+async fn an_account_call_evaluates_only_the_controls_it_affects() {
+    let w = World::new();
+    run(&w, "eventbridge/cloudtrail-stop-logging.json")
+        .await
+        .unwrap();
+    let asked = w.ports.evidence.asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].1, vec![EvidenceKind::CloudTrailTrails]);
+    let imported = w.imported();
+    assert!(!imported.is_empty());
+    for f in &imported {
+        let control = sidewatch_core::controls::find(f.control_id().unwrap()).unwrap();
+        assert!(
+            control.evidence.contains(&EvidenceKind::CloudTrailTrails),
+            "{}",
+            control.id
+        );
+        assert_eq!(f.resources[0].resource_type, "AwsAccount");
+    }
+}
+
+#[tokio::test]
+async fn an_iam_user_named_by_cloudtrail_is_found_by_name() {
+    let w = World::new();
+    w.ports.items.put(
+        ConfigurationItem::from_value(json!({
+            "resourceType": "AWS::IAM::User", "resourceId": "AIDAQ3EGRZTX5CIDEPLOY",
+            "resourceName": "ci-deploy", "awsAccountId": "123456789012", "awsRegion": "global",
+            "ARN": "arn:aws:iam::123456789012:user/ci-deploy",
+            "configurationItemCaptureTime": "2024-06-03T15:20:00.000Z",
+            "configuration": {"userName": "ci-deploy", "userId": "AIDAQ3EGRZTX5CIDEPLOY",
+                "attachedManagedPolicies": [], "userPolicyList": []}
+        }))
+        .unwrap(),
+    );
+    run(&w, "eventbridge/cloudtrail-create-access-key-iam-user.json")
+        .await
+        .unwrap();
+    let imported = w.imported();
+    assert!(!imported.is_empty());
+    assert!(
+        imported
+            .iter()
+            .all(|f| f.resources[0].id == "arn:aws:iam::123456789012:user/ci-deploy")
+    );
+    assert!(
+        imported
+            .iter()
+            .all(|f| f.resources[0].region.as_deref() == Some("eu-west-1"))
+    );
+}
+
+#[tokio::test]
+async fn ignored_and_failed_calls_do_nothing() {
+    let w = World::new();
+    for name in [
+        "cloudtrail-unhandled-call.json",
+        "cloudtrail-failed-put-bucket-acl.json",
+        "cloudtrail-put-alternate-contact-billing.json",
+        "config-rules-compliance-change.json",
+    ] {
+        let metrics = run(&w, &format!("eventbridge/{name}"))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(metrics.evaluations, 0, "{name}");
+    }
+    assert!(w.imported().is_empty());
+    assert!(w.ports.items.latest_calls.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_scheduled_event_evaluates_the_account_controls() {
+    let w = World::new();
+    run(&w, "eventbridge/scheduled.json").await.unwrap();
+    let imported = w.imported();
+    assert!(!imported.is_empty());
+    assert!(
+        imported
+            .iter()
+            .all(|f| f.resources[0].resource_type == "AwsAccount")
+    );
+    assert!(
+        imported.iter().all(|f| f.compliance_status() != "PASSED"),
+        "no evidence, no pass"
+    );
+}
+
+#[tokio::test]
+async fn malformed_events_are_clear_errors() {
+    let w = World::new();
+    for name in [
+        "malformed-cloudtrail-without-bucket-name.json",
+        "malformed-config-change-without-item.json",
+        "malformed-config-unknown-message-type.json",
+        "malformed-no-detail-type.json",
+        "malformed-not-json.json",
+        "malformed-time.json",
+    ] {
+        let event = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures/events/eventbridge")
+                .join(name),
+        )
+        .unwrap();
+        // A body that is not JSON reaches the handler as a JSON string at most.
+        let value = serde_json::from_str(&event).unwrap_or(Value::String(event));
+        let err = handle(w.inv(), &w.ports, value).await.unwrap_err();
+        assert!(matches!(err, HandlerError::Event(_)), "{name}: {err}");
+    }
+    assert!(w.imported().is_empty());
+}
+
+#[tokio::test]
+async fn refused_findings_fail_the_event_after_the_rest_is_delivered() {
+    let mut w = World::new();
+    run(&w, "eventbridge/config-item-change-s3-bucket.json")
+        .await
+        .unwrap();
+    let total = w.imported().len();
+    let refused = w.finding("S3.8").id;
+    w.ports.findings = super::fakes::FakeSink {
+        refuse: [refused.clone()].into(),
+        ..Default::default()
+    };
+    let err = run(&w, "eventbridge/config-item-change-s3-bucket.json")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains(&refused), "{err}");
+    assert_eq!(w.imported().len(), total - 1);
+}

@@ -1,0 +1,347 @@
+use super::events::item_of;
+use super::fakes::store;
+use super::{World, fixture};
+use crate::sweep::{
+    MAX_BATCH_BYTES, QueueEntry, SweepMessage, SweepOutcome, handle, needs_import, send_batches,
+};
+use serde_json::{Value, json};
+use sidewatch_core::ConfigurationItem;
+use sidewatch_core::finding::RecordState;
+use sidewatch_core::ports::ResourceKey;
+
+/// The handler on the fixture `path`.
+async fn run(w: &World, path: &str) -> Result<crate::sweep::SweepOutcome, crate::HandlerError> {
+    crate::sweep::handle(w.inv(), &w.ports, fixture(path)).await
+}
+
+fn bucket(name: &str) -> ConfigurationItem {
+    let mut item = item_of("config-rule/change-s3-bucket.json");
+    item.resource_id = name.into();
+    item.resource_name = Some(name.into());
+    item.arn = Some(format!("arn:aws:s3:::{name}"));
+    item.configuration["name"] = json!(name);
+    item
+}
+
+fn sent(w: &World) -> Vec<SweepMessage> {
+    w.ports
+        .queue
+        .batches
+        .lock()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(|e| serde_json::from_str(&e.body).unwrap())
+        .collect()
+}
+
+fn consumed(outcome: SweepOutcome) -> Vec<String> {
+    match outcome {
+        SweepOutcome::Consumed { response, .. } => response
+            .batch_item_failures
+            .into_iter()
+            .map(|f| f.item_identifier)
+            .collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_schedule_queues_every_listed_resource_in_bounded_messages() {
+    let w = World::new();
+    for n in 0..1050 {
+        w.ports.items.put(bucket(&format!("bucket-{n:04}")));
+    }
+    w.ports
+        .items
+        .put(item_of("config-rule/change-security-group-test-mode.json"));
+    let outcome = run(&w, "eventbridge/scheduled.json").await.unwrap();
+    let SweepOutcome::Scheduled { messages, .. } = outcome else {
+        panic!()
+    };
+    assert_eq!(messages, 11);
+    let batches = w.ports.queue.batches.lock().unwrap().clone();
+    assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), [10, 1]);
+    let messages = sent(&w);
+    assert!(messages.iter().all(|m| m.keys.len() <= 100));
+    assert_eq!(messages.iter().map(|m| m.keys.len()).sum::<usize>(), 1051);
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.account == "123456789012" && m.region == "eu-west-1")
+    );
+    let listed = w.ports.items.list_calls.lock().unwrap().clone();
+    assert!(listed.contains(&"AWS::S3::Bucket".to_owned()));
+    assert!(!listed.contains(&"AWS::::Account".to_owned()));
+}
+
+#[tokio::test]
+async fn the_schedule_also_queues_resources_only_findings_remember() {
+    let w = World::new();
+    w.ports.items.put(bucket("example-old-reports"));
+    // A first sweep run leaves findings for the bucket, then the bucket is deleted.
+    let body = fixture("sqs/sweep-batch.json");
+    consumed(handle(w.inv(), &w.ports, body).await.unwrap());
+    store(&w.ports.stored, &w.imported());
+    w.ports
+        .items
+        .remove("AWS::S3::Bucket", "example-old-reports");
+    run(&w, "eventbridge/scheduled.json").await.unwrap();
+    let keys: Vec<_> = sent(&w).into_iter().flat_map(|m| m.keys).collect();
+    assert!(
+        keys.iter().any(|k| k.resource_id == "example-old-reports"),
+        "{keys:?}"
+    );
+}
+
+#[tokio::test]
+async fn refused_queue_entries_fail_the_schedule() {
+    let mut w = World::new();
+    w.ports.queue.refuse = ["m0".to_owned()].into();
+    w.ports.items.put(bucket("example-app-uploads"));
+    let err = run(&w, "eventbridge/scheduled.json").await.unwrap_err();
+    assert!(err.to_string().contains("m0"), "{err}");
+}
+
+#[test]
+fn batches_respect_count_and_size() {
+    let entry = |n: usize, size: usize| QueueEntry {
+        id: format!("m{n}"),
+        body: "x".repeat(size),
+    };
+    let small: Vec<_> = (0..25).map(|n| entry(n, 10)).collect();
+    assert_eq!(
+        send_batches(small).iter().map(Vec::len).collect::<Vec<_>>(),
+        [10, 10, 5]
+    );
+    let big: Vec<_> = (0..4).map(|n| entry(n, MAX_BATCH_BYTES / 3)).collect();
+    assert_eq!(
+        send_batches(big).iter().map(Vec::len).collect::<Vec<_>>(),
+        [3, 1]
+    );
+    assert!(send_batches(Vec::new()).is_empty());
+}
+
+#[tokio::test]
+async fn a_sweep_over_an_unchanged_estate_imports_nothing() {
+    let w = World::new();
+    w.ports.items.put(bucket("example-app-uploads"));
+    w.ports.items.put(bucket("example-old-reports"));
+    w.ports
+        .items
+        .put(item_of("config-rule/change-security-group-test-mode.json"));
+    let failures = consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    assert!(failures.is_empty(), "{failures:?}");
+    let first = w.imported();
+    assert!(!first.is_empty());
+    assert!(
+        first
+            .iter()
+            .all(|f| f.product_fields["sidewatch/Source"] == "sweep")
+    );
+    store(&w.ports.stored, &first);
+
+    let outcome = run(&w, "sqs/sweep-batch.json").await.unwrap();
+    let metrics = outcome.metrics();
+    assert!(consumed(outcome).is_empty());
+    assert_eq!(
+        w.imported().len(),
+        first.len(),
+        "nothing imported the second time"
+    );
+    assert_eq!(metrics.findings_imported, 0);
+    assert!(metrics.evaluations > 0);
+    assert_eq!(
+        *w.ports.stored.reads.lock().unwrap(),
+        2,
+        "findings read once per invocation"
+    );
+}
+
+#[tokio::test]
+async fn a_changed_resource_imports_only_what_changed() {
+    let w = World::new();
+    w.ports.items.put(bucket("example-app-uploads"));
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    let first = w.imported();
+    store(&w.ports.stored, &first);
+    let mut fixed = bucket("example-app-uploads");
+    fixed.supplementary["PublicAccessBlockConfiguration"]["blockPublicPolicy"] = json!(true);
+    w.ports.items.put(fixed);
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    let again = &w.imported()[first.len()..];
+    assert!(
+        again
+            .iter()
+            .any(|f| f.control_id() == Some("S3.8") && f.compliance_status() == "PASSED")
+    );
+    assert!(
+        again.len() < first.len(),
+        "only the changed findings: {}",
+        again.len()
+    );
+}
+
+#[tokio::test]
+async fn a_resource_that_is_gone_has_its_findings_archived() {
+    let w = World::new();
+    w.ports.items.put(bucket("example-old-reports"));
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    let before: Vec<_> = w.imported();
+    store(&w.ports.stored, &before);
+    w.ports
+        .items
+        .remove("AWS::S3::Bucket", "example-old-reports");
+    let outcome = run(&w, "sqs/sweep-batch.json").await.unwrap();
+    let metrics = outcome.metrics();
+    assert!(consumed(outcome).is_empty());
+    let archived = &w.imported()[before.len()..];
+    let active_before = before
+        .iter()
+        .filter(|f| f.record_state == RecordState::Active)
+        .count();
+    assert_eq!(archived.len(), active_before);
+    assert!(
+        archived
+            .iter()
+            .all(|f| f.record_state == RecordState::Archived)
+    );
+    for f in archived {
+        assert!(before.iter().any(|b| b.id == f.id));
+        assert_eq!(f.resources[0].id, "arn:aws:s3:::example-old-reports");
+    }
+    assert_eq!(metrics.findings_archived as usize, archived.len());
+}
+
+#[tokio::test]
+async fn a_listed_resource_without_an_item_is_left_alone() {
+    let w = World::new();
+    w.ports.items.put(bucket("example-old-reports"));
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    store(&w.ports.stored, &w.imported());
+    let before = w.imported().len();
+    let mut w = w;
+    w.ports.items.unprocessed.clear();
+    // Listed, but batch_items returns nothing for it (Config's item not readable right now).
+    let key = ResourceKey {
+        resource_type: "AWS::S3::Bucket".into(),
+        resource_id: "example-old-reports".into(),
+    };
+    w.ports.items.unprocessed.insert(key);
+    let failures = consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    assert_eq!(
+        failures,
+        ["059f36b4-87a3-44ab-83d2-661975830a7d"],
+        "unprocessed: retried"
+    );
+    assert_eq!(w.imported().len(), before, "nothing archived");
+}
+
+#[tokio::test]
+async fn only_the_failed_message_is_reported() {
+    let mut w = World::new();
+    w.ports.items.put(bucket("example-app-uploads"));
+    w.ports.items.unprocessed.insert(ResourceKey {
+        resource_type: "AWS::EC2::SecurityGroup".into(),
+        resource_id: "sg-0a1b2c3d4e5f60718".into(),
+    });
+    let mut event = fixture("sqs/sweep-batch.json");
+    let mut bad = event["Records"][0].clone();
+    bad["messageId"] = json!("bad-body");
+    bad["body"] = json!("{\"not\": \"a sweep message\"}");
+    event["Records"].as_array_mut().unwrap().push(bad);
+    let failures = consumed(handle(w.inv(), &w.ports, event).await.unwrap());
+    assert_eq!(
+        failures,
+        ["2e1424d4-f796-459a-8184-9c92662be6da", "bad-body"]
+    );
+    assert!(
+        w.imported()
+            .iter()
+            .any(|f| f.resources[0].id == "arn:aws:s3:::example-app-uploads")
+    );
+}
+
+#[tokio::test]
+async fn unreadable_findings_fail_every_message() {
+    let mut w = World::new();
+    w.ports.stored.fail = true;
+    let failures = consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    assert_eq!(failures.len(), 2);
+    assert!(w.imported().is_empty());
+}
+
+#[tokio::test]
+async fn the_response_is_the_partial_batch_shape() {
+    let mut w = World::new();
+    w.ports.items.fail = true;
+    let outcome = run(&w, "sqs/sweep-batch.json").await.unwrap();
+    let value = outcome.to_value();
+    assert_eq!(
+        value["batchItemFailures"][0]["itemIdentifier"],
+        Value::from("059f36b4-87a3-44ab-83d2-661975830a7d")
+    );
+}
+
+#[test]
+fn import_decisions() {
+    let w = World::new();
+    let item = bucket("example-app-uploads");
+    let engine = &w.engine;
+    let builder = crate::common::builder(sidewatch_core::Source::Sweep, "eu-west-1", w.clock.0);
+    let eval = engine
+        .evaluate(&item)
+        .into_iter()
+        .find(|e| e.control.id == "S3.8")
+        .unwrap();
+    let finding = builder.build(&item, &eval).unwrap();
+    assert!(needs_import(&finding, None), "new");
+    let stored = super::fakes::FakeStored::default();
+    store(&stored, std::slice::from_ref(&finding));
+    let held = stored.findings.lock().unwrap()[0].clone();
+    assert!(!needs_import(&finding, Some(&held)), "unchanged");
+    let mut other = held.clone();
+    other.compliance_status = Some("PASSED".into());
+    assert!(needs_import(&finding, Some(&other)), "status");
+    let mut other = held.clone();
+    other.description = "something else".into();
+    assert!(needs_import(&finding, Some(&other)), "description");
+    let mut archived = finding.clone();
+    archived.record_state = RecordState::Archived;
+    assert!(needs_import(&archived, Some(&held)), "record state");
+    assert!(!needs_import(&archived, None), "nothing to archive");
+}
+
+#[tokio::test]
+async fn a_refused_finding_fails_only_its_message() {
+    let mut w = World::new();
+    w.ports.items.put(bucket("example-app-uploads"));
+    w.ports
+        .items
+        .put(item_of("config-rule/change-security-group-test-mode.json"));
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    let sg_finding = w
+        .imported()
+        .into_iter()
+        .find(|f| f.resources[0].resource_type == "AwsEc2SecurityGroup")
+        .unwrap();
+    w.ports.findings = super::fakes::FakeSink {
+        refuse: [sg_finding.id.clone()].into(),
+        ..Default::default()
+    };
+    let failures = consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    assert_eq!(failures, ["2e1424d4-f796-459a-8184-9c92662be6da"]);
+}
+
+#[tokio::test]
+async fn a_malformed_sqs_event_is_an_error() {
+    let w = World::new();
+    let err = handle(w.inv(), &w.ports, json!({"Records": "not a list"}))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("SQS event"), "{err}");
+    let err = handle(w.inv(), &w.ports, json!({"detail-type": 3}))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, crate::HandlerError::Event(_)), "{err}");
+}

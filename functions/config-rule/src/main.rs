@@ -1,0 +1,39 @@
+//! `sidewatch-config-rule`: the AWS Config custom Lambda rule. Reads its settings and builds the
+//! AWS clients once per container, then hands every invocation to
+//! [`sidewatch_lambda::config_rule::handle`].
+
+use sidewatch_aws::{
+    AwsClients, ClientOptions, ConfigItems, ConfigReporter, EvidenceCollector, SecurityHubPublisher,
+};
+use sidewatch_lambda::runtime::Container;
+use sidewatch_lambda::{Ports, config_rule};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    let container = Container::from_env()?;
+    let sdk = ClientOptions::from_env().load().await;
+    let clients = AwsClients::new(&sdk);
+    let securityhub = aws_sdk_securityhub::Client::new(&sdk);
+    let ports = &Ports {
+        findings: SecurityHubPublisher::new(&securityhub),
+        stored: (),
+        evaluations: ConfigReporter::new(&clients.config),
+        items: ConfigItems::new(&clients.config),
+        evidence: EvidenceCollector::new(clients),
+        queue: (),
+    };
+    let inv = container.invocation();
+    container
+        .serve("config-rule", move |event| {
+            // Boxed: the handler futures nest deeply enough to pass the compiler's layout
+            // query depth in `main`.
+            Box::pin(async move {
+                let metrics = config_rule::handle(inv, ports, event).await?;
+                Ok((
+                    serde_json::json!({"evaluations": metrics.evaluations}),
+                    metrics,
+                ))
+            })
+        })
+        .await
+}

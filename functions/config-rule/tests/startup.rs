@@ -1,0 +1,33 @@
+//! The binary refuses to start without its settings, and says which variable is missing. (Also
+//! makes `cargo test` build the real binary with the workspace's features, which the
+//! end-to-end test in `tests/` runs behind `cargo lambda watch`.)
+
+use std::process::Command;
+
+#[test]
+fn a_missing_setting_stops_the_container_with_its_name() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sidewatch-config-rule"))
+        .env_clear()
+        .env("SIDEWATCH_CONTROLS", "S3")
+        .output()
+        .expect("the binary runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("AWS_REGION"), "{stderr}");
+}
+
+#[test]
+fn a_typo_in_the_control_selection_stops_the_container() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sidewatch-config-rule"))
+        .env_clear()
+        .env("AWS_REGION", "eu-west-1")
+        .env("SIDEWATCH_CONTROLS", "S3,EC9")
+        .output()
+        .expect("the binary runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("SIDEWATCH_CONTROLS") && stderr.contains("EC9"),
+        "{stderr}"
+    );
+}

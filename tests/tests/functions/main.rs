@@ -1,0 +1,167 @@
+//! End to end: the real Lambda binaries behind `cargo lambda watch`'s Lambda Runtime API on
+//! 127.0.0.1, talking to a private moto_server with the real AWS SDK. The test plays AWS Config
+//! and EventBridge: it sends the checked-in event files, rewritten for a bucket it created in
+//! moto, and reads the findings back with `GetFindings`.
+//!
+//! Needs `cargo-lambda` (`$SIDEWATCH_CARGO_LAMBDA`, else on `PATH`) and moto
+//! (`$SIDEWATCH_MOTO_SERVER`): `scripts/test.sh` provides both from `.venv`.
+
+mod watch;
+
+use serde_json::{Value, json};
+use sidewatch_testkit::{ACCOUNT, Moto, REGION};
+use std::path::{Path, PathBuf};
+use watch::Watch;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn fixture(path: &str) -> Value {
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/events").join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The item of a Config rule fixture moved to `bucket` in moto's account and Region.
+fn retarget_item(item: &mut Value, bucket: &str) {
+    item["resourceId"] = json!(bucket);
+    item["resourceName"] = json!(bucket);
+    item["ARN"] = json!(format!("arn:aws:s3:::{bucket}"));
+    item["awsAccountId"] = json!(ACCOUNT);
+    item["awsRegion"] = json!(REGION);
+    item["configuration"]["name"] = json!(bucket);
+}
+
+/// A Config rule event of `path` for `bucket`, only S3.8, with the `TESTMODE` token (moto's
+/// PutEvaluations needs `TestMode`).
+fn rule_event(path: &str, bucket: &str) -> Value {
+    let mut event = fixture(path);
+    let mut invoking: Value =
+        serde_json::from_str(event["invokingEvent"].as_str().unwrap()).unwrap();
+    retarget_item(&mut invoking["configurationItem"], bucket);
+    event["invokingEvent"] = json!(invoking.to_string());
+    event["ruleParameters"] = json!(json!({"controls": "S3.8"}).to_string());
+    event["resultToken"] = json!("TESTMODE");
+    event["accountId"] = json!(ACCOUNT);
+    event["configRuleArn"] = json!(format!(
+        "arn:aws:config:{REGION}:{ACCOUNT}:config-rule/config-rule-7hq2mx"
+    ));
+    event
+}
+
+/// The EventBridge Config change of the public bucket, for `bucket`.
+fn change_event(bucket: &str) -> Value {
+    let mut event = fixture("eventbridge/config-item-change-s3-bucket.json");
+    retarget_item(&mut event["detail"]["configurationItem"], bucket);
+    event["account"] = json!(ACCOUNT);
+    event["region"] = json!(REGION);
+    event["resources"] = json!([format!("arn:aws:s3:::{bucket}")]);
+    event
+}
+
+/// sidewatch's S3.8 finding of `bucket` in moto: (Id, Compliance.Status, RecordState, Source).
+async fn s3_8_finding(
+    client: &aws_sdk_securityhub::Client,
+    bucket: &str,
+) -> Option<(String, String, String, String)> {
+    let arn = format!("arn:aws:s3:::{bucket}");
+    let out = client.get_findings().max_results(100).send().await.unwrap();
+    out.findings()
+        .iter()
+        .find(|f| {
+            f.generator_id() == Some("sidewatch/S3.8")
+                && f.resources().first().and_then(|r| r.id()) == Some(arn.as_str())
+        })
+        .map(|f| {
+            (
+                f.id().unwrap_or_default().to_owned(),
+                f.compliance()
+                    .and_then(|c| c.status())
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                f.record_state()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                f.product_fields()
+                    .and_then(|p| p.get("sidewatch/Source"))
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_bucket_fails_then_passes_on_the_same_finding() {
+    let moto = Moto::start();
+    let bucket = "sidewatch-e2e-uploads";
+    moto.create_bucket(bucket);
+    let securityhub = aws_sdk_securityhub::Client::new(&moto.sdk_config().await);
+
+    let watch = Watch::start(&moto, &["sidewatch-config-rule", "sidewatch-events"]);
+
+    // AWS Config: the bucket's public access block allows public policies.
+    let (status, body) = watch.invoke(
+        "sidewatch-config-rule",
+        &rule_event("config-rule/change-s3-bucket.json", bucket),
+    );
+    assert_eq!(status, 200, "{body}\n{}", watch.log());
+    let (failed_id, status, state, source) = s3_8_finding(&securityhub, bucket)
+        .await
+        .expect("a FAILED S3.8 finding");
+    assert_eq!((status.as_str(), state.as_str()), ("FAILED", "ACTIVE"));
+    assert_eq!(source, "config-rule");
+
+    // Fixed.
+    let (status, body) = watch.invoke(
+        "sidewatch-config-rule",
+        &rule_event("config-rule/change-s3-bucket-fixed.json", bucket),
+    );
+    assert_eq!(status, 200, "{body}\n{}", watch.log());
+    let (passed_id, status, _, _) = s3_8_finding(&securityhub, bucket).await.unwrap();
+    assert_eq!(status, "PASSED");
+    assert_eq!(passed_id, failed_id, "the same finding Id");
+
+    // EventBridge: the public configuration again, through the events function.
+    let (status, body) = watch.invoke("sidewatch-events", &change_event(bucket));
+    assert_eq!(status, 200, "{body}\n{}", watch.log());
+    let (id, status, _, source) = s3_8_finding(&securityhub, bucket).await.unwrap();
+    assert_eq!(
+        (id.as_str(), status.as_str()),
+        (failed_id.as_str(), "FAILED")
+    );
+    assert_eq!(source, "event");
+
+    // Deleted: archived.
+    let (status, body) = watch.invoke(
+        "sidewatch-config-rule",
+        &rule_event("config-rule/deleted-s3-bucket.json", bucket),
+    );
+    assert_eq!(status, 200, "{body}\n{}", watch.log());
+    let (id, _, state, _) = s3_8_finding(&securityhub, bucket).await.unwrap();
+    assert_eq!(
+        (id.as_str(), state.as_str()),
+        (failed_id.as_str(), "ARCHIVED")
+    );
+
+    // A malformed event is an error (HTTP 500 from the emulator), not a crash.
+    let (status, _) = watch.invoke("sidewatch-config-rule", &json!({"invokingEvent": "{"}));
+    assert_eq!(status, 500);
+    let (status, body) = watch.invoke(
+        "sidewatch-config-rule",
+        &rule_event("config-rule/change-s3-bucket.json", bucket),
+    );
+    assert_eq!(status, 200, "the function still serves: {body}");
+
+    // Every invocation wrote its EMF line.
+    let emf: Vec<_> = watch
+        .lines("sidewatch-config-rule")
+        .into_iter()
+        .filter(|l| l.get("_aws").is_some())
+        .collect();
+    assert_eq!(emf.len(), 5, "{}", watch.log());
+    assert_eq!(emf[0]["Function"], "config-rule");
+    assert_eq!(emf[2]["FindingsArchived"], 1, "the deleted bucket");
+    assert_eq!(emf[3]["Failures"], 1, "the malformed event");
+    assert_eq!(emf[4]["Failures"], 0);
+}
