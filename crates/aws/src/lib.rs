@@ -19,7 +19,9 @@
 //!   in [`asff`], retries and pacing in [`retry`];
 //! * [`sweep_queue`]: the sweep function's SQS sender;
 //! * [`remediate`]: the remediation function's live re-read of a resource and the SDK calls that
-//!   apply a core remediation plan.
+//!   apply a core remediation plan;
+//! * [`inventory`]: configuration items built from the service APIs, for what AWS Config does not
+//!   record.
 //!
 //! [`PortError`]: sidewatch_core::ports::PortError
 //! [`FailureKind`]: sidewatch_core::ports::FailureKind
@@ -28,11 +30,14 @@
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
 //! requested; [`required_actions`] lists them for a set of kinds.
 
+#![recursion_limit = "256"]
+
 pub mod asff;
 pub mod clients;
 pub mod collect;
 pub mod error;
 pub mod findings;
+pub mod inventory;
 pub mod items;
 pub mod publish;
 pub mod remediate;
@@ -43,6 +48,7 @@ pub mod workflow;
 
 pub use clients::{AwsClients, ClientOptions};
 pub use collect::EvidenceCollector;
+pub use inventory::{CollectionFailure, Inventory, InventoryReport};
 pub use findings::SecurityHubFindings;
 pub use items::ConfigItems;
 pub use publish::SecurityHubPublisher;

@@ -331,18 +331,7 @@ fn partition(item: &ConfigurationItem) -> String {
         .as_deref()
         .or_else(|| item.config_str("/awsRegion"))
         .unwrap_or_default();
-    let partition = if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else {
-        "aws"
-    };
-    partition.to_owned()
+    crate::inventory::partition_of_region(region).to_owned()
 }
 
 /// The shape as stored JSON.
