@@ -40,6 +40,7 @@ pub mod findings;
 pub mod inventory;
 pub mod items;
 pub mod publish;
+pub mod recorder;
 pub mod remediate;
 pub mod report;
 pub mod retry;

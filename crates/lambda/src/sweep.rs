@@ -19,6 +19,17 @@
 //! messages of one account and Region. A message that fails in any way is returned in
 //! `batchItemFailures` (partial batch response) so SQS delivers it again and finally moves it to
 //! the dead-letter queue: no message is lost, the others are deleted.
+//!
+//! **Types the Config recorder does not record** ([`unrecorded`]): the scheduled run reads the
+//! recorder's recording group and lists only the recorded types through Config; for each covered
+//! type that is not recorded and that the inventory can build it queues one message "collect type
+//! T in Region R" ([`SweepMessage::collect_type`]). Its consumer collects the type with the
+//! inventory, evaluates the items with their evidence and reconciles them exactly as Config's
+//! (only changed findings imported; ACTIVE findings of resources of that type no longer collected
+//! archived). A failed listing is not "gone": the message fails (SQS delivers it again) and
+//! nothing is archived. A failed detail read of one resource keeps that resource's findings (it
+//! exists) and fails the message only when retrying can help. One message per type keeps the
+//! schedule small; its consumer holds one type's items of one Region at a time.
 
 use crate::common::{
     Clock, HandlerError, Invocation, Ports, Report, build_findings, builder, collect_evidence,
@@ -39,6 +50,10 @@ use sidewatch_core::{
 };
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
+
+pub mod unrecorded;
+
+use unrecorded::{InventorySource, RecorderSource, Unrecorded};
 
 /// Keys per queue message: what one `BatchGetResourceConfig` call reads.
 pub const MAX_KEYS_PER_MESSAGE: usize = 100;
@@ -75,7 +90,13 @@ pub struct SweepMessage {
     pub sweep: String,
     pub account: String,
     pub region: String,
+    /// Resources to read from AWS Config (empty in a collect message).
+    #[serde(default)]
     pub keys: Vec<MessageKey>,
+    /// A resource type the recorder does not record: collect every resource of it in the Region
+    /// with the inventory and reconcile them all (`keys` is then empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collect_type: Option<String>,
 }
 
 /// One resource in a [`SweepMessage`].
@@ -138,10 +159,12 @@ impl SweepOutcome {
 }
 
 /// The sweep function's entry point: an SQS event (it has `Records`) is consumed, anything else
-/// is read as the scheduled EventBridge event.
-pub async fn handle<C, F, Q, V, I, E, U>(
+/// is read as the scheduled EventBridge event. `unrecorded` reads the Config recorder and builds
+/// the items of the types it does not record.
+pub async fn handle<C, F, Q, V, I, E, U, R, N>(
     inv: Invocation<'_, C>,
     ports: &Ports<F, Q, V, I, E, U>,
+    unrecorded: &Unrecorded<R, N>,
     event: Value,
 ) -> Result<SweepOutcome, HandlerError>
 where
@@ -151,6 +174,8 @@ where
     I: ItemSource + Sync,
     E: EvidenceSource + Sync,
     U: SweepQueue + Sync,
+    R: RecorderSource + Sync,
+    N: InventorySource + Sync,
 {
     if event.get("Records").is_some() {
         let sqs: SqsEvent =
@@ -158,10 +183,10 @@ where
                 event: "SQS event",
                 reason: e.to_string(),
             })?;
-        let (response, metrics) = consume(inv, ports, sqs).await;
+        let (response, metrics) = consume(inv, ports, unrecorded, sqs).await;
         Ok(SweepOutcome::Consumed { response, metrics })
     } else {
-        schedule(inv, ports, event).await
+        schedule(inv, ports, unrecorded, event).await
     }
 }
 
@@ -216,16 +241,20 @@ pub fn needs_import(new: &Finding, stored: Option<&StoredFinding>) -> bool {
     }
 }
 
-/// The scheduled run: list, add what only findings remember, queue.
-pub async fn schedule<C, F, Q, V, I, E, U>(
+/// The scheduled run: read the recorder, list the recorded types, add what only findings
+/// remember, queue their keys and one collect message per unrecorded type.
+pub async fn schedule<C, F, Q, V, I, E, U, R, N>(
     inv: Invocation<'_, C>,
     ports: &Ports<F, Q, V, I, E, U>,
+    unrecorded: &Unrecorded<R, N>,
     event: Value,
 ) -> Result<SweepOutcome, HandlerError>
 where
     Q: FindingsSource + Sync,
     I: ItemSource + Sync,
     U: SweepQueue + Sync,
+    R: RecorderSource + Sync,
+    N: InventorySource + Sync,
 {
     let event = EventBridgeEvent::from_value(event)?;
     if let Detail::Ignored { reason } = &event.detail {
@@ -237,9 +266,11 @@ where
     }
     let env = &event.envelope;
     let mut report = Report::default();
-    let types = covered_types(inv.engine);
+    let covered = covered_types(inv.engine);
+    let plan = sweep_plan(inv, unrecorded, &covered, &env.region, &mut report).await;
+    let types = &plan.from_config;
     let mut keys: BTreeSet<ResourceKey> = BTreeSet::new();
-    for resource_type in &types {
+    for resource_type in types {
         match ports.items.list_resources(resource_type).await {
             Ok(listed) => keys.extend(listed),
             Err(error) => report.port_error(&format!("listing {resource_type}"), &error),
@@ -273,6 +304,7 @@ where
             account: env.account.clone(),
             region: env.region.clone(),
             keys: chunk.iter().map(MessageKey::from).collect(),
+            collect_type: None,
         };
         match serde_json::to_string(&message) {
             Ok(body) if body.len() <= MAX_BATCH_BYTES => entries.push(QueueEntry {
@@ -284,6 +316,22 @@ where
                 body.len()
             )),
             Err(e) => report.problem(format!("sweep message m{n} not written: {e}")),
+        }
+    }
+    for (n, resource_type) in plan.from_inventory.iter().enumerate() {
+        let message = SweepMessage {
+            sweep: sweep_id.clone(),
+            account: env.account.clone(),
+            region: env.region.clone(),
+            keys: Vec::new(),
+            collect_type: Some(resource_type.clone()),
+        };
+        match serde_json::to_string(&message) {
+            Ok(body) => entries.push(QueueEntry {
+                id: format!("c{n}"),
+                body,
+            }),
+            Err(e) => report.problem(format!("sweep message c{n} not written: {e}")),
         }
     }
     let messages = entries.len();
@@ -307,6 +355,57 @@ where
     }
     let metrics = report.finish()?;
     Ok(SweepOutcome::Scheduled { messages, metrics })
+}
+
+/// Which covered types go through Config and which through the inventory. When the recorder
+/// cannot be read, everything goes through Config (what the sweep did before) and the problem
+/// fails the invocation, so Lambda runs the schedule again.
+async fn sweep_plan<C, R, N>(
+    inv: Invocation<'_, C>,
+    sources: &Unrecorded<R, N>,
+    covered: &BTreeSet<String>,
+    region: &str,
+    report: &mut Report,
+) -> unrecorded::SweepPlan
+where
+    R: RecorderSource + Sync,
+    N: InventorySource + Sync,
+{
+    let recorded = match sources.recorders.recorders().await {
+        Ok(recorders) => {
+            if recorders.is_empty() {
+                tracing::warn!(
+                    "no AWS Config recorder in this Region: every type the inventory can build is swept through it"
+                );
+            }
+            unrecorded::recorded_types(&recorders, region, covered)
+        }
+        Err(error) => {
+            report.port_error(
+                "reading the AWS Config recorder (sweeping every type through Config)",
+                &error,
+            );
+            covered.clone()
+        }
+    };
+    let plan = unrecorded::plan(
+        covered,
+        &recorded,
+        &sources.inventory.resource_types(),
+        inv.settings.evaluate_global_resources,
+    );
+    tracing::info!(
+        from_config = ?plan.from_config,
+        from_inventory = ?plan.from_inventory,
+        "sweep plan"
+    );
+    if !plan.unrecorded_on_config.is_empty() {
+        tracing::warn!(
+            types = ?plan.unrecorded_on_config,
+            "not recorded by AWS Config and not collected in this Region: only Config's last items of these types are swept"
+        );
+    }
+    plan
 }
 
 /// Every resource type the engine's controls evaluate, the account-level one excepted (the
@@ -342,9 +441,10 @@ pub fn send_batches(entries: Vec<QueueEntry>) -> Vec<Vec<QueueEntry>> {
 }
 
 /// The SQS run: each message reconciled on its own; the failed ones in `batchItemFailures`.
-pub async fn consume<C, F, Q, V, I, E, U>(
+pub async fn consume<C, F, Q, V, I, E, U, R, N>(
     inv: Invocation<'_, C>,
     ports: &Ports<F, Q, V, I, E, U>,
+    unrecorded: &Unrecorded<R, N>,
     event: SqsEvent,
 ) -> (SqsBatchResponse, Metrics)
 where
@@ -353,6 +453,7 @@ where
     Q: FindingsSource + Sync,
     I: ItemSource + Sync,
     E: EvidenceSource + Sync,
+    N: InventorySource + Sync,
 {
     let mut response = SqsBatchResponse::default();
     let mut metrics = Metrics::default();
@@ -380,9 +481,23 @@ where
                     stored.insert(scope.clone(), read);
                 }
                 match stored.get(&scope) {
-                    Some(Ok(owned)) => {
-                        reconcile(inv, ports, &message, owned, &mut listings, &mut report).await
-                    }
+                    Some(Ok(owned)) => match &message.collect_type {
+                        Some(resource_type) => {
+                            reconcile_collected(
+                                inv,
+                                ports,
+                                &unrecorded.inventory,
+                                &message,
+                                resource_type,
+                                owned,
+                                &mut report,
+                            )
+                            .await
+                        }
+                        None => {
+                            reconcile(inv, ports, &message, owned, &mut listings, &mut report).await
+                        }
+                    },
                     Some(Err(error)) => report.port_error("reading sidewatch's findings", error),
                     None => report.problem("findings not read"),
                 }
@@ -463,6 +578,84 @@ async fn reconcile<C, F, Q, V, I, E, U>(
         evaluated = total,
         changed = findings.len(),
         "reconciled sweep message"
+    );
+    deliver_findings(&ports.findings, inv.settings, findings, report).await;
+}
+
+/// Reconciles a collect message: every resource of `resource_type` the inventory builds in the
+/// message's Region, and the ACTIVE findings of resources of that type it no longer finds.
+async fn reconcile_collected<C, F, Q, V, I, E, U, N>(
+    inv: Invocation<'_, C>,
+    ports: &Ports<F, Q, V, I, E, U>,
+    inventory: &N,
+    message: &SweepMessage,
+    resource_type: &str,
+    owned: &HashMap<String, StoredFinding>,
+    report: &mut Report,
+) where
+    C: Clock,
+    F: FindingsSink + Sync,
+    E: EvidenceSource + Sync,
+    N: InventorySource + Sync,
+{
+    let collected = inventory.collect(resource_type, &message.region).await;
+    // Resources known to exist: those built, and those whose detail read failed.
+    let mut present: BTreeSet<String> = BTreeSet::new();
+    let mut complete = true;
+    for failure in &collected.failures {
+        match &failure.resource_id {
+            None => {
+                complete = false;
+                report.port_error(&format!("collecting {resource_type}"), &failure.error);
+            }
+            Some(id) => {
+                present.insert(id.clone());
+                if failure.error.is_retryable() {
+                    report.port_error(&format!("collecting {resource_type} {id}"), &failure.error);
+                } else {
+                    tracing::warn!(resource = %format!("{resource_type} {id}"), error = %failure.error, "a detail read failed; the resource's findings are kept");
+                }
+            }
+        }
+    }
+    let builder = builder(Source::Sweep, &message.region, inv.clock.now());
+    let mut findings = Vec::new();
+    let collected_count = collected.items.len();
+    for mut item in collected.items {
+        if item.resource_type != resource_type {
+            continue;
+        }
+        present.insert(item.resource_id.clone());
+        collect_evidence(&ports.evidence, inv.engine, &mut item).await;
+        let evaluations = inv.engine.evaluate(&item);
+        build_findings(&builder, &item, &evaluations, &mut findings, report);
+    }
+    if complete {
+        let gone: BTreeSet<ResourceKey> = owned
+            .values()
+            .filter_map(stored_key)
+            .filter(|k| k.resource_type == resource_type && !present.contains(&k.resource_id))
+            .collect();
+        for key in &gone {
+            tracing::info!(resource = %key, "resource no longer exists: archiving its findings");
+            let item = gone_item(key, message, owned);
+            let evaluations = inv.engine.evaluate(&item);
+            build_findings(&builder, &item, &evaluations, &mut findings, report);
+        }
+    } else {
+        tracing::warn!(
+            resource_type,
+            "the listing failed: findings of resources not collected are left as they are"
+        );
+    }
+    let total = findings.len();
+    findings.retain(|f| needs_import(f, owned.get(&f.id)));
+    tracing::info!(
+        resource_type,
+        collected = collected_count,
+        evaluated = total,
+        changed = findings.len(),
+        "reconciled collected resources"
     );
     deliver_findings(&ports.findings, inv.settings, findings, report).await;
 }

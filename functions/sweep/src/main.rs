@@ -1,31 +1,18 @@
-//! `sidewatch-sweep`: the scheduled reconciliation. The schedule's event queues the resources to
-//! sweep; the SQS batches of the sweep queue are evaluated and reconciled with Security Hub
-//! ([`sidewatch_lambda::sweep::handle`] tells them apart). Settings and AWS clients are built once
-//! per container.
+//! `sidewatch-sweep`: the scheduled reconciliation. The schedule's event reads the Config
+//! recorder and queues the resources of the recorded types, plus one "collect" message per type
+//! Config does not record; the SQS batches of the sweep queue are evaluated and reconciled with
+//! Security Hub ([`sidewatch_lambda::sweep::handle`] tells them apart). Settings and AWS clients
+//! are built once per container.
 
+use sidewatch_aws::recorder::ConfigRecorders;
 use sidewatch_aws::{
-    AwsClients, ClientOptions, ConfigItems, EvidenceCollector, SecurityHubFindings,
+    AwsClients, ClientOptions, ConfigItems, EvidenceCollector, Inventory, SecurityHubFindings,
     SecurityHubPublisher, SqsSweepQueue,
 };
-use sidewatch_core::ports::{Delivery, PortError};
 use sidewatch_lambda::Ports;
 use sidewatch_lambda::runtime::Container;
-use sidewatch_lambda::sweep::{self, QueueEntry, SweepQueue};
-use std::future::Future;
-
-/// The SQS adapter as the sweep's queue port.
-#[derive(Debug)]
-struct Queue(SqsSweepQueue);
-
-impl SweepQueue for Queue {
-    fn send_batch(
-        &self,
-        entries: Vec<QueueEntry>,
-    ) -> impl Future<Output = Result<Delivery, PortError>> + Send {
-        self.0
-            .send_batch(entries.into_iter().map(|e| (e.id, e.body)).collect())
-    }
-}
+use sidewatch_lambda::sweep::{self, unrecorded::Unrecorded};
+use sidewatch_sweep::{Collector, Queue, Recorders};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -34,6 +21,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let sdk = ClientOptions::from_env().load().await;
     let clients = AwsClients::new(&sdk);
     let securityhub = aws_sdk_securityhub::Client::new(&sdk);
+    let recorder_client = clients.config.clone();
     let ports = &Ports {
         findings: SecurityHubPublisher::new(&securityhub),
         stored: SecurityHubFindings::new(&securityhub),
@@ -45,13 +33,17 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             queue_url,
         )),
     };
+    let unrecorded = &Unrecorded {
+        recorders: Recorders(ConfigRecorders::new(&recorder_client)),
+        inventory: Collector(Inventory::new(sdk.clone())),
+    };
     let inv = container.invocation();
     container
         .serve("sweep", move |event| {
             // Boxed: the handler futures nest deeply enough to pass the compiler's layout
             // query depth in `main`.
             Box::pin(async move {
-                let outcome = sweep::handle(inv, ports, event).await?;
+                let outcome = sweep::handle(inv, ports, unrecorded, event).await?;
                 Ok((outcome.to_value(), outcome.metrics()))
             })
         })

@@ -13,5 +13,6 @@ mod coverage;
 mod iam_account;
 mod iam_users;
 mod mocked;
+mod recorder;
 mod resources;
 mod sweep_queue;

@@ -1,17 +1,134 @@
 use super::events::item_of;
 use super::fakes::store;
 use super::{World, fixture};
+use crate::sweep::unrecorded::{
+    CollectFailure, Collected, InventorySource, RecorderSource, Unrecorded,
+};
 use crate::sweep::{
-    MAX_BATCH_BYTES, QueueEntry, SweepMessage, SweepOutcome, handle, needs_import, send_batches,
+    MAX_BATCH_BYTES, QueueEntry, SweepMessage, SweepOutcome, needs_import, send_batches,
 };
 use serde_json::{Value, json};
 use sidewatch_core::ConfigurationItem;
+use sidewatch_core::evidence::shapes::ConfigRecorder;
 use sidewatch_core::finding::RecordState;
-use sidewatch_core::ports::ResourceKey;
+use sidewatch_core::ports::{FailureKind, PortError, ResourceKey};
+use std::sync::Mutex;
+
+/// The Config recorder: the recorders it describes, or an outage.
+#[derive(Debug, Default)]
+struct FakeRecorders {
+    recorders: Vec<ConfigRecorder>,
+    fail: bool,
+}
+
+impl FakeRecorders {
+    /// A recorder recording every type, the global IAM types included.
+    fn everything() -> Self {
+        FakeRecorders {
+            recorders: vec![ConfigRecorder {
+                name: "default".into(),
+                all_supported: true,
+                include_global_resource_types: true,
+                recording_strategy: Some("ALL_SUPPORTED_RESOURCE_TYPES".into()),
+                recording: true,
+                ..ConfigRecorder::default()
+            }],
+            fail: false,
+        }
+    }
+
+    /// A recorder recording only `types`.
+    fn only(types: &[&str]) -> Self {
+        FakeRecorders {
+            recorders: vec![ConfigRecorder {
+                name: "default".into(),
+                resource_types: types.iter().map(|t| (*t).to_owned()).collect(),
+                recording_strategy: Some("INCLUSION_BY_RESOURCE_TYPES".into()),
+                recording: true,
+                ..ConfigRecorder::default()
+            }],
+            fail: false,
+        }
+    }
+}
+
+impl RecorderSource for FakeRecorders {
+    async fn recorders(&self) -> Result<Vec<ConfigRecorder>, PortError> {
+        if self.fail {
+            return Err(PortError::new(
+                "config:DescribeConfigurationRecorders",
+                FailureKind::Unavailable,
+                None,
+                "fake outage",
+            ));
+        }
+        Ok(self.recorders.clone())
+    }
+}
+
+/// The inventory: the items it holds, the failures it reports, the calls it got.
+#[derive(Debug, Default)]
+struct FakeInventory {
+    types: Vec<String>,
+    items: Mutex<Vec<ConfigurationItem>>,
+    failures: Mutex<Vec<CollectFailure>>,
+    calls: Mutex<Vec<(String, String)>>,
+}
+
+impl FakeInventory {
+    fn of(types: &[&str]) -> Self {
+        FakeInventory {
+            types: types.iter().map(|t| (*t).to_owned()).collect(),
+            ..FakeInventory::default()
+        }
+    }
+}
+
+impl InventorySource for FakeInventory {
+    fn resource_types(&self) -> Vec<String> {
+        self.types.clone()
+    }
+
+    async fn collect(&self, resource_type: &str, region: &str) -> Collected {
+        self.calls
+            .lock()
+            .unwrap()
+            .push((resource_type.to_owned(), region.to_owned()));
+        Collected {
+            items: self
+                .items
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|i| i.resource_type == resource_type)
+                .cloned()
+                .collect(),
+            failures: self.failures.lock().unwrap().clone(),
+        }
+    }
+}
+
+type Sources = Unrecorded<FakeRecorders, FakeInventory>;
+
+/// Config records everything: the sweep as it was before the inventory.
+fn recording_everything() -> Sources {
+    Unrecorded {
+        recorders: FakeRecorders::everything(),
+        inventory: FakeInventory::default(),
+    }
+}
+
+async fn handle(
+    inv: crate::Invocation<'_, crate::FixedClock>,
+    ports: &super::TestPorts,
+    event: Value,
+) -> Result<SweepOutcome, crate::HandlerError> {
+    crate::sweep::handle(inv, ports, &recording_everything(), event).await
+}
 
 /// The handler on the fixture `path`.
 async fn run(w: &World, path: &str) -> Result<crate::sweep::SweepOutcome, crate::HandlerError> {
-    crate::sweep::handle(w.inv(), &w.ports, fixture(path)).await
+    handle(w.inv(), &w.ports, fixture(path)).await
 }
 
 fn bucket(name: &str) -> ConfigurationItem {
@@ -344,4 +461,284 @@ async fn a_malformed_sqs_event_is_an_error() {
         .await
         .unwrap_err();
     assert!(matches!(err, crate::HandlerError::Event(_)), "{err}");
+}
+
+// ----- types the Config recorder does not record -------------------------------------------------
+
+const SG: &str = "AWS::EC2::SecurityGroup";
+const SG_ID: &str = "sg-0a1b2c3d4e5f60718";
+
+fn security_group() -> ConfigurationItem {
+    item_of("config-rule/change-security-group-test-mode.json")
+}
+
+/// An SQS event of one collect message for `resource_type`.
+fn collect_event(resource_type: &str) -> Value {
+    let mut event = fixture("sqs/sweep-batch.json");
+    let records = event["Records"].as_array_mut().unwrap();
+    records.truncate(1);
+    records[0]["messageId"] = json!("collect-1");
+    records[0]["body"] = json!(
+        serde_json::to_string(&SweepMessage {
+            sweep: "s".into(),
+            account: "123456789012".into(),
+            region: "eu-west-1".into(),
+            keys: Vec::new(),
+            collect_type: Some(resource_type.into()),
+        })
+        .unwrap()
+    );
+    event
+}
+
+async fn sweep(w: &World, sources: &Sources, event: Value) -> SweepOutcome {
+    crate::sweep::handle(w.inv(), &w.ports, sources, event)
+        .await
+        .unwrap()
+}
+
+/// Config records only S3 buckets; the inventory builds buckets, security groups and IAM users.
+fn recording_buckets_only() -> Sources {
+    Unrecorded {
+        recorders: FakeRecorders::only(&["AWS::S3::Bucket"]),
+        inventory: FakeInventory::of(&["AWS::S3::Bucket", SG, "AWS::IAM::User"]),
+    }
+}
+
+#[tokio::test]
+async fn the_schedule_collects_unrecorded_types_and_lists_recorded_ones() {
+    let w = World::new();
+    w.ports.items.put(bucket("example-app-uploads"));
+    // Config still lists a security group from when it recorded the type.
+    w.ports.items.put(security_group());
+    let sources = recording_buckets_only();
+    sweep(&w, &sources, fixture("eventbridge/scheduled.json")).await;
+    let messages = sent(&w);
+    let keys: Vec<_> = messages.iter().flat_map(|m| m.keys.clone()).collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0].resource_id, "example-app-uploads");
+    let collected: Vec<_> = messages
+        .iter()
+        .filter_map(|m| m.collect_type.clone())
+        .collect();
+    assert_eq!(collected, ["AWS::EC2::SecurityGroup", "AWS::IAM::User"]);
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.collect_type.is_none() || m.keys.is_empty())
+    );
+    let listed = w.ports.items.list_calls.lock().unwrap().clone();
+    assert!(listed.contains(&"AWS::S3::Bucket".to_owned()));
+    assert!(!listed.contains(&SG.to_owned()), "{listed:?}");
+    assert!(!listed.contains(&"AWS::IAM::User".to_owned()));
+    assert!(
+        sources.inventory.calls.lock().unwrap().is_empty(),
+        "the schedule collects nothing itself"
+    );
+}
+
+#[tokio::test]
+async fn a_region_without_global_resources_leaves_iam_to_config() {
+    let mut w = World::new();
+    w.settings.evaluate_global_resources = false;
+    let sources = recording_buckets_only();
+    sweep(&w, &sources, fixture("eventbridge/scheduled.json")).await;
+    let collected: Vec<_> = sent(&w)
+        .into_iter()
+        .filter_map(|m| m.collect_type)
+        .collect();
+    assert_eq!(collected, [SG]);
+}
+
+#[tokio::test]
+async fn without_a_recorder_every_collectable_type_is_collected() {
+    let w = World::new();
+    let sources = Unrecorded {
+        recorders: FakeRecorders::default(),
+        inventory: FakeInventory::of(&["AWS::S3::Bucket", SG]),
+    };
+    sweep(&w, &sources, fixture("eventbridge/scheduled.json")).await;
+    let collected: Vec<_> = sent(&w)
+        .into_iter()
+        .filter_map(|m| m.collect_type)
+        .collect();
+    assert_eq!(collected, [SG, "AWS::S3::Bucket"]);
+    let listed = w.ports.items.list_calls.lock().unwrap().clone();
+    assert!(!listed.contains(&"AWS::S3::Bucket".to_owned()));
+    assert!(
+        !listed.is_empty(),
+        "types without a collector stay on Config"
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_recorder_sweeps_through_config_and_fails_the_schedule() {
+    let w = World::new();
+    w.ports.items.put(security_group());
+    let mut sources = recording_buckets_only();
+    sources.recorders.fail = true;
+    let err = crate::sweep::handle(
+        w.inv(),
+        &w.ports,
+        &sources,
+        fixture("eventbridge/scheduled.json"),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("Config recorder"), "{err}");
+    let messages = sent(&w);
+    assert!(messages.iter().all(|m| m.collect_type.is_none()));
+    assert!(
+        messages
+            .iter()
+            .flat_map(|m| &m.keys)
+            .any(|k| k.resource_id == SG_ID)
+    );
+}
+
+#[tokio::test]
+async fn a_collect_message_evaluates_the_collected_items() {
+    let w = World::new();
+    let sources = recording_buckets_only();
+    sources
+        .inventory
+        .items
+        .lock()
+        .unwrap()
+        .push(security_group());
+    let failures = consumed(sweep(&w, &sources, collect_event(SG)).await);
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(
+        *sources.inventory.calls.lock().unwrap(),
+        [(SG.to_owned(), "eu-west-1".to_owned())]
+    );
+    let imported = w.imported();
+    assert!(!imported.is_empty());
+    assert!(
+        imported
+            .iter()
+            .all(|f| f.resources[0].resource_type == "AwsEc2SecurityGroup"
+                && f.product_fields["sidewatch/Source"] == "sweep")
+    );
+    assert!(
+        w.ports.items.list_calls.lock().unwrap().is_empty(),
+        "Config is not read for a collected type"
+    );
+    // The same estate again: nothing changed, nothing imported.
+    store(&w.ports.stored, &imported);
+    consumed(sweep(&w, &sources, collect_event(SG)).await);
+    assert_eq!(w.imported().len(), imported.len());
+}
+
+#[tokio::test]
+async fn a_collected_resource_that_is_gone_has_its_findings_archived() {
+    let w = World::new();
+    let sources = recording_buckets_only();
+    sources
+        .inventory
+        .items
+        .lock()
+        .unwrap()
+        .push(security_group());
+    // A bucket's findings: another type, never archived by the security groups' message.
+    w.ports.items.put(bucket("example-app-uploads"));
+    consumed(run(&w, "sqs/sweep-batch.json").await.unwrap());
+    consumed(sweep(&w, &sources, collect_event(SG)).await);
+    let before = w.imported();
+    store(&w.ports.stored, &before);
+    sources.inventory.items.lock().unwrap().clear();
+    let outcome = sweep(&w, &sources, collect_event(SG)).await;
+    let metrics = outcome.metrics();
+    assert!(consumed(outcome).is_empty());
+    let archived = &w.imported()[before.len()..];
+    let active_sg = before
+        .iter()
+        .filter(|f| {
+            f.resources[0].resource_type == "AwsEc2SecurityGroup"
+                && f.record_state == RecordState::Active
+        })
+        .count();
+    assert!(active_sg > 0);
+    assert_eq!(archived.len(), active_sg);
+    assert!(
+        archived
+            .iter()
+            .all(|f| f.record_state == RecordState::Archived
+                && f.resources[0].resource_type == "AwsEc2SecurityGroup")
+    );
+    assert_eq!(metrics.findings_archived as usize, archived.len());
+}
+
+#[tokio::test]
+async fn a_failed_listing_fails_the_message_and_archives_nothing() {
+    let w = World::new();
+    let sources = recording_buckets_only();
+    sources
+        .inventory
+        .items
+        .lock()
+        .unwrap()
+        .push(security_group());
+    consumed(sweep(&w, &sources, collect_event(SG)).await);
+    let before = w.imported();
+    store(&w.ports.stored, &before);
+    sources.inventory.items.lock().unwrap().clear();
+    sources
+        .inventory
+        .failures
+        .lock()
+        .unwrap()
+        .push(CollectFailure {
+            resource_id: None,
+            error: PortError::new(
+                "ec2:DescribeSecurityGroups",
+                FailureKind::AccessDenied,
+                Some("UnauthorizedOperation".into()),
+                "not allowed",
+            ),
+        });
+    let failures = consumed(sweep(&w, &sources, collect_event(SG)).await);
+    assert_eq!(failures, ["collect-1"]);
+    assert_eq!(w.imported().len(), before.len(), "nothing archived");
+}
+
+#[tokio::test]
+async fn a_failed_detail_read_keeps_the_resource_and_fails_only_when_retrying_helps() {
+    let w = World::new();
+    let sources = recording_buckets_only();
+    sources
+        .inventory
+        .items
+        .lock()
+        .unwrap()
+        .push(security_group());
+    consumed(sweep(&w, &sources, collect_event(SG)).await);
+    let before = w.imported();
+    store(&w.ports.stored, &before);
+    // The group could not be described: it exists, its findings stay.
+    sources.inventory.items.lock().unwrap().clear();
+    let denied = CollectFailure {
+        resource_id: Some(SG_ID.into()),
+        error: PortError::new("ec2:X", FailureKind::AccessDenied, None, "denied"),
+    };
+    sources.inventory.failures.lock().unwrap().push(denied);
+    let failures = consumed(sweep(&w, &sources, collect_event(SG)).await);
+    assert!(failures.is_empty(), "retrying cannot help: {failures:?}");
+    assert_eq!(w.imported().len(), before.len(), "nothing archived");
+    *sources.inventory.failures.lock().unwrap() = vec![CollectFailure {
+        resource_id: Some(SG_ID.into()),
+        error: PortError::new("ec2:X", FailureKind::Throttled, None, "slow down"),
+    }];
+    let failures = consumed(sweep(&w, &sources, collect_event(SG)).await);
+    assert_eq!(failures, ["collect-1"], "throttled: delivered again");
+    assert_eq!(w.imported().len(), before.len(), "nothing archived");
+}
+
+#[test]
+fn key_messages_without_a_collect_type_read_as_before() {
+    let body = r#"{"sweep":"s","account":"1","region":"eu-west-1","keys":[]}"#;
+    let message: SweepMessage = serde_json::from_str(body).unwrap();
+    assert_eq!(message.collect_type, None);
+    let written = serde_json::to_string(&message).unwrap();
+    assert!(!written.contains("collectType"), "{written}");
 }
