@@ -38,6 +38,7 @@ pub mod collect;
 pub mod error;
 pub mod findings;
 pub mod inventory;
+pub mod inventory_scope;
 pub mod items;
 pub mod publish;
 pub mod recorder;

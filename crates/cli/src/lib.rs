@@ -4,10 +4,13 @@
 //!   `BatchGetResourceConfig` / `GetResourceConfigHistory` output, item arrays, single items, JSON
 //!   Lines; plain or gzip) and prints a table, JSON verdicts or ASFF findings as it reads.
 //!   With `--live` it also reads, with read-only AWS calls, the evidence AWS Config does not record
-//!   and evaluates the account-level controls.
+//!   and evaluates the account-level controls; `--live` without FILE first lists every resource
+//!   of the account with the service APIs (`sidewatch_aws::Inventory`), no AWS Config needed, and
+//!   `--publish` sends the findings to Security Hub.
+//! * `sidewatch snapshot` writes what that inventory collects as a Config snapshot file.
 //! * `sidewatch controls` lists the controls catalog (table, JSON or the Markdown of
 //!   `docs/controls.md`).
-//! * `sidewatch permissions` prints the read-only IAM policy `scan --live` needs.
+//! * `sidewatch permissions` prints the read-only IAM policy `scan --live` and `snapshot` need.
 //!
 //! [`run`] takes the arguments and the standard streams and returns the exit code, so everything
 //! but process wiring is testable in memory. Exit codes: 0 no control failed at or above
@@ -21,11 +24,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod catalog;
+mod findings;
 mod input;
+mod inventory;
 mod live;
 mod output;
 mod permissions;
+mod publish;
 mod scan;
+mod snapshot;
 
 /// Exit code: every control passed (or failed only below `--fail-on`).
 pub const EXIT_OK: u8 = 0;
@@ -54,8 +61,13 @@ enum Command {
     Scan(ScanArgs),
     /// List the controls: severity, resource types, parameters and compliance mappings
     Controls(ControlsArgs),
-    /// Print the read-only IAM policy (JSON) that `sidewatch scan --live` needs
+    /// Print the read-only IAM policy (JSON) that `sidewatch scan --live` and `sidewatch
+    /// snapshot` need
     Permissions(PermissionsArgs),
+    /// Collect every resource of the account with read-only service API calls and write it as an
+    /// AWS Config snapshot file, to scan offline later (`sidewatch scan FILE`) or attach to a bug
+    /// report (Lambda environment values are redacted)
+    Snapshot(SnapshotArgs),
 }
 
 const SCAN_HELP: &str = "\
@@ -70,22 +82,33 @@ Examples:
   sidewatch scan --controls S3,EC2.19 --param S3.8.excludedPublicBuckets=my-site \\
       --fail-on high --format asff snapshot.json > findings.json
 
-Live evidence (--live): some controls need what AWS Config does not record (an IAM user's MFA
-devices, a KMS key's rotation, the password policy, CloudTrail, GuardDuty…). Offline they are
-INSUFFICIENT_DATA and the summary counts them. With --live, sidewatch reads that evidence with
-read-only calls and the default AWS credential chain (--profile or AWS_PROFILE, environment
+Scan your account (--live without FILE): sidewatch lists every resource it has controls for
+(S3 buckets, security groups, network ACLs, VPCs, instances, volumes, IAM users, policies and
+roles, CloudTrail trails, RDS instances, KMS keys, Lambda functions) with read-only service API
+calls, builds their configuration items itself (no AWS Config needed), and evaluates them and the
+account. --region is repeatable or comma-separated (the first is where global services such as
+IAM are called and reported) or `all` (every Region enabled for the account); default: the
+profile's Region or AWS_REGION. --resource-types limits what is collected. --publish also sends
+every finding to Security Hub (BatchImportFindings, the only write). A read that fails is reported
+with what to do, and the exit code is 2. `sidewatch snapshot` writes the same items to a file.
+  sidewatch scan --live
+  sidewatch scan --live --region eu-west-1,us-east-1 --resource-types AWS::S3::Bucket
+  sidewatch scan --live --region all --format asff --publish
+
+Live evidence (--live with FILE): some controls need what AWS Config does not record (an IAM
+user's MFA devices, a KMS key's rotation, the password policy, CloudTrail, GuardDuty…). Offline
+they are INSUFFICIENT_DATA and the summary counts them. With --live, sidewatch reads that evidence
+with read-only calls and the default AWS credential chain (--profile or AWS_PROFILE, environment
 variables, the shared config and credentials files, instance and container roles; it never
-writes to the account), for the items read and for the account
-itself (one account-level item per account and Region of the items; without FILE only those).
---live without FILE evaluates only the account-level controls: listing every resource without
-AWS Config is not supported yet. `sidewatch permissions` prints the IAM policy it needs.
+writes to the account unless --publish), for the items read and for the account itself (one
+account-level item per account and Region of the items). With FILE, --region is one Region to
+report instead of the items' own. `sidewatch permissions` prints the IAM policy --live needs.
   sidewatch scan --live snapshot.json.gz
-  sidewatch scan --live --profile audit --region eu-west-1
   sidewatch scan --live --endpoint-url http://127.0.0.1:5000 items.json   # a local stand-in
 
 Exit codes: 0 no control failed at or above --fail-on, 1 one did, 2 an error (unreadable file or
-item, bad flag value, a live read denied or unanswered); the scan still reports everything it
-could read.";
+item, bad flag value, a live read denied or unanswered, a finding --publish could not deliver);
+the scan still reports everything it could read.";
 
 #[derive(Debug, Args)]
 struct ScanArgs {
@@ -105,14 +128,26 @@ struct ScanArgs {
     /// Account id to report instead of what the items say (12 digits)
     #[arg(long, value_name = "ACCOUNT_ID", value_parser = parse_account)]
     account: Option<String>,
-    /// Region to report instead of what the items say (e.g. eu-west-1); with --live also the
-    /// Region the AWS clients call
-    #[arg(long, value_name = "REGION", value_parser = parse_region)]
-    region: Option<String>,
+    /// With FILE: the Region to report instead of what the items say (one; with --live also the
+    /// Region the AWS clients call). With --live and no FILE: the Regions to collect (repeatable
+    /// or comma-separated; the first is where global services are called), or `all` for every
+    /// Region enabled for the account
+    #[arg(long, value_name = "REGION", value_delimiter = ',', value_parser = parse_region_or_all)]
+    region: Vec<String>,
     /// Read the evidence AWS Config does not record from the account (read-only calls) and
-    /// evaluate the account-level controls; without FILE only the account-level controls
+    /// evaluate the account-level controls; without FILE, first list every resource of the
+    /// account with the service APIs (no AWS Config needed) and evaluate it all
     #[arg(long)]
     live: bool,
+    /// With --live and no FILE: collect only these resource types (comma-separated or repeated,
+    /// e.g. AWS::S3::Bucket,AWS::IAM::User)
+    #[arg(long, value_name = "TYPES", value_delimiter = ',', requires = "live")]
+    resource_types: Vec<String>,
+    /// With --live: also send every finding (PASSED ones too, so earlier failures are resolved)
+    /// to AWS Security Hub with BatchImportFindings, in each finding's Region. The only call
+    /// that writes to the account
+    #[arg(long, requires = "live")]
+    publish: bool,
     /// With --live: send every AWS call to this endpoint (a local stand-in such as moto);
     /// default: AWS_ENDPOINT_URL, else AWS's endpoints
     #[arg(long, value_name = "URL", requires = "live")]
@@ -185,6 +220,43 @@ fn parse_region(text: &str) -> Result<String, String> {
     }
 }
 
+/// A Region, or `all` (every Region enabled for the account).
+fn parse_region_or_all(text: &str) -> Result<String, String> {
+    if text.trim().eq_ignore_ascii_case(ALL_REGIONS) {
+        Ok(ALL_REGIONS.to_owned())
+    } else {
+        parse_region(text).map_err(|e| format!("{e}, or all"))
+    }
+}
+
+/// The `--region` value meaning every Region enabled for the account.
+const ALL_REGIONS: &str = "all";
+
+#[derive(Debug, Args)]
+struct SnapshotArgs {
+    /// Where to write the snapshot: a file, or - for standard output
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    output: PathBuf,
+    /// The Regions to collect (repeatable or comma-separated; the first is where global services
+    /// are called), or `all` for every Region enabled for the account; default: the profile's or
+    /// AWS_REGION
+    #[arg(long, value_name = "REGION", value_delimiter = ',', value_parser = parse_region_or_all)]
+    region: Vec<String>,
+    /// Collect only these resource types (comma-separated or repeated)
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
+    resource_types: Vec<String>,
+    /// The AWS profile whose credentials and Region to use (default: AWS_PROFILE)
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Send every AWS call to this endpoint (a local stand-in such as moto); default:
+    /// AWS_ENDPOINT_URL, else AWS's endpoints
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// Print no progress or summary on standard error (errors are still printed)
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 #[derive(Debug, Args)]
 struct ControlsArgs {
     /// Output format
@@ -255,6 +327,7 @@ where
         Command::Scan(args) => scan::run(&args, io),
         Command::Controls(args) => catalog::run(&args, io),
         Command::Permissions(args) => permissions::run(&args, io),
+        Command::Snapshot(args) => snapshot::run(&args, io),
     }
 }
 

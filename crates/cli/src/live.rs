@@ -55,27 +55,35 @@ impl std::fmt::Debug for Live {
     }
 }
 
+/// Where a live session connects: the flags shared by `scan --live` and `snapshot`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Target<'a> {
+    /// The clients' Region (`--region`, or the first of several); `None`: the SDK's default.
+    pub region: Option<&'a str>,
+    pub profile: Option<&'a str>,
+    pub endpoint_url: Option<&'a str>,
+}
+
 impl Live {
     /// Loads the SDK configuration, checks the credentials and asks STS whose they are. The error
     /// says what to do.
-    pub fn connect(args: &ScanArgs) -> Result<Live, String> {
+    pub fn connect(target: Target<'_>) -> Result<Live, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the runtime for --live: {e}"))?;
-        let endpoint_url = args
+        let endpoint_url = target
             .endpoint_url
-            .clone()
             .map(|u| u.trim().to_owned())
             .filter(|u| !u.is_empty())
             .or(ClientOptions::from_env().endpoint_url);
         let options = ClientOptions {
             endpoint_url: endpoint_url.clone(),
-            region: args.region.clone(),
+            region: target.region.map(str::to_owned),
             ..ClientOptions::default()
         };
         let mut loader = options.config_loader();
-        if let Some(profile) = &args.profile {
+        if let Some(profile) = target.profile {
             loader = loader.profile_name(profile);
         }
         let sdk = runtime.block_on(loader.load());
@@ -114,6 +122,37 @@ impl Live {
         })
     }
 
+    /// Runs `future` to completion on the session's runtime. Never call it from inside a future
+    /// the runtime is already running (nested `block_on` panics).
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
+    /// The SDK configuration (the clients' Region, credentials, endpoint).
+    pub fn sdk(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
+    /// The SDK configuration calling `region`.
+    pub fn sdk_in(&self, region: &str) -> SdkConfig {
+        self.sdk
+            .to_builder()
+            .region(Region::new(region.to_owned()))
+            .build()
+    }
+
+    /// The clients' Region: global evidence is read, and global findings are reported, there.
+    pub fn home_region(&self) -> &str {
+        &self.home_region
+    }
+
+    /// Adds account-level items for the caller's account in `regions` (an inventory scan covers
+    /// those Regions even where it found no resource).
+    pub fn note_regions(&mut self, regions: &[String]) {
+        let seen = self.seen.entry(self.caller_account.clone()).or_default();
+        seen.extend(regions.iter().filter(|r| is_region(r)).cloned());
+    }
+
     /// Notes the account and Region of an item read from the input, for the account-level items.
     pub fn note(&mut self, item: &ConfigurationItem) {
         let account = item
@@ -128,17 +167,12 @@ impl Live {
 
     /// The collector whose clients call `region`.
     fn collector(&mut self, region: &str) -> EvidenceCollector {
-        self.collectors
-            .entry(region.to_owned())
-            .or_insert_with(|| {
-                let sdk = self
-                    .sdk
-                    .to_builder()
-                    .region(Region::new(region.to_owned()))
-                    .build();
-                EvidenceCollector::new(AwsClients::new(&sdk))
-            })
-            .clone()
+        if let Some(collector) = self.collectors.get(region) {
+            return collector.clone();
+        }
+        let collector = EvidenceCollector::new(AwsClients::new(&self.sdk_in(region)));
+        self.collectors.insert(region.to_owned(), collector.clone());
+        collector
     }
 
     /// Reads what the engine says each item needs, a few items at a time, and stores it (or the
@@ -270,7 +304,7 @@ fn is_region(text: &str) -> bool {
     crate::parse_region(text).is_ok()
 }
 
-fn no_credentials(detail: &str) -> String {
+pub(crate) fn no_credentials(detail: &str) -> String {
     format!(
         "no AWS credentials for --live ({detail}). Set AWS_PROFILE or pass --profile NAME, or run \
          `aws configure` (on EC2, ECS, Lambda or CloudShell the role's credentials are found \
@@ -317,7 +351,7 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 /// What a failed read means for the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     /// The credentials may not make the call: a missing permission.
     Denied,
     /// The credentials were rejected.
@@ -333,7 +367,7 @@ enum Class {
     Other,
 }
 
-fn classify(code: &str) -> Class {
+pub(crate) fn classify(code: &str) -> Class {
     match code {
         OTHER_ACCOUNT => Class::OtherAccount,
         "ConnectionError" | "Timeout" | "DispatchFailure" => Class::Unreachable,

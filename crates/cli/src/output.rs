@@ -1,10 +1,9 @@
 //! The scan's output formats, written as the verdicts arrive (nothing is collected).
 
+use crate::findings::Findings;
 use crate::scan::Stats;
 use serde::Serialize;
-use sidewatch_core::{
-    ComplianceType, ConfigurationItem, Evaluation, Finding, FindingBuilder, Severity,
-};
+use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
 use std::io::{self, Write};
 
 /// Why a verdict could not be written.
@@ -188,6 +187,26 @@ impl Sink for TableSink {
                 ),
             )?;
         }
+        if let Some(collected) = &stats.inventory {
+            line(
+                out,
+                "collected from the service APIs",
+                format!(
+                    "{} item(s) in {} Region(s), {} failed read(s)",
+                    collected.items, collected.regions, collected.failed
+                ),
+            )?;
+        }
+        if let Some(published) = &stats.published {
+            line(
+                out,
+                "sent to Security Hub",
+                format!(
+                    "{} finding(s) delivered, {} failed",
+                    published.delivered, published.failed
+                ),
+            )?;
+        }
         if !stats.needs_live.is_empty() {
             line(
                 out,
@@ -323,12 +342,12 @@ impl Sink for JsonSink {
 /// control and resource (passed ones included, so a fix resolves the earlier finding).
 #[derive(Debug)]
 pub struct AsffSink {
-    builder: FindingBuilder,
+    builder: Findings,
     array: JsonArray,
 }
 
 impl AsffSink {
-    pub fn new(builder: FindingBuilder) -> Self {
+    pub fn new(builder: Findings) -> Self {
         AsffSink {
             builder,
             array: JsonArray::default(),
@@ -346,7 +365,7 @@ impl Sink for AsffSink {
         let finding = self
             .builder
             .build(item, evaluation)
-            .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
+            .map_err(SinkError::Item)?;
         self.array.push_finding(out, &finding)
     }
 

@@ -1,6 +1,10 @@
-//! `sidewatch permissions`: the read-only IAM policy `sidewatch scan --live` needs.
+//! `sidewatch permissions`: the read-only IAM policy `sidewatch scan --live` and `sidewatch
+//! snapshot` need: the evidence reads of the selected controls, and the inventory's list and
+//! describe calls (`sidewatch_aws::inventory_scope::INVENTORY_OPERATIONS`, checked against the
+//! collectors' code by the aws crate's tests). `--publish`'s one write is not included.
 
 use crate::{EXIT_ERROR, EXIT_OK, Io, PermissionsArgs, error};
+use sidewatch_aws::inventory_scope::inventory_actions;
 use sidewatch_core::{Engine, EngineConfig, EvidenceKind};
 use std::collections::BTreeSet;
 
@@ -24,14 +28,6 @@ pub fn run(args: &PermissionsArgs, io: &mut Io<'_>) -> u8 {
         .flat_map(|c| c.evidence.iter().copied())
         .collect();
     let kinds: Vec<EvidenceKind> = kinds.into_iter().collect();
-    if kinds.is_empty() {
-        let _ = writeln!(
-            io.stderr,
-            "sidewatch: the selected controls read no live evidence; scan --live needs no \
-             permission for them"
-        );
-        return EXIT_OK;
-    }
     let written = serde_json::to_writer_pretty(&mut *io.stdout, &policy(&kinds))
         .map_err(std::io::Error::from)
         .and_then(|()| writeln!(io.stdout))
@@ -47,17 +43,32 @@ pub fn run(args: &PermissionsArgs, io: &mut Io<'_>) -> u8 {
     }
 }
 
-/// The identity policy allowing exactly the reads of `kinds`.
+/// The identity policy allowing exactly the reads of `kinds` and the inventory's reads.
 pub fn policy(kinds: &[EvidenceKind]) -> serde_json::Value {
     let actions = sidewatch_aws::required_actions(kinds);
-    serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
+    let mut statements = Vec::new();
+    if !actions.is_empty() {
+        statements.push(serde_json::json!({
             "Sid": "SidewatchLiveScanReadOnly",
             "Effect": "Allow",
-            "Action": actions,
+            "Action": &actions,
             "Resource": "*"
-        }]
+        }));
+    }
+    // The inventory's reads the evidence statement does not already allow.
+    let inventory: Vec<&str> = inventory_actions()
+        .into_iter()
+        .filter(|a| !actions.contains(a))
+        .collect();
+    statements.push(serde_json::json!({
+        "Sid": "SidewatchInventoryReadOnly",
+        "Effect": "Allow",
+        "Action": inventory,
+        "Resource": "*"
+    }));
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": statements
     })
 }
 
@@ -68,9 +79,14 @@ mod tests {
     #[test]
     fn the_policy_allows_only_reads() {
         let policy = policy(&EvidenceKind::ALL);
-        let actions = policy["Statement"][0]["Action"].as_array().unwrap();
-        assert!(actions.len() >= 20, "{actions:?}");
-        for action in actions {
+        let evidence = policy["Statement"][0]["Action"].as_array().unwrap();
+        assert!(evidence.len() >= 20, "{evidence:?}");
+        let inventory = policy["Statement"][1]["Action"].as_array().unwrap();
+        assert!(
+            inventory.iter().any(|a| a == "s3:ListAllMyBuckets"),
+            "{inventory:?}"
+        );
+        for action in evidence.iter().chain(inventory) {
             let name = action.as_str().unwrap().split(':').nth(1).unwrap();
             // GenerateCredentialReport only asks IAM to build the report; it changes nothing.
             assert!(

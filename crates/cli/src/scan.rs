@@ -1,14 +1,17 @@
 //! `sidewatch scan`: read every input as a stream, evaluate each item once with one engine, write
 //! each verdict as it comes, then summarise and choose the exit code.
 
+use crate::findings::Findings;
 use crate::input::{Source, Stoppable, decompressing};
-use crate::live::{Live, RESOURCES_AT_ONCE};
+use crate::inventory::{self, Regions};
+use crate::live::{Live, RESOURCES_AT_ONCE, Target};
 use crate::output::{AsffSink, JsonSink, Sink, SinkError, TableSink, status_word};
+use crate::publish::{Publish, PublishStats};
 use crate::{EXIT_ERROR, EXIT_FAILED, EXIT_OK, Io, ScanArgs, ScanFormat, error, warning};
 use sidewatch_core::snapshot::{ItemOutcome, SnapshotError, read_items};
 use sidewatch_core::{
     ACCOUNT_RESOURCE_TYPE, ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation,
-    FindingBuilder, FindingContext, Overrides, Severity, Source as FindingSource,
+    Overrides, Severity,
 };
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -16,7 +19,6 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::rc::Rc;
-use time::OffsetDateTime;
 
 /// Item-level errors printed in full; beyond this many only their number is given.
 const MAX_ITEM_ERRORS_SHOWN: u64 = 20;
@@ -49,6 +51,22 @@ pub struct Stats {
     pub live: Option<LiveStats>,
     /// `--live`: failed reads that make the exit code 2 (denied, unreachable…).
     pub evidence_errors: u64,
+    /// `--live` without FILE: what the inventory collected.
+    pub inventory: Option<InventoryStats>,
+    /// `--live` without FILE: failed collection reads that make the exit code 2.
+    pub collection_errors: u64,
+    /// `--publish`: what was sent to Security Hub.
+    pub published: Option<PublishStats>,
+    /// `--publish`: findings not delivered (exit code 2).
+    pub publish_errors: u64,
+}
+
+/// What the inventory of `--live` without FILE collected.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InventoryStats {
+    pub items: u64,
+    pub regions: u64,
+    pub failed: u64,
 }
 
 /// What `--live` read.
@@ -109,6 +127,8 @@ impl Stats {
             + self.finding_errors
             + self.other_errors
             + self.evidence_errors
+            + self.collection_errors
+            + self.publish_errors
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -151,6 +171,18 @@ impl Stats {
             .map(|s| format!("{} {}", self.count(*s), status_word(*s)))
             .collect();
         let mut extra = String::new();
+        if let Some(collected) = &self.inventory {
+            extra.push_str(&format!(
+                ", collected {} item(s) in {} Region(s) with {} failed read(s)",
+                collected.items, collected.regions, collected.failed
+            ));
+        }
+        if let Some(published) = &self.published {
+            extra.push_str(&format!(
+                ", {} finding(s) sent to Security Hub, {} failed",
+                published.delivered, published.failed
+            ));
+        }
         if let Some(live) = &self.live {
             extra.push_str(&format!(
                 ", live evidence: {} read(s) for {} resource(s), {} failed",
@@ -272,8 +304,16 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let sources: Vec<Source> = if args.files.is_empty() && args.live {
-        // `--live` alone evaluates the account-level items only; `-` reads standard input.
+    // `--live` without FILE collects the account's resources itself; `-` reads standard input.
+    let collects = args.files.is_empty() && args.live;
+    let plan = match plan(args, collects, &engine) {
+        Ok(plan) => plan,
+        Err(message) => {
+            error(io.stderr, message);
+            return EXIT_ERROR;
+        }
+    };
+    let sources: Vec<Source> = if collects {
         Vec::new()
     } else if args.files.is_empty() {
         if io.stdin_is_terminal {
@@ -293,7 +333,12 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
         return EXIT_ERROR;
     }
     let live = if args.live {
-        match Live::connect(args) {
+        let target = Target {
+            region: plan.client_region(),
+            profile: args.profile.as_deref(),
+            endpoint_url: args.endpoint_url.as_deref(),
+        };
+        match Live::connect(target) {
             Ok(live) => Some(live),
             Err(message) => {
                 error(io.stderr, message);
@@ -303,15 +348,21 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
     } else {
         None
     };
+    // Global items (IAM) of an inventory scan are reported in the clients' Region.
+    let global_region = match (&plan, &live) {
+        (Plan::Collect { .. }, Some(live)) => Some(live.home_region().to_owned()),
+        _ => None,
+    };
+    let findings = Findings::new(
+        args.account.clone(),
+        plan.region_override().map(str::to_owned),
+        global_region,
+    );
+    let publish = args.publish.then(|| Publish::new(findings.clone()));
     let sink: Box<dyn Sink> = match args.format {
         ScanFormat::Table => Box::new(TableSink::default()),
         ScanFormat::Json => Box::new(JsonSink::default()),
-        ScanFormat::Asff => Box::new(AsffSink::new(FindingBuilder::new(FindingContext {
-            account_override: args.account.clone(),
-            region_override: args.region.clone(),
-            source: FindingSource::Cli,
-            now: OffsetDateTime::now_utc(),
-        }))),
+        ScanFormat::Asff => Box::new(AsffSink::new(findings)),
     };
     let mut scan = Scan {
         engine: &engine,
@@ -333,7 +384,12 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
         live,
         pending: Vec::new(),
         pending_sources: Vec::new(),
+        region_override: plan.region_override().map(str::to_owned),
+        publish,
     };
+    if let Plan::Collect { regions, types } = &plan {
+        scan.collect(regions, types, io);
+    }
     for source in &sources {
         if scan.stats.output_failed {
             break;
@@ -357,6 +413,70 @@ struct Scan<'a> {
     live: Option<Live>,
     pending: Vec<ConfigurationItem>,
     pending_sources: Vec<Rc<str>>,
+    /// `--region` of a file scan: the Region reported instead of the items'.
+    region_override: Option<String>,
+    /// `--publish`: the findings on their way to Security Hub.
+    publish: Option<Publish>,
+}
+
+/// What the flags ask of the scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Plan {
+    /// Read FILE (or standard input); `--region` is at most one Region to report instead of the
+    /// items' (with `--live`, also the clients' Region).
+    Files { region: Option<String> },
+    /// `--live` without FILE: collect these types in these Regions, then evaluate.
+    Collect {
+        regions: Regions,
+        types: Vec<&'static str>,
+    },
+}
+
+impl Plan {
+    fn client_region(&self) -> Option<&str> {
+        match self {
+            Plan::Files { region } => region.as_deref(),
+            Plan::Collect { regions, .. } => regions.home(),
+        }
+    }
+
+    fn region_override(&self) -> Option<&str> {
+        match self {
+            Plan::Files { region } => region.as_deref(),
+            Plan::Collect { .. } => None,
+        }
+    }
+}
+
+/// Checks the flags that mean different things with and without FILE. Without
+/// `--resource-types`, an inventory scan collects only the types the selected controls evaluate.
+fn plan(args: &ScanArgs, collects: bool, engine: &Engine) -> Result<Plan, String> {
+    if collects {
+        let mut types = inventory::resource_types(&args.resource_types)?;
+        if args.resource_types.is_empty() {
+            types.retain(|t| engine.covers(t));
+        }
+        return Ok(Plan::Collect {
+            regions: Regions::parse(&args.region)?,
+            types,
+        });
+    }
+    if !args.resource_types.is_empty() {
+        return Err(
+            "--resource-types chooses what `scan --live` collects without FILE; with FILE the              items are the file's (use --controls to choose the controls)"
+                .to_owned(),
+        );
+    }
+    match args.region.as_slice() {
+        [] => Ok(Plan::Files { region: None }),
+        [region] if region != crate::ALL_REGIONS => Ok(Plan::Files {
+            region: Some(region.clone()),
+        }),
+        _ => Err(
+            "with FILE, --region is the one Region to report instead of the items' own; several              Regions (or all) are for `scan --live` without FILE, which collects them"
+                .to_owned(),
+        ),
+    }
 }
 
 impl Scan<'_> {
@@ -504,6 +624,9 @@ impl Scan<'_> {
         }
         for evaluation in &evaluations {
             self.stats.record(evaluation);
+            if let (Some(publish), Some(live)) = (&mut self.publish, &self.live) {
+                publish.verdict(live, item, evaluation);
+            }
             if self.live.is_none() && needs_live_evidence(item, evaluation) {
                 self.stats.needs_live.insert(evaluation.control.id);
             }
@@ -536,8 +659,40 @@ impl Scan<'_> {
         if let Some(account) = &self.args.account {
             item.account_id = Some(account.clone());
         }
-        if let Some(region) = &self.args.region {
+        if let Some(region) = &self.region_override {
             item.region = Some(region.clone());
+        }
+    }
+
+    /// `--live` without FILE: collects the account's resources, reports the failed reads, then
+    /// evaluates the items like items read from a file (evidence read, verdicts written).
+    fn collect(&mut self, regions: &Regions, types: &[&'static str], io: &mut Io<'_>) {
+        let Some(live) = &mut self.live else { return };
+        let regions = match regions.resolve(live) {
+            Ok(regions) => regions,
+            Err(message) => {
+                error(io.stderr, message);
+                self.stats.other_errors += 1;
+                return;
+            }
+        };
+        let progress = io.stderr_is_terminal && !self.args.quiet;
+        let mut items = Vec::new();
+        let report = inventory::collect(live, types, &regions, progress, io.stderr, |item| {
+            items.push(item);
+        });
+        live.note_regions(&regions);
+        self.stats.collection_errors = inventory::report_failures(&report.failures, io.stderr);
+        self.stats.inventory = Some(InventoryStats {
+            items: report.items as u64,
+            regions: regions.len() as u64,
+            failed: report.failures.len() as u64,
+        });
+        for item in items {
+            if self.stats.output_failed {
+                break;
+            }
+            self.outcome(Ok(item), "--live", io.stdout, io.stderr);
         }
     }
 
@@ -589,7 +744,12 @@ impl Scan<'_> {
     fn finish_live(&mut self, io: &mut Io<'_>) {
         self.flush_live(io.stdout, io.stderr);
         let Some(live) = &mut self.live else { return };
-        let mut accounts = live.account_items(self.args);
+        // No selected control evaluates the account: no account-level item to read or count.
+        let mut accounts = if self.engine.covers(ACCOUNT_RESOURCE_TYPE) {
+            live.account_items(self.args)
+        } else {
+            Vec::new()
+        };
         live.collect(self.engine, &mut accounts);
         for item in &accounts {
             if self.stats.output_failed {
@@ -600,6 +760,11 @@ impl Scan<'_> {
         let Some(live) = &self.live else { return };
         self.progress.clear(io.stderr);
         self.stats.evidence_errors = live.report(io.stderr);
+        if let Some(publish) = &mut self.publish {
+            publish.send(live);
+            self.stats.publish_errors = publish.report(io.stderr, self.args.quiet);
+            self.stats.published = Some(publish.stats);
+        }
         self.stats.live = Some(LiveStats {
             resources: live.resources,
             reads: live.reads,

@@ -1,0 +1,170 @@
+//! What an inventory scan reaches: the Regions enabled for the account, and the IAM actions the
+//! collectors of [`crate::inventory`] call.
+//!
+//! Kept apart from the collectors so the command line can ask for `--region all` and print the
+//! read-only policy without knowing how each collector works. The action list is checked against
+//! the collectors' sources by a test, so a collector that starts calling a new operation fails the
+//! build's tests until the operation is listed here.
+
+use crate::inventory::port_error;
+use aws_config::SdkConfig;
+use sidewatch_core::ports::PortError;
+
+/// The operation name (as the collectors report it in a `PortError`) and the IAM action that
+/// allows it, for every read the inventory makes. They differ for S3, whose API and IAM names
+/// diverge (`ListBuckets` is allowed by `s3:ListAllMyBuckets`). `sts:GetCallerIdentity` is not
+/// listed: AWS allows it to every identity.
+pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
+    ("cloudtrail:DescribeTrails", "cloudtrail:DescribeTrails"),
+    ("cloudtrail:ListTags", "cloudtrail:ListTags"),
+    ("ec2:DescribeInstances", "ec2:DescribeInstances"),
+    ("ec2:DescribeNetworkAcls", "ec2:DescribeNetworkAcls"),
+    ("ec2:DescribeRegions", "ec2:DescribeRegions"),
+    ("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
+    ("ec2:DescribeVolumes", "ec2:DescribeVolumes"),
+    ("ec2:DescribeVpcs", "ec2:DescribeVpcs"),
+    (
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetAccountAuthorizationDetails",
+    ),
+    ("iam:GetPolicy", "iam:GetPolicy"),
+    ("iam:GetPolicyVersion", "iam:GetPolicyVersion"),
+    ("kms:DescribeKey", "kms:DescribeKey"),
+    ("kms:ListKeys", "kms:ListKeys"),
+    ("kms:ListResourceTags", "kms:ListResourceTags"),
+    ("lambda:GetPolicy", "lambda:GetPolicy"),
+    ("lambda:ListFunctions", "lambda:ListFunctions"),
+    ("lambda:ListTags", "lambda:ListTags"),
+    ("rds:DescribeDBInstances", "rds:DescribeDBInstances"),
+    ("s3:GetBucketAcl", "s3:GetBucketAcl"),
+    ("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+    (
+        "s3:GetBucketLifecycleConfiguration",
+        "s3:GetLifecycleConfiguration",
+    ),
+    ("s3:GetBucketLocation", "s3:GetBucketLocation"),
+    ("s3:GetBucketLogging", "s3:GetBucketLogging"),
+    ("s3:GetBucketPolicy", "s3:GetBucketPolicy"),
+    ("s3:GetBucketTagging", "s3:GetBucketTagging"),
+    ("s3:GetBucketVersioning", "s3:GetBucketVersioning"),
+    ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    ("s3:ListBuckets", "s3:ListAllMyBuckets"),
+];
+
+/// The IAM actions an inventory of every resource type in every enabled Region needs, sorted and
+/// each once.
+pub fn inventory_actions() -> Vec<&'static str> {
+    let actions: std::collections::BTreeSet<&'static str> = INVENTORY_OPERATIONS
+        .iter()
+        .map(|(_, action)| *action)
+        .collect();
+    actions.into_iter().collect()
+}
+
+/// The IAM action that allows `operation` (an operation name from a collection failure); the
+/// operation itself when it is not an inventory read.
+pub fn iam_action(operation: &str) -> &str {
+    INVENTORY_OPERATIONS
+        .iter()
+        .find(|(op, _)| *op == operation)
+        .map_or(operation, |(_, action)| action)
+}
+
+/// The Regions enabled for the account (`ec2:DescribeRegions` in `sdk`'s Region: the Regions that
+/// need no opt-in plus those opted in), sorted.
+pub async fn enabled_regions(sdk: &SdkConfig) -> Result<Vec<String>, PortError> {
+    let out = aws_sdk_ec2::Client::new(sdk)
+        .describe_regions()
+        .send()
+        .await
+        .map_err(|e| port_error("ec2:DescribeRegions", &e))?;
+    let mut regions: Vec<String> = out
+        .regions()
+        .iter()
+        .filter(|r| {
+            r.opt_in_status()
+                .is_none_or(|s| s == "opt-in-not-required" || s == "opted-in")
+        })
+        .filter_map(|r| r.region_name().map(str::to_owned))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    Ok(regions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The collectors' sources, to find every operation they name.
+    const SOURCES: &[&str] = &[
+        include_str!("inventory/mod.rs"),
+        include_str!("inventory/cloudtrail_trail.rs"),
+        include_str!("inventory/ec2_instance.rs"),
+        include_str!("inventory/ec2_network_acl.rs"),
+        include_str!("inventory/ec2_security_group.rs"),
+        include_str!("inventory/ec2_volume.rs"),
+        include_str!("inventory/ec2_vpc.rs"),
+        include_str!("inventory/iam.rs"),
+        include_str!("inventory/iam_policy.rs"),
+        include_str!("inventory/iam_role.rs"),
+        include_str!("inventory/iam_user.rs"),
+        include_str!("inventory/kms_key.rs"),
+        include_str!("inventory/lambda_function.rs"),
+        include_str!("inventory/rds_db_instance.rs"),
+        include_str!("inventory/s3_bucket.rs"),
+    ];
+
+    const SERVICES: &[&str] = &["cloudtrail", "ec2", "iam", "kms", "lambda", "rds", "s3"];
+
+    /// Every `"service:Operation"` string literal in `text`.
+    fn operations(text: &str) -> Vec<String> {
+        text.split('"')
+            .skip(1)
+            .step_by(2)
+            .filter_map(|literal| {
+                let (service, op) = literal.split_once(':')?;
+                let named = SERVICES.contains(&service)
+                    && op.starts_with(|c: char| c.is_ascii_uppercase())
+                    && op.chars().all(|c| c.is_ascii_alphanumeric());
+                named.then(|| literal.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_operation_a_collector_names_is_listed() {
+        let mut seen = 0;
+        for source in SOURCES {
+            for op in operations(source) {
+                seen += 1;
+                assert!(
+                    INVENTORY_OPERATIONS.iter().any(|(o, _)| *o == op),
+                    "{op} is called by a collector but missing from INVENTORY_OPERATIONS"
+                );
+            }
+        }
+        assert!(seen >= 20, "the sources name {seen} operations");
+    }
+
+    #[test]
+    fn actions_are_reads_and_s3_names_are_translated() {
+        let actions = inventory_actions();
+        assert!(actions.contains(&"s3:ListAllMyBuckets"));
+        assert!(!actions.contains(&"s3:ListBuckets"));
+        for action in &actions {
+            let name = action.split(':').nth(1).unwrap_or_default();
+            assert!(
+                ["Get", "List", "Describe"]
+                    .iter()
+                    .any(|p| name.starts_with(p)),
+                "{action}"
+            );
+        }
+        assert_eq!(
+            iam_action("s3:GetPublicAccessBlock"),
+            "s3:GetBucketPublicAccessBlock"
+        );
+        assert_eq!(iam_action("sts:GetCallerIdentity"), "sts:GetCallerIdentity");
+    }
+}
