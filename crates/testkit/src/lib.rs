@@ -1,17 +1,26 @@
 //! Test support shared by sidewatch's test suites. Never a dependency of shipped code.
 //!
-//! [`Moto`] starts a private `moto_server -H 127.0.0.1 -p <free port>` per test and stops it when
+//! [`Moto`] starts a private moto server on 127.0.0.1 and a free port per test and stops it when
 //! the guard drops, so tests never share AWS state. Credentials are fake and every endpoint is
-//! 127.0.0.1. The binary is `$SIDEWATCH_MOTO_SERVER`, else `moto_server` on `PATH`; without either
-//! the test fails and says how to install it (`scripts/test.sh` does).
+//! 127.0.0.1. The moto installation is the one of `$SIDEWATCH_MOTO_SERVER`, else of `moto_server`
+//! on `PATH`; without either the test fails and says how to install it (`scripts/test.sh` does).
+//!
+//! moto is not started through that `moto_server` script itself but through
+//! `infra/moto_server.py`, run by the script's own Python (the interpreter of its `#!` line): the
+//! same server and arguments, except that S3 GetBucketVersioning answers with S3's documented root
+//! element `VersioningConfiguration` instead of moto's `GetBucketVersioningResponse`, which the
+//! Rust SDK rejects. The launcher's header says exactly what it changes (that one root name).
 
 #![allow(clippy::missing_panics_doc)]
 
+mod launcher;
+
 use aws_credential_types::Credentials;
+use launcher::MotoLauncher;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// The account moto answers as.
@@ -37,14 +46,14 @@ impl Moto {
 
     /// Starts moto with extra environment variables (`MOTO_IAM_LOAD_MANAGED_POLICIES`).
     pub fn start_with(env: &[(&str, &str)]) -> Moto {
-        let binary = moto_binary();
+        let launcher = MotoLauncher::find();
         let mut last_error = String::new();
         for _ in 0..3 {
             let port = free_port();
             let log = std::env::temp_dir()
                 .join(format!("sidewatch-moto-{}-{port}.log", std::process::id()));
             let log_file = std::fs::File::create(&log).expect("create the moto log file");
-            let mut command = Command::new(&binary);
+            let mut command = launcher.command();
             command
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .env("AWS_ACCESS_KEY_ID", "testing")
@@ -58,7 +67,7 @@ impl Moto {
             }
             let child = command
                 .spawn()
-                .unwrap_or_else(|e| panic!("could not start {}: {e}; {SETUP}", binary.display()));
+                .unwrap_or_else(|e| panic!("could not start {launcher}: {e}; {SETUP}"));
             let mut moto = Moto {
                 child,
                 endpoint: format!("http://127.0.0.1:{port}"),
@@ -70,7 +79,7 @@ impl Moto {
                 Err(e) => last_error = e,
             }
         }
-        panic!("moto_server did not start: {last_error}");
+        panic!("moto did not start ({launcher}): {last_error}");
     }
 
     fn wait_until_ready(&mut self, limit: Duration) -> Result<(), String> {
@@ -139,29 +148,6 @@ impl Drop for Moto {
 /// Credentials moto accepts (it checks nothing unless IAM enforcement is on).
 pub fn fake_credentials() -> Credentials {
     Credentials::new("testing", "testing", None, None, "sidewatch-tests")
-}
-
-fn moto_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("SIDEWATCH_MOTO_SERVER").filter(|p| !p.is_empty()) {
-        let path = PathBuf::from(path);
-        assert!(
-            is_executable(&path),
-            "SIDEWATCH_MOTO_SERVER={} is not an executable file; {SETUP}",
-            path.display()
-        );
-        return path;
-    }
-    std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join("moto_server"))
-        .find(|p| is_executable(p))
-        .unwrap_or_else(|| panic!("moto_server is not installed: {SETUP}"))
-}
-
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// A port on 127.0.0.1 that was free a moment ago.

@@ -3,7 +3,6 @@
 
 mod ec2;
 mod handler;
-mod moto_fixes;
 mod others;
 mod refusals;
 mod s3;
