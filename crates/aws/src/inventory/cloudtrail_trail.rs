@@ -47,7 +47,9 @@ pub(super) fn configuration(trail: &Trail) -> Value {
         "name": s(trail.name()),
         "s3BucketName": s(trail.s3_bucket_name()),
         "s3KeyPrefix": s(trail.s3_key_prefix()),
-        "snsTopicName": s(trail.sns_topic_name()),
+        // `SnsTopicName` is deprecated in the CloudTrail API; Config still records the name,
+        // which is the ARN's last segment.
+        "snsTopicName": s(trail.sns_topic_arn().and_then(|arn| arn.rsplit(':').next())),
         "snsTopicARN": s(trail.sns_topic_arn()),
         "includeGlobalServiceEvents": o(trail.include_global_service_events()),
         "isMultiRegionTrail": o(trail.is_multi_region_trail()),

@@ -79,7 +79,9 @@ pub(super) fn configuration(m: &KeyMetadata) -> Value {
         "cloudHsmClusterId": s(m.cloud_hsm_cluster_id()),
         "expirationModel": s(m.expiration_model().map(|x| x.as_str())),
         "keyManager": s(m.key_manager().map(|x| x.as_str())),
-        "customerMasterKeySpec": s(m.customer_master_key_spec().map(|x| x.as_str())),
+        // `CustomerMasterKeySpec` is deprecated in favour of `KeySpec` (same values); Config
+        // still records both.
+        "customerMasterKeySpec": s(m.key_spec().map(|x| x.as_str())),
         "keySpec": s(m.key_spec().map(|x| x.as_str())),
         "encryptionAlgorithms": m.encryption_algorithms().iter().map(|x| x.as_str()).collect::<Vec<_>>(),
         "signingAlgorithms": m.signing_algorithms().iter().map(|x| x.as_str()).collect::<Vec<_>>(),

@@ -12,8 +12,6 @@ use aws_sdk_s3::types::{
 };
 use aws_smithy_mocks::{RuleMode, mock};
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_types::body::SdkBody;
 use sidewatch_aws::Inventory;
 
 const RECORDS: &str = "example-records-bucket";
@@ -44,16 +42,17 @@ fn interceptor() -> SharedInterceptor {
         })
         .repeatedly()
         .build();
+    // An error output, not an HTTP response: with a real HTTP client underneath, the mock
+    // interceptor substitutes outputs and errors, while mocked HTTP responses need its mock client.
     let denied = mock!(Client::get_bucket_policy)
         .match_requests(|r| r.bucket() == Some(LOCKED))
         .sequence()
-        .http_response(|| {
-            HttpResponse::new(
-                403.try_into().unwrap(),
-                SdkBody::from(
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>\
-                     <Message>Access Denied</Message><RequestId>1</RequestId></Error>",
-                ),
+        .error(|| {
+            aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyError::generic(
+                aws_smithy_types::error::ErrorMetadata::builder()
+                    .code("AccessDenied")
+                    .message("Access Denied")
+                    .build(),
             )
         })
         .repeatedly()
@@ -176,11 +175,11 @@ async fn buckets_carry_configs_supplementary_keys_and_get_the_same_verdicts() {
         s["ServerSideEncryptionConfiguration"]["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"],
         "aws:kms"
     );
-    assert!(
-        s["BucketPolicy"]["policyText"]
-            .as_str()
-            .unwrap()
-            .contains("AllowSSLRequestsOnly")
+    // Config embeds the policy as a JSON string; the item parser decodes it, as for Config's.
+    assert_eq!(
+        s["BucketPolicy"]["policyText"]["Statement"][0]["Sid"], "AllowSSLRequestsOnly",
+        "{}",
+        s["BucketPolicy"]
     );
     let public = find(&items, "AWS::S3::Bucket", PUBLIC);
     assert_eq!(public.tags.get("team").map(String::as_str), Some("web"));
