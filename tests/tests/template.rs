@@ -539,6 +539,34 @@ fn evaluator_roles_read_exactly_the_evidence_and_write_only_findings_and_evaluat
     );
 }
 
+/// The sweep collects what Config does not record with the inventory: its role's `InventoryReads`
+/// statement is exactly the inventory's reads (`ec2:DescribeRegions` aside: the sweep collects in
+/// its own Region only), so a collector that starts calling a new operation fails here until the
+/// template grants it.
+#[test]
+fn the_sweep_role_reads_exactly_what_the_inventory_calls() {
+    let template = template();
+    let deployment = Deployment::new(&template, &[]);
+    let role = deployment.function_role("SweepFunction");
+    let policy = deployment.role_policy(&role);
+    let statement = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "InventoryReads")
+        .expect("SweepRole has an InventoryReads statement");
+    let granted: BTreeSet<String> = string_list(&statement["Action"]).into_iter().collect();
+    let needed: BTreeSet<String> = sidewatch_aws::inventory_scope::inventory_actions()
+        .into_iter()
+        .filter(|a| *a != "ec2:DescribeRegions")
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        granted, needed,
+        "SweepRole InventoryReads vs the inventory's reads"
+    );
+}
+
 /// The write actions each remediable control's plan calls (`Plan` in
 /// crates/core/src/remediation/plan.rs, as IAM spells them).
 fn remediation_writes(control_id: &str) -> &'static [&'static str] {
