@@ -247,7 +247,7 @@ impl Inventory {
                     out: Emitter {
                         items: sender.clone(),
                         failures: failures.clone(),
-                        resource_type: *name,
+                        resource_type: name,
                         region,
                     },
                 };

@@ -122,7 +122,7 @@ async fn bucket(ctx: &Ctx, listed: Listed) {
             return;
         }
     };
-    if !ctx.wanted_regions.iter().any(|r| *r == region) {
+    if !ctx.wanted_regions.contains(&region) {
         return;
     }
     let c = client(ctx, Some(&region));

@@ -7,6 +7,9 @@ use aws_sdk_ec2::types::{
     UserIdGroupPair,
 };
 
+/// A network ACL entry to create: rule number, protocol, CIDR, port range.
+type AclEntry = (i32, &'static str, &'static str, Option<(i32, i32)>);
+
 fn tcp(port: i32) -> aws_sdk_ec2::types::builders::IpPermissionBuilder {
     IpPermission::builder()
         .ip_protocol("tcp")
@@ -112,7 +115,8 @@ async fn ec2_items_look_like_configs_and_get_the_same_verdicts() {
         .network_acl_id()
         .unwrap()
         .to_owned();
-    let entries: [(i32, &str, &str, Option<(i32, i32)>); 4] = [
+    // (rule number, protocol, CIDR, port range)
+    let entries: [AclEntry; 4] = [
         (100, "6", "203.0.113.0/24", Some((22, 22))),
         (110, "6", "0.0.0.0/0", Some((443, 443))),
         (120, "6", "0.0.0.0/0", Some((32768, 65535))),

@@ -229,7 +229,7 @@ mod tests {
             ..recorder()
         };
         assert_eq!(
-            recorded_types(&[r.clone()], "eu-west-1", &candidates()),
+            recorded_types(std::slice::from_ref(&r), "eu-west-1", &candidates()),
             set(&["AWS::EC2::SecurityGroup", "AWS::S3::Bucket"])
         );
         // The legacy shape (no strategy) reads the same.
