@@ -1,35 +1,38 @@
 //! Least privilege, proven against moto's IAM enforcement: an IAM user in moto holds exactly the
-//! policy `template.yaml` gives an evaluator function's role (extracted by
-//! `Deployment::role_policy`), and the real evidence collector (`sidewatch-aws`) then reads every
-//! evidence kind of the catalog with that user's keys while moto checks each call against the
-//! policy (`INITIAL_NO_AUTH_ACTION_COUNT`). No call may be denied — and removing one action from
-//! the policy must produce a denial, so the test can fail.
+//! policy `template.yaml` gives a function's role (extracted by `Deployment::role_policy`, see
+//! `support/moto_iam.rs`), and the real adapters (`sidewatch-aws`) then make that function's
+//! calls with the user's keys while moto checks each call against the policy
+//! (`INITIAL_NO_AUTH_ACTION_COUNT`). No call may be denied — and removing one action from the
+//! policy must produce a denial, so the test can fail.
 //!
-//! Not covered here yet: the writes of the functions' outbound paths (PutEvaluations,
-//! BatchImportFindings, the sweep's SendMessageBatch) and the remediation role; their actions are
-//! checked against the code by `tests/tests/template.rs` only.
+//! * the evaluators: every evidence kind of the catalog (the collector's reads);
+//! * the remediation role: every remediation executor's write call in apply mode with all
+//!   controls allowed, and none of them in the template's default mode (dry-run).
+//!
+//! The functions' outbound paths (PutEvaluations, BatchImportFindings, the sweep's
+//! SendMessageBatch) run end to end under the same enforcement in `tests/tests/functions`.
 
-use aws_credential_types::Credentials;
+#[path = "support/moto_iam.rs"]
+mod moto_iam;
+
+use moto_iam::{EnforcedMoto, is_denial, moto_view, role_policy, without};
 use serde_json::{Value, json};
-use sidewatch_aws::{AwsClients, ClientOptions, EvidenceCollector};
+use sidewatch_aws::remediate::{PlanExecutor, RemediationClients};
+use sidewatch_aws::{AwsClients, EvidenceCollector};
+use sidewatch_core::remediation::plan::{AccountPasswordPolicy, IpPermission, Plan};
 use sidewatch_core::{ConfigurationItem, EvidenceKind, catalog};
-use sidewatch_testkit::{ACCOUNT, Moto, REGION, fake_credentials};
-use sidewatch_tests::template::{Deployment, load, repo_root};
+use sidewatch_testkit::{ACCOUNT, REGION};
+use sidewatch_tests::template::allowed_actions;
 use std::collections::BTreeSet;
-
-/// Calls made before enforcement starts: CreatePolicy, CreateUser, AttachUserPolicy,
-/// CreateAccessKey.
-const SETUP_CALLS: &str = "4";
 
 /// Evidence kinds moto's IAM enforcement cannot judge, left out of the proof (their actions are
 /// still checked against the catalog by `tests/tests/template.rs`). Measured with moto 5.2.5:
 /// Lambda and GuardDuty (REST-JSON) answer every call of a non-root user with
-/// `SignatureDoesNotMatch`, whatever the policy; S3 Control's GetPublicAccessBlock fails without a
-/// readable answer under enforcement; Access Analyzer's ListAnalyzers answers HTTP 500.
-const NOT_ENFORCEABLE_IN_MOTO: [EvidenceKind; 4] = [
+/// `SignatureDoesNotMatch`, whatever the policy; Access Analyzer's ListAnalyzers answers HTTP 500.
+/// (S3 Control is judged: moto names its action differently, see `moto_iam::MOTO_ACTION_NAMES`.)
+const NOT_ENFORCEABLE_IN_MOTO: [EvidenceKind; 3] = [
     EvidenceKind::LambdaEnvironmentSecrets,
     EvidenceKind::GuardDutyDetectors,
-    EvidenceKind::S3AccountPublicAccessBlock,
     EvidenceKind::AccessAnalyzers,
 ];
 
@@ -41,73 +44,11 @@ const AUTHORIZED_THEN_NOT_FOUND: [&str; 3] = [
     "NotFoundException:",
 ];
 
-/// True when a failed read (`code: message`) was a denial. moto answers the JSON-protocol services
-/// (KMS, CloudTrail, Config) with an XML error body the SDK cannot read, so those arrive as a
-/// code-less HTTP 403 (`ServiceError`, or `InvalidResponse` for Config); AWS itself always names
-/// the code.
-fn is_denial(failure: &str) -> bool {
-    [
-        "AccessDenied",
-        "Unauthorized",
-        "AuthorizationError",
-        "InvalidClientTokenId",
-    ]
-    .iter()
-    .any(|d| failure.contains(d))
-        || ((failure.starts_with("ServiceError") || failure.starts_with("InvalidResponse"))
-            && failure.contains("HTTP 403"))
-}
-
-/// A user in `moto` with exactly `policy`, and SDK clients signed with its keys.
-async fn clients_with_policy(moto: &Moto, policy: &Value) -> AwsClients {
-    let admin = aws_sdk_iam::Client::new(&moto.sdk_config().await);
-    let created = admin
-        .create_policy()
-        .policy_name("sidewatch-under-test")
-        .policy_document(policy.to_string())
-        .send()
-        .await
-        .expect("moto accepts the template's policy document");
-    let arn = created.policy().and_then(|p| p.arn()).unwrap().to_owned();
-    admin
-        .create_user()
-        .user_name("sidewatch-function")
-        .send()
-        .await
-        .unwrap();
-    admin
-        .attach_user_policy()
-        .user_name("sidewatch-function")
-        .policy_arn(arn)
-        .send()
-        .await
-        .unwrap();
-    let key = admin
-        .create_access_key()
-        .user_name("sidewatch-function")
-        .send()
-        .await
-        .unwrap();
-    let key = key.access_key().unwrap();
-    let credentials = Credentials::new(
-        key.access_key_id(),
-        key.secret_access_key(),
-        None,
-        None,
-        "least-privilege",
-    );
-    let _ = fake_credentials; // the setup above signs with the testkit's fake credentials
-    let sdk = ClientOptions {
-        endpoint_url: Some(moto.endpoint.clone()),
-        region: Some(REGION.into()),
-        max_attempts: 1,
-        ..ClientOptions::default()
-    }
-    .config_loader()
-    .credentials_provider(credentials)
-    .load()
-    .await;
-    AwsClients::new(&sdk)
+/// SDK clients signed with the keys of a new user `name` of `moto` holding exactly `policy` (as
+/// moto must be told it). One moto serves several users: each call is judged on its own keys.
+async fn clients_with_policy(moto: &EnforcedMoto, name: &str, policy: &Value) -> AwsClients {
+    let credentials = moto.user(name, &moto_view(policy)).await;
+    AwsClients::new(&moto.sdk_config(&credentials).await)
 }
 
 fn item(
@@ -207,25 +148,11 @@ async fn failed_reads(clients: AwsClients) -> Vec<(EvidenceKind, String)> {
     failed
 }
 
-fn evaluator_policy(role: &str, without: Option<&str>) -> Value {
-    let template = load(&repo_root().join("template.yaml")).unwrap();
-    let deployment = Deployment::new(&template, &[]);
-    let mut policy = deployment.role_policy(role);
-    if let Some(removed) = without {
-        for statement in policy["Statement"].as_array_mut().unwrap() {
-            if let Some(actions) = statement["Action"].as_array_mut() {
-                actions.retain(|a| a != removed);
-            }
-        }
-    }
-    policy
-}
-
 #[tokio::test]
 async fn every_evaluator_role_reads_all_evidence_under_iam_enforcement() {
+    let moto = EnforcedMoto::start().await;
     for role in ["ConfigRuleRole", "EventsRole", "SweepRole"] {
-        let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", SETUP_CALLS)]);
-        let clients = clients_with_policy(&moto, &evaluator_policy(role, None)).await;
+        let clients = clients_with_policy(&moto, role, &role_policy(role, &[])).await;
         let failed = failed_reads(clients).await;
         let denied: Vec<_> = failed.iter().filter(|(_, code)| is_denial(code)).collect();
         assert!(denied.is_empty(), "{role}: moto's IAM denied {denied:?}");
@@ -246,7 +173,7 @@ async fn every_evaluator_role_reads_all_evidence_under_iam_enforcement() {
 }
 
 /// One action per service moto enforces, and the evidence its removal must break.
-const REMOVALS: [(&str, EvidenceKind); 5] = [
+const REMOVALS: [(&str, EvidenceKind); 6] = [
     (
         "iam:GetAccountPasswordPolicy",
         EvidenceKind::IamPasswordPolicy,
@@ -258,19 +185,18 @@ const REMOVALS: [(&str, EvidenceKind); 5] = [
         "config:DescribeConfigurationRecorders",
         EvidenceKind::ConfigRecorders,
     ),
+    (
+        "s3:GetAccountPublicAccessBlock",
+        EvidenceKind::S3AccountPublicAccessBlock,
+    ),
 ];
 
 #[tokio::test]
 async fn removing_an_evidence_action_is_denied() {
-    for (action, kind) in REMOVALS {
-        let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", SETUP_CALLS)]);
-        let full = evaluator_policy("EventsRole", None);
-        let policy = evaluator_policy("EventsRole", Some(action));
-        assert_ne!(
-            full, policy,
-            "{action} is not in EventsRole's policy as a list entry"
-        );
-        let clients = clients_with_policy(&moto, &policy).await;
+    let moto = EnforcedMoto::start().await;
+    for (n, (action, kind)) in REMOVALS.into_iter().enumerate() {
+        let policy = without(&role_policy("EventsRole", &[]), action);
+        let clients = clients_with_policy(&moto, &format!("without-{n}"), &policy).await;
         let failed = failed_reads(clients).await;
         let denied: Vec<_> = failed.iter().filter(|(_, code)| is_denial(code)).collect();
         assert_eq!(
@@ -279,4 +205,248 @@ async fn removing_an_evidence_action_is_denied() {
             "without {action}, only that read is denied: {failed:?}"
         );
     }
+}
+
+// ----- the remediation role ------------------------------------------------------------------
+
+/// A deployment that remediates every remediable control.
+const APPLY_ALL: [(&str, &str); 2] = [("RemediationMode", "apply"), ("RemediationControls", "*")];
+
+/// The write action each remediation executor call needs, as IAM names it (one per [`Plan`]
+/// variant, two for EC2.2).
+const EXECUTOR_ACTIONS: [&str; 13] = [
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutAccountPublicAccessBlock",
+    "s3:PutBucketPolicy",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutBucketVersioning",
+    "ec2:RevokeSecurityGroupIngress",
+    "ec2:RevokeSecurityGroupEgress",
+    "ec2:ModifyInstanceMetadataOptions",
+    "ec2:EnableEbsEncryptionByDefault",
+    "kms:EnableKeyRotation",
+    "cloudtrail:UpdateTrail",
+    "iam:UpdateAccountPasswordPolicy",
+    "rds:ModifyDBInstance",
+];
+
+/// Resources for every plan, created by moto's administrator (names end in `suffix`), and the
+/// plans: what the executors would be asked to do for S3.8, S3.1, S3.5, S3.17, S3.14, EC2.2,
+/// EC2.8, EC2.7, KMS.4, CloudTrail.4, IAM.7 and RDS.11.
+async fn remediation_plans(moto: &EnforcedMoto, suffix: &str) -> Vec<Plan> {
+    let admin = RemediationClients::new(&moto.admin_config().await, ACCOUNT);
+    let bucket = format!("sidewatch-remediate-{suffix}");
+    let trail = format!("management-{suffix}");
+    let database = format!("orders-{suffix}");
+    admin
+        .s3
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let group = admin
+        .aws
+        .ec2
+        .create_security_group()
+        .group_name(format!("open-ssh-{suffix}"))
+        .description("open-ssh")
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_owned();
+    admin
+        .aws
+        .ec2
+        .authorize_security_group_ingress()
+        .group_id(&group)
+        .ip_protocol("tcp")
+        .from_port(22)
+        .to_port(22)
+        .cidr_ip("0.0.0.0/0")
+        .send()
+        .await
+        .unwrap();
+    let instance = admin
+        .aws
+        .ec2
+        .run_instances()
+        .image_id("ami-12c6146b")
+        .instance_type("t3.micro".into())
+        .min_count(1)
+        .max_count(1)
+        .send()
+        .await
+        .unwrap()
+        .instances()[0]
+        .instance_id()
+        .unwrap()
+        .to_owned();
+    let key = admin
+        .aws
+        .kms
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .key_id()
+        .to_owned();
+    admin
+        .aws
+        .cloudtrail
+        .create_trail()
+        .name(&trail)
+        .s3_bucket_name(&bucket)
+        .send()
+        .await
+        .unwrap();
+    admin
+        .rds
+        .create_db_instance()
+        .db_instance_identifier(&database)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .master_username("dbadmin")
+        .master_user_password("not-a-real-password-1")
+        .allocated_storage(20)
+        .backup_retention_period(0)
+        .send()
+        .await
+        .unwrap();
+    let world = |protocol: &str, port: Option<i64>| IpPermission {
+        ip_protocol: protocol.to_owned(),
+        from_port: port,
+        to_port: port,
+        ipv4_ranges: vec!["0.0.0.0/0".to_owned()],
+        ipv6_ranges: Vec::new(),
+        user_id_group_pairs: Vec::new(),
+        prefix_list_ids: Vec::new(),
+    };
+    vec![
+        Plan::PutBucketPublicAccessBlock {
+            bucket: bucket.clone(),
+        },
+        Plan::PutAccountPublicAccessBlock {
+            account_id: ACCOUNT.to_owned(),
+        },
+        Plan::PutBucketPolicy {
+            bucket: bucket.clone(),
+            policy: json!({"Version": "2012-10-17", "Statement": [{
+                "Sid": "sidewatch-deny-insecure-transport", "Effect": "Deny", "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+            }]}),
+        },
+        Plan::PutBucketEncryption {
+            bucket: bucket.clone(),
+            kms_master_key_id: None,
+            bucket_key_enabled: true,
+        },
+        Plan::PutBucketVersioning { bucket },
+        // EC2.2: the ingress rule and the default egress rule of the group.
+        Plan::RevokeSecurityGroupRules {
+            group_id: group,
+            ingress: vec![world("tcp", Some(22))],
+            egress: vec![world("-1", None)],
+        },
+        Plan::RequireImdsv2 {
+            instance_id: instance,
+        },
+        Plan::EnableEbsEncryptionByDefault {
+            region: REGION.to_owned(),
+        },
+        Plan::EnableKeyRotation { key_id: key },
+        Plan::EnableLogFileValidation { trail },
+        Plan::UpdateAccountPasswordPolicy {
+            policy: AccountPasswordPolicy {
+                minimum_password_length: 14,
+                require_symbols: true,
+                require_numbers: true,
+                require_uppercase_characters: true,
+                require_lowercase_characters: true,
+                allow_users_to_change_password: true,
+                max_password_age: Some(90),
+                password_reuse_prevention: Some(24),
+                hard_expiry: false,
+            },
+        },
+        Plan::ModifyDbInstance {
+            db_instance_identifier: database,
+            backup_retention_period: Some(7),
+            auto_minor_version_upgrade: None,
+            apply_immediately: true,
+        },
+    ]
+}
+
+/// Runs `plans` with the keys of a new user `name` holding `policy`: `(plan, error)` of the plans
+/// that failed, and the requests moto refused meanwhile.
+async fn run_plans(
+    moto: &EnforcedMoto,
+    name: &str,
+    policy: &Value,
+    plans: &[Plan],
+) -> (Vec<(String, String)>, Vec<String>) {
+    let credentials = moto.user(name, &moto_view(policy)).await;
+    let role = RemediationClients::new(&moto.sdk_config(&credentials).await, ACCOUNT);
+    let refused_before = moto.denials().len();
+    let mut failed = Vec::new();
+    for plan in plans {
+        if let Err(error) = role.execute(plan).await {
+            failed.push((plan.describe(), error.to_string()));
+        }
+    }
+    (failed, moto.denials().split_off(refused_before))
+}
+
+/// One moto, two sets of resources: the default (dry-run) role and the apply role without
+/// `kms:EnableKeyRotation` try the first set's plans, which neither may change beyond what
+/// they are allowed; the complete apply role then applies the second set's plans.
+#[tokio::test]
+async fn remediation_role_authorizes_exactly_the_executor_calls_of_its_mode() {
+    let dry_run = role_policy("RemediateRole", &[]);
+    let apply = role_policy("RemediateRole", &APPLY_ALL);
+    let granted = allowed_actions(&apply);
+    let missing: Vec<&str> = EXECUTOR_ACTIONS
+        .into_iter()
+        .filter(|a| !granted.contains(*a))
+        .collect();
+    assert!(missing.is_empty(), "apply mode lacks {missing:?}");
+    let granted = allowed_actions(&dry_run);
+    let writes: BTreeSet<&str> = EXECUTOR_ACTIONS
+        .iter()
+        .copied()
+        .chain(["s3:PutObject"])
+        .filter(|a| granted.contains(*a))
+        .collect();
+    assert!(writes.is_empty(), "dry-run (the default) grants {writes:?}");
+
+    let moto = EnforcedMoto::start().await;
+    let first = remediation_plans(&moto, "a").await;
+    let second = remediation_plans(&moto, "b").await;
+
+    // The default mode: moto refuses every executor call (EC2.2 stops at its first call).
+    let (failed, refused) = run_plans(&moto, "dry-run", &dry_run, &first).await;
+    assert_eq!(failed.len(), first.len(), "every plan refused: {failed:?}");
+    assert_eq!(refused.len(), first.len(), "{refused:?}");
+
+    // Without one action: exactly that call is refused, the others go through.
+    let without_rotation = without(&apply, "kms:EnableKeyRotation");
+    let (failed, refused) = run_plans(&moto, "no-rotation", &without_rotation, &first).await;
+    assert_eq!(refused.len(), 1, "one refused request: {refused:?}");
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0].1.starts_with("kms:EnableKeyRotation") && is_denial(&failed[0].1),
+        "{failed:?}"
+    );
+
+    // Apply mode with every control allowed: every plan applies, moto refuses nothing.
+    let (failed, refused) = run_plans(&moto, "apply", &apply, &second).await;
+    assert_eq!(refused, Vec::<String>::new(), "moto refused: {failed:?}");
+    assert_eq!(failed, Vec::new(), "every plan applied");
 }

@@ -6,6 +6,9 @@
 //! Needs `cargo-lambda` (`$SIDEWATCH_CARGO_LAMBDA`, else on `PATH`) and moto
 //! (`$SIDEWATCH_MOTO_SERVER`): `scripts/test.sh` provides both from `.venv`.
 
+mod enforced;
+#[path = "../support/moto_iam.rs"]
+mod moto_iam;
 mod watch;
 
 use serde_json::{Value, json};
@@ -91,22 +94,21 @@ async fn s3_8_finding(
         })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn public_bucket_fails_then_passes_on_the_same_finding() {
-    let moto = Moto::start();
-    let bucket = "sidewatch-e2e-uploads";
-    moto.create_bucket(bucket);
-    let securityhub = aws_sdk_securityhub::Client::new(&moto.sdk_config().await);
-
-    let watch = Watch::start(&moto, &["sidewatch-config-rule", "sidewatch-events"]);
-
+/// The S3.8 finding of a public `bucket` through its life, each step checked in moto's Security
+/// Hub (read with `securityhub`): FAILED through the config-rule function, PASSED on the same Id
+/// once fixed, FAILED again through the events function, ARCHIVED when deleted. Returns its Id.
+async fn bucket_lifecycle(
+    watch: &Watch,
+    securityhub: &aws_sdk_securityhub::Client,
+    bucket: &str,
+) -> String {
     // AWS Config: the bucket's public access block allows public policies.
     let (status, body) = watch.invoke(
         "sidewatch-config-rule",
         &rule_event("config-rule/change-s3-bucket.json", bucket),
     );
     assert_eq!(status, 200, "{body}\n{}", watch.log());
-    let (failed_id, status, state, source) = s3_8_finding(&securityhub, bucket)
+    let (failed_id, status, state, source) = s3_8_finding(securityhub, bucket)
         .await
         .expect("a FAILED S3.8 finding");
     assert_eq!((status.as_str(), state.as_str()), ("FAILED", "ACTIVE"));
@@ -118,14 +120,14 @@ async fn public_bucket_fails_then_passes_on_the_same_finding() {
         &rule_event("config-rule/change-s3-bucket-fixed.json", bucket),
     );
     assert_eq!(status, 200, "{body}\n{}", watch.log());
-    let (passed_id, status, _, _) = s3_8_finding(&securityhub, bucket).await.unwrap();
+    let (passed_id, status, _, _) = s3_8_finding(securityhub, bucket).await.unwrap();
     assert_eq!(status, "PASSED");
     assert_eq!(passed_id, failed_id, "the same finding Id");
 
     // EventBridge: the public configuration again, through the events function.
     let (status, body) = watch.invoke("sidewatch-events", &change_event(bucket));
     assert_eq!(status, 200, "{body}\n{}", watch.log());
-    let (id, status, _, source) = s3_8_finding(&securityhub, bucket).await.unwrap();
+    let (id, status, _, source) = s3_8_finding(securityhub, bucket).await.unwrap();
     assert_eq!(
         (id.as_str(), status.as_str()),
         (failed_id.as_str(), "FAILED")
@@ -138,11 +140,23 @@ async fn public_bucket_fails_then_passes_on_the_same_finding() {
         &rule_event("config-rule/deleted-s3-bucket.json", bucket),
     );
     assert_eq!(status, 200, "{body}\n{}", watch.log());
-    let (id, _, state, _) = s3_8_finding(&securityhub, bucket).await.unwrap();
+    let (id, _, state, _) = s3_8_finding(securityhub, bucket).await.unwrap();
     assert_eq!(
         (id.as_str(), state.as_str()),
         (failed_id.as_str(), "ARCHIVED")
     );
+    failed_id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_bucket_fails_then_passes_on_the_same_finding() {
+    let moto = Moto::start();
+    let bucket = "sidewatch-e2e-uploads";
+    moto.create_bucket(bucket);
+    let securityhub = aws_sdk_securityhub::Client::new(&moto.sdk_config().await);
+
+    let watch = Watch::start(&moto, &["sidewatch-config-rule", "sidewatch-events"]);
+    bucket_lifecycle(&watch, &securityhub, bucket).await;
 
     // A malformed event is an error (HTTP 500 from the emulator), not a crash.
     let (status, _) = watch.invoke("sidewatch-config-rule", &json!({"invokingEvent": "{"}));

@@ -38,8 +38,16 @@ fn binary(name: &str) -> PathBuf {
 }
 
 impl Watch {
-    /// Starts the emulator, then each of `functions` against it.
+    /// Starts the emulator, then each of `functions` against it with the moto environment.
     pub fn start(moto: &Moto, functions: &[&str]) -> Watch {
+        let functions: Vec<(&str, Vec<(&str, String)>)> =
+            functions.iter().map(|f| (*f, moto.env())).collect();
+        Watch::start_with_env(&functions)
+    }
+
+    /// Starts the emulator, then each function against it with its own environment (moto's
+    /// endpoint and the function's own keys, for example) plus the Lambda variables.
+    pub fn start_with_env(functions: &[(&str, Vec<(&str, String)>)]) -> Watch {
         let port = free_port();
         let log = |what: &str| {
             std::env::temp_dir().join(format!(
@@ -77,11 +85,11 @@ impl Watch {
             "cargo lambda watch listening after {} ms",
             started.elapsed().as_millis()
         );
-        for function in functions {
+        for (function, env) in functions {
             let mut command = Command::new(binary(function));
             command
                 .env_clear()
-                .envs(moto.env())
+                .envs(env.iter().map(|(k, v)| (k, v)))
                 .env(
                     "AWS_LAMBDA_RUNTIME_API",
                     format!("http://127.0.0.1:{port}/.rt/{function}"),
