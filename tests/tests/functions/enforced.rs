@@ -3,7 +3,8 @@
 //! binary signs as an IAM user holding exactly the policy `template.yaml` gives its role
 //! (`moto_iam::role_policy`, told to moto as `moto_iam::moto_view` says). Every step must succeed
 //! and moto must have refused nothing; removing `securityhub:BatchImportFindings` from the
-//! config-rule function's policy must make its invocation fail with the import refused.
+//! config-rule function's policy must make its invocation fail with the import refused. The
+//! sweep runs its scheduled listing and one queue message the same way.
 //!
 //! The calls on these paths and what moto 5.2.5 judges (measured): Security Hub
 //! BatchImportFindings / GetFindings, Config PutEvaluations / DescribeConfigurationRecorders /
@@ -116,9 +117,12 @@ async fn config_rule_without_batch_import_findings_is_refused() {
 
 /// The sweep's scheduled run: it reads the Config recorder (recording S3 buckets only), lists the
 /// recorded buckets through Config, reads sidewatch's findings, and queues one message for the
-/// buckets plus one "collect" message per covered type the recorder leaves out.
+/// buckets plus one "collect" message per covered type the recorder leaves out; then its queue
+/// consumer on the security groups' collect message (the inventory's EC2 reads, the evidence,
+/// GetFindings, BatchImportFindings). Not run: the consumer of Config-recorded keys, whose
+/// BatchGetResourceConfig answer from moto the Rust SDK cannot read (moto's timestamps).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sweep_schedule_runs_with_exactly_its_role() {
+async fn sweep_schedule_and_collect_run_with_exactly_its_role() {
     let moto = EnforcedMoto::start().await;
     seed_bucket(&moto).await;
     let admin = moto.admin_config().await;
@@ -212,6 +216,43 @@ async fn sweep_schedule_runs_with_exactly_its_role() {
             .any(|m| m["collectType"] == "AWS::EC2::SecurityGroup"),
         "an unrecorded type is queued for collection: {bodies:?}"
     );
+
+    // The queue's consumer collects the unrecorded security groups with the inventory (moto's
+    // default group), evaluates them and imports their findings.
+    let collect = bodies
+        .iter()
+        .find(|m| m["collectType"] == "AWS::EC2::SecurityGroup")
+        .unwrap();
+    let batch = json!({"Records": [{
+        "messageId": "collect-security-groups",
+        "receiptHandle": "handle",
+        "body": collect.to_string(),
+        "attributes": {"ApproximateReceiveCount": "1"},
+        "messageAttributes": {},
+        "eventSource": "aws:sqs",
+        "eventSourceARN": format!("arn:aws:sqs:{REGION}:{ACCOUNT}:SweepQueue"),
+        "awsRegion": REGION
+    }]});
+    let (status, body) = watch.invoke("sidewatch-sweep", &batch);
+    assert_eq!(status, 200, "{body}\n{}", watch.log());
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        answer["batchItemFailures"],
+        json!([]),
+        "the message was consumed: {}",
+        watch.log()
+    );
+    let securityhub = aws_sdk_securityhub::Client::new(&admin);
+    let stored = securityhub.get_findings().send().await.unwrap();
+    assert!(
+        stored.findings().iter().any(|f| f
+            .resources()
+            .iter()
+            .any(|r| r.r#type() == Some("AwsEc2SecurityGroup"))),
+        "the security groups' findings were imported: {}",
+        watch.log()
+    );
+
     assert_eq!(
         moto.denials(),
         Vec::<String>::new(),
