@@ -347,6 +347,33 @@ mod tests {
         assert!(err.contains("AWS::Lambda::Function"), "{err}");
     }
 
+    #[test]
+    fn progress_is_drawn_only_when_enabled_and_cleared_at_the_end() {
+        let item = ConfigurationItem::new("AWS::EC2::VPC", "vpc-1");
+        let mut err = Vec::new();
+        let mut progress = Progress::new(true);
+        progress.start(&mut err, 13, 2);
+        progress.item(&mut err, &item);
+        progress.item(&mut err, &item);
+        progress.clear(&mut err);
+        let text = String::from_utf8(err).unwrap();
+        assert!(
+            text.contains("collecting 13 resource type(s) in 2 Region(s)"),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("collecting… 1 item(s), last AWS::EC2::VPC"),
+            "{text:?}"
+        );
+        assert!(text.ends_with('\r'), "the line is cleared: {text:?}");
+        let mut err = Vec::new();
+        let mut progress = Progress::new(false);
+        progress.start(&mut err, 13, 2);
+        progress.item(&mut err, &item);
+        progress.clear(&mut err);
+        assert!(err.is_empty());
+    }
+
     fn failure(operation: &str, kind: FailureKind, code: &str) -> CollectionFailure {
         CollectionFailure {
             resource_type: "AWS::S3::Bucket".into(),

@@ -333,8 +333,10 @@ async fn live_evidence_fails_then_passes_after_the_fix() {
     );
 }
 
+/// Without FILE the account is collected, but only the types the selected controls evaluate: a
+/// fresh account has no KMS key, so only the account-level verdicts remain.
 #[tokio::test]
-async fn live_without_a_file_evaluates_the_account_only() {
+async fn live_without_a_file_collects_only_what_the_controls_evaluate() {
     let moto = Moto::start();
     let args = [
         "scan",
