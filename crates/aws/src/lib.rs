@@ -50,8 +50,8 @@ pub mod workflow;
 
 pub use clients::{AwsClients, ClientOptions};
 pub use collect::EvidenceCollector;
-pub use inventory::{CollectionFailure, Inventory, InventoryReport};
 pub use findings::SecurityHubFindings;
+pub use inventory::{CollectionFailure, Inventory, InventoryReport};
 pub use items::ConfigItems;
 pub use publish::SecurityHubPublisher;
 pub use report::ConfigReporter;
