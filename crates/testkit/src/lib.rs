@@ -99,6 +99,12 @@ impl Moto {
         ))
     }
 
+    /// The file moto's stderr goes to: werkzeug's request log, one line per request with its
+    /// status (tests read refusals from it under IAM enforcement).
+    pub fn log_path(&self) -> &std::path::Path {
+        &self.log
+    }
+
     fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }

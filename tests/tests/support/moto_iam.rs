@@ -18,7 +18,6 @@ use serde_json::{Value, json};
 use sidewatch_aws::ClientOptions;
 use sidewatch_testkit::{ACCOUNT, Moto, REGION};
 use sidewatch_tests::template::{Deployment, load, repo_root, string_list};
-use std::path::PathBuf;
 
 /// moto's setup calls made before enforcement starts: CreatePolicy, CreateUser,
 /// AttachUserPolicy, CreateAccessKey of the administrator.
@@ -189,7 +188,7 @@ impl EnforcedMoto {
     /// The requests moto refused on authorization grounds (HTTP 401 / 403 in its request log),
     /// as `METHOD path`: a denied action, an unknown key or a bad signature.
     pub fn denials(&self) -> Vec<String> {
-        let log = moto_log(&self.moto);
+        let log = self.moto.log_path();
         let text = std::fs::read_to_string(&log).unwrap_or_else(|e| {
             panic!(
                 "moto's request log {} is not readable ({e}): has sidewatch_testkit::Moto moved it?",
@@ -198,15 +197,6 @@ impl EnforcedMoto {
         });
         text.lines().filter_map(refused_request).collect()
     }
-}
-
-/// Where `sidewatch_testkit::Moto` writes moto's stderr (werkzeug's request log).
-fn moto_log(moto: &Moto) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "sidewatch-moto-{}-{}.log",
-        std::process::id(),
-        moto.port
-    ))
 }
 
 /// `METHOD path` of a werkzeug request line (`… "\e[31mPOST /findings HTTP/1.1\e[0m" 403 -`)
