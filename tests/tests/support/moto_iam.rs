@@ -189,7 +189,7 @@ impl EnforcedMoto {
     /// as `METHOD path`: a denied action, an unknown key or a bad signature.
     pub fn denials(&self) -> Vec<String> {
         let log = self.moto.log_path();
-        let text = std::fs::read_to_string(&log).unwrap_or_else(|e| {
+        let text = std::fs::read_to_string(log).unwrap_or_else(|e| {
             panic!(
                 "moto's request log {} is not readable ({e}): has sidewatch_testkit::Moto moved it?",
                 log.display()
