@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn a_python_shebang_is_recognized_and_anything_else_is_not() {
-        assert!(names_python(&words("/work/.venv/bin/python")));
+        assert!(names_python(&words("/home/dev/sidewatch/.venv/bin/python")));
         assert!(names_python(&words("/usr/bin/python3.11 -E")));
         assert!(names_python(&words("/usr/bin/env python3")));
         assert!(!names_python(&words("/bin/sh")));
