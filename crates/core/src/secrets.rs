@@ -9,7 +9,7 @@
 //!
 //! # What is detected
 //!
-//! Three tiers, tried in order for each variable; a later tier runs only when the earlier ones
+//! Four tiers, tried in order for each variable; a later tier runs only when the earlier ones
 //! found nothing, so one credential is reported once.
 //!
 //! 1. **Known formats**, anywhere in the value (a token inside a JSON blob or a header line
@@ -75,6 +75,37 @@
 //!    A 40-character value of `A-Za-z0-9+/` with upper case, lower case and a digit under a
 //!    secret-like name that mentions `aws` or `secret` is reported as
 //!    [`SecretKind::AwsSecretAccessKey`] instead (High when the name mentions `aws`).
+//! 4. **Any value under a credential name**: the name counts, not the value's entropy. When the
+//!    head part (found as in tier 3: split into words, trailing qualifiers skipped) is
+//!    `password`, `passwords`, `passwd`, `pwd`, `passphrase`, `passcode`, `secret(s)`,
+//!    `token(s)`, `credential(s)`, `apikey(s)`, `privatekey`, `accesskey`, `secretkey`, a
+//!    run-together word ending in one of them (`dbpassword`, `clientsecret`, `githubtoken`), or
+//!    `key(s)` right after `api`, `private`, `access` or `secret` (`API_KEY`, `PRIVATE_KEY`,
+//!    `AWS_SECRET_ACCESS_KEY`, `SECRET_KEY`), every value is reported as
+//!    [`SecretKind::SecretNamedVariable`], [`Confidence::Medium`] — `DB_PASSWORD=hunter2`,
+//!    `api_key=abc123`, `GITHUB_TOKEN=short` — unless it is blank, a placeholder or a reference
+//!    (see below), or one of these pointers and flags:
+//!    - a path or hierarchical name of `A-Za-z0-9_.@-` parts: `/app/db/password` (an SSM
+//!      parameter or Secrets Manager name), `./certs/client.key`, `../config/credentials`, and
+//!      without the leading slash in one case only (`prod/db/password`; `Ab/Cd9` could be a
+//!      password). Tier 3 runs first and does not know paths: a mixed-case one that looks random
+//!      enough (`/MyApp/Prod/DbPassword`) is still reported there;
+//!    - a key or configuration file name (`service-account.json`, `client.pem`, `.p12`, `.yaml`
+//!      …) or a URL (where the credential lives; a password inside a URL is tier 2's);
+//!    - a boolean (`true`, `off`, `enabled` …), `0` or `1`: a flag such as `REQUIRE_PASSWORD=true`.
+//!
+//!    Only the head counts, so names whose credential word is a modifier never reach tier 4:
+//!    `TOKEN_URL`, `PASSWORD_MIN_LENGTH`, `PASSWORD_POLICY`, `API_KEY_HEADER` (tier 3 may still
+//!    report a long random value under them), nor names whose head is a reference word
+//!    (`SECRET_ARN`, `DB_PASSWORD_SECRET_ARN`, `API_KEY_HEADER_NAME`, `AWS_ACCESS_KEY_ID`), nor
+//!    other keys (`KMS_KEY_ID`, `PUBLIC_KEY`, `CACHE_KEY`, `STRIPE_KEY`, `SIGNING_KEY`: a bare
+//!    `key` is too often not a secret). Neither do the looser secret words of tier 3 (`pass`,
+//!    `cred(s)`, `auth`, `authorization`, `pat`). `CONNECTION_STRING` and `DSN` are not
+//!    credential names: such a value fails only when it embeds a password, which tier 2 decides
+//!    (`Server=db;Password=…`, `postgres://app:…@db`). A flat secret name
+//!    (`DB_SECRET=prod-db-credentials`) cannot be told from a password
+//!    (`DB_PASSWORD=hunter2-very-secret`) and is reported: a variable that names a secret
+//!    should say so (`DB_SECRET_NAME`, `DB_SECRET_ID`, `DB_SECRET_ARN`).
 //!
 //! # What is deliberately not reported
 //!
@@ -86,11 +117,13 @@
 //!   `xxx`, `****`, `xxxx-xxxx` (one character repeated, or only `x*#.-_?`),
 //!   `<redacted>`, `[REDACTED]`, `{password}`, `${VAR}`, `{{var}}`, `$(cmd)`, `$VAR`, `%VAR%`,
 //!   `%s`;
-//! - for names alone (tier 3): booleans, numbers, URLs without credentials, short values,
-//!   identifiers — single-case words joined by `-_./:@,` such as `prod/db/password`,
-//!   `us-east-1`, `my-app-token` (so lower-case diceware passphrases like
-//!   `correct-horse-battery-staple` are missed), and UUIDs under modifier names. UUIDs under
-//!   non-secret names are never looked at: only known formats are reported for those names;
+//! - for secret-like names that are not credential names (tier 3 only): booleans, numbers, URLs
+//!   without credentials, short values, identifiers — single-case words joined by `-_./:@,`
+//!   such as `prod/db/password`, `us-east-1`, `my-app-token` — and UUIDs under modifier names
+//!   (under a credential name tier 4 reports all but paths, file names, URLs and flags, so a
+//!   diceware passphrase like `DB_PASSWORD=correct-horse-battery-staple` is caught). UUIDs
+//!   under non-secret names are never looked at: only known formats are reported for those
+//!   names;
 //! - Stripe test keys (`sk_test_`) as a format (they still count under a secret-like name), Sentry
 //!   DSNs (a public key only), `user:password@host` without a scheme, JWE (five-part) tokens,
 //!   and random upper- or lower-case-only letter strings under secret-word heads.
@@ -100,8 +133,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::LazyLock;
 
 use percent_encoding::percent_decode_str;
+use regex::RegexSet;
 use serde_json::Value;
 
 /// Minimum length, in characters, of a value reported only because its name's head part is a
@@ -171,6 +206,9 @@ pub enum SecretKind {
     SecretParameter,
     /// A random-looking value under a secret-like variable name.
     GenericHighEntropy,
+    /// Any value that is not empty, a placeholder or a reference, under a name whose head word
+    /// says it holds a credential (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`).
+    SecretNamedVariable,
 }
 
 impl SecretKind {
@@ -191,6 +229,7 @@ impl SecretKind {
             SecretKind::ConnectionStringPassword => "password in a connection string or URL",
             SecretKind::SecretParameter => "secret-like parameter inside the value",
             SecretKind::GenericHighEntropy => "high-entropy value under a secret-like name",
+            SecretKind::SecretNamedVariable => "value of a variable named like a credential",
         }
     }
 }
@@ -298,8 +337,12 @@ fn scan_variable(name: &str, value: &str) -> Found {
     if found.is_empty() {
         embedded_credentials(value, &mut found);
     }
+    let name = Name::parse(name);
     if found.is_empty() {
-        found.extend(under_secret_name(&Name::parse(name), value));
+        found.extend(under_secret_name(&name, value));
+    }
+    if found.is_empty() {
+        found.extend(under_credential_name(&name, value));
     }
     found
 }
@@ -722,6 +765,19 @@ const QUALIFIERS: &str = "prod production dev development staging stage stg test
     base value val raw str string plain plaintext encoded hex pem der json text local default \
     override";
 
+/// Head parts that name a credential (tier 4), whatever comes before them.
+const CREDENTIAL_WORDS: &str = "password passwords passwd pwd passphrase passcode secret secrets \
+    token tokens credential credentials apikey apikeys privatekey accesskey secretkey";
+
+/// Credential words recognised at the end of a run-together head part (`dbpassword`,
+/// `clientsecret`, `githubtoken`).
+const CREDENTIAL_SUFFIXES: &str = "password passwd passphrase secret token tokens apikey \
+    privatekey accesskey secretkey credential credentials";
+
+/// Parts before a `key` head that make it a credential (`API_KEY`, `PRIVATE_KEY`,
+/// `AWS_SECRET_ACCESS_KEY`, `SECRET_KEY`).
+const CREDENTIAL_KEY_QUALIFIERS: &str = "api private access secret";
+
 /// `word` is one of the space-separated words of `list`.
 fn in_list(list: &str, word: &str) -> bool {
     list.split_ascii_whitespace().any(|w| w == word)
@@ -777,15 +833,35 @@ impl Name {
         }
     }
 
+    /// The index of the head part: the last one that is not a trailing qualifier.
+    fn head(&self) -> usize {
+        self.words
+            .iter()
+            .rposition(|w| !in_list(QUALIFIERS, w))
+            .unwrap_or(0)
+    }
+
+    /// The head part says the variable holds a credential (tier 4): `DB_PASSWORD`, `api_key`,
+    /// `GITHUB_TOKEN_PROD`, `clientSecret`, `PRIVATE_KEY`, `SECRET_ACCESS_KEY`, `CREDENTIALS`;
+    /// not `TOKEN_URL`, `SECRET_ARN`, `KMS_KEY`, `PUBLIC_KEY` or `STRIPE_KEY` (a bare `key`
+    /// counts only after `api`, `private`, `access` or `secret`).
+    fn names_credential(&self) -> bool {
+        let head = self.head();
+        match self.word(head) {
+            None => false,
+            Some("key" | "keys") => head
+                .checked_sub(1)
+                .and_then(|p| self.word(p))
+                .is_some_and(|prev| in_list(CREDENTIAL_KEY_QUALIFIERS, prev)),
+            Some(w) => in_list(CREDENTIAL_WORDS, w) || ends_with_listed(CREDENTIAL_SUFFIXES, w),
+        }
+    }
+
     fn class(&self) -> NameClass {
         if !(0..self.words.len()).any(|i| self.is_secret_word(i)) {
             return NameClass::Plain;
         }
-        let head = self
-            .words
-            .iter()
-            .rposition(|w| !in_list(QUALIFIERS, w))
-            .unwrap_or(0);
+        let head = self.head();
         if self.word(head).is_some_and(|w| in_list(REFERENCE_WORDS, w)) {
             NameClass::Reference
         } else if self.is_password_word(head) {
@@ -961,6 +1037,41 @@ fn is_boolean(value: &str) -> bool {
     ]
     .iter()
     .any(|b| value.eq_ignore_ascii_case(b))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tier 4: any value under a credential name.
+
+/// Whole values that say where a secret is rather than hold one; tier 4 leaves them alone.
+static POINTER_SHAPES: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
+        // Paths and SSM parameter names: `/app/db/password`, `./certs/client.key`.
+        r"^\.{0,2}(?:/[A-Za-z0-9_.@-]+)+/?$",
+        // Hierarchical names in one case: `prod/db/password`, `PROD/DB/PASSWORD`.
+        r"^[a-z0-9_.@-]+(?:/[a-z0-9_.@-]+)+/?$",
+        r"^[A-Z0-9_.@-]+(?:/[A-Z0-9_.@-]+)+/?$",
+        // Key and configuration file names: `service-account.json`, `client.pem`.
+        r"^[A-Za-z0-9_.-]+\.(?:json|pem|key|crt|cer|der|p8|p12|pfx|jks|keystore|txt|ya?ml|ini|conf|cfg|env|properties)$",
+        // One URL (a password in its user info or query is tier 2's).
+        r"^[A-Za-z][A-Za-z0-9+.-]*://[^ \t\r\n]*$",
+    ])
+    .expect("the pointer shapes are valid regular expressions")
+});
+
+/// A value that is a pointer (reference, path, file name, URL), a flag or a placeholder, not a
+/// credential, even under a credential name.
+fn is_pointer_or_flag(value: &str) -> bool {
+    let v = value.trim();
+    is_placeholder(v)
+        || is_reference(v)
+        || is_boolean(v)
+        || matches!(v, "0" | "1")
+        || POINTER_SHAPES.is_match(v)
+}
+
+fn under_credential_name(name: &Name, value: &str) -> Option<(SecretKind, Confidence)> {
+    (name.names_credential() && !is_pointer_or_flag(value))
+        .then_some((SecretKind::SecretNamedVariable, Confidence::Medium))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1282,13 +1393,30 @@ mod tests {
                 s("https://registry.npmjs.org:443/@scope/pkg"),
                 None,
             ),
-            ("PASSWORD", s("hunter2"), None),
+            // Under a credential name (tier 4) entropy does not matter: issue 15 turned these two
+            // from "not reported" into reports.
+            ("PASSWORD", s("hunter2"), Some(SecretNamedVariable)),
             (
                 "AMQP_URL",
                 s("amqps://app:pw@broker:5671"),
                 Some(ConnectionStringPassword),
             ),
-            ("API_KEYS", s("key1,key2"), None),
+            ("API_KEYS", s("key1,key2"), Some(SecretNamedVariable)),
+            (
+                "DB_PASSWORD",
+                s("hunter2-very-secret"),
+                Some(SecretNamedVariable),
+            ),
+            ("api_key", s("abc123"), Some(SecretNamedVariable)),
+            ("CLIENT_SECRET", s("s3cret"), Some(SecretNamedVariable)),
+            (
+                "TOKEN_URL",
+                s("https://auth.example.com/oauth2/token"),
+                None,
+            ),
+            ("PASSWORD_MIN_LENGTH", s("12"), None),
+            ("API_KEY_HEADER_NAME", s("X-Api-Key"), None),
+            ("SECRET_ARN", s("prod-db"), None),
             ("PASSWORD_REGEX", s(r"^(?=.*[A-Z])(?=.*\d).{8,}$"), None),
             ("API_KEY", s(concat!("AKIA", "IOSFODNN7EXAMPLE")), None),
             ("AUTH_MODE", s("oauth2-client-credentials"), None),
@@ -1387,7 +1515,7 @@ mod tests {
         }
         // Every detector is exercised.
         let all: BTreeSet<SecretKind> = table.iter().filter_map(|(_, _, k)| *k).collect();
-        assert_eq!(all.len(), 14);
+        assert_eq!(all.len(), 15);
         assert!(checked > 30);
     }
 
@@ -1522,8 +1650,9 @@ mod tests {
         assert!(shannon_entropy("Summer2024!") > MIN_SECRET_NAME_ENTROPY);
         assert!(shannon_entropy(HEX64) > MIN_SECRET_MODIFIER_ENTROPY);
         assert!(shannon_entropy(RAND32) > MIN_SECRET_MODIFIER_ENTROPY);
-        // Under a password name the only thing that keeps "aabbccdd" out is the entropy.
-        assert!(kinds("DB_PASSWORD", "aabbccdd").is_empty());
+        // Under a password name the only thing that keeps "aabbccdd" out of tier 3 is the
+        // entropy; tier 4 reports it by its name (before issue 15 it was not reported).
+        assert_eq!(kinds("DB_PASSWORD", "aabbccdd"), [SecretNamedVariable]);
         assert_eq!(kinds("DB_PASSWORD", "abcdefgh"), [GenericHighEntropy]);
         // Under a modifier name, length matters: 19 random characters are not enough.
         assert!(kinds("TOKEN_SEED", &RAND32[..19]).is_empty());
@@ -1532,13 +1661,193 @@ mod tests {
 
     #[test]
     fn password_heads_keep_dictionary_words_other_heads_do_not() {
+        // Tier 3 (entropy). What it leaves out under a credential name, tier 4 reports by name
+        // (before issue 15 these were not reported at all).
         assert_eq!(kinds("DB_PASSWORD", "SuperSecret"), [GenericHighEntropy]);
-        assert!(kinds("API_TOKEN", "SuperSecret").is_empty());
+        assert_eq!(kinds("API_TOKEN", "SuperSecret"), [SecretNamedVariable]);
         assert_eq!(
             kinds("DB_PASSWORD", "correct horse battery"),
             [GenericHighEntropy]
         );
-        assert!(kinds("DB_PASSWORD", "correct-horse-battery").is_empty());
+        assert_eq!(
+            kinds("DB_PASSWORD", "correct-horse-battery"),
+            [SecretNamedVariable]
+        );
+        // Under a secret-like name that is not a credential name, still nothing.
+        assert!(kinds("API_KEY_HEADER", "SuperSecret").is_empty());
+    }
+
+    #[test]
+    fn credential_names_fail_whatever_the_value() {
+        for (name, value) in [
+            ("DB_PASSWORD", "hunter2-very-secret"),
+            ("api_key", "abc123"),
+            ("APIKEY", "abc123"),
+            ("apiKey", "abc123"),
+            ("API_KEY_V2", "abc123"),
+            ("PWD", "hunter2"),
+            ("db_passwd", "hunter2"),
+            ("dbpassword", "hunter2"),
+            ("SMTP_PASSWORD_PROD", "hunter2"),
+            ("password", "12345678"),
+            ("GPG_PASSPHRASE", "sesame"),
+            ("CLIENT_SECRET", "abc"),
+            ("client_secret", "abc"),
+            ("clientSecret", "abc"),
+            ("WEBHOOK_SECRET", "abc"),
+            ("app_secrets", "abc"),
+            ("GITHUB_TOKEN", "short"),
+            ("githubToken", "short"),
+            ("AUTH_TOKENS", "a,b"),
+            ("Credentials", "app:hunter2"),
+            ("credential", "abc"),
+            ("PRIVATE_KEY", "abc"),
+            ("privateKey", "abc"),
+            ("ACCESS_KEY", "abc"),
+            ("AWS_SECRET_ACCESS_KEY", "abc"),
+            ("SECRET_KEY", "abc"),
+            ("SECRET", "abc"),
+            // A flat secret name cannot be told from a password.
+            ("DB_SECRET", "prod-db-credentials"),
+        ] {
+            let hits = scan_environment([(name, value)]);
+            let found: Vec<(SecretKind, Confidence)> =
+                hits.iter().map(|h| (h.kind, h.confidence)).collect();
+            assert_eq!(
+                found,
+                [(SecretNamedVariable, Confidence::Medium)],
+                "{name}={value:?}"
+            );
+        }
+        // The value-based tiers still come first.
+        assert_eq!(kinds("DB_PASSWORD", "Summer2024!"), [GenericHighEntropy]);
+        assert_eq!(kinds("API_KEY", AKIA), [AwsAccessKeyId]);
+        assert_eq!(kinds("GITHUB_TOKEN", GHP), [GitHubToken]);
+    }
+
+    #[test]
+    fn credential_names_spare_blanks_references_pointers_and_flags() {
+        for (name, value) in [
+            ("DB_PASSWORD", ""),
+            ("DB_PASSWORD", "   "),
+            (
+                "DB_PASSWORD",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+            ),
+            (
+                "DB_PASSWORD",
+                "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db/password",
+            ),
+            (
+                "API_TOKEN",
+                "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/app/token",
+            ),
+            (
+                "DB_PASSWORD",
+                "{{resolve:secretsmanager:db:SecretString:password}}",
+            ),
+            ("API_TOKEN", "{{resolve:ssm-secure:/app/api/token:1}}"),
+            ("DB_PASSWORD", "/app/db/password"),
+            ("DB_PASSWORD", "app/db/password"),
+            ("DB_PASSWORD", "APP/DB/PASSWORD"),
+            ("PWD", "/var/task"),
+            ("GOOGLE_APPLICATION_CREDENTIALS", "service-account.json"),
+            ("PRIVATE_KEY", "./certs/client.pem"),
+            ("CREDENTIALS", "../config/credentials"),
+            ("API_TOKEN", "https://vault.internal/v1/secret/data/app"),
+            (
+                "DB_PASSWORD_SECRET_ARN",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+            ),
+            ("DB_PASSWORD_SECRET_ARN", "db-AbCdEf"),
+            ("DB_SECRET_NAME", "prod-db-credentials"),
+            ("API_TOKEN", "changeme"),
+            ("API_TOKEN", "${API_TOKEN}"),
+            ("CLIENT_SECRET", "<client-secret>"),
+            ("REQUIRE_PASSWORD", "true"),
+            ("USE_TOKEN", "1"),
+            ("SECRETS", "disabled"),
+        ] {
+            assert!(kinds(name, value).is_empty(), "{name}={value:?}");
+        }
+        // A credential word that is not the head, a reference head, another kind of key, a
+        // looser secret word or no secret word at all: the name alone reports nothing.
+        for name in [
+            "TOKEN_URL",
+            "PASSWORD_MIN_LENGTH",
+            "PASSWORD_POLICY",
+            "API_KEY_HEADER",
+            "API_KEY_HEADER_NAME",
+            "SECRET_ARN",
+            "TOKEN_TTL",
+            "SECRETS_EXTENSION_HTTP_PORT",
+            "KMS_KEY_ID",
+            "KMS_KEY",
+            "PUBLIC_KEY",
+            "CACHE_KEY",
+            "STRIPE_KEY",
+            "SMTP_PASS",
+            "DB_CREDS",
+            "AUTH",
+            "OLDPWD",
+            "BYPASS",
+            "CONNECTION_STRING",
+            "DSN",
+        ] {
+            assert!(kinds(name, "hunter2-very-secret").is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn connection_strings_and_dsns_fail_only_with_an_embedded_password() {
+        assert_eq!(
+            kinds(
+                "CONNECTION_STRING",
+                "Server=db;Database=app;User Id=app;Password=hunter2;"
+            ),
+            [ConnectionStringPassword]
+        );
+        assert_eq!(
+            kinds("DSN", "postgres://app:hunter2@db/app"),
+            [ConnectionStringPassword]
+        );
+        assert!(
+            kinds(
+                "CONNECTION_STRING",
+                "Server=db;Database=app;Integrated Security=true;"
+            )
+            .is_empty()
+        );
+        assert!(kinds("DSN", "postgres://db.internal:5432/app").is_empty());
+        assert!(kinds("DB_DSN", "postgres://app:${DB_PASSWORD}@db/app").is_empty());
+    }
+
+    #[test]
+    fn a_credential_name_reason_names_the_variable_never_the_value() {
+        let hits = scan_environment([
+            ("LOG_LEVEL", "info"),
+            ("DB_PASSWORD", "hunter2-very-secret"),
+        ]);
+        assert_eq!(
+            hits,
+            [SecretHit {
+                variable: "DB_PASSWORD".to_owned(),
+                kind: SecretNamedVariable,
+                confidence: Confidence::Medium,
+            }]
+        );
+        let reason = describe(&hits);
+        assert_eq!(
+            reason,
+            "environment variable DB_PASSWORD (value of a variable named like a credential) \
+             looks like a secret; move it to AWS Secrets Manager or SSM Parameter Store"
+        );
+        for text in [reason, format!("{hits:?}"), format!("{}", hits[0])] {
+            assert!(
+                !text.contains("hunter2") && !text.contains("very"),
+                "{text}"
+            );
+        }
     }
 
     #[test]
