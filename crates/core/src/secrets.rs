@@ -6,6 +6,8 @@
 //! and which detector fired — **never the value**: a [`SecretHit`] holds the variable's name,
 //! a [`SecretKind`] and a [`Confidence`], nothing derived from the value, so no `Debug` or
 //! `Display` output, verdict reason or log line built from hits can leak any part of a secret.
+//! Nothing here is Lambda-specific: every resource type with environment variables is to use
+//! this one detector.
 //!
 //! # What is detected
 //!

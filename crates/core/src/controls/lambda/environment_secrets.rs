@@ -79,6 +79,9 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
 mod tests {
     use super::*;
     use crate::controls::evidence_fields::run_with_evidence;
+    use crate::controls::test_support::run as run_item;
+    use crate::evidence::shapes::EnvironmentSecretHit;
+    use crate::secrets::scan_environment;
     use serde_json::{Value, json};
 
     fn run(evidence: Option<Value>) -> Verdict {
@@ -110,6 +113,48 @@ mod tests {
                 "none of the 3 environment variables of function billing-sync looks like a secret"
             )
         );
+    }
+
+    /// The environment behind `fixtures/Lambda.X1/fail-password-named-variable.json`.
+    const NAMED_PASSWORD_ENVIRONMENT: [(&str, &str); 3] = [
+        (
+            "DB_HOST",
+            "orders.cluster-c1x2y3z4.eu-west-1.rds.amazonaws.com",
+        ),
+        ("DB_PASSWORD", "hunter2-very-secret"),
+        ("LOG_LEVEL", "info"),
+    ];
+
+    #[test]
+    fn a_password_named_variable_fails_whatever_its_value_and_the_reason_hides_it() {
+        // The evidence as the adapter builds it from the detector's hits.
+        let evidence = LambdaEnvironmentSecrets {
+            variables_checked: NAMED_PASSWORD_ENVIRONMENT.len(),
+            hits: scan_environment(NAMED_PASSWORD_ENVIRONMENT)
+                .into_iter()
+                .map(|hit| EnvironmentSecretHit {
+                    variable: hit.variable,
+                    kind: hit.kind.label().to_owned(),
+                })
+                .collect(),
+        };
+        let evidence = serde_json::to_value(&evidence).unwrap();
+        // The fixture carries exactly that evidence, so the fixture run checks the detector too.
+        let fixture: Value = serde_json::from_str(include_str!(
+            "fixtures/Lambda.X1/fail-password-named-variable.json"
+        ))
+        .unwrap();
+        assert_eq!(
+            fixture["supplementaryConfiguration"][EvidenceKind::LambdaEnvironmentSecrets.key()],
+            evidence
+        );
+        for verdict in [run(Some(evidence)), run_item(&CONTROL, fixture, &[])] {
+            assert!(verdict.is_non_compliant(), "{verdict:?}");
+            let reason = verdict.reason();
+            assert!(reason.contains("DB_PASSWORD"), "{reason}");
+            assert!(!reason.contains("hunter2"), "{reason}");
+            assert!(!reason.contains("DB_HOST") && !reason.contains("LOG_LEVEL"));
+        }
     }
 
     #[test]
