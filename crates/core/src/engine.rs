@@ -3,7 +3,7 @@
 use crate::control::{Context, Control};
 use crate::controls::catalog;
 use crate::evidence::EvidenceKind;
-use crate::item::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem};
+use crate::item::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Unreadable};
 use crate::params::{Overrides, ParamError, ResolvedParams};
 use crate::verdict::Verdict;
 use std::collections::HashMap;
@@ -181,11 +181,14 @@ impl Engine {
     ///
     /// Deleted or unrecorded resources get NOT_APPLICABLE from every control (their findings are
     /// archived); an item that carries no configuration (oversized or partial) gets
-    /// INSUFFICIENT_DATA, never a guess. An unknown resource type gets nothing.
+    /// INSUFFICIENT_DATA, never a guess, and so does an item whose `configuration` is present but
+    /// not an object (a string that is not JSON, a number…): no control can read a field of it.
+    /// An unknown resource type gets nothing.
     pub fn evaluate_into(&self, item: &ConfigurationItem, out: &mut Vec<Evaluation>) {
         let Some(indices) = self.by_type.get(item.resource_type.as_str()) else {
             return;
         };
+        let unreadable = item.configuration_unreadable();
         for &i in indices {
             let entry = &self.entries[i];
             let control = entry.control;
@@ -199,11 +202,17 @@ impl Engine {
                     "the configuration item carries no configuration (oversized or partial item); \
                      fetch the full item with GetResourceConfigHistory",
                 )
-            } else if only_global_evidence(control) && !evaluates_global_resources(item) {
-                Verdict::not_applicable(
-                    "global (IAM and account-wide) controls are evaluated once, in the Region \
-                     that evaluates global resources",
-                )
+            } else if let Some(problem) = &unreadable {
+                Verdict::insufficient(format!("{problem}, so no control can read it"))
+            } else if only_global_evidence(control) {
+                match evaluates_global_resources(item) {
+                    Err(problem) => Verdict::from(problem),
+                    Ok(false) => Verdict::not_applicable(
+                        "global (IAM and account-wide) controls are evaluated once, in the Region \
+                         that evaluates global resources",
+                    ),
+                    Ok(true) => (control.evaluate)(&Context::new(item, &entry.params)),
+                }
             } else {
                 (control.evaluate)(&Context::new(item, &entry.params))
             };
@@ -220,13 +229,17 @@ impl Engine {
     /// (neither the evidence nor a recorded failed read), each kind once, however many controls
     /// need it. Adapters fetch exactly these, then evaluate.
     pub fn evidence_needed(&self, item: &ConfigurationItem) -> Vec<EvidenceKind> {
-        if item.status.is_gone() || item.configuration.is_null() {
+        if item.status.is_gone()
+            || item.configuration.is_null()
+            || item.configuration_unreadable().is_some()
+        {
             return Vec::new();
         }
         let Some(indices) = self.by_type.get(item.resource_type.as_str()) else {
             return Vec::new();
         };
-        let global = evaluates_global_resources(item);
+        // An unreadable flag makes the global controls INSUFFICIENT_DATA whatever is fetched.
+        let global = evaluates_global_resources(item).unwrap_or(false);
         let mut kinds: Vec<EvidenceKind> = indices
             .iter()
             .flat_map(|&i| self.entries[i].control.evidence.iter().copied())
@@ -244,12 +257,16 @@ fn only_global_evidence(control: &Control) -> bool {
     !control.evidence.is_empty() && control.evidence.iter().all(|k| k.is_global())
 }
 
-/// Account items say whether their Region evaluates global resources; every other item does.
-fn evaluates_global_resources(item: &ConfigurationItem) -> bool {
-    item.resource_type != ACCOUNT_RESOURCE_TYPE
-        || item
-            .config_bool("/evaluatesGlobalResources")
-            .unwrap_or(true)
+/// Account items say whether their Region evaluates global resources; every other item does,
+/// and so does an account item that does not say. A flag that is there but is not a boolean is
+/// [`Unreadable`]: the Region could be either.
+pub(crate) fn evaluates_global_resources(item: &ConfigurationItem) -> Result<bool, Unreadable> {
+    if item.resource_type != ACCOUNT_RESOURCE_TYPE {
+        return Ok(true);
+    }
+    Ok(item
+        .read_bool("/evaluatesGlobalResources")?
+        .unwrap_or(true))
 }
 
 /// A selector is a control id (`S3.8`) or a service (`S3`), matched without regard to case.
