@@ -707,7 +707,16 @@ mod tests {
     use serde_json::json;
 
     fn perms(list: Value) -> Vec<Permission> {
-        parse_permissions(&list, "ipPermissions").unwrap()
+        let parsed = parse_permissions(&list, "configuration.ipPermissions").unwrap();
+        assert!(parsed.unreadable.is_empty(), "{:?}", parsed.unreadable);
+        parsed.readable
+    }
+
+    /// The one unreadable permission of `list`, as its reason text.
+    fn unreadable(list: Value) -> String {
+        let parsed = parse_permissions(&list, "configuration.ipPermissions").unwrap();
+        assert_eq!(parsed.unreadable.len(), 1, "{parsed:?}");
+        parsed.unreadable[0].to_string()
     }
 
     fn open(list: Value, port: i64, transports: &[Transport], world: World) -> Vec<String> {
@@ -877,22 +886,129 @@ mod tests {
 
     #[test]
     fn malformed_permissions_are_errors_not_passes() {
-        assert!(parse_permissions(&json!({"ipProtocol": "-1"}), "ipPermissions").is_err());
-        assert!(parse_permissions(&json!(["tcp"]), "ipPermissions").is_err());
-        let no_protocol = json!([{"fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}]);
-        assert!(
-            parse_permissions(&no_protocol, "ipPermissions")
-                .unwrap_err()
-                .contains("ipProtocol")
+        assert!(parse_permissions(&json!({"ipProtocol": "-1"}), "configuration.ipPermissions").is_err());
+        assert_eq!(
+            unreadable(json!(["tcp"])),
+            "configuration.ipPermissions[0] is \"tcp\", expected an object"
         );
+        let no_protocol = json!([{"fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}]);
+        assert!(unreadable(no_protocol).contains("configuration.ipPermissions[0].ipProtocol"));
         let bad_port = json!([{"ipProtocol": "tcp", "fromPort": "ssh", "ipRanges": []}]);
-        assert!(
-            parse_permissions(&bad_port, "ipPermissions")
-                .unwrap_err()
-                .contains("fromPort")
+        assert_eq!(
+            unreadable(bad_port),
+            "configuration.ipPermissions[0].fromPort is \"ssh\", expected a whole number"
         );
         let bad_list = json!([{"ipProtocol": "tcp", "ipRanges": "0.0.0.0/0"}]);
-        assert!(parse_permissions(&bad_list, "ipPermissions").is_err());
+        assert!(unreadable(bad_list).contains("configuration.ipPermissions[0].ipRanges"));
+    }
+
+    /// Issue 15: a bound that does not fit is not saturated into a range the item never held.
+    #[test]
+    fn out_of_range_or_fractional_ports_are_unreadable_not_guessed() {
+        // Raw JSON text: 2^64 fits no Rust integer literal; serde_json holds it as a float.
+        let list: Value = serde_json::from_str(
+            r#"[{"ipProtocol": "tcp", "fromPort": 18446744073709551616, "toPort": 3306,
+                 "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}]}]"#,
+        )
+        .unwrap();
+        let reason = unreadable(list);
+        assert!(
+            reason.starts_with("configuration.ipPermissions[0].fromPort is 1.8446744073709552e+19, expected a whole number"),
+            "{reason}"
+        );
+        for (from, expected) in [
+            (json!(70000), "is 70000, expected -1 or 0-65535"),
+            (json!(-2), "is -2, expected -1 or 0-65535"),
+            (json!(3.5), "is 3.5, expected a whole number"),
+            (json!("abc"), "is \"abc\", expected a whole number"),
+            (json!(true), "is true, expected a whole number"),
+        ] {
+            let list = world4(json!("tcp"), from, json!(3306));
+            assert_eq!(
+                unreadable(list),
+                format!("configuration.ipPermissions[0].fromPort {expected}")
+            );
+        }
+        // Whole numbers written as floats or strings are still read.
+        assert_eq!(
+            open(world4(json!("tcp"), json!(22.0), json!("22")), 22, TCP, World::Ipv4).len(),
+            1
+        );
+        // ICMP type and code: 0-255 (or -1).
+        let icmp = world4(json!("icmp"), json!(8), json!(300));
+        assert!(unreadable(icmp).contains("toPort is 300, expected -1 or 0-255"));
+        // Ports are read whatever the protocol: an all-traffic rule with a garbage bound is
+        // not a rule anyone can vouch for either.
+        let all = world4(json!("-1"), json!(1e30), json!(null));
+        assert!(unreadable(all).contains("fromPort"));
+    }
+
+    #[test]
+    fn unknown_protocols_are_unreadable_not_other_traffic() {
+        for (protocol, shown) in [
+            (json!(999), "999"),
+            (json!("999"), "\"999\""),
+            (json!({}), "an object"),
+            (json!("gre"), "\"gre\""),
+            (json!(6.5), "6.5"),
+            (json!(""), "\"\""),
+        ] {
+            let list = world4(protocol, json!(22), json!(22));
+            assert_eq!(
+                unreadable(list),
+                format!(
+                    "configuration.ipPermissions[0].ipProtocol is {shown}, expected {}",
+                    Protocol::EXPECTED
+                )
+            );
+        }
+        assert_eq!(Protocol::parse(&json!(47)), Some(Protocol::Other("47".into())));
+        assert_eq!(Protocol::parse(&json!("006")), Some(Protocol::Tcp));
+        assert_eq!(Protocol::parse(&json!(6.0)), Some(Protocol::Tcp));
+        assert_eq!(Protocol::parse(&json!("ALL")), Some(Protocol::All));
+    }
+
+    #[test]
+    fn invalid_cidrs_are_unreadable_not_narrow() {
+        let cases = [
+            (json!({"ipv4Ranges": [{"cidrIp": "not-a-cidr"}]}), "ipv4Ranges[0].cidrIp is \"not-a-cidr\""),
+            (json!({"ipRanges": ["0.0.0.0"]}), "ipRanges[0] is \"0.0.0.0\""),
+            (json!({"ipRanges": ["0.0.0.0/33"]}), "ipRanges[0] is \"0.0.0.0/33\""),
+            (json!({"ipv4Ranges": [{"cidrIp": "::/0"}]}), "ipv4Ranges[0].cidrIp is \"::/0\""),
+            (json!({"ipv6Ranges": [{"cidrIpv6": "0.0.0.0/0"}]}), "ipv6Ranges[0].cidrIpv6 is \"0.0.0.0/0\""),
+            (json!({"ipv6Ranges": [{"cidrIpv6": "::/129"}]}), "ipv6Ranges[0].cidrIpv6 is \"::/129\""),
+            (json!({"ipv4Ranges": [{"cidrIp": 0}]}), "ipv4Ranges[0].cidrIp is 0, expected a string"),
+            (json!({"ipv4Ranges": [{"description": "x"}]}), "ipv4Ranges[0].cidrIp is missing"),
+            (json!({"ipv4Ranges": [7]}), "ipv4Ranges[0] is 7"),
+        ];
+        for (sources, expected) in cases {
+            let mut permission = json!({"ipProtocol": "tcp", "fromPort": 22, "toPort": 22});
+            for (k, v) in sources.as_object().unwrap() {
+                permission[k] = v.clone();
+            }
+            let reason = unreadable(json!([permission]));
+            assert!(
+                reason.starts_with(&format!("configuration.ipPermissions[0].{expected}")),
+                "{reason}"
+            );
+        }
+        assert!(valid_cidr("203.0.113.7/24", Family::V4));
+        assert!(valid_cidr("2001:db8::/32", Family::V6));
+        assert!(!valid_cidr("10.0.0.0/+8", Family::V4));
+    }
+
+    #[test]
+    fn one_unreadable_permission_does_not_hide_the_others() {
+        let list = json!([
+            {"ipProtocol": "tcp", "fromPort": 70000, "toPort": 22, "ipRanges": ["0.0.0.0/0"]},
+            {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}
+        ]);
+        let parsed = parse_permissions(&list, "configuration.ipPermissions").unwrap();
+        assert_eq!(parsed.readable.len(), 1);
+        assert_eq!(parsed.readable[0].number, 2);
+        assert_eq!(parsed.unreadable.len(), 1);
+        assert!(parsed.unreadable_verdict().unwrap().is_insufficient());
+        assert!(parsed.unreadable_note().contains("ipPermissions[0].fromPort"));
     }
 
     #[test]

@@ -49,10 +49,9 @@ impl NaclEntry {
         let missing = |key: &str, what: &str| Unreadable::new(at(key), format!("is missing; {what}"));
         let rule_number = match field("ruleNumber") {
             None => return Err(missing("ruleNumber", "every entry records one")),
-            Some(v) => match value_as_i64(v) {
-                Some(n) if (1..=32767).contains(&n) => n,
-                _ => return Err(Unreadable::new(at("ruleNumber"), found(v, "a rule number 1-32767"))),
-            },
+            // Only the order matters (the IPv6 default rule is 32768), so any whole number does.
+            Some(v) => value_as_i64(v)
+                .ok_or_else(|| Unreadable::new(at("ruleNumber"), found(v, "a whole number")))?,
         };
         let egress = match field("egress") {
             None => return Err(missing("egress", "every entry says whether it is egress")),
@@ -427,16 +426,17 @@ mod tests {
         assert!(
             parse_entries(&no_action)
                 .unwrap_err()
+                .to_string()
                 .contains("ruleAction")
         );
         let no_cidr = json!([{"ruleNumber": 1, "egress": false, "ruleAction": "allow",
                               "protocol": "6"}]);
-        assert!(parse_entries(&no_cidr).unwrap_err().contains("cidrBlock"));
+        assert!(parse_entries(&no_cidr).unwrap_err().to_string().contains("cidrBlock"));
         let no_direction = json!([{"ruleNumber": 1, "ruleAction": "allow", "protocol": "6",
                                    "cidrBlock": "0.0.0.0/0"}]);
-        assert!(parse_entries(&no_direction).unwrap_err().contains("egress"));
+        assert!(parse_entries(&no_direction).unwrap_err().to_string().contains("egress"));
         let bad_range = json!([entry(1, false, "allow", "6", json!("22"), "0.0.0.0/0")]);
-        assert!(parse_entries(&bad_range).unwrap_err().contains("portRange"));
+        assert!(parse_entries(&bad_range).unwrap_err().to_string().contains("portRange"));
     }
 
     #[test]
