@@ -264,9 +264,7 @@ pub(crate) fn evaluates_global_resources(item: &ConfigurationItem) -> Result<boo
     if item.resource_type != ACCOUNT_RESOURCE_TYPE {
         return Ok(true);
     }
-    Ok(item
-        .read_bool("/evaluatesGlobalResources")?
-        .unwrap_or(true))
+    Ok(item.read_bool("/evaluatesGlobalResources")?.unwrap_or(true))
 }
 
 /// A selector is a control id (`S3.8`) or a service (`S3`), matched without regard to case.
@@ -333,8 +331,14 @@ mod tests {
     #[test]
     fn a_configuration_that_is_not_an_object_is_insufficient_for_every_control() {
         for (configuration, problem) in [
-            (r#""{not json""#, "configuration is a string that is not JSON"),
-            (r#""plain text""#, "configuration is a string that is not JSON"),
+            (
+                r#""{not json""#,
+                "configuration is a string that is not JSON",
+            ),
+            (
+                r#""plain text""#,
+                "configuration is a string that is not JSON",
+            ),
             (r#""[1, 2]""#, "configuration is an array, not an object"),
             (r#""42""#, "configuration is a string holding number JSON"),
             ("42", "configuration is a number, not an object"),
@@ -409,9 +413,9 @@ mod tests {
                 }
                 assert!(verdict.is_insufficient(), "{name} {id}: {verdict}");
                 assert!(
-                    verdict
-                        .reason()
-                        .starts_with("configuration.ipPermissions[0].fromPort is 1.8446744073709552e+19"),
+                    verdict.reason().starts_with(
+                        "configuration.ipPermissions[0].fromPort is 1.8446744073709552e+19"
+                    ),
                     "{name} {id}: {verdict}"
                 );
             }
@@ -486,7 +490,10 @@ mod tests {
             )
         };
         for (range, field) in [
-            (r#"{"from": 18446744073709551616, "to": 3389}"#, "portRange.from"),
+            (
+                r#"{"from": 18446744073709551616, "to": 3389}"#,
+                "portRange.from",
+            ),
             (r#"{"from": 443, "to": 70000}"#, "portRange.to"),
             (r#"{"from": "ssh", "to": 22}"#, "portRange.from"),
             (r#""22-3389""#, "portRange"),

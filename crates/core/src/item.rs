@@ -289,7 +289,9 @@ impl ConfigurationItem {
                 ),
                 Ok(inner) => format!(
                     "is a string holding {} JSON, not an object",
-                    json_type(&inner).trim_start_matches("a ").trim_start_matches("an ")
+                    json_type(&inner)
+                        .trim_start_matches("a ")
+                        .trim_start_matches("an ")
                 ),
             },
             other => format!("is {}, not an object", json_type(other)),

@@ -60,7 +60,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         return Verdict::pass("the default security group has no inbound or outbound rules");
     }
     let mut parts = Vec::new();
-    for (direction, list) in [("inbound", &inbound.readable), ("outbound", &outbound.readable)] {
+    for (direction, list) in [
+        ("inbound", &inbound.readable),
+        ("outbound", &outbound.readable),
+    ] {
         if !list.is_empty() {
             let described: Vec<String> = list.iter().map(Permission::describe).collect();
             parts.push(format!(

@@ -349,7 +349,13 @@ impl Permission {
         let mut ipv4 = Vec::new();
         for cidr in strings_in(value, path, "ipv4Ranges", "cidrIp", Some(Family::V4))?
             .into_iter()
-            .chain(strings_in(value, path, "ipRanges", "cidrIp", Some(Family::V4))?)
+            .chain(strings_in(
+                value,
+                path,
+                "ipRanges",
+                "cidrIp",
+                Some(Family::V4),
+            )?)
         {
             if !ipv4.contains(&cidr) {
                 ipv4.push(cidr);
@@ -886,7 +892,9 @@ mod tests {
 
     #[test]
     fn malformed_permissions_are_errors_not_passes() {
-        assert!(parse_permissions(&json!({"ipProtocol": "-1"}), "configuration.ipPermissions").is_err());
+        assert!(
+            parse_permissions(&json!({"ipProtocol": "-1"}), "configuration.ipPermissions").is_err()
+        );
         assert_eq!(
             unreadable(json!(["tcp"])),
             "configuration.ipPermissions[0] is \"tcp\", expected an object"
@@ -931,7 +939,13 @@ mod tests {
         }
         // Whole numbers written as floats or strings are still read.
         assert_eq!(
-            open(world4(json!("tcp"), json!(22.0), json!("22")), 22, TCP, World::Ipv4).len(),
+            open(
+                world4(json!("tcp"), json!(22.0), json!("22")),
+                22,
+                TCP,
+                World::Ipv4
+            )
+            .len(),
             1
         );
         // ICMP type and code: 0-255 (or -1).
@@ -962,7 +976,10 @@ mod tests {
                 )
             );
         }
-        assert_eq!(Protocol::parse(&json!(47)), Some(Protocol::Other("47".into())));
+        assert_eq!(
+            Protocol::parse(&json!(47)),
+            Some(Protocol::Other("47".into()))
+        );
         assert_eq!(Protocol::parse(&json!("006")), Some(Protocol::Tcp));
         assert_eq!(Protocol::parse(&json!(6.0)), Some(Protocol::Tcp));
         assert_eq!(Protocol::parse(&json!("ALL")), Some(Protocol::All));
@@ -971,14 +988,38 @@ mod tests {
     #[test]
     fn invalid_cidrs_are_unreadable_not_narrow() {
         let cases = [
-            (json!({"ipv4Ranges": [{"cidrIp": "not-a-cidr"}]}), "ipv4Ranges[0].cidrIp is \"not-a-cidr\""),
-            (json!({"ipRanges": ["0.0.0.0"]}), "ipRanges[0] is \"0.0.0.0\""),
-            (json!({"ipRanges": ["0.0.0.0/33"]}), "ipRanges[0] is \"0.0.0.0/33\""),
-            (json!({"ipv4Ranges": [{"cidrIp": "::/0"}]}), "ipv4Ranges[0].cidrIp is \"::/0\""),
-            (json!({"ipv6Ranges": [{"cidrIpv6": "0.0.0.0/0"}]}), "ipv6Ranges[0].cidrIpv6 is \"0.0.0.0/0\""),
-            (json!({"ipv6Ranges": [{"cidrIpv6": "::/129"}]}), "ipv6Ranges[0].cidrIpv6 is \"::/129\""),
-            (json!({"ipv4Ranges": [{"cidrIp": 0}]}), "ipv4Ranges[0].cidrIp is 0, expected a string"),
-            (json!({"ipv4Ranges": [{"description": "x"}]}), "ipv4Ranges[0].cidrIp is missing"),
+            (
+                json!({"ipv4Ranges": [{"cidrIp": "not-a-cidr"}]}),
+                "ipv4Ranges[0].cidrIp is \"not-a-cidr\"",
+            ),
+            (
+                json!({"ipRanges": ["0.0.0.0"]}),
+                "ipRanges[0] is \"0.0.0.0\"",
+            ),
+            (
+                json!({"ipRanges": ["0.0.0.0/33"]}),
+                "ipRanges[0] is \"0.0.0.0/33\"",
+            ),
+            (
+                json!({"ipv4Ranges": [{"cidrIp": "::/0"}]}),
+                "ipv4Ranges[0].cidrIp is \"::/0\"",
+            ),
+            (
+                json!({"ipv6Ranges": [{"cidrIpv6": "0.0.0.0/0"}]}),
+                "ipv6Ranges[0].cidrIpv6 is \"0.0.0.0/0\"",
+            ),
+            (
+                json!({"ipv6Ranges": [{"cidrIpv6": "::/129"}]}),
+                "ipv6Ranges[0].cidrIpv6 is \"::/129\"",
+            ),
+            (
+                json!({"ipv4Ranges": [{"cidrIp": 0}]}),
+                "ipv4Ranges[0].cidrIp is 0, expected a string",
+            ),
+            (
+                json!({"ipv4Ranges": [{"description": "x"}]}),
+                "ipv4Ranges[0].cidrIp is missing",
+            ),
             (json!({"ipv4Ranges": [7]}), "ipv4Ranges[0] is 7"),
         ];
         for (sources, expected) in cases {
@@ -1008,7 +1049,11 @@ mod tests {
         assert_eq!(parsed.readable[0].number, 2);
         assert_eq!(parsed.unreadable.len(), 1);
         assert!(parsed.unreadable_verdict().unwrap().is_insufficient());
-        assert!(parsed.unreadable_note().contains("ipPermissions[0].fromPort"));
+        assert!(
+            parsed
+                .unreadable_note()
+                .contains("ipPermissions[0].fromPort")
+        );
     }
 
     #[test]

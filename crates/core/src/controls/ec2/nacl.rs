@@ -46,7 +46,8 @@ impl NaclEntry {
         }
         let at = |key: &str| format!("{path}.{key}");
         let field = |key: &str| value.get(key).filter(|v| !v.is_null());
-        let missing = |key: &str, what: &str| Unreadable::new(at(key), format!("is missing; {what}"));
+        let missing =
+            |key: &str, what: &str| Unreadable::new(at(key), format!("is missing; {what}"));
         let rule_number = match field("ruleNumber") {
             None => return Err(missing("ruleNumber", "every entry records one")),
             // Only the order matters (the IPv6 default rule is 32768), so any whole number does.
@@ -431,12 +432,27 @@ mod tests {
         );
         let no_cidr = json!([{"ruleNumber": 1, "egress": false, "ruleAction": "allow",
                               "protocol": "6"}]);
-        assert!(parse_entries(&no_cidr).unwrap_err().to_string().contains("cidrBlock"));
+        assert!(
+            parse_entries(&no_cidr)
+                .unwrap_err()
+                .to_string()
+                .contains("cidrBlock")
+        );
         let no_direction = json!([{"ruleNumber": 1, "ruleAction": "allow", "protocol": "6",
                                    "cidrBlock": "0.0.0.0/0"}]);
-        assert!(parse_entries(&no_direction).unwrap_err().to_string().contains("egress"));
+        assert!(
+            parse_entries(&no_direction)
+                .unwrap_err()
+                .to_string()
+                .contains("egress")
+        );
         let bad_range = json!([entry(1, false, "allow", "6", json!("22"), "0.0.0.0/0")]);
-        assert!(parse_entries(&bad_range).unwrap_err().to_string().contains("portRange"));
+        assert!(
+            parse_entries(&bad_range)
+                .unwrap_err()
+                .to_string()
+                .contains("portRange")
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! EC2.3 — Attached Amazon EBS volumes should be encrypted at-rest.
 
 use super::state_name;
-use crate::item::{Unreadable, found};
 use crate::control::{Context, Control, Mappings, Severity};
+use crate::item::{Unreadable, found};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 use serde_json::Value;
