@@ -3,7 +3,7 @@
 use crate::control::{Context, Control};
 use crate::controls::catalog;
 use crate::evidence::EvidenceKind;
-use crate::item::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem};
+use crate::item::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Unreadable};
 use crate::params::{Overrides, ParamError, ResolvedParams};
 use crate::verdict::Verdict;
 use std::collections::HashMap;
@@ -181,11 +181,14 @@ impl Engine {
     ///
     /// Deleted or unrecorded resources get NOT_APPLICABLE from every control (their findings are
     /// archived); an item that carries no configuration (oversized or partial) gets
-    /// INSUFFICIENT_DATA, never a guess. An unknown resource type gets nothing.
+    /// INSUFFICIENT_DATA, never a guess, and so does an item whose `configuration` is present but
+    /// not an object (a string that is not JSON, a number…): no control can read a field of it.
+    /// An unknown resource type gets nothing.
     pub fn evaluate_into(&self, item: &ConfigurationItem, out: &mut Vec<Evaluation>) {
         let Some(indices) = self.by_type.get(item.resource_type.as_str()) else {
             return;
         };
+        let unreadable = item.configuration_unreadable();
         for &i in indices {
             let entry = &self.entries[i];
             let control = entry.control;
@@ -199,11 +202,17 @@ impl Engine {
                     "the configuration item carries no configuration (oversized or partial item); \
                      fetch the full item with GetResourceConfigHistory",
                 )
-            } else if only_global_evidence(control) && !evaluates_global_resources(item) {
-                Verdict::not_applicable(
-                    "global (IAM and account-wide) controls are evaluated once, in the Region \
-                     that evaluates global resources",
-                )
+            } else if let Some(problem) = &unreadable {
+                Verdict::insufficient(format!("{problem}, so no control can read it"))
+            } else if only_global_evidence(control) {
+                match evaluates_global_resources(item) {
+                    Err(problem) => Verdict::from(problem),
+                    Ok(false) => Verdict::not_applicable(
+                        "global (IAM and account-wide) controls are evaluated once, in the Region \
+                         that evaluates global resources",
+                    ),
+                    Ok(true) => (control.evaluate)(&Context::new(item, &entry.params)),
+                }
             } else {
                 (control.evaluate)(&Context::new(item, &entry.params))
             };
@@ -220,13 +229,17 @@ impl Engine {
     /// (neither the evidence nor a recorded failed read), each kind once, however many controls
     /// need it. Adapters fetch exactly these, then evaluate.
     pub fn evidence_needed(&self, item: &ConfigurationItem) -> Vec<EvidenceKind> {
-        if item.status.is_gone() || item.configuration.is_null() {
+        if item.status.is_gone()
+            || item.configuration.is_null()
+            || item.configuration_unreadable().is_some()
+        {
             return Vec::new();
         }
         let Some(indices) = self.by_type.get(item.resource_type.as_str()) else {
             return Vec::new();
         };
-        let global = evaluates_global_resources(item);
+        // An unreadable flag makes the global controls INSUFFICIENT_DATA whatever is fetched.
+        let global = evaluates_global_resources(item).unwrap_or(false);
         let mut kinds: Vec<EvidenceKind> = indices
             .iter()
             .flat_map(|&i| self.entries[i].control.evidence.iter().copied())
@@ -244,12 +257,14 @@ fn only_global_evidence(control: &Control) -> bool {
     !control.evidence.is_empty() && control.evidence.iter().all(|k| k.is_global())
 }
 
-/// Account items say whether their Region evaluates global resources; every other item does.
-fn evaluates_global_resources(item: &ConfigurationItem) -> bool {
-    item.resource_type != ACCOUNT_RESOURCE_TYPE
-        || item
-            .config_bool("/evaluatesGlobalResources")
-            .unwrap_or(true)
+/// Account items say whether their Region evaluates global resources; every other item does,
+/// and so does an account item that does not say. A flag that is there but is not a boolean is
+/// [`Unreadable`]: the Region could be either.
+pub(crate) fn evaluates_global_resources(item: &ConfigurationItem) -> Result<bool, Unreadable> {
+    if item.resource_type != ACCOUNT_RESOURCE_TYPE {
+        return Ok(true);
+    }
+    Ok(item.read_bool("/evaluatesGlobalResources")?.unwrap_or(true))
 }
 
 /// A selector is a control id (`S3.8`) or a service (`S3`), matched without regard to case.
@@ -287,6 +302,216 @@ mod tests {
         let evals = engine.evaluate(&bucket("OK", json!(null)));
         assert!(!evals.is_empty());
         assert!(evals.iter().all(|e| e.verdict.is_insufficient()));
+    }
+
+    /// The verdicts of every control on an item given as raw JSON text (so numbers no Rust
+    /// literal holds, like 2^64, reach the engine as a JSON parser reads them).
+    fn verdicts(text: &str) -> Vec<(&'static str, Verdict)> {
+        let item = ConfigurationItem::from_json_str(text).unwrap();
+        Engine::with_defaults()
+            .evaluate(&item)
+            .into_iter()
+            .map(|e| (e.control.id, e.verdict))
+            .collect()
+    }
+
+    fn account_item(configuration: &str) -> String {
+        format!(
+            r#"{{"resourceType": "AWS::::Account", "resourceId": "123456789012",
+                "awsAccountId": "123456789012", "awsRegion": "us-east-1",
+                "configurationItemStatus": "OK", "configuration": {configuration},
+                "supplementaryConfiguration": {{"sidewatch:SecurityContact":
+                    {{"present": false, "hasEmailAddress": false}}}}}}"#
+        )
+    }
+
+    /// Issue 15: an account item whose configuration is not JSON got a confident FAILED
+    /// Account.1 (the missing evaluatesGlobalResources read as "home Region", the evidence as
+    /// usual). No control can read such an item.
+    #[test]
+    fn a_configuration_that_is_not_an_object_is_insufficient_for_every_control() {
+        for (configuration, problem) in [
+            (
+                r#""{not json""#,
+                "configuration is a string that is not JSON",
+            ),
+            (
+                r#""plain text""#,
+                "configuration is a string that is not JSON",
+            ),
+            (r#""[1, 2]""#, "configuration is an array, not an object"),
+            (r#""42""#, "configuration is a string holding number JSON"),
+            ("42", "configuration is a number, not an object"),
+            ("true", "configuration is a boolean, not an object"),
+        ] {
+            let evals = verdicts(&account_item(configuration));
+            assert!(evals.len() > 10, "{configuration}: {evals:?}");
+            for (id, verdict) in &evals {
+                assert!(verdict.is_insufficient(), "{configuration} {id}: {verdict}");
+                assert!(
+                    verdict.reason().starts_with(problem),
+                    "{configuration} {id}: {verdict}"
+                );
+            }
+        }
+        let evals = verdicts(&account_item(r#""{not json""#));
+        let (_, account_1) = evals.iter().find(|(id, _)| *id == "Account.1").unwrap();
+        assert_eq!(
+            account_1.reason(),
+            "configuration is a string that is not JSON (9 characters; a syntax error at line 1 \
+             column 2), so no control can read it"
+        );
+        // Nothing is fetched for an item no control can read, and a gone item stays gone.
+        let item = ConfigurationItem::from_json_str(&account_item(r#""{not json""#)).unwrap();
+        assert!(Engine::with_defaults().evidence_needed(&item).is_empty());
+        let mut gone = item;
+        gone.status = crate::ItemStatus::ResourceDeleted;
+        let evals = Engine::with_defaults().evaluate(&gone);
+        assert!(evals.iter().all(|e| e.verdict.is_not_applicable()));
+    }
+
+    #[test]
+    fn an_unreadable_global_resources_flag_is_never_read_as_the_home_region() {
+        let evals = verdicts(&account_item(
+            r#"{"accountId": "123456789012", "evaluatesGlobalResources": "maybe"}"#,
+        ));
+        for id in ["Account.1", "IAM.9", "CloudTrail.1", "S3.22"] {
+            let (_, verdict) = evals.iter().find(|(c, _)| *c == id).unwrap();
+            assert!(verdict.is_insufficient(), "{id}: {verdict}");
+            assert!(
+                verdict
+                    .reason()
+                    .contains("configuration.evaluatesGlobalResources is \"maybe\""),
+                "{id}: {verdict}"
+            );
+        }
+    }
+
+    fn security_group(name: &str, permissions: &str) -> String {
+        format!(
+            r#"{{"resourceType": "AWS::EC2::SecurityGroup", "resourceId": "sg-1",
+                "configurationItemStatus": "OK",
+                "configuration": {{"groupName": "{name}", "groupId": "sg-1",
+                    "ipPermissions": {permissions}, "ipPermissionsEgress": []}}}}"#
+        )
+    }
+
+    /// Issue 15: `fromPort` 2^64 was saturated into "tcp 3306-65535" and failed EC2.14, EC2.18,
+    /// EC2.19 and EC2.53 on a range the item does not hold.
+    #[test]
+    fn a_from_port_beyond_64_bits_is_insufficient_never_a_range() {
+        let permissions = r#"[{"ipProtocol": "tcp", "fromPort": 18446744073709551616,
+                               "toPort": 3306, "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}]}]"#;
+        for name in ["database", "default"] {
+            let evals = verdicts(&security_group(name, permissions));
+            assert!(evals.len() >= 7, "{evals:?}");
+            for (id, verdict) in &evals {
+                if *id == "EC2.2" && name != "default" {
+                    // Not a default group: EC2.2 does not read the rules.
+                    assert!(verdict.is_not_applicable(), "{id}: {verdict}");
+                    continue;
+                }
+                assert!(verdict.is_insufficient(), "{name} {id}: {verdict}");
+                assert!(
+                    verdict.reason().starts_with(
+                        "configuration.ipPermissions[0].fromPort is 1.8446744073709552e+19"
+                    ),
+                    "{name} {id}: {verdict}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unreadable_ports_protocols_and_cidrs_are_insufficient_naming_the_field() {
+        let world = r#""ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}]"#;
+        for (permission, field) in [
+            (format!(r#""ipProtocol": "tcp", "fromPort": 70000, "toPort": 3306, {world}"#), "fromPort"),
+            (format!(r#""ipProtocol": "tcp", "fromPort": 3.5, "toPort": 3306, {world}"#), "fromPort"),
+            (format!(r#""ipProtocol": "tcp", "fromPort": "abc", "toPort": 3306, {world}"#), "fromPort"),
+            (format!(r#""ipProtocol": "tcp", "fromPort": 22, "toPort": -5, {world}"#), "toPort"),
+            (format!(r#""ipProtocol": 999, "fromPort": 22, "toPort": 22, {world}"#), "ipProtocol"),
+            (format!(r#""ipProtocol": {{}}, "fromPort": 22, "toPort": 22, {world}"#), "ipProtocol"),
+            (
+                r#""ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipv4Ranges": [{"cidrIp": "not-a-cidr"}]"#.to_owned(),
+                "ipv4Ranges[0].cidrIp",
+            ),
+            (
+                r#""ipProtocol": "-1", "ipv6Ranges": [{"cidrIpv6": "::/999"}]"#.to_owned(),
+                "ipv6Ranges[0].cidrIpv6",
+            ),
+        ] {
+            let evals = verdicts(&security_group("web", &format!("[{{{permission}}}]")));
+            for id in ["EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.53", "EC2.54"] {
+                let (_, verdict) = evals.iter().find(|(c, _)| *c == id).unwrap();
+                assert!(verdict.is_insufficient(), "{permission} {id}: {verdict}");
+                assert!(
+                    verdict
+                        .reason()
+                        .starts_with(&format!("configuration.ipPermissions[0].{field} is ")),
+                    "{permission} {id}: {verdict}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_readable_open_rule_still_fails_beside_an_unreadable_one() {
+        let evals = verdicts(&security_group(
+            "web",
+            r#"[{"ipProtocol": "tcp", "fromPort": 70000, "toPort": 22,
+                 "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}]},
+                {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22,
+                 "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}]}]"#,
+        ));
+        let (_, ssh) = evals.iter().find(|(c, _)| *c == "EC2.13").unwrap();
+        assert_eq!(
+            *ssh,
+            Verdict::fail(
+                "ingress tcp 22 from 0.0.0.0/0 in permission #2; not evaluated: \
+                 configuration.ipPermissions[0].fromPort is 70000, expected -1 or 0-65535"
+            )
+        );
+        // RDP is not opened by the readable rule, and the unreadable one might: no pass.
+        let (_, rdp) = evals.iter().find(|(c, _)| *c == "EC2.14").unwrap();
+        assert!(rdp.is_insufficient(), "{rdp}");
+    }
+
+    #[test]
+    fn a_nacl_entry_with_a_bad_port_range_is_insufficient() {
+        let item = |range: &str| {
+            format!(
+                r#"{{"resourceType": "AWS::EC2::NetworkAcl", "resourceId": "acl-1",
+                    "configuration": {{"networkAclId": "acl-1", "isDefault": false, "entries": [
+                      {{"ruleNumber": 100, "egress": false, "ruleAction": "deny", "protocol": "6",
+                        "portRange": {{"from": 22, "to": 22}}, "cidrBlock": "0.0.0.0/0"}},
+                      {{"ruleNumber": 110, "egress": false, "ruleAction": "allow", "protocol": "6",
+                        "portRange": {range}, "cidrBlock": "0.0.0.0/0"}}]}}}}"#
+            )
+        };
+        for (range, field) in [
+            (
+                r#"{"from": 18446744073709551616, "to": 3389}"#,
+                "portRange.from",
+            ),
+            (r#"{"from": 443, "to": 70000}"#, "portRange.to"),
+            (r#"{"from": "ssh", "to": 22}"#, "portRange.from"),
+            (r#""22-3389""#, "portRange"),
+        ] {
+            let evals = verdicts(&item(range));
+            let (_, verdict) = evals.iter().find(|(c, _)| *c == "EC2.21").unwrap();
+            assert!(verdict.is_insufficient(), "{range}: {verdict}");
+            assert!(
+                verdict
+                    .reason()
+                    .starts_with(&format!("configuration.entries[1].{field} is ")),
+                "{range}: {verdict}"
+            );
+        }
+        // Still read: a well-formed range.
+        let evals = verdicts(&item(r#"{"from": 443, "to": 443}"#));
+        let (_, verdict) = evals.iter().find(|(c, _)| *c == "EC2.21").unwrap();
+        assert!(verdict.is_compliant(), "{verdict}");
     }
 
     #[test]

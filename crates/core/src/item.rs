@@ -269,6 +269,77 @@ impl ConfigurationItem {
         self.config(pointer).and_then(value_as_i64)
     }
 
+    /// Why `configuration` cannot be read at all, or `None` when it is an object or absent
+    /// (null: oversized or deleted items, which the engine handles on its own).
+    ///
+    /// After decoding, a live item's `configuration` must be a JSON object: a string that is not
+    /// JSON (`"{not json"`), a number or an array holds no field any control could read, so every
+    /// control answers INSUFFICIENT_DATA with this reason instead of reading fields as absent.
+    /// The text of a string is not echoed, only its length and where it stops being JSON.
+    pub fn configuration_unreadable(&self) -> Option<Unreadable> {
+        let problem = match &self.configuration {
+            Value::Null | Value::Object(_) => return None,
+            Value::String(text) => match serde_json::from_str::<Value>(text.trim()) {
+                Err(e) => format!(
+                    "is a string that is not JSON ({} characters; {} at line {} column {})",
+                    text.chars().count(),
+                    json_error_kind(&e),
+                    e.line(),
+                    e.column()
+                ),
+                Ok(inner) => format!(
+                    "is a string holding {} JSON, not an object",
+                    json_type(&inner)
+                        .trim_start_matches("a ")
+                        .trim_start_matches("an ")
+                ),
+            },
+            other => format!("is {}, not an object", json_type(other)),
+        };
+        Some(Unreadable::new("configuration", problem))
+    }
+
+    /// The value at a JSON pointer inside `configuration`, strictly: `Ok(None)` when absent or
+    /// null, and [`Unreadable`] when `configuration` itself is not an object.
+    pub fn read(&self, pointer: &str) -> Result<Option<&Value>, Unreadable> {
+        if let Some(problem) = self.configuration_unreadable() {
+            return Err(problem);
+        }
+        Ok(self.config(pointer))
+    }
+
+    /// A string inside `configuration`, strictly: `Ok(None)` when absent or null, [`Unreadable`]
+    /// naming the field when it holds anything but a string.
+    pub fn read_str(&self, pointer: &str) -> Result<Option<&str>, Unreadable> {
+        match self.read(pointer)? {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(Unreadable::config(pointer, found(other, "a string"))),
+        }
+    }
+
+    /// A boolean inside `configuration`, strictly: `true` / `false` (also as strings) or
+    /// `Ok(None)` when absent or null; anything else is [`Unreadable`] naming the field.
+    pub fn read_bool(&self, pointer: &str) -> Result<Option<bool>, Unreadable> {
+        match self.read(pointer)? {
+            None => Ok(None),
+            Some(v) => value_as_bool(v)
+                .map(Some)
+                .ok_or_else(|| Unreadable::config(pointer, found(v, "true or false"))),
+        }
+    }
+
+    /// An integer inside `configuration`, strictly (see [`value_as_i64`]): `Ok(None)` when absent
+    /// or null; a fraction, a number beyond 64 bits or a non-numeric string is [`Unreadable`].
+    pub fn read_i64(&self, pointer: &str) -> Result<Option<i64>, Unreadable> {
+        match self.read(pointer)? {
+            None => Ok(None),
+            Some(v) => value_as_i64(v)
+                .map(Some)
+                .ok_or_else(|| Unreadable::config(pointer, found(v, "a whole number"))),
+        }
+    }
+
     /// A `supplementaryConfiguration` entry, already decoded; `None` when absent or null.
     pub fn supplementary(&self, key: &str) -> Option<&Value> {
         self.supplementary.get(key).filter(|v| !v.is_null())
@@ -302,12 +373,111 @@ pub fn value_as_bool(value: &Value) -> Option<bool> {
     }
 }
 
-/// A JSON value as an integer, accepting numbers written as strings.
+/// A JSON value as an integer, accepting numbers written as strings; `None` unless the value is
+/// exactly a whole number that fits in an `i64`.
+///
+/// Strict on purpose: `3.5` is not 3, and `18446744073709551616` (which JSON parsers hold as the
+/// float 1.8e19) is not `i64::MAX`; reading either as a nearby integer would invent a value the
+/// item does not hold (a port range `3306-65535` from an overflowing `fromPort`). `22.0` is 22.
 pub fn value_as_i64(value: &Value) -> Option<i64> {
     match value {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(exact_i64)),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
+    }
+}
+
+/// A float that is exactly an integer within `i64`'s range (2^63 itself is not).
+fn exact_i64(f: f64) -> Option<i64> {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    (f.is_finite() && f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
+}
+
+/// A field that is present but cannot be read: the wrong type, out of range, not a port, a
+/// protocol or a CIDR, or a `configuration` that is not an object.
+///
+/// It names the field by its full path (`configuration.ipPermissions[0].fromPort`) and says what
+/// is there. A control that needs the field answers INSUFFICIENT_DATA with this reason (the
+/// conversion into [`crate::Verdict`]), never PASSED or FAILED on a value the item does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The field's path: `configuration`, `configuration.metadataOptions.httpTokens`,
+    /// `configuration.ipPermissions[0].fromPort`.
+    pub field: String,
+    /// What is wrong, as a phrase following the path: "is a string, expected a whole number".
+    pub problem: String,
+}
+
+impl Unreadable {
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Unreadable {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// A field inside `configuration`, named from its JSON pointer.
+    pub fn config(pointer: &str, problem: impl Into<String>) -> Self {
+        Unreadable::new(config_path(pointer), problem)
+    }
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+impl From<Unreadable> for crate::Verdict {
+    fn from(unreadable: Unreadable) -> Self {
+        crate::Verdict::insufficient(format!(
+            "{unreadable}, so the setting cannot be decided from this item"
+        ))
+    }
+}
+
+/// The full name of a field inside `configuration`, from its JSON pointer:
+/// `/metadataOptions/httpTokens` → `configuration.metadataOptions.httpTokens`,
+/// `/ipPermissions/0/fromPort` → `configuration.ipPermissions[0].fromPort`.
+pub fn config_path(pointer: &str) -> String {
+    let mut out = String::from("configuration");
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{token}]"));
+        } else {
+            out.push('.');
+            out.push_str(&token);
+        }
+    }
+    out
+}
+
+/// "is a string, expected a whole number"; short scalars are shown ("is 70000, expected …").
+pub fn found(value: &Value, expected: &str) -> String {
+    format!("is {}, expected {expected}", describe_value(value))
+}
+
+/// A value for reasons: numbers and short strings are shown, other values by their type.
+pub fn describe_value(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::String(s) if s.chars().count() <= 40 && !s.chars().any(char::is_control) => {
+            format!("{s:?}")
+        }
+        other => json_type(other).to_owned(),
+    }
+}
+
+/// What kind of JSON error `e` is, in words.
+fn json_error_kind(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Eof => "it ends early",
+        serde_json::error::Category::Syntax => "a syntax error",
+        serde_json::error::Category::Data | serde_json::error::Category::Io => "an error",
     }
 }
 

@@ -906,8 +906,14 @@ fn world_open(
     let raw_list = raw
         .as_array()
         .ok_or_else(|| cannot("ipPermissions is not a list"))?;
-    let permissions = parse_permissions(raw, "ipPermissions").map_err(cannot)?;
-    let found = exposures(&permissions, ports, transports, world);
+    let permissions =
+        parse_permissions(raw, "configuration.ipPermissions").map_err(|u| cannot(u.to_string()))?;
+    // As before the split into readable and unreadable permissions: a plan is only made from a
+    // list that could be read whole.
+    if let Some(unreadable) = permissions.unreadable.first() {
+        return Err(cannot(unreadable.to_string()));
+    }
+    let found = exposures(&permissions.readable, ports, transports, world);
     let mut ingress: Vec<IpPermission> = Vec::new();
     let mut done: Vec<usize> = Vec::new();
     for exposure in &found {

@@ -8,7 +8,7 @@
 
 use crate::control::{Context, Control};
 use crate::evidence::EvidenceKind;
-use crate::item::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem};
+use crate::item::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Unreadable};
 use crate::verdict::Verdict;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -44,11 +44,12 @@ pub(crate) fn evidence<T: DeserializeOwned>(
     ctx.evidence_as(kind)
 }
 
-/// The Region an account item describes (`awsRegion`, or its configuration's copy).
+/// The Region an account item describes (`awsRegion`, or its configuration's copy; a copy that
+/// is not a string is not used).
 pub(crate) fn region(item: &ConfigurationItem) -> Option<&str> {
     item.region
         .as_deref()
-        .or_else(|| item.config_str("/awsRegion"))
+        .or_else(|| item.read_str("/awsRegion").ok().flatten())
         .map(str::trim)
         .filter(|r| !r.is_empty())
 }
@@ -62,20 +63,23 @@ pub(crate) fn region_name(item: &ConfigurationItem) -> &str {
 /// the same in every Region although their evidence is regional (a multi-Region trail is visible
 /// from every Region): they are decided once per account, so one finding says it, not one per
 /// Region. An item that does not say is evaluated, as the engine does for global controls.
+/// An item whose `evaluatesGlobalResources` is there but unreadable gets INSUFFICIENT_DATA
+/// naming it: the control could be the Region's to decide or not.
 pub(crate) fn once_per_account(item: &ConfigurationItem) -> Option<Verdict> {
-    (!evaluates_global_resources(item)).then(|| {
-        Verdict::not_applicable(
+    match evaluates_global_resources(item) {
+        Err(problem) => Some(problem.into()),
+        Ok(true) => None,
+        Ok(false) => Some(Verdict::not_applicable(
             "account-wide control: it is evaluated once, in the Region that evaluates global \
              resources (the multi-Region trails it looks for are the same from every Region)",
-        )
-    })
+        )),
+    }
 }
 
 /// Whether the account item is the one of the Region that evaluates global resources (the
 /// account's home Region); an item that does not say counts as one, as in the engine.
-pub(crate) fn evaluates_global_resources(item: &ConfigurationItem) -> bool {
-    item.config_bool("/evaluatesGlobalResources")
-        .unwrap_or(true)
+pub(crate) fn evaluates_global_resources(item: &ConfigurationItem) -> Result<bool, Unreadable> {
+    crate::engine::evaluates_global_resources(item)
 }
 
 /// Joins reasons for a verdict, keeping the first `max` and counting the rest.

@@ -69,7 +69,11 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
             "AWS Config has no configuration recorder in {region}"
         ));
     }
-    let required = required_types(account::evaluates_global_resources(ctx.item));
+    let home = match account::evaluates_global_resources(ctx.item) {
+        Ok(home) => home,
+        Err(problem) => return problem.into(),
+    };
+    let required = required_types(home);
     let check_role = ctx.bool("includeConfigServiceLinkedRoleCheck");
     let mut problems = Vec::new();
     for recorder in &found.recorders {

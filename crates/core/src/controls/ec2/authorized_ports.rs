@@ -72,11 +72,11 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let udp = ctx.int_list(UDP_PORTS);
     let permissions = match item_permissions(ctx.item, "ipPermissions") {
         Ok(p) => p,
-        Err(reason) => return Verdict::insufficient(reason),
+        Err(unreadable) => return unreadable.into(),
     };
     let mut open = 0;
     let mut findings = Vec::new();
-    for permission in &permissions {
+    for permission in &permissions.readable {
         for family in [Family::V4, Family::V6] {
             let Some(source) = permission.world_source(family) else {
                 continue;
@@ -96,7 +96,13 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         list_or_none(udp)
     );
     if !findings.is_empty() {
-        Verdict::fail(format!("{} ({authorized})", join_findings(&findings)))
+        Verdict::fail(format!(
+            "{} ({authorized}){}",
+            join_findings(&findings),
+            permissions.unreadable_note()
+        ))
+    } else if let Some(verdict) = permissions.unreadable_verdict() {
+        verdict
     } else if open == 0 {
         Verdict::pass("no inbound rule allows traffic from 0.0.0.0/0 or ::/0")
     } else {

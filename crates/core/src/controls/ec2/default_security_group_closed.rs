@@ -32,8 +32,10 @@ pub const CONTROL: Control = Control {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
-    let Some(name) = item.config_str("/groupName") else {
-        return Verdict::insufficient("the configuration item records no groupName");
+    let name = match item.read_str("/groupName") {
+        Ok(Some(name)) => name,
+        Ok(None) => return Verdict::insufficient("the configuration item records no groupName"),
+        Err(unreadable) => return unreadable.into(),
     };
     if name != "default" {
         return Verdict::not_applicable(format!(
@@ -45,13 +47,23 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         item_permissions(item, "ipPermissionsEgress"),
     ) {
         (Ok(i), Ok(o)) => (i, o),
-        (Err(reason), _) | (_, Err(reason)) => return Verdict::insufficient(reason),
+        (Err(unreadable), _) | (_, Err(unreadable)) => return unreadable.into(),
     };
-    if inbound.is_empty() && outbound.is_empty() {
+    // A readable rule fails the group whatever the unreadable ones hold; with none, an
+    // unreadable rule leaves the group undecided.
+    if inbound.readable.is_empty() && outbound.readable.is_empty() {
+        for list in [&inbound, &outbound] {
+            if let Some(verdict) = list.unreadable_verdict() {
+                return verdict;
+            }
+        }
         return Verdict::pass("the default security group has no inbound or outbound rules");
     }
     let mut parts = Vec::new();
-    for (direction, list) in [("inbound", &inbound), ("outbound", &outbound)] {
+    for (direction, list) in [
+        ("inbound", &inbound.readable),
+        ("outbound", &outbound.readable),
+    ] {
         if !list.is_empty() {
             let described: Vec<String> = list.iter().map(Permission::describe).collect();
             parts.push(format!(
@@ -61,8 +73,12 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
             ));
         }
     }
+    let note: String = [&inbound, &outbound]
+        .iter()
+        .map(|list| list.unreadable_note())
+        .collect();
     Verdict::fail(format!(
-        "the default security group allows traffic: {}",
+        "the default security group allows traffic: {}{note}",
         parts.join("; ")
     ))
 }

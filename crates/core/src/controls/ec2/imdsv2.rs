@@ -32,10 +32,14 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     if let Some(not_applicable) = ending_instance(item) {
         return not_applicable;
     }
-    let Some(tokens) = item.config_str("/metadataOptions/httpTokens") else {
-        return Verdict::insufficient(
-            "the configuration item records no metadataOptions.httpTokens",
-        );
+    let tokens = match item.read_str("/metadataOptions/httpTokens") {
+        Ok(Some(tokens)) => tokens,
+        Ok(None) => {
+            return Verdict::insufficient(
+                "the configuration item records no metadataOptions.httpTokens",
+            );
+        }
+        Err(unreadable) => return unreadable.into(),
     };
     if tokens.trim().eq_ignore_ascii_case("required") {
         return Verdict::pass("metadataOptions.httpTokens is required (IMDSv2 only)");

@@ -21,11 +21,21 @@
 //! * "The world" is any CIDR with prefix length 0 (`0.0.0.0/0`, `::/0`). Security-group
 //!   references (`userIdGroupPairs`) and prefix lists (`prefixListIds`) are not the world: the
 //!   configuration item does not say what a prefix list holds.
+//!
+//! No verdict on a guess: a permission with a field that is present but cannot be read is
+//! *unreadable* as a whole, never read as something near it. That is a `fromPort`/`toPort` that
+//! is not a whole number or is outside -1..=65535 (-1..=255 for ICMP, where they are the type and
+//! code), an `ipProtocol` that is not -1, a known name or a number 0-255, a source CIDR that is
+//! not an address of its family with a prefix length, or an entry of the wrong shape. The error
+//! names the field by its path (`configuration.ipPermissions[0].fromPort`). A control may still
+//! fail on *another* permission that clearly opens what it asks about, but it never passes while
+//! a permission it would have to read is unreadable: it answers INSUFFICIENT_DATA naming it.
 
-use crate::item::{ConfigurationItem, json_type, value_as_i64};
+use crate::item::{ConfigurationItem, Unreadable, config_path, found, value_as_i64};
 use crate::verdict::Verdict;
 use serde_json::Value;
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// A transport protocol a question is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +114,24 @@ pub fn world_family(cidr: &str) -> Option<Family> {
     }
 }
 
+/// Whether `cidr` is an address of `family` with a prefix length that fits it
+/// (`203.0.113.0/24`, `::/0`); host bits may be set, as EC2 records them.
+pub fn valid_cidr(cidr: &str, family: Family) -> bool {
+    let Some((address, prefix)) = cidr.trim().split_once('/') else {
+        return false;
+    };
+    if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Ok(prefix) = prefix.parse::<u8>() else {
+        return false;
+    };
+    match family {
+        Family::V4 => prefix <= 32 && address.parse::<Ipv4Addr>().is_ok(),
+        Family::V6 => prefix <= 128 && address.parse::<Ipv6Addr>().is_ok(),
+    }
+}
+
 /// The protocol of a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Protocol {
@@ -118,22 +146,37 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    /// Reads `ipProtocol` / a NACL entry's `protocol`: names (any case) or numbers, as strings
-    /// or JSON numbers. `None` when absent or not a protocol at all.
+    /// What [`Protocol::parse`] accepts, for reasons.
+    pub const EXPECTED: &'static str = "an IP protocol (-1, tcp, udp, icmp, icmpv6 or 0-255)";
+
+    /// Reads `ipProtocol` / a NACL entry's `protocol`: `-1` / `all`, the names `tcp`, `udp`,
+    /// `icmp`, `icmpv6` (any case) or a protocol number 0-255, as a string or a JSON number.
+    /// `None` for anything else: an unknown name or number (`999`, `3.5`) is not a protocol
+    /// sidewatch may guess the meaning of.
     pub fn parse(value: &Value) -> Option<Protocol> {
-        let text = match value {
-            Value::String(s) => s.trim().to_ascii_lowercase(),
-            Value::Number(n) => n.to_string(),
+        let number = match value {
+            Value::String(s) => {
+                let text = s.trim().to_ascii_lowercase();
+                match text.as_str() {
+                    "all" => return Some(Protocol::All),
+                    "tcp" => return Some(Protocol::Tcp),
+                    "udp" => return Some(Protocol::Udp),
+                    "icmp" => return Some(Protocol::Icmp),
+                    "icmpv6" => return Some(Protocol::Icmpv6),
+                    _ => text.parse::<i64>().ok()?,
+                }
+            }
+            Value::Number(_) => value_as_i64(value)?,
             _ => return None,
         };
-        Some(match text.as_str() {
-            "" => return None,
-            "-1" | "all" => Protocol::All,
-            "tcp" | "6" => Protocol::Tcp,
-            "udp" | "17" => Protocol::Udp,
-            "icmp" | "1" => Protocol::Icmp,
-            "icmpv6" | "58" => Protocol::Icmpv6,
-            _ => Protocol::Other(text),
+        Some(match number {
+            -1 => Protocol::All,
+            6 => Protocol::Tcp,
+            17 => Protocol::Udp,
+            1 => Protocol::Icmp,
+            58 => Protocol::Icmpv6,
+            0..=255 => Protocol::Other(number.to_string()),
+            _ => return None,
         })
     }
 
@@ -228,14 +271,35 @@ impl fmt::Display for Traffic {
     }
 }
 
-/// Reads an optional port bound: absent or null is `None`, a number (or numeric string) is the
-/// bound, anything else is an error naming the field.
-pub fn port_bound(object: &Value, key: &str, what: &str) -> Result<Option<i64>, String> {
+/// Reads an optional port bound of `object` (found at `path`): absent or null is `None`; a whole
+/// number (or numeric string) from -1 to `max` is the bound; anything else is [`Unreadable`]
+/// naming `path.key`. `max` is 65535 for ports, 255 for ICMP types and codes.
+pub fn port_bound(
+    object: &Value,
+    key: &str,
+    path: &str,
+    max: i64,
+) -> Result<Option<i64>, Unreadable> {
+    let field = || format!("{path}.{key}");
     match object.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => value_as_i64(v)
-            .map(Some)
-            .ok_or_else(|| format!("{what} has a {key} that is not a number ({})", json_type(v))),
+        Some(v) => match value_as_i64(v) {
+            Some(n) if (-1..=max).contains(&n) => Ok(Some(n)),
+            Some(_) => Err(Unreadable::new(
+                field(),
+                found(v, &format!("-1 or 0-{max}")),
+            )),
+            None => Err(Unreadable::new(field(), found(v, "a whole number"))),
+        },
+    }
+}
+
+/// The largest value `fromPort` / `toPort` may hold for `protocol`: ICMP records its type and
+/// code there (0-255), every other protocol a port (0-65535).
+fn bound_max(protocol: &Protocol) -> i64 {
+    match protocol {
+        Protocol::Icmp | Protocol::Icmpv6 => 255,
+        _ => 65535,
     }
 }
 
@@ -256,43 +320,58 @@ pub struct Permission {
 }
 
 impl Permission {
-    /// Parses one permission; `number` counts from 1.
-    pub fn parse(value: &Value, number: usize) -> Result<Permission, String> {
-        let what = format!("permission #{number}");
+    /// Parses one permission found at `path` (`configuration.ipPermissions[0]`); `number` counts
+    /// from 1 and names it in reasons. Any field that is there but cannot be read makes the whole
+    /// permission [`Unreadable`], named by its path.
+    pub fn parse(value: &Value, path: &str, number: usize) -> Result<Permission, Unreadable> {
         if !value.is_object() {
-            return Err(format!("{what} is {}, not an object", json_type(value)));
+            return Err(Unreadable::new(path, found(value, "an object")));
         }
-        let protocol = value
-            .get("ipProtocol")
-            .and_then(Protocol::parse)
-            .ok_or_else(|| format!("{what} has no readable ipProtocol"))?;
+        let protocol = match value.get("ipProtocol") {
+            None | Some(Value::Null) => {
+                return Err(Unreadable::new(
+                    format!("{path}.ipProtocol"),
+                    "is missing; every permission records one",
+                ));
+            }
+            Some(v) => Protocol::parse(v).ok_or_else(|| {
+                Unreadable::new(format!("{path}.ipProtocol"), found(v, Protocol::EXPECTED))
+            })?,
+        };
+        // Read for every protocol, so an unreadable bound is never skipped over.
+        let max = bound_max(&protocol);
+        let from = port_bound(value, "fromPort", path, max)?;
+        let to = port_bound(value, "toPort", path, max)?;
         let ports = match protocol {
-            Protocol::Tcp | Protocol::Udp => PortRange::from_bounds(
-                port_bound(value, "fromPort", &what)?,
-                port_bound(value, "toPort", &what)?,
-            ),
+            Protocol::Tcp | Protocol::Udp => PortRange::from_bounds(from, to),
             _ => PortRange::ALL,
         };
         let mut ipv4 = Vec::new();
-        for cidr in strings_in(value, "ipv4Ranges", "cidrIp", &what)?
+        for cidr in strings_in(value, path, "ipv4Ranges", "cidrIp", Some(Family::V4))?
             .into_iter()
-            .chain(strings_in(value, "ipRanges", "cidrIp", &what)?)
+            .chain(strings_in(
+                value,
+                path,
+                "ipRanges",
+                "cidrIp",
+                Some(Family::V4),
+            )?)
         {
             if !ipv4.contains(&cidr) {
                 ipv4.push(cidr);
             }
         }
-        let mut groups = strings_in(value, "userIdGroupPairs", "groupId", &what)?;
+        let mut groups = strings_in(value, path, "userIdGroupPairs", "groupId", None)?;
         if groups.is_empty() {
-            groups = strings_in(value, "userIdGroupPairs", "groupName", &what)?;
+            groups = strings_in(value, path, "userIdGroupPairs", "groupName", None)?;
         }
         Ok(Permission {
             number,
             traffic: Traffic { protocol, ports },
             ipv4,
-            ipv6: strings_in(value, "ipv6Ranges", "cidrIpv6", &what)?,
+            ipv6: strings_in(value, path, "ipv6Ranges", "cidrIpv6", Some(Family::V6))?,
             groups,
-            prefix_lists: strings_in(value, "prefixListIds", "prefixListId", &what)?,
+            prefix_lists: strings_in(value, path, "prefixListIds", "prefixListId", None)?,
         })
     }
 
@@ -332,66 +411,161 @@ impl Permission {
 }
 
 /// Strings in a list of objects (`[{"cidrIp": "…"}]`) or of plain strings (`["…"]`), as the
-/// legacy `ipRanges` is recorded. Absent or null lists are empty; other shapes are errors.
+/// legacy `ipRanges` is recorded. Absent or null lists are empty; a list of another shape, an
+/// element that is neither, or a `field` that is not a string is [`Unreadable`].
+///
+/// With a `cidr` family, every element must hold a valid CIDR of that family (a missing, blank or
+/// malformed one is unreadable: it could be the world). Without, elements lacking `field` are
+/// skipped (a group pair may name its group by id or by name).
 fn strings_in(
     permission: &Value,
+    path: &str,
     list: &str,
     field: &str,
-    what: &str,
-) -> Result<Vec<String>, String> {
+    cidr: Option<Family>,
+) -> Result<Vec<String>, Unreadable> {
     let items = match permission.get(list) {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
         Some(other) => {
-            return Err(format!(
-                "{what} has {list} as {}, not a list",
-                json_type(other)
+            return Err(Unreadable::new(
+                format!("{path}.{list}"),
+                found(other, "a list"),
             ));
         }
     };
     let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        let text = match item {
-            Value::String(s) => Some(s.as_str()),
-            Value::Object(o) => o.get(field).and_then(Value::as_str),
-            _ => None,
+    for (i, item) in items.iter().enumerate() {
+        let (at, text) = match item {
+            Value::String(s) => (format!("{path}.{list}[{i}]"), Some(s)),
+            Value::Object(o) => {
+                let at = format!("{path}.{list}[{i}].{field}");
+                match o.get(field) {
+                    None | Some(Value::Null) => (at, None),
+                    Some(Value::String(s)) => (at, Some(s)),
+                    Some(other) => return Err(Unreadable::new(at, found(other, "a string"))),
+                }
+            }
+            other => {
+                return Err(Unreadable::new(
+                    format!("{path}.{list}[{i}]"),
+                    found(other, "an object or a string"),
+                ));
+            }
         };
-        if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
-            out.push(text.to_owned());
+        let text = text.map(|t| t.trim()).filter(|t| !t.is_empty());
+        match (text, cidr) {
+            (Some(text), Some(family)) if !valid_cidr(text, family) => {
+                let expected = match family {
+                    Family::V4 => "an IPv4 CIDR such as 203.0.113.0/24",
+                    Family::V6 => "an IPv6 CIDR such as 2001:db8::/32",
+                };
+                return Err(Unreadable::new(
+                    at,
+                    found(&Value::String(text.to_owned()), expected),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(Unreadable::new(at, "is missing or blank, expected a CIDR"));
+            }
+            (Some(text), _) => out.push(text.to_owned()),
+            (None, None) => {}
         }
     }
     Ok(out)
 }
 
-/// Parses every element of the list `field` with `parse`, which gets the element's position
-/// counted from 1; the first element that cannot be read makes the whole list an error.
-pub fn parse_list<T>(
+/// Parses every element of the list at `path` (`configuration.entries`) with `parse`, which
+/// gets the element, its path (`configuration.entries[0]`) and its position counted from 1.
+/// Each element's outcome is kept: one unreadable element does not hide the others.
+pub fn parse_each<T>(
     value: &Value,
-    field: &str,
-    parse: impl Fn(&Value, usize) -> Result<T, String>,
-) -> Result<Vec<T>, String> {
+    path: &str,
+    parse: impl Fn(&Value, &str, usize) -> Result<T, Unreadable>,
+) -> Result<Vec<Result<T, Unreadable>>, Unreadable> {
     let Value::Array(items) = value else {
-        return Err(format!("{field} is {}, not a list", json_type(value)));
+        return Err(Unreadable::new(path, found(value, "a list")));
     };
-    items
+    Ok(items
         .iter()
         .enumerate()
-        .map(|(i, v)| parse(v, i + 1))
-        .collect()
+        .map(|(i, v)| parse(v, &format!("{path}[{i}]"), i + 1))
+        .collect())
 }
 
-/// Parses a whole permission list (`ipPermissions` or `ipPermissionsEgress`).
-pub fn parse_permissions(value: &Value, field: &str) -> Result<Vec<Permission>, String> {
-    parse_list(value, field, Permission::parse)
+/// Like [`parse_each`], but the first element that cannot be read makes the whole list
+/// unreadable (network ACL entries: rule order matters, so an unreadable entry could shadow or
+/// open any other).
+pub fn parse_list<T>(
+    value: &Value,
+    path: &str,
+    parse: impl Fn(&Value, &str, usize) -> Result<T, Unreadable>,
+) -> Result<Vec<T>, Unreadable> {
+    parse_each(value, path, parse)?.into_iter().collect()
 }
 
-/// A security group's permission list read from its configuration item; a missing list is an
-/// error (a Config item always records it, possibly empty).
-pub fn item_permissions(item: &ConfigurationItem, field: &str) -> Result<Vec<Permission>, String> {
-    let value = item
-        .config(&format!("/{field}"))
-        .ok_or_else(|| format!("the configuration item records no {field}"))?;
-    parse_permissions(value, field)
+/// A security group's permission list as read: the permissions that could be read, and why the
+/// others could not.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Permissions {
+    pub readable: Vec<Permission>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl Permissions {
+    /// INSUFFICIENT_DATA naming the unreadable permissions' fields, or `None` when every
+    /// permission was read. A control that found nothing to fail on answers this, never a pass.
+    pub fn unreadable_verdict(&self) -> Option<Verdict> {
+        let first = self.unreadable.first()?;
+        let more = match self.unreadable.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more unreadable permission(s))"),
+        };
+        Some(Verdict::insufficient(format!(
+            "{first}{more}, so this security group's rules cannot be decided"
+        )))
+    }
+
+    /// For a failure found on readable permissions: "; also unreadable: …", or nothing.
+    pub fn unreadable_note(&self) -> String {
+        match self.unreadable.first() {
+            None => String::new(),
+            Some(first) => {
+                let more = match self.unreadable.len() - 1 {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                format!("; not evaluated: {first}{more}")
+            }
+        }
+    }
+}
+
+/// Parses a whole permission list (`ipPermissions` or `ipPermissionsEgress`) at `path`
+/// (`configuration.ipPermissions`); a value that is not a list is [`Unreadable`].
+pub fn parse_permissions(value: &Value, path: &str) -> Result<Permissions, Unreadable> {
+    let mut out = Permissions::default();
+    for parsed in parse_each(value, path, Permission::parse)? {
+        match parsed {
+            Ok(p) => out.readable.push(p),
+            Err(u) => out.unreadable.push(u),
+        }
+    }
+    Ok(out)
+}
+
+/// A security group's permission list read from its configuration item; a missing list is
+/// [`Unreadable`] too (a Config item always records it, possibly empty).
+pub fn item_permissions(item: &ConfigurationItem, field: &str) -> Result<Permissions, Unreadable> {
+    let pointer = format!("/{field}");
+    let path = config_path(&pointer);
+    let value = item.read(&pointer)?.ok_or_else(|| {
+        Unreadable::new(
+            path.clone(),
+            "is missing; a security group item always records it, possibly empty",
+        )
+    })?;
+    parse_permissions(value, &path)
 }
 
 /// One permission that lets the world reach some of the asked ports.
@@ -502,7 +676,7 @@ pub fn join_findings<T: fmt::Display>(findings: &[T]) -> String {
 
 /// The verdict shared by the "no unrestricted ingress to these ports" controls (EC2.13, EC2.14,
 /// EC2.19, EC2.53, EC2.54): fail naming each offending permission, pass when none, insufficient
-/// when the permissions cannot be read.
+/// when the list cannot be read or, with nothing to fail on, when any permission cannot be.
 pub fn open_ports_verdict(
     item: &ConfigurationItem,
     ports: &[i64],
@@ -511,19 +685,26 @@ pub fn open_ports_verdict(
 ) -> Verdict {
     let permissions = match item_permissions(item, "ipPermissions") {
         Ok(p) => p,
-        Err(reason) => return Verdict::insufficient(reason),
+        Err(unreadable) => return unreadable.into(),
     };
-    let found = exposures(&permissions, ports, transports, world);
-    if found.is_empty() {
-        Verdict::pass(format!(
-            "no inbound rule allows {} traffic from {} to {}",
-            describe_transports(transports),
-            world.describe(),
-            describe_ports(ports)
-        ))
-    } else {
-        Verdict::fail(join_findings(&found))
+    let found = exposures(&permissions.readable, ports, transports, world);
+    if !found.is_empty() {
+        // The readable rule is open whatever the unreadable ones hold.
+        return Verdict::fail(format!(
+            "{}{}",
+            join_findings(&found),
+            permissions.unreadable_note()
+        ));
     }
+    if let Some(verdict) = permissions.unreadable_verdict() {
+        return verdict;
+    }
+    Verdict::pass(format!(
+        "no inbound rule allows {} traffic from {} to {}",
+        describe_transports(transports),
+        world.describe(),
+        describe_ports(ports)
+    ))
 }
 
 #[cfg(test)]
@@ -532,7 +713,16 @@ mod tests {
     use serde_json::json;
 
     fn perms(list: Value) -> Vec<Permission> {
-        parse_permissions(&list, "ipPermissions").unwrap()
+        let parsed = parse_permissions(&list, "configuration.ipPermissions").unwrap();
+        assert!(parsed.unreadable.is_empty(), "{:?}", parsed.unreadable);
+        parsed.readable
+    }
+
+    /// The one unreadable permission of `list`, as its reason text.
+    fn unreadable(list: Value) -> String {
+        let parsed = parse_permissions(&list, "configuration.ipPermissions").unwrap();
+        assert_eq!(parsed.unreadable.len(), 1, "{parsed:?}");
+        parsed.unreadable[0].to_string()
     }
 
     fn open(list: Value, port: i64, transports: &[Transport], world: World) -> Vec<String> {
@@ -702,22 +892,168 @@ mod tests {
 
     #[test]
     fn malformed_permissions_are_errors_not_passes() {
-        assert!(parse_permissions(&json!({"ipProtocol": "-1"}), "ipPermissions").is_err());
-        assert!(parse_permissions(&json!(["tcp"]), "ipPermissions").is_err());
-        let no_protocol = json!([{"fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}]);
         assert!(
-            parse_permissions(&no_protocol, "ipPermissions")
-                .unwrap_err()
-                .contains("ipProtocol")
+            parse_permissions(&json!({"ipProtocol": "-1"}), "configuration.ipPermissions").is_err()
         );
+        assert_eq!(
+            unreadable(json!(["tcp"])),
+            "configuration.ipPermissions[0] is \"tcp\", expected an object"
+        );
+        let no_protocol = json!([{"fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}]);
+        assert!(unreadable(no_protocol).contains("configuration.ipPermissions[0].ipProtocol"));
         let bad_port = json!([{"ipProtocol": "tcp", "fromPort": "ssh", "ipRanges": []}]);
-        assert!(
-            parse_permissions(&bad_port, "ipPermissions")
-                .unwrap_err()
-                .contains("fromPort")
+        assert_eq!(
+            unreadable(bad_port),
+            "configuration.ipPermissions[0].fromPort is \"ssh\", expected a whole number"
         );
         let bad_list = json!([{"ipProtocol": "tcp", "ipRanges": "0.0.0.0/0"}]);
-        assert!(parse_permissions(&bad_list, "ipPermissions").is_err());
+        assert!(unreadable(bad_list).contains("configuration.ipPermissions[0].ipRanges"));
+    }
+
+    /// Issue 15: a bound that does not fit is not saturated into a range the item never held.
+    #[test]
+    fn out_of_range_or_fractional_ports_are_unreadable_not_guessed() {
+        // Raw JSON text: 2^64 fits no Rust integer literal; serde_json holds it as a float.
+        let list: Value = serde_json::from_str(
+            r#"[{"ipProtocol": "tcp", "fromPort": 18446744073709551616, "toPort": 3306,
+                 "ipv4Ranges": [{"cidrIp": "0.0.0.0/0"}]}]"#,
+        )
+        .unwrap();
+        let reason = unreadable(list);
+        assert!(
+            reason.starts_with("configuration.ipPermissions[0].fromPort is 1.8446744073709552e+19, expected a whole number"),
+            "{reason}"
+        );
+        for (from, expected) in [
+            (json!(70000), "is 70000, expected -1 or 0-65535"),
+            (json!(-2), "is -2, expected -1 or 0-65535"),
+            (json!(3.5), "is 3.5, expected a whole number"),
+            (json!("abc"), "is \"abc\", expected a whole number"),
+            (json!(true), "is true, expected a whole number"),
+        ] {
+            let list = world4(json!("tcp"), from, json!(3306));
+            assert_eq!(
+                unreadable(list),
+                format!("configuration.ipPermissions[0].fromPort {expected}")
+            );
+        }
+        // Whole numbers written as floats or strings are still read.
+        assert_eq!(
+            open(
+                world4(json!("tcp"), json!(22.0), json!("22")),
+                22,
+                TCP,
+                World::Ipv4
+            )
+            .len(),
+            1
+        );
+        // ICMP type and code: 0-255 (or -1).
+        let icmp = world4(json!("icmp"), json!(8), json!(300));
+        assert!(unreadable(icmp).contains("toPort is 300, expected -1 or 0-255"));
+        // Ports are read whatever the protocol: an all-traffic rule with a garbage bound is
+        // not a rule anyone can vouch for either.
+        let all = world4(json!("-1"), json!(1e30), json!(null));
+        assert!(unreadable(all).contains("fromPort"));
+    }
+
+    #[test]
+    fn unknown_protocols_are_unreadable_not_other_traffic() {
+        for (protocol, shown) in [
+            (json!(999), "999"),
+            (json!("999"), "\"999\""),
+            (json!({}), "an object"),
+            (json!("gre"), "\"gre\""),
+            (json!(6.5), "6.5"),
+            (json!(""), "\"\""),
+        ] {
+            let list = world4(protocol, json!(22), json!(22));
+            assert_eq!(
+                unreadable(list),
+                format!(
+                    "configuration.ipPermissions[0].ipProtocol is {shown}, expected {}",
+                    Protocol::EXPECTED
+                )
+            );
+        }
+        assert_eq!(
+            Protocol::parse(&json!(47)),
+            Some(Protocol::Other("47".into()))
+        );
+        assert_eq!(Protocol::parse(&json!("006")), Some(Protocol::Tcp));
+        assert_eq!(Protocol::parse(&json!(6.0)), Some(Protocol::Tcp));
+        assert_eq!(Protocol::parse(&json!("ALL")), Some(Protocol::All));
+    }
+
+    #[test]
+    fn invalid_cidrs_are_unreadable_not_narrow() {
+        let cases = [
+            (
+                json!({"ipv4Ranges": [{"cidrIp": "not-a-cidr"}]}),
+                "ipv4Ranges[0].cidrIp is \"not-a-cidr\"",
+            ),
+            (
+                json!({"ipRanges": ["0.0.0.0"]}),
+                "ipRanges[0] is \"0.0.0.0\"",
+            ),
+            (
+                json!({"ipRanges": ["0.0.0.0/33"]}),
+                "ipRanges[0] is \"0.0.0.0/33\"",
+            ),
+            (
+                json!({"ipv4Ranges": [{"cidrIp": "::/0"}]}),
+                "ipv4Ranges[0].cidrIp is \"::/0\"",
+            ),
+            (
+                json!({"ipv6Ranges": [{"cidrIpv6": "0.0.0.0/0"}]}),
+                "ipv6Ranges[0].cidrIpv6 is \"0.0.0.0/0\"",
+            ),
+            (
+                json!({"ipv6Ranges": [{"cidrIpv6": "::/129"}]}),
+                "ipv6Ranges[0].cidrIpv6 is \"::/129\"",
+            ),
+            (
+                json!({"ipv4Ranges": [{"cidrIp": 0}]}),
+                "ipv4Ranges[0].cidrIp is 0, expected a string",
+            ),
+            (
+                json!({"ipv4Ranges": [{"description": "x"}]}),
+                "ipv4Ranges[0].cidrIp is missing",
+            ),
+            (json!({"ipv4Ranges": [7]}), "ipv4Ranges[0] is 7"),
+        ];
+        for (sources, expected) in cases {
+            let mut permission = json!({"ipProtocol": "tcp", "fromPort": 22, "toPort": 22});
+            for (k, v) in sources.as_object().unwrap() {
+                permission[k] = v.clone();
+            }
+            let reason = unreadable(json!([permission]));
+            assert!(
+                reason.starts_with(&format!("configuration.ipPermissions[0].{expected}")),
+                "{reason}"
+            );
+        }
+        assert!(valid_cidr("203.0.113.7/24", Family::V4));
+        assert!(valid_cidr("2001:db8::/32", Family::V6));
+        assert!(!valid_cidr("10.0.0.0/+8", Family::V4));
+    }
+
+    #[test]
+    fn one_unreadable_permission_does_not_hide_the_others() {
+        let list = json!([
+            {"ipProtocol": "tcp", "fromPort": 70000, "toPort": 22, "ipRanges": ["0.0.0.0/0"]},
+            {"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": ["0.0.0.0/0"]}
+        ]);
+        let parsed = parse_permissions(&list, "configuration.ipPermissions").unwrap();
+        assert_eq!(parsed.readable.len(), 1);
+        assert_eq!(parsed.readable[0].number, 2);
+        assert_eq!(parsed.unreadable.len(), 1);
+        assert!(parsed.unreadable_verdict().unwrap().is_insufficient());
+        assert!(
+            parsed
+                .unreadable_note()
+                .contains("ipPermissions[0].fromPort")
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! "is this port open to the internet?" control asks the same question the same way.
 
 use crate::control::Control;
-use crate::item::ConfigurationItem;
+use crate::item::{ConfigurationItem, Unreadable, found};
 use crate::verdict::Verdict;
 use serde_json::Value;
 
@@ -57,9 +57,18 @@ pub(crate) fn state_name(value: &Value) -> Option<&str> {
 }
 
 /// NOT_APPLICABLE for an instance that is terminated or shutting down: it can no longer be
-/// reconfigured or reached, and Config soon records it as deleted.
+/// reconfigured or reached, and Config soon records it as deleted. A `state` that is there but
+/// unreadable is INSUFFICIENT_DATA naming it: the instance could be ending.
 pub(crate) fn ending_instance(item: &ConfigurationItem) -> Option<Verdict> {
-    let state = item.config("/state").and_then(state_name)?;
+    let value = match item.read("/state") {
+        Err(unreadable) => return Some(unreadable.into()),
+        Ok(value) => value?,
+    };
+    let Some(state) = state_name(value) else {
+        return Some(
+            Unreadable::config("/state", found(value, "a state name or {\"name\": …}")).into(),
+        );
+    };
     matches!(state, "terminated" | "shutting-down")
         .then(|| Verdict::not_applicable(format!("the instance is {state}")))
 }

@@ -16,9 +16,9 @@
 
 use super::ingress::{
     Family, PortRange, Protocol, Traffic, Transport, describe_ports, parse_list, port_bound,
-    world_family,
+    valid_cidr, world_family,
 };
-use crate::item::{json_type, value_as_bool, value_as_i64};
+use crate::item::{Unreadable, found, value_as_bool, value_as_i64};
 use serde_json::Value;
 use std::fmt;
 
@@ -37,50 +37,82 @@ pub struct NaclEntry {
 }
 
 impl NaclEntry {
-    /// Parses one entry; `index` counts from 1 and only names the entry in errors.
-    pub fn parse(value: &Value, index: usize) -> Result<NaclEntry, String> {
-        let what = format!("entry #{index}");
+    /// Parses one entry found at `path` (`configuration.entries[0]`); `_index` counts from 1.
+    /// Every field a question reads must be there and readable; the first that is not makes the
+    /// entry [`Unreadable`], named by its path.
+    pub fn parse(value: &Value, path: &str, _index: usize) -> Result<NaclEntry, Unreadable> {
         if !value.is_object() {
-            return Err(format!("{what} is {}, not an object", json_type(value)));
+            return Err(Unreadable::new(path, found(value, "an object")));
         }
+        let at = |key: &str| format!("{path}.{key}");
         let field = |key: &str| value.get(key).filter(|v| !v.is_null());
-        let rule_number = field("ruleNumber")
-            .and_then(value_as_i64)
-            .ok_or_else(|| format!("{what} has no readable ruleNumber"))?;
-        let what = format!("rule #{rule_number}");
-        let egress = field("egress")
-            .and_then(value_as_bool)
-            .ok_or_else(|| format!("{what} does not say whether it is egress"))?;
-        let allow = match field("ruleAction").and_then(Value::as_str).map(str::trim) {
-            Some(a) if a.eq_ignore_ascii_case("allow") => true,
-            Some(a) if a.eq_ignore_ascii_case("deny") => false,
-            _ => return Err(format!("{what} has no ruleAction allow or deny")),
+        let missing =
+            |key: &str, what: &str| Unreadable::new(at(key), format!("is missing; {what}"));
+        let rule_number = match field("ruleNumber") {
+            None => return Err(missing("ruleNumber", "every entry records one")),
+            // Only the order matters (the IPv6 default rule is 32768), so any whole number does.
+            Some(v) => value_as_i64(v)
+                .ok_or_else(|| Unreadable::new(at("ruleNumber"), found(v, "a whole number")))?,
         };
-        let protocol = field("protocol")
-            .and_then(Protocol::parse)
-            .ok_or_else(|| format!("{what} has no readable protocol"))?;
-        let ports = match (&protocol, field("portRange")) {
-            (Protocol::Tcp | Protocol::Udp, Some(range)) if range.is_object() => {
-                PortRange::from_bounds(
-                    port_bound(range, "from", &what)?,
-                    port_bound(range, "to", &what)?,
-                )
+        let egress = match field("egress") {
+            None => return Err(missing("egress", "every entry says whether it is egress")),
+            Some(v) => value_as_bool(v)
+                .ok_or_else(|| Unreadable::new(at("egress"), found(v, "true or false")))?,
+        };
+        let allow = match field("ruleAction") {
+            None => return Err(missing("ruleAction", "every entry records allow or deny")),
+            Some(v) => match v.as_str().map(str::trim) {
+                Some(a) if a.eq_ignore_ascii_case("allow") => true,
+                Some(a) if a.eq_ignore_ascii_case("deny") => false,
+                _ => return Err(Unreadable::new(at("ruleAction"), found(v, "allow or deny"))),
+            },
+        };
+        let protocol = match field("protocol") {
+            None => return Err(missing("protocol", "every entry records one")),
+            Some(v) => Protocol::parse(v)
+                .ok_or_else(|| Unreadable::new(at("protocol"), found(v, Protocol::EXPECTED)))?,
+        };
+        // portRange is read whatever the protocol, so an unreadable range is never skipped over.
+        let range = match field("portRange") {
+            None => None,
+            Some(range) if range.is_object() => {
+                let range_path = at("portRange");
+                Some((
+                    port_bound(range, "from", &range_path, 65535)?,
+                    port_bound(range, "to", &range_path, 65535)?,
+                ))
             }
-            (Protocol::Tcp | Protocol::Udp, Some(other)) => {
-                return Err(format!(
-                    "{what} has a portRange that is {}, not an object",
-                    json_type(other)
-                ));
-            }
+            Some(other) => return Err(Unreadable::new(at("portRange"), found(other, "an object"))),
+        };
+        let ports = match (&protocol, range) {
+            (Protocol::Tcp | Protocol::Udp, Some((from, to))) => PortRange::from_bounds(from, to),
             _ => PortRange::ALL,
         };
+        let cidr_of = |key: &str, family: Family| -> Result<Option<String>, Unreadable> {
+            match field(key) {
+                None => Ok(None),
+                Some(Value::String(s)) if valid_cidr(s, family) => Ok(Some(s.trim().to_owned())),
+                Some(v) => {
+                    let expected = match family {
+                        Family::V4 => "an IPv4 CIDR such as 203.0.113.0/24",
+                        Family::V6 => "an IPv6 CIDR such as 2001:db8::/32",
+                    };
+                    Err(Unreadable::new(at(key), found(v, expected)))
+                }
+            }
+        };
         let (cidr, family) = match (
-            field("cidrBlock").and_then(Value::as_str),
-            field("ipv6CidrBlock").and_then(Value::as_str),
+            cidr_of("cidrBlock", Family::V4)?,
+            cidr_of("ipv6CidrBlock", Family::V6)?,
         ) {
-            (Some(v4), _) => (v4.trim().to_owned(), Family::V4),
-            (None, Some(v6)) => (v6.trim().to_owned(), Family::V6),
-            (None, None) => return Err(format!("{what} has neither cidrBlock nor ipv6CidrBlock")),
+            (Some(v4), _) => (v4, Family::V4),
+            (None, Some(v6)) => (v6, Family::V6),
+            (None, None) => {
+                return Err(Unreadable::new(
+                    at("cidrBlock"),
+                    "is missing, and so is ipv6CidrBlock; every entry records one",
+                ));
+            }
         };
         Ok(NaclEntry {
             rule_number,
@@ -94,9 +126,10 @@ impl NaclEntry {
     }
 }
 
-/// Parses `entries`.
-pub fn parse_entries(value: &Value) -> Result<Vec<NaclEntry>, String> {
-    parse_list(value, "entries", NaclEntry::parse)
+/// Parses `entries` (found at `configuration.entries`); one unreadable entry makes the whole
+/// list unreadable, since a NACL's first matching rule decides and that entry could be it.
+pub fn parse_entries(value: &Value) -> Result<Vec<NaclEntry>, Unreadable> {
+    parse_list(value, "configuration.entries", NaclEntry::parse)
 }
 
 /// An inbound allow rule from the world that reaches some of the asked ports.
@@ -394,16 +427,32 @@ mod tests {
         assert!(
             parse_entries(&no_action)
                 .unwrap_err()
+                .to_string()
                 .contains("ruleAction")
         );
         let no_cidr = json!([{"ruleNumber": 1, "egress": false, "ruleAction": "allow",
                               "protocol": "6"}]);
-        assert!(parse_entries(&no_cidr).unwrap_err().contains("cidrBlock"));
+        assert!(
+            parse_entries(&no_cidr)
+                .unwrap_err()
+                .to_string()
+                .contains("cidrBlock")
+        );
         let no_direction = json!([{"ruleNumber": 1, "ruleAction": "allow", "protocol": "6",
                                    "cidrBlock": "0.0.0.0/0"}]);
-        assert!(parse_entries(&no_direction).unwrap_err().contains("egress"));
+        assert!(
+            parse_entries(&no_direction)
+                .unwrap_err()
+                .to_string()
+                .contains("egress")
+        );
         let bad_range = json!([entry(1, false, "allow", "6", json!("22"), "0.0.0.0/0")]);
-        assert!(parse_entries(&bad_range).unwrap_err().contains("portRange"));
+        assert!(
+            parse_entries(&bad_range)
+                .unwrap_err()
+                .to_string()
+                .contains("portRange")
+        );
     }
 
     #[test]

@@ -48,18 +48,23 @@ pub const CONTROL: Control = Control {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
-    let is_default = item.config_bool("/isDefault") == Some(true);
+    let is_default = match item.read_bool("/isDefault") {
+        Ok(is_default) => is_default == Some(true),
+        Err(unreadable) => return unreadable.into(),
+    };
     if is_default && ctx.bool("excludeDefaultNacl") {
         return Verdict::not_applicable(
             "default network ACLs are excluded (excludeDefaultNacl is true)",
         );
     }
-    let Some(entries) = item.config("/entries") else {
-        return Verdict::insufficient("the configuration item records no entries");
+    let entries = match item.read("/entries") {
+        Ok(Some(entries)) => entries,
+        Ok(None) => return Verdict::insufficient("the configuration item records no entries"),
+        Err(unreadable) => return unreadable.into(),
     };
     let entries = match parse_entries(entries) {
         Ok(e) => e,
-        Err(reason) => return Verdict::insufficient(reason),
+        Err(unreadable) => return unreadable.into(),
     };
     let (open, shadowed) = world_ingress(&entries, &PORTS, TCP_UDP);
     if !open.is_empty() {

@@ -2,6 +2,7 @@
 
 use super::state_name;
 use crate::control::{Context, Control, Mappings, Severity};
+use crate::item::{Unreadable, found};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -39,7 +40,16 @@ pub const CONTROL: Control = Control {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
-    let state = item.config("/state").and_then(state_name);
+    let state = match item.read("/state") {
+        Ok(None) => None,
+        Ok(Some(value)) => match state_name(value) {
+            Some(state) => Some(state),
+            None => {
+                return Unreadable::config("/state", found(value, "a state name")).into();
+            }
+        },
+        Err(unreadable) => return unreadable.into(),
+    };
     let attachments = match item.config("/attachments") {
         None => None,
         Some(Value::Array(list)) => Some(list.as_slice()),
@@ -71,18 +81,18 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     } else {
         format!("attached to {}", instances.join(", "))
     };
-    match item.config_bool("/encrypted") {
-        None => Verdict::insufficient(
+    match item.read_bool("/encrypted") {
+        Err(unreadable) => unreadable.into(),
+        Ok(None) => Verdict::insufficient(
             "the configuration item does not record whether the volume is encrypted",
         ),
-        Some(false) => Verdict::fail(format!(
+        Ok(Some(false)) => Verdict::fail(format!(
             "the volume is {attached_to} and not encrypted (encrypted false)"
         )),
-        Some(true) => check_key(
-            ctx.str_list("kmsId"),
-            item.config_str("/kmsKeyId"),
-            &attached_to,
-        ),
+        Ok(Some(true)) => match item.read_str("/kmsKeyId") {
+            Ok(key) => check_key(ctx.str_list("kmsId"), key, &attached_to),
+            Err(unreadable) => unreadable.into(),
+        },
     }
 }
 

@@ -16,7 +16,7 @@
 
 use crate::control::Context;
 use crate::controls::policy::{PolicyDocument, Scope, Statement, covers_every_string_with_prefix};
-use crate::item::value_as_bool;
+use crate::item::{Unreadable, found, value_as_bool};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -45,9 +45,9 @@ fn default_version(ctx: &Context<'_>) -> Result<(String, PolicyDocument), Verdic
         )));
     }
     let boundary_uses = item
-        .config_i64("/permissionsBoundaryUsageCount")
+        .read_i64("/permissionsBoundaryUsageCount")?
         .unwrap_or(0);
-    let attachments = item.config_i64("/attachmentCount");
+    let attachments = item.read_i64("/attachmentCount")?;
     if ctx.bool(EXCLUDE_BOUNDARY.name) && boundary_uses > 0 && attachments == Some(0) {
         return Err(Verdict::not_applicable(format!(
             "the policy is used only as a permissions boundary ({boundary_uses} users or roles, \
@@ -60,6 +60,17 @@ fn default_version(ctx: &Context<'_>) -> Result<(String, PolicyDocument), Verdic
              version from",
         ));
     };
+    for (i, version) in versions.iter().enumerate() {
+        if let Some(flag) = version.get("isDefaultVersion").filter(|f| !f.is_null())
+            && value_as_bool(flag).is_none()
+        {
+            return Err(Unreadable::config(
+                &format!("/policyVersionList/{i}/isDefaultVersion"),
+                found(flag, "true or false"),
+            )
+            .into());
+        }
+    }
     let flagged: Vec<&serde_json::Value> = versions
         .iter()
         .filter(|v| v.get("isDefaultVersion").and_then(value_as_bool) == Some(true))

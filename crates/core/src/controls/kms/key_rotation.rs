@@ -71,6 +71,19 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
 /// NOT_APPLICABLE for keys AWS cannot or need not rotate automatically, INSUFFICIENT_DATA when the
 /// item does not say, `None` for keys in scope.
 fn out_of_scope(item: &crate::ConfigurationItem) -> Option<Verdict> {
+    // A field that is there but not a string is never read as absent: it could put the key in
+    // or out of scope.
+    for pointer in [
+        "/keyManager",
+        "/keyState",
+        "/keySpec",
+        "/customerMasterKeySpec",
+        "/origin",
+    ] {
+        if let Err(unreadable) = item.read_str(pointer) {
+            return Some(unreadable.into());
+        }
+    }
     let text = |pointer: &str| {
         item.config_str(pointer)
             .map(str::trim)

@@ -62,17 +62,20 @@ pub const CONTROL: Control = Control {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
-    let package = item.config_str("/packageType").map(str::trim);
+    let package = match item.read_str("/packageType") {
+        Ok(package) => package.map(str::trim),
+        Err(unreadable) => return unreadable.into(),
+    };
     if package.is_some_and(|p| p.eq_ignore_ascii_case("Image")) {
         return Verdict::not_applicable(
             "the function is packaged as a container image; its runtime is inside the image",
         );
     }
-    let Some(runtime) = item
-        .config_str("/runtime")
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-    else {
+    let runtime = match item.read_str("/runtime") {
+        Ok(runtime) => runtime.map(str::trim).filter(|r| !r.is_empty()),
+        Err(unreadable) => return unreadable.into(),
+    };
+    let Some(runtime) = runtime else {
         return Verdict::insufficient(format!(
             "the configuration item has no configuration.runtime (packageType {})",
             package.unwrap_or("not recorded")

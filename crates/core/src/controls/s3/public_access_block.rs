@@ -59,6 +59,25 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let Some(block) = item.supplementary("PublicAccessBlockConfiguration") else {
         return Verdict::fail("the bucket has no bucket-level public access block configuration");
     };
+    if !block.is_object() {
+        return crate::item::Unreadable::new(
+            "supplementaryConfiguration.PublicAccessBlockConfiguration",
+            crate::item::found(block, "an object"),
+        )
+        .into();
+    }
+    // Absent or null is off; a flag that is there but not a boolean is unreadable, not off.
+    for flag in FLAGS {
+        if let Some(v) = block.get(flag).filter(|v| !v.is_null())
+            && crate::item::value_as_bool(v).is_none()
+        {
+            return crate::item::Unreadable::new(
+                format!("supplementaryConfiguration.PublicAccessBlockConfiguration.{flag}"),
+                crate::item::found(v, "true or false"),
+            )
+            .into();
+        }
+    }
     let off: Vec<&str> = FLAGS
         .into_iter()
         .filter(|flag| {

@@ -39,7 +39,7 @@ use crate::controls::policy::{
 };
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::AccountPublicAccessBlock;
-use crate::item::{ConfigurationItem, json_type, value_as_bool};
+use crate::item::{ConfigurationItem, Unreadable, found, json_type, value_as_bool};
 use crate::verdict::Verdict;
 use serde_json::{Map, Value};
 
@@ -241,14 +241,24 @@ struct BucketBlock {
 
 /// The bucket-level public access block; absent means no flag is set.
 fn bucket_block(item: &ConfigurationItem) -> Result<BucketBlock, Verdict> {
-    let flag = |block: &Map<String, Value>, name: &str| {
-        block.get(name).and_then(value_as_bool).unwrap_or_default()
+    // Absent or null is off; a flag that is there but not a boolean is unreadable, not off.
+    let flag = |block: &Map<String, Value>, name: &str| -> Result<bool, Verdict> {
+        match block.get(name) {
+            None | Some(Value::Null) => Ok(false),
+            Some(v) => value_as_bool(v).ok_or_else(|| {
+                Unreadable::new(
+                    format!("supplementaryConfiguration.PublicAccessBlockConfiguration.{name}"),
+                    found(v, "true or false"),
+                )
+                .into()
+            }),
+        }
     };
     match item.supplementary("PublicAccessBlockConfiguration") {
         None => Ok(BucketBlock::default()),
         Some(Value::Object(block)) => Ok(BucketBlock {
-            ignore_public_acls: flag(block, "ignorePublicAcls"),
-            restrict_public_buckets: flag(block, "restrictPublicBuckets"),
+            ignore_public_acls: flag(block, "ignorePublicAcls")?,
+            restrict_public_buckets: flag(block, "restrictPublicBuckets")?,
         }),
         Some(other) => Err(Verdict::insufficient(format!(
             "supplementaryConfiguration.PublicAccessBlockConfiguration is {}, not an object",
