@@ -1,49 +1,29 @@
-//! The ASFF findings of a scan, for `--format asff` and `--publish` alike.
-//!
-//! A finding lives in a real Region, but global resources (IAM users, roles and policies) are in
-//! `awsRegion` `global`. From a file, only `--region` can say which Region to report them in; an
-//! inventory scan (`--live` without FILE) knows: the Region its global services were called in,
-//! as Security Hub's own IAM controls report in the Region that evaluates global resources.
+//! The ASFF findings of a scan, for `--format asff` and `--publish` alike. A finding lives in a
+//! real Region; global resources (IAM, `awsRegion` `global`) are placed in one before they get
+//! here, by the core's Region rule ([`crate::global_region`]).
 
 use sidewatch_core::{
     ConfigurationItem, Evaluation, Finding, FindingBuilder, FindingContext, Source,
 };
 use time::OffsetDateTime;
 
-/// Builds the findings of one scan.
+/// Builds the findings of one scan. Global items arrive already placed in their reporting Region
+/// ([`crate::global_region`]).
 #[derive(Debug, Clone)]
 pub struct Findings {
     builder: FindingBuilder,
-    /// For items in `global` when the scan knows the Region to report them in.
-    global: Option<FindingBuilder>,
 }
 
 impl Findings {
-    /// Findings with `--account` / `--region` overrides; `global_region` is where items in
-    /// `global` are reported when no `--region` override applies.
-    pub fn new(
-        account_override: Option<String>,
-        region_override: Option<String>,
-        global_region: Option<String>,
-    ) -> Self {
-        let now = OffsetDateTime::now_utc();
-        let global = match (&region_override, global_region) {
-            (None, Some(region)) => Some(FindingBuilder::new(FindingContext {
-                account_override: account_override.clone(),
-                region_override: Some(region),
-                source: Source::Cli,
-                now,
-            })),
-            _ => None,
-        };
+    /// Findings with `--account` / `--region` overrides.
+    pub fn new(account_override: Option<String>, region_override: Option<String>) -> Self {
         Findings {
             builder: FindingBuilder::new(FindingContext {
                 account_override,
                 region_override,
                 source: Source::Cli,
-                now,
+                now: OffsetDateTime::now_utc(),
             }),
-            global,
         }
     }
 
@@ -53,15 +33,7 @@ impl Findings {
         item: &ConfigurationItem,
         evaluation: &Evaluation,
     ) -> Result<Finding, String> {
-        let in_global = item
-            .region
-            .as_deref()
-            .is_none_or(|r| r.trim().is_empty() || r.eq_ignore_ascii_case("global"));
-        let builder = match &self.global {
-            Some(global) if in_global => global,
-            _ => &self.builder,
-        };
-        builder
+        self.builder
             .build(item, evaluation)
             .map_err(|e| format!("no ASFF finding: {e}"))
     }
@@ -80,27 +52,31 @@ pub fn region_of(finding: &Finding) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sidewatch_core::Engine;
+    use sidewatch_core::{Engine, finding_id};
 
     #[test]
-    fn global_items_are_reported_in_the_global_region_unless_overridden() {
+    fn a_placed_global_item_gets_the_id_the_functions_give_in_that_region() {
         let engine = Engine::with_defaults();
         let mut user = ConfigurationItem::new("AWS::IAM::User", "AIDAEXAMPLE");
         user.account_id = Some("123456789012".into());
-        user.region = Some("global".into());
+        user.region = Some("eu-west-1".into());
         user.arn = Some("arn:aws:iam::123456789012:user/dana".into());
         let evaluation = engine
             .evaluate(&user)
             .into_iter()
             .next()
             .expect("IAM users have controls");
-        let without = Findings::new(None, None, None);
-        assert!(without.build(&user, &evaluation).is_err());
-        let with = Findings::new(None, None, Some("eu-west-1".into()));
-        let finding = with.build(&user, &evaluation).unwrap();
+        let finding = Findings::new(None, None).build(&user, &evaluation).unwrap();
         assert_eq!(region_of(&finding), Some("eu-west-1"));
-        let overridden = Findings::new(None, Some("us-east-2".into()), Some("eu-west-1".into()));
-        let finding = overridden.build(&user, &evaluation).unwrap();
-        assert_eq!(region_of(&finding), Some("us-east-2"));
+        assert_eq!(
+            finding.id,
+            finding_id(
+                "aws",
+                "123456789012",
+                "eu-west-1",
+                evaluation.control.id,
+                "AIDAEXAMPLE"
+            )
+        );
     }
 }

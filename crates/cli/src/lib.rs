@@ -25,6 +25,7 @@ use std::process::ExitCode;
 
 mod catalog;
 mod findings;
+mod global_region;
 mod input;
 mod inventory;
 mod live;

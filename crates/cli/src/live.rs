@@ -13,6 +13,7 @@ use crate::ScanArgs;
 use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use sidewatch_aws::{AwsClients, ClientOptions, EvidenceCollector, required_actions};
+use sidewatch_core::boundary::AccountBoundary;
 use sidewatch_core::{ConfigurationItem, Engine, EvidenceError, EvidenceKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
@@ -24,7 +25,7 @@ use tokio::task::JoinSet;
 pub const RESOURCES_AT_ONCE: usize = 8;
 
 /// The code stored for an item of another account than the credentials'.
-const OTHER_ACCOUNT: &str = "OtherAccount";
+const OTHER_ACCOUNT: &str = sidewatch_core::boundary::FOREIGN_ACCOUNT_CODE;
 
 /// A live session: the runtime, the SDK configuration, the caller's account, one collector per
 /// Region, and what failed.
@@ -35,6 +36,8 @@ pub struct Live {
     home_region: String,
     /// The account the credentials belong to.
     caller_account: String,
+    /// The core's account rule for that account: no evidence is read for another's items.
+    boundary: AccountBoundary,
     collectors: HashMap<String, EvidenceCollector>,
     /// Accounts and the Regions their items came from, for the account-level items.
     seen: BTreeMap<String, BTreeSet<String>>,
@@ -109,11 +112,13 @@ impl Live {
             .filter(|a| crate::parse_account(a).is_ok())
             .ok_or("STS GetCallerIdentity named no account id; cannot tell whose state is read")?
             .to_owned();
+        let boundary = AccountBoundary::new(&caller_account).map_err(|e| e.to_string())?;
         Ok(Live {
             runtime,
             sdk,
             home_region,
             caller_account,
+            boundary,
             collectors: HashMap::new(),
             seen: BTreeMap::new(),
             failures: Failures::default(),
@@ -190,19 +195,7 @@ impl Live {
             }
             self.resources += 1;
             self.reads += kinds.len() as u64;
-            if let Some(account) = item
-                .account_id
-                .as_deref()
-                .filter(|a| *a != self.caller_account)
-            {
-                let error = EvidenceError::new(
-                    OTHER_ACCOUNT,
-                    format!(
-                        "the item is in account {account} but the credentials are for account \
-                         {}; scan it with credentials of {account}",
-                        self.caller_account
-                    ),
-                );
+            if let Some(error) = self.boundary.evidence_refusal(item) {
                 for kind in &kinds {
                     item.insert_evidence(*kind, error.to_value());
                 }

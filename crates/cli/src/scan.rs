@@ -2,6 +2,7 @@
 //! each verdict as it comes, then summarise and choose the exit code.
 
 use crate::findings::Findings;
+use crate::global_region::GlobalRegion;
 use crate::input::{Source, Stoppable, decompressing};
 use crate::inventory::{self, Regions};
 use crate::live::{Live, RESOURCES_AT_ONCE, Target};
@@ -348,17 +349,22 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
     } else {
         None
     };
-    // Global items (IAM) of an inventory scan are reported in the clients' Region.
-    let global_region = match (&plan, &live) {
+    // Global items (IAM) of an inventory scan are reported in the Region their services were
+    // called in; from a file, in the Region the core's rule chooses per input.
+    let inventory_region = match (&plan, &live) {
         (Plan::Collect { .. }, Some(live)) => Some(live.home_region().to_owned()),
         _ => None,
     };
     let findings = Findings::new(
         args.account.clone(),
         plan.region_override().map(str::to_owned),
-        global_region,
     );
     let publish = args.publish.then(|| Publish::new(findings.clone()));
+    let global = GlobalRegion::new(
+        args.format == ScanFormat::Asff || publish.is_some(),
+        inventory_region,
+        args.profile.clone(),
+    );
     let sink: Box<dyn Sink> = match args.format {
         ScanFormat::Table => Box::new(TableSink::default()),
         ScanFormat::Json => Box::new(JsonSink::default()),
@@ -386,6 +392,7 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
         pending_sources: Vec::new(),
         region_override: plan.region_override().map(str::to_owned),
         publish,
+        global,
     };
     if let Plan::Collect { regions, types } = &plan {
         scan.collect(regions, types, io);
@@ -417,6 +424,8 @@ struct Scan<'a> {
     region_override: Option<String>,
     /// `--publish`: the findings on their way to Security Hub.
     publish: Option<Publish>,
+    /// The Region of global items' findings.
+    global: GlobalRegion,
 }
 
 /// What the flags ask of the scan.
@@ -463,7 +472,8 @@ fn plan(args: &ScanArgs, collects: bool, engine: &Engine) -> Result<Plan, String
     }
     if !args.resource_types.is_empty() {
         return Err(
-            "--resource-types chooses what `scan --live` collects without FILE; with FILE the              items are the file's (use --controls to choose the controls)"
+            "--resource-types chooses what `scan --live` collects without FILE; with FILE the \
+             items are the file's (use --controls to choose the controls)"
                 .to_owned(),
         );
     }
@@ -473,7 +483,8 @@ fn plan(args: &ScanArgs, collects: bool, engine: &Engine) -> Result<Plan, String
             region: Some(region.clone()),
         }),
         _ => Err(
-            "with FILE, --region is the one Region to report instead of the items' own; several              Regions (or all) are for `scan --live` without FILE, which collects them"
+            "with FILE, --region is the one Region to report instead of the items' own; several \
+             Regions (or all) are for `scan --live` without FILE, which collects them"
                 .to_owned(),
         ),
     }
@@ -502,6 +513,7 @@ impl Scan<'_> {
             }
         };
         self.stats.inputs += 1;
+        self.global.start_input(&name, io.stderr);
         let reader = Stoppable::new(reader, Rc::clone(&self.stop));
         let (stdout, stderr) = (&mut *io.stdout, &mut *io.stderr);
         let result = read_items(reader, |outcome| {
@@ -545,6 +557,19 @@ impl Scan<'_> {
                 error(io.stderr, format!("{name}: {e}.{hint}"));
             }
         }
+        self.end_input(io.stdout, io.stderr);
+    }
+
+    /// The input ended: its items still waiting for evidence, then its global items waiting for
+    /// their Region.
+    fn end_input(&mut self, stdout: &mut dyn Write, stderr: &mut dyn Write) {
+        self.flush_live(stdout, stderr);
+        for (item, evaluations, source) in self.global.end_input(stderr) {
+            if self.stats.output_failed {
+                break;
+            }
+            self.emit(&item, &evaluations, &source, stdout, stderr);
+        }
     }
 
     /// Handles one item (or unreadable element) of the input.
@@ -571,8 +596,9 @@ impl Scan<'_> {
             }
         };
         self.stats.items += 1;
-        self.apply_overrides(&mut item);
         if let Some(live) = &mut self.live {
+            // Evidence is read for the account and Region the item records; `--account` /
+            // `--region` change only where its findings are reported, after the read.
             live.note(&item);
             self.pending.push(item);
             let same = self
@@ -586,6 +612,7 @@ impl Scan<'_> {
                 self.flush_live(stdout, stderr);
             }
         } else {
+            self.apply_overrides(&mut item);
             self.evaluate(&item, source, stdout, stderr);
         }
         self.progress.update(stderr, &self.stats);
@@ -600,11 +627,12 @@ impl Scan<'_> {
         }
         live.collect(self.engine, &mut items);
         let sources = std::mem::take(&mut self.pending_sources);
-        for (item, source) in items.iter().zip(sources) {
+        for (mut item, source) in items.into_iter().zip(sources) {
             if self.stats.output_failed {
                 break;
             }
-            self.evaluate(item, &source, stdout, stderr);
+            self.apply_overrides(&mut item);
+            self.evaluate(&item, &source, stdout, stderr);
         }
     }
 
@@ -624,11 +652,28 @@ impl Scan<'_> {
         }
         for evaluation in &evaluations {
             self.stats.record(evaluation);
-            if let (Some(publish), Some(live)) = (&mut self.publish, &self.live) {
-                publish.verdict(live, item, evaluation);
-            }
             if self.live.is_none() && needs_live_evidence(item, evaluation) {
                 self.stats.needs_live.insert(evaluation.control.id);
+            }
+        }
+        if let Some(placed) = self.global.place(item, &evaluations, source) {
+            self.emit(&placed, &evaluations, source, stdout, stderr);
+        }
+        self.evaluations = evaluations;
+    }
+
+    /// Writes the verdicts of one item (and sends them with `--publish`).
+    fn emit(
+        &mut self,
+        item: &ConfigurationItem,
+        evaluations: &[Evaluation],
+        source: &str,
+        stdout: &mut dyn Write,
+        stderr: &mut dyn Write,
+    ) {
+        for evaluation in evaluations {
+            if let (Some(publish), Some(live)) = (&mut self.publish, &self.live) {
+                publish.verdict(live, item, evaluation);
             }
             if self.args.failed_only && !evaluation.verdict.is_non_compliant() {
                 continue;
@@ -652,7 +697,6 @@ impl Scan<'_> {
                 }
             }
         }
-        self.evaluations = evaluations;
     }
 
     fn apply_overrides(&self, item: &mut ConfigurationItem) {
@@ -688,12 +732,14 @@ impl Scan<'_> {
             regions: regions.len() as u64,
             failed: report.failures.len() as u64,
         });
+        self.global.start_input("--live", io.stderr);
         for item in items {
             if self.stats.output_failed {
                 break;
             }
             self.outcome(Ok(item), "--live", io.stdout, io.stderr);
         }
+        self.end_input(io.stdout, io.stderr);
     }
 
     /// The output cannot be written: stop reading. A closed pipe (`| head`) is not worth a message.

@@ -290,3 +290,173 @@ fn example_snapshot_gives_one_finding_per_verdict() {
         assert_eq!(f["Resources"][0]["Region"], REGION);
     }
 }
+
+/// No Region in the environment or the AWS config files: only the snapshot itself can say.
+fn without_a_region(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_REGION", String::new()),
+        ("AWS_DEFAULT_REGION", String::new()),
+        ("AWS_PROFILE", String::new()),
+        (
+            "AWS_CONFIG_FILE",
+            dir.join("no-config").display().to_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-credentials").display().to_string(),
+        ),
+        ("HOME", dir.display().to_string()),
+    ]
+}
+
+/// The example with its regional items moved to `region` (IAM items stay `global`).
+fn example_in(region: &str) -> Value {
+    let mut snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(example_path()).unwrap()).unwrap();
+    for item in snapshot["configurationItems"].as_array_mut().unwrap() {
+        if item["awsRegion"] != "global" {
+            item["awsRegion"] = json!(region);
+        }
+    }
+    snapshot
+}
+
+/// `(resource type, finding Region, Id)` of every finding of an ASFF run.
+fn placed(run: &common::Run) -> Vec<(String, String, String)> {
+    run.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["Resources"][0]["Type"].as_str().unwrap().to_owned(),
+                f["Resources"][0]["Region"].as_str().unwrap().to_owned(),
+                f["Id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A snapshot whose IAM items carry `global` gives ASFF without --region and without a Region in
+/// the environment: one finding per verdict, the global ones in the snapshot's own Region with the
+/// Id the deployed functions give there, and one note saying so.
+#[test]
+fn global_items_are_reported_in_the_snapshots_region_without_a_flag() {
+    let dir = common::scratch("global-region");
+    let env = without_a_region(&dir);
+    let path = dir.join("snapshot.json");
+    std::fs::write(&path, example_in("eu-west-1").to_string()).unwrap();
+    let path = path.to_str().unwrap();
+    let json = common::sidewatch_with_env(&["scan", "-q", "--format", "json", path], b"", &env);
+    let asff = common::sidewatch_with_env(&["scan", "--format", "asff", path], b"", &env);
+    assert_eq!(asff.code, 1, "failures, no error: {}", asff.stderr);
+    assert!(!asff.stderr.contains("error:"), "{}", asff.stderr);
+    let verdicts = json.json().as_array().unwrap().len();
+    let findings = placed(&asff);
+    assert_eq!(
+        findings.len(),
+        verdicts,
+        "one finding per verdict, none dropped"
+    );
+    let iam: Vec<_> = findings
+        .iter()
+        .filter(|(t, _, _)| t.starts_with("AwsIam"))
+        .collect();
+    assert!(iam.len() >= 17, "{iam:?}");
+    assert!(findings.iter().all(|(_, region, _)| region == "eu-west-1"));
+    let notes: Vec<&str> = asff
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("note: global resources"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", asff.stderr);
+    assert!(notes[0].contains("eu-west-1") && notes[0].contains("regional items"));
+
+    // The Id the functions give the same control and resource in eu-west-1.
+    let user = json
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["resourceType"] == "AWS::IAM::User")
+        .cloned()
+        .unwrap();
+    let expected = sidewatch_core::finding_id(
+        "aws",
+        ACCOUNT,
+        "eu-west-1",
+        user["controlId"].as_str().unwrap(),
+        user["resourceId"].as_str().unwrap(),
+    );
+    assert!(
+        findings.iter().any(|(_, _, id)| *id == expected),
+        "{expected}"
+    );
+
+    // The file named as AWS Config delivers it decides before the items do.
+    let delivered = dir.join(format!(
+        "{ACCOUNT}_Config_ap-southeast-2_ConfigSnapshot_20240601T100000Z_{SNAPSHOT_ID}.json"
+    ));
+    std::fs::write(&delivered, example_in("ap-southeast-2").to_string()).unwrap();
+    let run = common::sidewatch_with_env(
+        &["scan", "--format", "asff", delivered.to_str().unwrap()],
+        b"",
+        &env,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(placed(&run).iter().all(|(_, r, _)| r == "ap-southeast-2"));
+    assert!(run.stderr.contains("delivery key"), "{}", run.stderr);
+}
+
+/// Only global items: the environment's Region, else us-east-1 with a note; never exit 2.
+#[test]
+fn only_global_items_fall_back_to_the_environment_then_us_east_1() {
+    let dir = common::scratch("global-only");
+    let mut snapshot = example_in("eu-west-1");
+    snapshot["configurationItems"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|item| item["awsRegion"] == "global");
+    let path = dir.join("iam.json");
+    std::fs::write(&path, snapshot.to_string()).unwrap();
+    let path = path.to_str().unwrap();
+    let mut env = without_a_region(&dir);
+    let run = common::sidewatch_with_env(&["scan", "--format", "asff", path], b"", &env);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert!(placed(&run).iter().all(|(_, r, _)| r == "us-east-1"));
+    assert!(
+        run.stderr.contains("nothing else named a Region"),
+        "{}",
+        run.stderr
+    );
+
+    env[1].1 = "ca-central-1".to_owned(); // AWS_DEFAULT_REGION
+    let run = common::sidewatch_with_env(&["scan", "--format", "asff", path], b"", &env);
+    assert!(placed(&run).iter().all(|(_, r, _)| r == "ca-central-1"));
+    assert!(run.stderr.contains("AWS_DEFAULT_REGION"), "{}", run.stderr);
+
+    let config = dir.join("config");
+    std::fs::write(&config, "[profile audit]\nregion = sa-east-1\n").unwrap();
+    let mut env = without_a_region(&dir);
+    env[2].1 = "audit".to_owned(); // AWS_PROFILE
+    env[3].1 = config.display().to_string(); // AWS_CONFIG_FILE
+    let run = common::sidewatch_with_env(&["scan", "--format", "asff", path], b"", &env);
+    assert!(
+        placed(&run).iter().all(|(_, r, _)| r == "sa-east-1"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("profile 'audit'"), "{}", run.stderr);
+
+    let flagged = common::sidewatch_with_env(
+        &["scan", "--format", "asff", "--region", "eu-north-1", path],
+        b"",
+        &env,
+    );
+    assert!(placed(&flagged).iter().all(|(_, r, _)| r == "eu-north-1"));
+    assert!(
+        !flagged.stderr.contains("note: global"),
+        "{}",
+        flagged.stderr
+    );
+}

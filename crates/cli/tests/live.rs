@@ -331,6 +331,43 @@ async fn live_evidence_fails_then_passes_after_the_fix() {
         "{}",
         table.stdout
     );
+
+    // The same user recorded in another account (named like this account's compliant `dana`):
+    // its evidence is never read with these credentials, also when --account or --region say
+    // to report it elsewhere; its evidence controls are INSUFFICIENT_DATA naming the account.
+    const OTHER: &str = "999988887777";
+    let foreign = dir.join("foreign.json");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace(ACCOUNT, OTHER);
+    std::fs::write(&foreign, text).unwrap();
+    let foreign = foreign.to_str().unwrap();
+    for overrides in [
+        &[][..],
+        &["--account", ACCOUNT][..],
+        &["--region", REGION][..],
+    ] {
+        let mut args = vec![
+            "scan",
+            "--live",
+            "--endpoint-url",
+            &moto.endpoint,
+            "--controls",
+            "IAM.5,IAM.19",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(overrides);
+        args.push(foreign);
+        let run = sidewatch_with_env(&args, b"", &moto.env());
+        let found = verdicts(&run);
+        let user: Vec<_> = found.iter().filter(|v| v.1 == "AWS::IAM::User").collect();
+        assert_eq!(user.len(), 2, "{overrides:?}: {found:?}");
+        for v in user {
+            assert_eq!(v.2, "INSUFFICIENT_DATA", "{overrides:?}: {v:?}");
+            assert!(v.3.contains(OTHER) && v.3.contains(ACCOUNT), "{v:?}");
+        }
+    }
 }
 
 /// Without FILE the account is collected, but only the types the selected controls evaluate: a

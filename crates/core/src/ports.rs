@@ -272,6 +272,14 @@ pub trait EvidenceSource {
     ) -> impl Future<Output = ()> + Send;
 }
 
+/// Tells which account the credentials belong to (`sts:GetCallerIdentity`, which needs no
+/// permission). A function knows its account from the ARN it is invoked under; this is the
+/// fallback where no real ARN exists (a local Lambda emulator), and the CLI's way to know it.
+pub trait CallerIdentity {
+    /// The 12-digit account id.
+    fn account(&self) -> impl Future<Output = Result<String, PortError>> + Send;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,12 +3,14 @@
 
 use crate::metrics::Metrics;
 use crate::settings::Settings;
+use sidewatch_core::boundary::{AccountBoundary, Claim, ForeignAccount};
 use sidewatch_core::doors::DoorError;
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
 use sidewatch_core::finding::RecordState;
 use sidewatch_core::ports::{Delivery, EvaluationsSink, EvidenceSource, FindingsSink, PortError};
 use sidewatch_core::{
-    ConfigurationItem, Engine, Evaluation, Finding, FindingBuilder, FindingContext, Source,
+    ConfigurationItem, Engine, Evaluation, EvidenceKind, Finding, FindingBuilder, FindingContext,
+    Source,
 };
 use std::collections::HashSet;
 use time::OffsetDateTime;
@@ -40,12 +42,34 @@ impl Clock for FixedClock {
 }
 
 /// What a handler needs besides its ports: the settings, the engine built from them (once per
-/// container), and a clock for `CreatedAt` / `UpdatedAt`.
+/// container), a clock for `CreatedAt` / `UpdatedAt`, and the function's own account (from the
+/// ARN Lambda invoked it under): nothing of another account is read, evaluated or written.
 #[derive(Debug)]
 pub struct Invocation<'a, C> {
     pub settings: &'a Settings,
     pub engine: &'a Engine,
     pub clock: &'a C,
+    pub account: &'a AccountBoundary,
+}
+
+impl<'a, C> Invocation<'a, C> {
+    /// The core's account rule over an input's `claims`: `Err` with the refusal, already logged
+    /// as an ERROR naming the field and both accounts, when one is of another account.
+    pub fn check_accounts<'c>(
+        &self,
+        input: &str,
+        claims: impl IntoIterator<Item = Claim<'c>>,
+    ) -> Result<(), ForeignAccount> {
+        self.account.check(claims).inspect_err(|refused| {
+            tracing::error!(
+                input,
+                field = %refused.field,
+                account = %refused.found,
+                own_account = %refused.own,
+                "refused: {refused}"
+            );
+        })
+    }
 }
 
 // Manual impls: only references are copied, whatever the clock type.
@@ -77,15 +101,30 @@ pub struct Ports<Sink, Stored, Evals, Items, Evidence, Queue> {
 
 /// Why an invocation did not complete. Lambda retries a failed invocation and finally keeps the
 /// event in the dead-letter queue; everything that could be delivered was delivered first.
+///
+/// Each variant is one failure class with a short, stable name ([`HandlerError::error_type`]):
+/// the `errorType` Lambda reports and the logs carry, for alarms and log queries.
 #[derive(Debug, thiserror::Error)]
 pub enum HandlerError {
     /// The event is not one the function can use (the message names the field).
-    #[error("unusable event: {0}")]
+    #[error(
+        "unusable event: {0}. Nothing was read or written; check what sends this event to the \
+         function (the EventBridge rule or Config rule of the sidewatch stack)"
+    )]
     Event(#[from] DoorError),
+    /// The event is of another account: refused before any read or write.
+    #[error("{0}")]
+    ForeignAccount(#[from] ForeignAccount),
     /// Some findings, evaluations or calls failed; the rest were delivered.
-    #[error("{} problem(s) after delivering the rest: {}", problems.len(), problems.join("; "))]
+    #[error(
+        "{} problem(s) after delivering the rest: {}. {}",
+        problems.len(),
+        problems.join("; "),
+        class.advice()
+    )]
     Incomplete {
         problems: Vec<String>,
+        class: ProblemClass,
         metrics: Metrics,
     },
 }
@@ -98,7 +137,64 @@ impl HandlerError {
                 failures: 1,
                 ..Metrics::default()
             },
+            HandlerError::ForeignAccount(_) => Metrics {
+                foreign_account_refusals: 1,
+                ..Metrics::default()
+            },
             HandlerError::Incomplete { metrics, .. } => *metrics,
+        }
+    }
+
+    /// The failure class: `InvalidEvent`, `ForeignAccount`, `EvidenceUnavailable`,
+    /// `FindingInvalid` or `DeliveryFailed`.
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            HandlerError::Event(_) => "InvalidEvent",
+            HandlerError::ForeignAccount(_) => "ForeignAccount",
+            HandlerError::Incomplete { class, .. } => class.error_type(),
+        }
+    }
+}
+
+/// What kind of step failed; an invocation with several reports the most serious.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum ProblemClass {
+    /// A verdict could not be written as a valid finding.
+    #[default]
+    FindingInvalid,
+    /// AWS Config or the evidence could not be read: nothing was reported for that resource
+    /// (a guess could be a false pass).
+    EvidenceUnavailable,
+    /// Security Hub or AWS Config refused or did not answer a delivery.
+    DeliveryFailed,
+}
+
+impl ProblemClass {
+    /// The stable `errorType`.
+    pub fn error_type(self) -> &'static str {
+        match self {
+            ProblemClass::FindingInvalid => "FindingInvalid",
+            ProblemClass::EvidenceUnavailable => "EvidenceUnavailable",
+            ProblemClass::DeliveryFailed => "DeliveryFailed",
+        }
+    }
+
+    /// What a person can do about it.
+    pub fn advice(self) -> &'static str {
+        match self {
+            ProblemClass::FindingInvalid => {
+                "Lambda retries the event and the dead-letter queue keeps it; report the resource \
+                 and control named above as a sidewatch bug"
+            }
+            ProblemClass::EvidenceUnavailable => {
+                "Lambda retries the event and the dead-letter queue keeps it; if it persists, check \
+                 the function role's read permissions and the service's quotas"
+            }
+            ProblemClass::DeliveryFailed => {
+                "Lambda retries the event and the dead-letter queue keeps it; if it persists, check \
+                 that Security Hub is enabled and the function role may call \
+                 securityhub:BatchImportFindings (and config:PutEvaluations)"
+            }
         }
     }
 }
@@ -108,19 +204,37 @@ impl HandlerError {
 pub struct Report {
     pub metrics: Metrics,
     pub problems: Vec<String>,
+    /// The most serious class of the problems.
+    pub class: ProblemClass,
 }
 
 impl Report {
-    /// Records a failed call or item.
-    pub fn problem(&mut self, problem: impl Into<String>) {
+    /// Records a failed call or item of `class`.
+    pub fn problem_of(&mut self, class: ProblemClass, problem: impl Into<String>) {
         self.metrics.failures += 1;
+        self.class = self.class.max(class);
         self.problems.push(problem.into());
     }
 
-    /// Records a failed port call.
+    /// Records a failed finding build (the least serious class).
+    pub fn problem(&mut self, problem: impl Into<String>) {
+        self.problem_of(ProblemClass::FindingInvalid, problem);
+    }
+
+    /// Records a failed read (AWS Config, evidence, listings).
     pub fn port_error(&mut self, context: &str, error: &PortError) {
-        tracing::error!(error = %error, retryable = error.is_retryable(), "{context}");
-        self.problem(format!("{context}: {error}"));
+        self.port_error_of(ProblemClass::EvidenceUnavailable, context, error);
+    }
+
+    /// Records a failed port call of `class`.
+    pub fn port_error_of(&mut self, class: ProblemClass, context: &str, error: &PortError) {
+        tracing::error!(
+            error_type = class.error_type(),
+            error = %error,
+            retryable = error.is_retryable(),
+            "{context}"
+        );
+        self.problem_of(class, format!("{context}: {error}"));
     }
 
     /// `Ok` with the counts when nothing failed, else [`HandlerError::Incomplete`].
@@ -130,6 +244,7 @@ impl Report {
         } else {
             Err(HandlerError::Incomplete {
                 problems: self.problems,
+                class: self.class,
                 metrics: self.metrics,
             })
         }
@@ -149,13 +264,41 @@ pub fn builder(source: Source, region: &str, now: OffsetDateTime) -> FindingBuil
 
 /// Collects the evidence `engine` needs for `item` (nothing when it needs none).
 pub async fn collect_evidence<E: EvidenceSource + Sync>(
+    account: &AccountBoundary,
     evidence: &E,
     engine: &Engine,
     item: &mut ConfigurationItem,
 ) {
     let kinds = engine.evidence_needed(item);
-    if !kinds.is_empty() {
-        evidence.collect(item, &kinds).await;
+    gather(account, evidence, item, &kinds).await;
+}
+
+/// Reads `kinds` of evidence into `item` — only for an item of this account: evidence is read
+/// with this account's credentials, so another account's item gets the refusal stored instead
+/// (its evidence-based controls are INSUFFICIENT_DATA naming both accounts), never this
+/// account's same-named resource.
+pub async fn gather<E: EvidenceSource + Sync>(
+    account: &AccountBoundary,
+    evidence: &E,
+    item: &mut ConfigurationItem,
+    kinds: &[EvidenceKind],
+) {
+    if kinds.is_empty() {
+        return;
+    }
+    match account.evidence_refusal(item) {
+        Some(refusal) => {
+            tracing::error!(
+                resource = %label(item),
+                account = item.account_id.as_deref().unwrap_or_default(),
+                own_account = account.account(),
+                "refused: evidence of another account's item is not read"
+            );
+            for kind in kinds {
+                item.insert_evidence(*kind, refusal.to_value());
+            }
+        }
+        None => evidence.collect(item, kinds).await,
     }
 }
 
@@ -232,7 +375,11 @@ pub async fn deliver_findings<S: FindingsSink + Sync>(
         }
         Err(error) => {
             report.metrics.failures += count.saturating_sub(1) as u64;
-            report.port_error(&format!("{count} finding(s) not imported"), &error);
+            report.port_error_of(
+                ProblemClass::DeliveryFailed,
+                &format!("{count} finding(s) not imported"),
+                &error,
+            );
         }
     }
 }
@@ -262,7 +409,11 @@ pub async fn deliver_evaluations<V: EvaluationsSink + Sync>(
         Ok(delivery) => record_refused("evaluation", &delivery, report),
         Err(error) => {
             report.metrics.failures += count.saturating_sub(1) as u64;
-            report.port_error(&format!("{count} evaluation(s) not put"), &error);
+            report.port_error_of(
+                ProblemClass::DeliveryFailed,
+                &format!("{count} evaluation(s) not put"),
+                &error,
+            );
         }
     }
 }
@@ -276,10 +427,13 @@ fn record_refused(what: &str, delivery: &Delivery, report: &mut Report) {
             message = %failure.message,
             "{what} refused"
         );
-        report.problem(format!(
-            "{what} {} refused ({}): {}",
-            failure.id, failure.code, failure.message
-        ));
+        report.problem_of(
+            ProblemClass::DeliveryFailed,
+            format!(
+                "{what} {} refused ({}): {}",
+                failure.id, failure.code, failure.message
+            ),
+        );
     }
 }
 
@@ -294,6 +448,7 @@ pub fn conclude(
 ) {
     match error {
         Some(error) => tracing::error!(
+            error_type = error.error_type(),
             error = %error,
             "invocation failed after delivering what it could; Lambda retries it, then the dead-letter queue keeps the event"
         ),

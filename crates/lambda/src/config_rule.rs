@@ -6,7 +6,10 @@
 //!   [`ItemSource::latest_item`]; when Config has none, the summary (INSUFFICIENT_DATA, never a
 //!   pass); when the summary says the resource is gone, NOT_APPLICABLE without a read;
 //! * `ScheduledNotification`: the account-level item and the account controls (periodic rules);
-//! * a deleted resource or `eventLeftScope`: NOT_APPLICABLE, and the findings ARCHIVED (same Ids).
+//! * a deleted resource or `eventLeftScope`: NOT_APPLICABLE, and the findings ARCHIVED (same Ids);
+//! * an event of another account (`accountId`, the item's `awsAccountId`): refused before any
+//!   read or write, logged as an ERROR and counted (`ForeignAccountRefusals`), and *answered*:
+//!   Config would otherwise invoke the rule again and again for an event no retry can change.
 //!
 //! The rule's parameters select controls: when the rule has any, they replace the environment's
 //! selection (`controls`, `exclude`) and add to its parameters; a rule without parameters runs the
@@ -14,7 +17,7 @@
 
 use crate::common::{
     Clock, HandlerError, Invocation, Ports, Report, build_findings, builder, deliver_evaluations,
-    deliver_findings, label,
+    deliver_findings, gather, label,
 };
 use crate::metrics::Metrics;
 use serde_json::Value;
@@ -42,6 +45,15 @@ where
     E: EvidenceSource + Sync,
 {
     let event = ConfigRuleEvent::from_value(event)?;
+    if inv
+        .check_accounts("Config rule event", event.account_claims())
+        .is_err()
+    {
+        return Ok(Metrics {
+            foreign_account_refusals: 1,
+            ..Metrics::default()
+        });
+    }
     let rule_engine = engine_for(inv.settings, &event.parameters)?;
     let engine = rule_engine.as_ref().unwrap_or(inv.engine);
     let region = event.region().unwrap_or(&inv.settings.region).to_owned();
@@ -77,9 +89,7 @@ where
     };
 
     let kinds = event.evidence_needed(engine, &item);
-    if !kinds.is_empty() {
-        ports.evidence.collect(&mut item, &kinds).await;
-    }
+    gather(inv.account, &ports.evidence, &mut item, &kinds).await;
     let evaluations = event.evaluate(engine, &item);
     tracing::info!(
         resource = %label(&item),

@@ -12,9 +12,15 @@
 //! * "Scheduled Event": the account-level controls.
 //!
 //! Findings only: there is no result token for Config evaluations here.
+//!
+//! An event of another account (the envelope's `account`, the item's `awsAccountId`, the API
+//! call's `recipientAccountId`) is refused before any read or write: the invocation fails with
+//! `errorType` `ForeignAccount`, so the dead-letter queue keeps the event for whoever routed
+//! another account's events here.
 
 use crate::common::{
     Clock, HandlerError, Invocation, Ports, Report, build_findings, builder, deliver_findings,
+    gather,
 };
 use crate::metrics::Metrics;
 use serde_json::Value;
@@ -41,6 +47,7 @@ where
     E: EvidenceSource + Sync,
 {
     let event = EventBridgeEvent::from_value(event)?;
+    inv.check_accounts("EventBridge event", event.account_claims())?;
     let mut report = Report::default();
     let engine = inv.engine;
     let env = &event.envelope;
@@ -145,9 +152,7 @@ where
                     .any(|c| only.contains(&c.id) && c.evidence.contains(k))
             });
         }
-        if !kinds.is_empty() {
-            ports.evidence.collect(&mut w.item, &kinds).await;
-        }
+        gather(inv.account, &ports.evidence, &mut w.item, &kinds).await;
         let mut evaluations = engine.evaluate(&w.item);
         if let Some(only) = &w.only {
             evaluations.retain(|e| only.contains(&e.control.id));

@@ -26,6 +26,8 @@ pub struct Metrics {
     pub findings_archived: u64,
     /// Findings, evaluations, messages or calls that failed.
     pub failures: u64,
+    /// Events, items or messages of another account, refused before any read or write.
+    pub foreign_account_refusals: u64,
 }
 
 impl Metrics {
@@ -35,16 +37,22 @@ impl Metrics {
         self.findings_imported += other.findings_imported;
         self.findings_archived += other.findings_archived;
         self.failures += other.failures;
+        self.foreign_account_refusals += other.foreign_account_refusals;
     }
 
     /// The EMF document for these counts and `duration`, emitted by `function` at
     /// `timestamp_ms`.
     pub fn to_emf(&self, function: &str, duration: Duration, timestamp_ms: i64) -> Value {
-        let values: [(&str, &str, Value); 5] = [
+        let values: [(&str, &str, Value); 6] = [
             ("Evaluations", "Count", json!(self.evaluations)),
             ("FindingsImported", "Count", json!(self.findings_imported)),
             ("FindingsArchived", "Count", json!(self.findings_archived)),
             ("Failures", "Count", json!(self.failures)),
+            (
+                "ForeignAccountRefusals",
+                "Count",
+                json!(self.foreign_account_refusals),
+            ),
             (
                 "DurationMs",
                 "Milliseconds",
@@ -159,6 +167,7 @@ mod tests {
             findings_imported: 5,
             findings_archived: 1,
             failures: 2,
+            foreign_account_refusals: 1,
         };
         let doc = m.to_emf(
             "config-rule",
@@ -171,6 +180,7 @@ mod tests {
         assert_eq!(doc["FindingsImported"], 5);
         assert_eq!(doc["FindingsArchived"], 1);
         assert_eq!(doc["Failures"], 2);
+        assert_eq!(doc["ForeignAccountRefusals"], 1);
         assert_eq!(doc["DurationMs"], 1234);
         assert_eq!(doc["_aws"]["Timestamp"], 1_717_000_000_000_i64);
         assert_eq!(

@@ -1,37 +1,78 @@
 //! The Lambda runtime loop every function runs: one span per invocation with its `request_id`,
-//! the outcome logged and counted in an EMF line, errors returned to Lambda (which retries the
-//! invocation, then keeps the event in the dead-letter queue).
+//! the function's own account read from the ARN it was invoked under, the outcome logged and
+//! counted in an EMF line, errors returned to Lambda (which retries the invocation, then keeps the
+//! event in the dead-letter queue) with a short, stable `errorType` per failure class
+//! ([`HandlerError::error_type`]) and a message that says what to do.
 
 use crate::common::{Clock, HandlerError, conclude};
 use crate::metrics::Metrics;
-use lambda_runtime::{LambdaEvent, service_fn};
+use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
 use serde_json::Value;
+use sidewatch_core::boundary::AccountBoundary;
+use sidewatch_core::ports::CallerIdentity;
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Instant;
 use tracing::Instrument;
 
-/// Serves invocations until the runtime stops: each event's payload goes to `handler`, which
-/// returns the response and the counts.
-pub async fn serve<C, H, Fut>(
+/// The `errorType` of an invocation whose context names no account (it never happens under
+/// Lambda, which always sends the function's ARN).
+pub const INVALID_CONTEXT: &str = "InvalidContext";
+
+/// What Lambda reports for a failed invocation: the failure class and what to do.
+pub fn diagnostic(error: &HandlerError) -> Diagnostic {
+    Diagnostic {
+        error_type: error.error_type().to_owned(),
+        error_message: error.to_string(),
+    }
+}
+
+/// Serves invocations until the runtime stops: each event's payload goes to `handler` with the
+/// function's own account, and the handler returns the response and the counts.
+///
+/// The account is the one in the ARN Lambda invoked the function under. Where that names none (a
+/// local Lambda emulator sends a placeholder; Lambda itself never does), `identity` is asked once
+/// per container (`sts:GetCallerIdentity`, which needs no permission); without an account the
+/// invocation fails as `InvalidContext`, before anything is read or written.
+pub async fn serve<C, I, H, Fut>(
     function: &'static str,
     clock: &C,
+    identity: &I,
     handler: H,
 ) -> Result<(), lambda_runtime::Error>
 where
     C: Clock,
-    H: Fn(Value) -> Fut,
+    I: CallerIdentity + Sync,
+    H: Fn(Value, AccountBoundary) -> Fut,
     Fut: Future<Output = Result<(Value, Metrics), HandlerError>>,
 {
-    lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
+    let handler = &handler;
+    let asked: &OnceLock<AccountBoundary> = &OnceLock::new();
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let span = tracing::info_span!(
             "invocation",
             request_id = %event.context.request_id,
             function
         );
-        let work = handler(event.payload);
+        let arn = event.context.invoked_function_arn;
+        let payload = event.payload;
         async move {
+            let account = match own_account(&arn, identity, asked)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(account) => account,
+                Err(message) => {
+                    let _entered = span.enter();
+                    tracing::error!(error_type = INVALID_CONTEXT, "{message}");
+                    return Err(Diagnostic {
+                        error_type: INVALID_CONTEXT.to_owned(),
+                        error_message: message,
+                    });
+                }
+            };
             let started = Instant::now();
-            let result = work.instrument(span.clone()).await;
+            let result = handler(payload, account).instrument(span.clone()).await;
             let _entered = span.enter();
             let metrics = match &result {
                 Ok((_, metrics)) => *metrics,
@@ -46,10 +87,39 @@ where
             );
             result
                 .map(|(response, _)| response)
-                .map_err(lambda_runtime::Error::from)
+                .map_err(|error| diagnostic(&error))
         }
     }))
     .await
+}
+
+/// The function's account: from its ARN, else asked of `identity` once (kept in `asked`).
+async fn own_account<I: CallerIdentity + Sync>(
+    arn: &str,
+    identity: &I,
+    asked: &OnceLock<AccountBoundary>,
+) -> Result<AccountBoundary, String> {
+    if let Ok(account) = AccountBoundary::of_function_arn(arn) {
+        return Ok(account);
+    }
+    if let Some(account) = asked.get() {
+        return Ok(account.clone());
+    }
+    let answer = identity.account().await.map_err(|e| {
+        format!(
+            "the invocation's function ARN '{arn}' names no account and STS did not say \
+             either ({e}); sidewatch must know its own account to refuse other accounts' events"
+        )
+    })?;
+    let account =
+        AccountBoundary::new(&answer).map_err(|e| format!("sts:GetCallerIdentity: {e}"))?;
+    tracing::warn!(
+        arn,
+        account = account.account(),
+        "the invocation's function ARN names no account (a local emulator?); using the \
+         credentials' account from STS"
+    );
+    Ok(asked.get_or_init(|| account).clone())
 }
 
 /// What a function builds once per container before its ports: JSON logs, settings, engine,
@@ -75,25 +145,31 @@ impl Container {
         })
     }
 
-    /// The context every invocation's handler gets.
-    pub fn invocation(&self) -> crate::Invocation<'_, crate::SystemClock> {
+    /// The context an invocation's handler gets, in the function's own `account`.
+    pub fn invocation<'a>(
+        &'a self,
+        account: &'a AccountBoundary,
+    ) -> crate::Invocation<'a, crate::SystemClock> {
         crate::Invocation {
             settings: &self.settings,
             engine: &self.engine,
             clock: &self.clock,
+            account,
         }
     }
 
     /// [`serve`] with this container's clock.
-    pub async fn serve<H, Fut>(
+    pub async fn serve<I, H, Fut>(
         &self,
         function: &'static str,
+        identity: &I,
         handler: H,
     ) -> Result<(), lambda_runtime::Error>
     where
-        H: Fn(Value) -> Fut,
+        I: CallerIdentity + Sync,
+        H: Fn(Value, AccountBoundary) -> Fut,
         Fut: Future<Output = Result<(Value, Metrics), HandlerError>>,
     {
-        serve(function, &self.clock, handler).await
+        serve(function, &self.clock, identity, handler).await
     }
 }

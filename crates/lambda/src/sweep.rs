@@ -257,6 +257,7 @@ where
     N: InventorySource + Sync,
 {
     let event = EventBridgeEvent::from_value(event)?;
+    inv.check_accounts("scheduled sweep event", event.account_claims())?;
     if let Detail::Ignored { reason } = &event.detail {
         tracing::info!("sweep ignored the event: {reason}");
         return Ok(SweepOutcome::Scheduled {
@@ -349,7 +350,11 @@ where
             }
             Err(error) => {
                 report.metrics.failures += ids.len().saturating_sub(1) as u64;
-                report.port_error(&format!("sending sweep messages {}", ids.join(",")), &error);
+                report.port_error_of(
+                    crate::common::ProblemClass::DeliveryFailed,
+                    &format!("sending sweep messages {}", ids.join(",")),
+                    &error,
+                );
             }
         }
     }
@@ -470,6 +475,24 @@ where
         {
             None => report.problem("the message has no body"),
             Some(Err(e)) => report.problem(format!("the body is not a sweep message: {e}")),
+            Some(Ok(message))
+                if inv
+                    .check_accounts(
+                        "sweep message",
+                        [sidewatch_core::boundary::Claim::new(
+                            "account",
+                            &message.account,
+                        )],
+                    )
+                    .is_err() =>
+            {
+                // Kept: SQS delivers it again, then moves it to the dead-letter queue.
+                report.metrics.foreign_account_refusals += 1;
+                report.problem(format!(
+                    "the message is for account {}, not this one",
+                    message.account
+                ));
+            }
             Some(Ok(message)) => {
                 let scope = (message.account.clone(), message.region.clone());
                 if !stored.contains_key(&scope) {
@@ -542,7 +565,7 @@ async fn reconcile<C, F, Q, V, I, E, U>(
             resource_type: item.resource_type.clone(),
             resource_id: item.resource_id.clone(),
         });
-        collect_evidence(&ports.evidence, inv.engine, &mut item).await;
+        collect_evidence(inv.account, &ports.evidence, inv.engine, &mut item).await;
         let evaluations = inv.engine.evaluate(&item);
         build_findings(&builder, &item, &evaluations, &mut findings, report);
     }
@@ -626,7 +649,7 @@ async fn reconcile_collected<C, F, Q, V, I, E, U, N>(
             continue;
         }
         present.insert(item.resource_id.clone());
-        collect_evidence(&ports.evidence, inv.engine, &mut item).await;
+        collect_evidence(inv.account, &ports.evidence, inv.engine, &mut item).await;
         let evaluations = inv.engine.evaluate(&item);
         build_findings(&builder, &item, &evaluations, &mut findings, report);
     }

@@ -3,7 +3,8 @@
 //! [`sidewatch_lambda::config_rule::handle`].
 
 use sidewatch_aws::{
-    AwsClients, ClientOptions, ConfigItems, ConfigReporter, EvidenceCollector, SecurityHubPublisher,
+    AwsClients, ClientOptions, ConfigItems, ConfigReporter, EvidenceCollector,
+    SecurityHubPublisher, StsIdentity,
 };
 use sidewatch_lambda::runtime::Container;
 use sidewatch_lambda::{Ports, config_rule};
@@ -22,18 +23,26 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         evidence: EvidenceCollector::new(clients),
         queue: (),
     };
-    let inv = container.invocation();
+    let container = &container;
     container
-        .serve("config-rule", move |event| {
-            // Boxed: the handler futures nest deeply enough to pass the compiler's layout
-            // query depth in `main`.
-            Box::pin(async move {
-                let metrics = config_rule::handle(inv, ports, event).await?;
-                Ok((
-                    serde_json::json!({"evaluations": metrics.evaluations}),
-                    metrics,
-                ))
-            })
-        })
+        .serve(
+            "config-rule",
+            &StsIdentity::new(&sdk),
+            move |event, account| {
+                // Boxed: the handler futures nest deeply enough to pass the compiler's layout
+                // query depth in `main`.
+                Box::pin(async move {
+                    let inv = container.invocation(&account);
+                    let metrics = config_rule::handle(inv, ports, event).await?;
+                    Ok((
+                        serde_json::json!({
+                            "evaluations": metrics.evaluations,
+                            "foreignAccountRefusals": metrics.foreign_account_refusals,
+                        }),
+                        metrics,
+                    ))
+                })
+            },
+        )
         .await
 }

@@ -3,7 +3,7 @@
 //! container, then hands every event to [`sidewatch_lambda::events::handle`].
 
 use sidewatch_aws::{
-    AwsClients, ClientOptions, ConfigItems, EvidenceCollector, SecurityHubPublisher,
+    AwsClients, ClientOptions, ConfigItems, EvidenceCollector, SecurityHubPublisher, StsIdentity,
 };
 use sidewatch_lambda::runtime::Container;
 use sidewatch_lambda::{Ports, events};
@@ -22,12 +22,13 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         evidence: EvidenceCollector::new(clients),
         queue: (),
     };
-    let inv = container.invocation();
+    let container = &container;
     container
-        .serve("events", move |event| {
+        .serve("events", &StsIdentity::new(&sdk), move |event, account| {
             // Boxed: the handler futures nest deeply enough to pass the compiler's layout
             // query depth in `main`.
             Box::pin(async move {
+                let inv = container.invocation(&account);
                 let metrics = events::handle(inv, ports, event).await?;
                 Ok((
                     serde_json::json!({"evaluations": metrics.evaluations}),

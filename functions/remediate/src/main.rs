@@ -2,10 +2,11 @@
 //! once, then hands every event to [`Remediator::handle`]. An invocation with a failure returns an
 //! error, so Lambda retries it (and finally keeps it in the dead-letter queue).
 
-use lambda_runtime::{Error, LambdaEvent, service_fn};
+use lambda_runtime::{Diagnostic, Error, LambdaEvent, service_fn};
 use serde_json::Value;
 use sidewatch_aws::remediate::RemediationClients;
-use sidewatch_aws::{ClientOptions, SecurityHubPublisher, SecurityHubWorkflow};
+use sidewatch_aws::{ClientOptions, SecurityHubPublisher, SecurityHubWorkflow, StsIdentity};
+use sidewatch_core::ports::CallerIdentity;
 use sidewatch_remediate::{Remediator, Settings, account_of_function_arn};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -38,15 +39,33 @@ async fn main() -> Result<(), Error> {
             // The account is the function's own, from its ARN (known at the first invocation).
             let handler = handler
                 .get_or_try_init(|| async {
-                    let account = account_of_function_arn(&event.context.invoked_function_arn)
-                        .ok_or("the function ARN names no account")?
-                        .to_owned();
+                    // Lambda always sends the function's ARN; a local emulator sends a
+                    // placeholder, and then the credentials' account is asked of STS.
+                    let arn = &event.context.invoked_function_arn;
+                    let account = match account_of_function_arn(arn) {
+                        Some(account) => account.to_owned(),
+                        None => StsIdentity::new(&sdk).account().await.map_err(|e| {
+                            failure(
+                                "InvalidContext",
+                                format!(
+                                    "the invocation's function ARN '{arn}' names no account and \
+                                     STS did not say either ({e}); the function must know its \
+                                     own account to refuse other accounts' findings"
+                                ),
+                            )
+                        })?,
+                    };
                     let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
-                    let settings =
-                        Settings::from_env(|k| std::env::var(k).ok(), &account, &region)?;
+                    let settings = Settings::from_env(|k| std::env::var(k).ok(), &account, &region)
+                        .map_err(|e| {
+                            failure(
+                                "InvalidSettings",
+                                format!("{e}; fix the function's environment in the stack"),
+                            )
+                        })?;
                     let clients = RemediationClients::new(&sdk, &account)
                         .with_audit_bucket(settings.audit_bucket.clone());
-                    Ok::<Handler, Error>(Remediator {
+                    Ok::<Handler, Diagnostic>(Remediator {
                         config: settings.remediation,
                         live: clients.clone(),
                         executor: clients.clone(),
@@ -65,9 +84,28 @@ async fn main() -> Result<(), Error> {
             if report.failures.is_empty() {
                 Ok(report.summary())
             } else {
-                Err(Error::from(report.failures.join("; ")))
+                Err(failure(
+                    "RemediationIncomplete",
+                    format!(
+                        "{} failure(s) after acting on the rest: {}. Lambda retries the event \
+                         (every action is idempotent) and the dead-letter queue keeps it; if it \
+                         persists, check the remediation role's permissions",
+                        report.failures.len(),
+                        report.failures.join("; ")
+                    ),
+                ))
             }
         }
     }))
     .await
+}
+
+/// A failed invocation as Lambda reports it: a short, stable `errorType` and what to do; logged
+/// the same way.
+fn failure(error_type: &str, message: String) -> Diagnostic {
+    tracing::error!(error_type, "{message}");
+    Diagnostic {
+        error_type: error_type.to_owned(),
+        error_message: message,
+    }
 }

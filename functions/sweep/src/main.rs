@@ -7,7 +7,7 @@
 use sidewatch_aws::recorder::ConfigRecorders;
 use sidewatch_aws::{
     AwsClients, ClientOptions, ConfigItems, EvidenceCollector, Inventory, SecurityHubFindings,
-    SecurityHubPublisher, SqsSweepQueue,
+    SecurityHubPublisher, SqsSweepQueue, StsIdentity,
 };
 use sidewatch_lambda::Ports;
 use sidewatch_lambda::runtime::Container;
@@ -37,12 +37,13 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         recorders: Recorders(ConfigRecorders::new(&recorder_client)),
         inventory: Collector(Inventory::new(sdk.clone())),
     };
-    let inv = container.invocation();
+    let container = &container;
     container
-        .serve("sweep", move |event| {
+        .serve("sweep", &StsIdentity::new(&sdk), move |event, account| {
             // Boxed: the handler futures nest deeply enough to pass the compiler's layout
             // query depth in `main`.
             Box::pin(async move {
+                let inv = container.invocation(&account);
                 let outcome = sweep::handle(inv, ports, unrecorded, event).await?;
                 Ok((outcome.to_value(), outcome.metrics()))
             })

@@ -183,10 +183,12 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         region: REGION.into(),
     };
     let engine = Engine::new(&settings.engine).unwrap();
+    let account = sidewatch_core::boundary::AccountBoundary::new(ACCOUNT).unwrap();
     let inv = Invocation {
         settings: &settings,
         engine: &engine,
         clock: &SystemClock,
+        account: &account,
     };
     let securityhub = aws_sdk_securityhub::Client::new(&sdk);
     let ports = Ports {

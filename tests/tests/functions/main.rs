@@ -159,13 +159,28 @@ async fn public_bucket_fails_then_passes_on_the_same_finding() {
     bucket_lifecycle(&watch, &securityhub, bucket).await;
 
     // A malformed event is an error (HTTP 500 from the emulator), not a crash.
-    let (status, _) = watch.invoke("sidewatch-config-rule", &json!({"invokingEvent": "{"}));
+    // Its errorType is the failure class, its message says what to do, no Rust type names.
+    let (status, body) = watch.invoke("sidewatch-config-rule", &json!({"invokingEvent": "{"}));
     assert_eq!(status, 500);
+    let error: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(error["errorType"], "InvalidEvent", "{body}");
+    let message = error["errorMessage"].as_str().unwrap_or_default();
+    assert!(message.contains("invokingEvent"), "{body}");
+    assert!(
+        !body.contains("alloc::") && !body.contains("Box<"),
+        "{body}"
+    );
     let (status, body) = watch.invoke(
         "sidewatch-config-rule",
         &rule_event("config-rule/change-s3-bucket.json", bucket),
     );
     assert_eq!(status, 200, "the function still serves: {body}");
+    // A rule event of another account is answered, with nothing read or written.
+    let mut foreign = rule_event("config-rule/change-s3-bucket.json", bucket);
+    foreign["accountId"] = json!("999988887777");
+    let (status, body) = watch.invoke("sidewatch-config-rule", &foreign);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"foreignAccountRefusals\":1"), "{body}");
 
     // Every invocation wrote its EMF line.
     let emf: Vec<_> = watch
@@ -173,9 +188,11 @@ async fn public_bucket_fails_then_passes_on_the_same_finding() {
         .into_iter()
         .filter(|l| l.get("_aws").is_some())
         .collect();
-    assert_eq!(emf.len(), 5, "{}", watch.log());
+    assert_eq!(emf.len(), 6, "{}", watch.log());
     assert_eq!(emf[0]["Function"], "config-rule");
     assert_eq!(emf[2]["FindingsArchived"], 1, "the deleted bucket");
     assert_eq!(emf[3]["Failures"], 1, "the malformed event");
     assert_eq!(emf[4]["Failures"], 0);
+    assert_eq!(emf[5]["ForeignAccountRefusals"], 1);
+    assert_eq!(emf[5]["Evaluations"], 0);
 }

@@ -330,22 +330,8 @@ async fn run_collector(ctx: Ctx) {
 
 /// The account of the credentials (`sts:GetCallerIdentity`).
 async fn account_id(sdk: &SdkConfig) -> Result<String, PortError> {
-    let out = aws_sdk_sts::Client::new(sdk)
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| port_error("sts:GetCallerIdentity", &e))?;
-    out.account()
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            PortError::new(
-                "sts:GetCallerIdentity",
-                FailureKind::Other,
-                None,
-                "the answer names no account",
-            )
-        })
+    use sidewatch_core::ports::CallerIdentity;
+    crate::identity::StsIdentity::new(sdk).account().await
 }
 
 fn with_region(sdk: &SdkConfig, region: &str) -> SdkConfig {

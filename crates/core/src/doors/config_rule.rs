@@ -21,6 +21,7 @@
 
 use super::evaluations::ConfigEvaluation;
 use super::{DoorError, Fields, ResourceSummary, not_applicable};
+use crate::boundary::Claim;
 use crate::engine::{Engine, EngineConfig, EngineError, Evaluation};
 use crate::evidence::EvidenceKind;
 use crate::item::{ConfigurationItem, json_type};
@@ -188,6 +189,37 @@ impl ConfigRuleEvent {
             execution_role_arn: fields.opt_string("executionRoleArn")?,
             version: fields.opt_string("version")?,
         })
+    }
+
+    /// Every account id the event carries, with its field: `accountId`, and the invoking event's
+    /// `awsAccountId` (periodic run), `configurationItem.awsAccountId` or
+    /// `configurationItemSummary.awsAccountId`. The function checks them against its own account
+    /// ([`crate::boundary::AccountBoundary::check`]) before anything else.
+    pub fn account_claims(&self) -> Vec<Claim<'_>> {
+        let mut claims: Vec<Claim<'_>> = self
+            .account_id
+            .as_deref()
+            .map(|a| Claim::new("accountId", a))
+            .into_iter()
+            .collect();
+        match &self.invoking_event {
+            InvokingEvent::ConfigurationItemChange { item, .. } => claims.extend(
+                item.account_id
+                    .as_deref()
+                    .map(|a| Claim::new("invokingEvent.configurationItem.awsAccountId", a)),
+            ),
+            InvokingEvent::OversizedConfigurationItemChange { summary, .. } => {
+                claims.extend(
+                    summary.item.account_id.as_deref().map(|a| {
+                        Claim::new("invokingEvent.configurationItemSummary.awsAccountId", a)
+                    }),
+                )
+            }
+            InvokingEvent::Scheduled { account_id, .. } => {
+                claims.push(Claim::new("invokingEvent.awsAccountId", account_id))
+            }
+        }
+        claims
     }
 
     /// Whether this is a test invocation (`resultToken` `TESTMODE`): `PutEvaluations` must then be

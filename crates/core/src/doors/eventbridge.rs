@@ -19,6 +19,7 @@
 use super::cloudtrail::{self, Target};
 use super::config_rule::InvokingEvent;
 use super::{DoorError, Fields, ResourceSummary};
+use crate::boundary::Claim;
 use crate::item::ConfigurationItem;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -89,6 +90,9 @@ pub struct ApiCall {
     pub user_identity_type: Option<String>,
     /// `errorCode`, when the call failed (it then changed nothing).
     pub error_code: Option<String>,
+    /// `recipientAccountId`: the account whose resource the call acted on (the caller may be of
+    /// another account, which is legitimate; the recipient must be this one).
+    pub recipient_account_id: Option<String>,
     /// What to re-evaluate.
     pub target: Target,
 }
@@ -148,6 +152,7 @@ impl EventBridgeEvent {
                         .and_then(Value::as_str)
                         .filter(|c| !c.is_empty())
                         .map(str::to_owned),
+                    recipient_account_id: detail.opt_string("recipientAccountId")?,
                     event_source,
                     event_name,
                     target,
@@ -159,6 +164,35 @@ impl EventBridgeEvent {
             },
         };
         Ok(EventBridgeEvent { envelope, detail })
+    }
+
+    /// Every account id the event carries, with its field: the envelope's `account`, the
+    /// configuration item's (or summary's) `awsAccountId`, an API call's `recipientAccountId`.
+    /// The function checks them against its own account
+    /// ([`crate::boundary::AccountBoundary::check`]) before anything else.
+    pub fn account_claims(&self) -> Vec<Claim<'_>> {
+        let mut claims = vec![Claim::new("account", self.envelope.account.as_str())];
+        match &self.detail {
+            Detail::ConfigurationItemChange { item, .. } => claims.extend(
+                item.account_id
+                    .as_deref()
+                    .map(|a| Claim::new("detail.configurationItem.awsAccountId", a)),
+            ),
+            Detail::OversizedConfigurationItemChange { summary } => claims.extend(
+                summary
+                    .item
+                    .account_id
+                    .as_deref()
+                    .map(|a| Claim::new("detail.configurationItemSummary.awsAccountId", a)),
+            ),
+            Detail::ApiCall(call) => claims.extend(
+                call.recipient_account_id
+                    .as_deref()
+                    .map(|a| Claim::new("detail.recipientAccountId", a)),
+            ),
+            Detail::Scheduled | Detail::Ignored { .. } => {}
+        }
+        claims
     }
 
     /// The account-level item for the envelope's account and Region, captured at the event time:

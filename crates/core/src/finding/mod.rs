@@ -38,6 +38,7 @@
 mod batch;
 mod build;
 mod model;
+pub mod region;
 mod validate;
 
 pub use batch::{Batcher, MAX_BATCH_BYTES};

@@ -216,7 +216,10 @@ async fn refused_findings_fail_the_invocation_after_the_rest_is_delivered() {
     assert!(lines.iter().any(|l| l["control"] == "S3.8"
         && l["verdict"] == "NON_COMPLIANT"
         && l["resource"] == "AWS::S3::Bucket example-app-uploads"));
-    let HandlerError::Incomplete { problems, metrics } = &err else {
+    let HandlerError::Incomplete {
+        problems, metrics, ..
+    } = &err
+    else {
         panic!("{err}");
     };
     assert_eq!(problems.len(), 1);

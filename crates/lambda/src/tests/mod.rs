@@ -1,6 +1,7 @@
 //! Handler tests: the checked-in events of `tests/fixtures/events/` through the handlers, with
 //! in-memory fakes for every port.
 
+mod boundary;
 mod config_rule;
 mod events;
 mod fakes;
@@ -10,7 +11,11 @@ use crate::common::{FixedClock, Invocation, Ports};
 use crate::settings::Settings;
 use fakes::{FakeEvals, FakeEvidence, FakeItems, FakeQueue, FakeSink, FakeStored};
 use serde_json::Value;
+use sidewatch_core::boundary::AccountBoundary;
 use sidewatch_core::{Engine, EngineConfig, Finding};
+
+/// The account of the fixtures and of the function under test.
+pub const ACCOUNT: &str = "123456789012";
 use std::path::Path;
 use time::macros::datetime;
 
@@ -30,6 +35,7 @@ pub struct World {
     pub settings: Settings,
     pub engine: Engine,
     pub clock: FixedClock,
+    pub account: AccountBoundary,
     pub ports: TestPorts,
 }
 
@@ -47,6 +53,7 @@ impl World {
             settings,
             engine,
             clock: FixedClock(datetime!(2024-06-04 12:00 UTC)),
+            account: AccountBoundary::new(ACCOUNT).unwrap(),
             ports: Ports::default(),
         }
     }
@@ -56,6 +63,7 @@ impl World {
             settings: &self.settings,
             engine: &self.engine,
             clock: &self.clock,
+            account: &self.account,
         }
     }
 

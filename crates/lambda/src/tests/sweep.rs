@@ -16,7 +16,7 @@ use std::sync::Mutex;
 
 /// The Config recorder: the recorders it describes, or an outage.
 #[derive(Debug, Default)]
-struct FakeRecorders {
+pub(super) struct FakeRecorders {
     recorders: Vec<ConfigRecorder>,
     fail: bool,
 }
@@ -68,7 +68,7 @@ impl RecorderSource for FakeRecorders {
 
 /// The inventory: the items it holds, the failures it reports, the calls it got.
 #[derive(Debug, Default)]
-struct FakeInventory {
+pub(super) struct FakeInventory {
     types: Vec<String>,
     items: Mutex<Vec<ConfigurationItem>>,
     failures: Mutex<Vec<CollectFailure>>,
@@ -108,10 +108,10 @@ impl InventorySource for FakeInventory {
     }
 }
 
-type Sources = Unrecorded<FakeRecorders, FakeInventory>;
+pub(super) type Sources = Unrecorded<FakeRecorders, FakeInventory>;
 
 /// Config records everything: the sweep as it was before the inventory.
-fn recording_everything() -> Sources {
+pub(super) fn recording_everything() -> Sources {
     Unrecorded {
         recorders: FakeRecorders::everything(),
         inventory: FakeInventory::default(),
