@@ -228,8 +228,10 @@ pub const REGENERATE_REMEDIATION: &str =
     "SIDEWATCH_BLESS=1 cargo test -p sidewatch-tests --test docs";
 
 /// The content of `docs/remediation.md`: for every control, whether the remediation hook fixes it
-/// automatically (and how) or only notifies (and why a person must act).
+/// automatically (and how) or only notifies (and why a person must act); then every refusal code
+/// the guards give, and when.
 pub fn remediation_markdown() -> String {
+    use crate::remediation::guard::SkipCode;
     use crate::remediation::plan::{Remediability, remediation_table};
     let mut md = String::new();
     let rows = remediation_table();
@@ -238,15 +240,17 @@ pub fn remediation_markdown() -> String {
         .filter(|(_, r)| matches!(r, Remediability::Automatic(_)))
         .count();
     md.push_str(
-        "<!-- Generated from crates/core/src/remediation/plan.rs. Do not edit by hand. -->\n\
+        "<!-- Generated from crates/core/src/remediation/plan.rs and guard.rs. Do not edit by \
+         hand. -->\n\
          # Remediation: what sidewatch fixes, and what it leaves to a person\n\n",
     );
     let _ = writeln!(
         md,
         "Regenerate with `{REGENERATE_REMEDIATION}`. Remediation is opt-in per control \
-         (allow-list), dry-run by default, never acts on a finding sidewatch did not make, and \
-         re-reads the live resource before acting. {automatic} of {} controls can be fixed \
-         automatically; the others only notify, for the reason given.\n",
+         (allow-list), dry-run by default, never acts on a finding sidewatch did not make nor on \
+         a resource other than the one the finding names in the function's own account and \
+         Region, and re-reads the live resource before acting. {automatic} of {} controls can be \
+         fixed automatically; the others only notify, for the reason given.\n",
         rows.len()
     );
     md.push_str("| Control | Title | Remediation | What it does / why not |\n|---|---|---|---|\n");
@@ -261,6 +265,23 @@ pub fn remediation_markdown() -> String {
             control.id,
             escape(control.title),
             escape(text)
+        );
+    }
+    md.push_str(
+        "\n## Refusals\n\n\
+         The guards run in order and the first that refuses decides; the finding is then left as \
+         it is (no write, no note, no workflow change) and the decision is logged with its code. \
+         Up to the remediability guard nothing is read either: the live resource is re-read only \
+         for a finding that passed them all.\n\n\
+         | Code | Guard | Refused when |\n|---|---|---|\n",
+    );
+    for code in SkipCode::ALL {
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} |",
+            code.as_str(),
+            code.guard(),
+            escape(code.when())
         );
     }
     md

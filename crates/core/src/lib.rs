@@ -23,6 +23,7 @@
 //! assert!(s3_8.verdict.reason().contains("blockPublicPolicy"));
 //! ```
 
+pub mod arn;
 pub mod boundary;
 pub mod control;
 pub mod controls;

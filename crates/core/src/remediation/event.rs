@@ -228,7 +228,9 @@ pub struct EventWorkflow {
 pub struct EventResource {
     #[serde(rename = "Type")]
     pub resource_type: Option<String>,
+    /// The resource's ARN, or its id when it has no ARN.
     pub id: Option<String>,
+    pub partition: Option<String>,
     pub region: Option<String>,
     pub tags: BTreeMap<String, String>,
 }

@@ -6,7 +6,9 @@
 //!    product (`arn:<partition>:securityhub:<region>:<account>:product/<account>/default`),
 //!    `AwsAccountId` is this account, `GeneratorId` is `sidewatch/<control id>` of a control in
 //!    the catalog, and what else sidewatch writes agrees with it (`ProductFields`
-//!    `sidewatch/ControlId`, `Compliance.SecurityControlId`, the deterministic `Id`);
+//!    `sidewatch/ControlId`, `Compliance.SecurityControlId`, the deterministic `Id`), `Region` is
+//!    the function's, and `Resources[0]` names the very resource the remediation would act on,
+//!    in this partition, account and Region (`resource_named`);
 //! 2. it is `FAILED`, `ACTIVE` and `NEW` — or, when a person chose it through the custom action,
 //!    `FAILED` and `ACTIVE` and not `RESOLVED` or `SUPPRESSED`;
 //! 3. the control is in the allow-list;
@@ -21,9 +23,11 @@
 use super::event::{EventFinding, SecurityHubEvent, Trigger, WorkflowStatus};
 use super::plan::{Remediability, remediability};
 use super::{Mode, RemediationConfig};
+use crate::arn::Arn;
 use crate::control::Control;
 use crate::controls;
 use crate::finding::{ComplianceStatus, RecordState, finding_id};
+use crate::item::ACCOUNT_RESOURCE_TYPE;
 use crate::verdict::Verdict;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -43,7 +47,9 @@ pub enum SkipCode {
     OtherRegion,
     /// `GeneratorId` is not `sidewatch/<control>` of a control in the catalog.
     ForgedGenerator,
-    /// The finding's fields disagree with its `GeneratorId` (control id, `Id`, resource type).
+    /// The finding's fields disagree with its `GeneratorId` (control id, `Id`, resource type), or
+    /// `Resources[0]` names another resource, partition, account or Region than the finding (or
+    /// is not a well-formed ARN).
     InconsistentFinding,
     /// `Compliance.Status` is not `FAILED`.
     NotFailed,
@@ -73,6 +79,115 @@ pub enum SkipCode {
 }
 
 impl SkipCode {
+    /// Every code, in the order the guards give them (the refusal table of
+    /// `docs/remediation.md` is generated from it; keep it in step with the enum).
+    pub const ALL: &'static [SkipCode] = &[
+        SkipCode::MalformedEvent,
+        SkipCode::MalformedFinding,
+        SkipCode::ForeignProduct,
+        SkipCode::OtherAccount,
+        SkipCode::OtherRegion,
+        SkipCode::ForgedGenerator,
+        SkipCode::InconsistentFinding,
+        SkipCode::NotFailed,
+        SkipCode::Archived,
+        SkipCode::WorkflowNotNew,
+        SkipCode::WorkflowClosed,
+        SkipCode::NotAllowListed,
+        SkipCode::ModeOff,
+        SkipCode::Exempt,
+        SkipCode::NotifyOnly,
+        SkipCode::ResourceGone,
+        SkipCode::AlreadyCompliant,
+        SkipCode::NotApplicable,
+        SkipCode::LiveDataInsufficient,
+    ];
+
+    /// The guard that gives the code, numbered as in this module's documentation (`live re-read`
+    /// is [`confirm`]).
+    pub fn guard(self) -> &'static str {
+        match self {
+            SkipCode::MalformedEvent => "event",
+            SkipCode::MalformedFinding
+            | SkipCode::ForeignProduct
+            | SkipCode::OtherAccount
+            | SkipCode::OtherRegion
+            | SkipCode::ForgedGenerator
+            | SkipCode::InconsistentFinding => "1. own finding",
+            SkipCode::NotFailed
+            | SkipCode::Archived
+            | SkipCode::WorkflowNotNew
+            | SkipCode::WorkflowClosed => "2. state",
+            SkipCode::NotAllowListed => "3. allow-list",
+            SkipCode::ModeOff => "4. mode",
+            SkipCode::Exempt => "5. exemption tag (and live)",
+            SkipCode::NotifyOnly => "6. remediability",
+            SkipCode::ResourceGone
+            | SkipCode::AlreadyCompliant
+            | SkipCode::NotApplicable
+            | SkipCode::LiveDataInsufficient => "live re-read",
+        }
+    }
+
+    /// When the code is given, for people (the refusal table of `docs/remediation.md`).
+    pub fn when(self) -> &'static str {
+        match self {
+            SkipCode::MalformedEvent => {
+                "the event is not JSON, not from `aws.securityhub`, of another detail-type, or \
+                 carries no finding"
+            }
+            SkipCode::MalformedFinding => {
+                "a finding cannot be read, or lacks a field the guards need (`ProductArn`, \
+                 `AwsAccountId`, `GeneratorId`, `Id`, the `sidewatch/ResourceType` and \
+                 `sidewatch/ResourceId` product fields, `Resources[0].Id`, the workflow status)"
+            }
+            SkipCode::ForeignProduct => {
+                "`ProductArn` is not this account's default product in the function's partition \
+                 (another product or integration, e.g. GuardDuty)"
+            }
+            SkipCode::OtherAccount => {
+                "`AwsAccountId` or the `ProductArn` account is not the function's account (e.g. \
+                 a finding aggregated into an administrator account)"
+            }
+            SkipCode::OtherRegion => {
+                "the `ProductArn` Region or the finding's `Region` is not the function's Region"
+            }
+            SkipCode::ForgedGenerator => {
+                "`GeneratorId` is not `sidewatch/<control id>` of a control in the catalog"
+            }
+            SkipCode::InconsistentFinding => {
+                "the finding contradicts itself: the `sidewatch/ControlId` product field or \
+                 `Compliance.SecurityControlId` is not the `GeneratorId`'s control, the control \
+                 does not evaluate the resource type, the `Id` is not the one sidewatch gives \
+                 that control on that resource, or `Resources[0]` names another resource: an ARN \
+                 of another partition, account or Region than the finding's (an empty Region or \
+                 account passes only where the service has none: S3 buckets, IAM), of another \
+                 service or resource than `sidewatch/ResourceId`, an ARN that does not parse, or \
+                 a bare id that is not `sidewatch/ResourceId` (acting on it would change this \
+                 account's resource that has the same id)"
+            }
+            SkipCode::NotFailed => "`Compliance.Status` is not `FAILED`",
+            SkipCode::Archived => "`RecordState` is not `ACTIVE`",
+            SkipCode::WorkflowNotNew => {
+                "an automatic (Imported) trigger on a finding whose workflow is no longer `NEW`"
+            }
+            SkipCode::WorkflowClosed => {
+                "the workflow is `RESOLVED` or `SUPPRESSED`, whoever triggered"
+            }
+            SkipCode::NotAllowListed => "the control is not in the allow-list (empty: none is)",
+            SkipCode::ModeOff => "the mode is `off`",
+            SkipCode::Exempt => {
+                "the resource carries the exemption tag naming the control or `all`: in the \
+                 finding's tags, or in the live tags when re-read"
+            }
+            SkipCode::NotifyOnly => "the control has no safe automatic fix (the table above)",
+            SkipCode::ResourceGone => "the live resource no longer exists",
+            SkipCode::AlreadyCompliant => "the control passes on the live resource now",
+            SkipCode::NotApplicable => "the control does not apply to the live resource now",
+            SkipCode::LiveDataInsufficient => "the control cannot decide on the live resource",
+        }
+    }
+
     /// The stable spelling (`other-account`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -321,16 +436,23 @@ fn provenance<'f>(
             ),
         ));
     }
-    if let Some(region) = config.region.as_deref()
-        && product.region != region
-    {
-        return Err(Decision::skip(
-            SkipCode::OtherRegion,
-            format!(
-                "the finding is of Region {}, the function runs in {region}",
-                product.region
-            ),
-        ));
+    if let Some(region) = config.region.as_deref() {
+        for (what, finding_region) in [
+            ("ProductArn", Some(product.region)),
+            ("Region", finding.region.as_deref()),
+        ] {
+            if let Some(finding_region) = finding_region
+                && finding_region != region
+            {
+                return Err(Decision::skip(
+                    SkipCode::OtherRegion,
+                    format!(
+                        "the finding is of Region {finding_region} ({what}), the function runs \
+                         in {region}"
+                    ),
+                ));
+            }
+        }
     }
     let generator = finding
         .generator_id
@@ -396,7 +518,222 @@ fn provenance<'f>(
             "the finding Id {id} is not the one sidewatch gives {control_id} on {resource_id}"
         )));
     }
+    resource_named(finding, &product, resource_type, resource_id)?;
     Ok((control, resource_type, resource_id))
+}
+
+/// Guard 1, last part: the finding's `Region` and `Resources[0]` name the resource the
+/// remediation would act on (`sidewatch/ResourceId`, read and changed in the function's own
+/// account and Region), and nothing else.
+///
+/// * `Region`, when present, is the `ProductArn`'s Region.
+/// * `Resources[0].Partition` and `Resources[0].Region`, when present, are the finding's.
+/// * `Resources[0].Id` is either an ARN, whose partition, account and Region are the finding's
+///   (`ProductArn`, `AwsAccountId`; an empty Region or account passes only for a service whose
+///   ARNs never have one: S3 buckets have neither, IAM no Region) and whose service and
+///   resource part are the resource type's with the resource id ([`ArnShape`]); or a bare id
+///   (`sg-0abc`), which must be the resource id itself and takes its partition, account and
+///   Region from the finding; or, for the account, `AWS::::Account:<account>`.
+///
+/// Anything else is [`SkipCode::InconsistentFinding`] (a missing `Resources[0].Id`,
+/// [`SkipCode::MalformedFinding`]): Security Hub keeps what the product sent, so a finding of
+/// this account may still name another account's resource, and acting on it would change the
+/// resource of this account that happens to have the same id.
+fn resource_named(
+    finding: &EventFinding,
+    product: &DefaultProduct<'_>,
+    resource_type: &str,
+    resource_id: &str,
+) -> Result<(), Decision> {
+    let inconsistent = |reason: String| Decision::skip(SkipCode::InconsistentFinding, reason);
+    if let Some(region) = finding.region.as_deref()
+        && region != product.region
+    {
+        return Err(inconsistent(format!(
+            "the finding's Region is {region} but its ProductArn is of {}",
+            product.region
+        )));
+    }
+    let Some((resource, id)) = finding.resources.first().and_then(|r| {
+        r.id.as_deref()
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| (r, id))
+    }) else {
+        return Err(Decision::skip(
+            SkipCode::MalformedFinding,
+            "the finding has no Resources[0].Id",
+        ));
+    };
+    for (what, value, expected) in [
+        (
+            "Partition",
+            resource.partition.as_deref(),
+            product.partition,
+        ),
+        ("Region", resource.region.as_deref(), product.region),
+    ] {
+        if let Some(value) = value
+            && value != expected
+        {
+            return Err(inconsistent(format!(
+                "Resources[0].{what} is {value} but the finding is of {expected}"
+            )));
+        }
+    }
+    if resource_type == ACCOUNT_RESOURCE_TYPE {
+        let account = product.account;
+        if resource_id != account {
+            return Err(inconsistent(format!(
+                "sidewatch/ResourceId names account {resource_id} but the finding is of {account}"
+            )));
+        }
+        if id != format!("AWS::::Account:{account}") && id != account {
+            return Err(inconsistent(format!(
+                "Resources[0].Id {id} is not AWS::::Account:{account}"
+            )));
+        }
+        return Ok(());
+    }
+    if !id.starts_with("arn:") {
+        if id != resource_id {
+            return Err(inconsistent(format!(
+                "Resources[0].Id {id} is not the resource sidewatch/ResourceId names \
+                 ({resource_id})"
+            )));
+        }
+        return Ok(());
+    }
+    let Some(arn) = Arn::parse(id) else {
+        return Err(inconsistent(format!(
+            "Resources[0].Id {id} is not a well-formed ARN \
+             (arn:<partition>:<service>:<region>:<account>:<resource>)"
+        )));
+    };
+    let Some(shape) = ArnShape::of(resource_type) else {
+        return Err(inconsistent(format!(
+            "sidewatch does not know how the ARN of a {resource_type} names it, so \
+             Resources[0].Id {id} cannot be checked"
+        )));
+    };
+    if arn.partition != product.partition {
+        return Err(inconsistent(format!(
+            "Resources[0].Id {id} is in partition {}, the finding in {}",
+            arn.partition, product.partition
+        )));
+    }
+    if arn.service != shape.service {
+        return Err(inconsistent(format!(
+            "Resources[0].Id {id} is an ARN of {}, a {resource_type} is of {}",
+            arn.service, shape.service
+        )));
+    }
+    for (what, value, expected, always_present) in [
+        ("account", arn.account, product.account, shape.has_account),
+        ("Region", arn.region, product.region, shape.has_region),
+    ] {
+        if value.is_empty() && !always_present {
+            continue;
+        }
+        if value != expected {
+            return Err(inconsistent(format!(
+                "Resources[0].Id {id} is of {what} {}, the finding of {expected}",
+                if value.is_empty() { "(none)" } else { value }
+            )));
+        }
+    }
+    let names_it = match shape.resource {
+        ArnResource::Id(prefix) => arn
+            .resource
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest == resource_id),
+        ArnResource::Kind(prefix) => arn
+            .resource
+            .strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty()),
+    };
+    if !names_it {
+        return Err(inconsistent(format!(
+            "Resources[0].Id {id} does not name the resource sidewatch/ResourceId names \
+             ({resource_type} {resource_id}; expected {})",
+            shape.resource.expected(resource_id)
+        )));
+    }
+    Ok(())
+}
+
+/// How the ARN of a resource type is written (what AWS Config records as its `arn`, and what
+/// [`crate::finding::FindingBuilder`] puts in `Resources[0].Id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ArnShape {
+    service: &'static str,
+    /// `false` for services whose ARNs have no Region (S3 buckets, IAM).
+    has_region: bool,
+    /// `false` for services whose ARNs have no account (S3 buckets).
+    has_account: bool,
+    resource: ArnResource,
+}
+
+/// How an ARN's resource part names the AWS Config resource id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArnResource {
+    /// Exactly `<prefix><resource id>` (`security-group/sg-0abc`, `function:name`, `bucket`).
+    Id(&'static str),
+    /// `<prefix><name>`: the ARN names the resource by its name while AWS Config's resource id is
+    /// an opaque id (IAM `AIDA…`, RDS `db-…`), so only the kind can be checked here; the live
+    /// read then looks the resource up by that id in the function's own account.
+    Kind(&'static str),
+}
+
+impl ArnResource {
+    fn expected(self, resource_id: &str) -> String {
+        match self {
+            ArnResource::Id(prefix) => format!("{prefix}{resource_id}"),
+            ArnResource::Kind(prefix) => format!("{prefix}<name>"),
+        }
+    }
+}
+
+impl ArnShape {
+    /// The shape of every resource type of the catalog but the account (a test keeps it
+    /// complete), `None` for any other.
+    fn of(resource_type: &str) -> Option<Self> {
+        use ArnResource::{Id, Kind};
+        let regional = |service, resource| ArnShape {
+            service,
+            has_region: true,
+            has_account: true,
+            resource,
+        };
+        let iam = |prefix| ArnShape {
+            service: "iam",
+            has_region: false,
+            has_account: true,
+            resource: Kind(prefix),
+        };
+        Some(match resource_type {
+            "AWS::S3::Bucket" => ArnShape {
+                service: "s3",
+                has_region: false,
+                has_account: false,
+                resource: Id(""),
+            },
+            "AWS::EC2::SecurityGroup" => regional("ec2", Id("security-group/")),
+            "AWS::EC2::Instance" => regional("ec2", Id("instance/")),
+            "AWS::EC2::NetworkAcl" => regional("ec2", Id("network-acl/")),
+            "AWS::EC2::Subnet" => regional("ec2", Id("subnet/")),
+            "AWS::EC2::Volume" => regional("ec2", Id("volume/")),
+            "AWS::EC2::VPC" => regional("ec2", Id("vpc/")),
+            "AWS::KMS::Key" => regional("kms", Id("key/")),
+            "AWS::CloudTrail::Trail" => regional("cloudtrail", Id("trail/")),
+            "AWS::Lambda::Function" => regional("lambda", Id("function:")),
+            "AWS::RDS::DBInstance" => regional("rds", Kind("db:")),
+            "AWS::IAM::User" => iam("user/"),
+            "AWS::IAM::Role" => iam("role/"),
+            "AWS::IAM::Group" => iam("group/"),
+            "AWS::IAM::Policy" => iam("policy/"),
+            _ => return None,
+        })
+    }
 }
 
 /// Guard 2: FAILED, ACTIVE, and NEW (automatic) or open (custom action).

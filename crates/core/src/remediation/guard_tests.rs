@@ -323,6 +323,8 @@ fn notify_only_controls_are_skipped_with_the_reason() {
     ] {
         finding.product_fields.insert(k.into(), v.into());
     }
+    finding.resources[0].id =
+        Some("arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0".into());
     // A finding without Compliance is not FAILED.
     assert_eq!(
         decide(&finding, &trigger, &config(), &BTreeMap::new()).skip_code(),
@@ -353,4 +355,320 @@ fn exemption_tags_list_controls_or_all() {
     assert!(exemption(&tags("EC2.130"), key, "EC2.13").is_none());
     assert!(exemption(&tags("all"), "other:key", "EC2.13").is_none());
     assert!(exemption(&BTreeMap::new(), key, "EC2.13").is_none());
+}
+
+/// `imported-ec2-13-new.json`'s finding with `Resources[0].Id` replaced.
+fn naming(resource_id: &str) -> EventFinding {
+    let (mut finding, _) = first_finding("imported-ec2-13-new.json");
+    finding.resources[0].id = Some(resource_id.to_owned());
+    finding
+}
+
+fn decide_one(finding: &EventFinding) -> Decision {
+    decide(finding, &Trigger::Imported, &config(), &BTreeMap::new())
+}
+
+#[test]
+fn a_resource_arn_of_another_account_region_partition_or_resource_is_inconsistent() {
+    const SG: &str = "sg-0123456789abcdef0";
+    for (case, id) in [
+        (
+            "another account",
+            format!("arn:aws:ec2:eu-west-1:444455556666:security-group/{SG}"),
+        ),
+        (
+            "another Region",
+            format!("arn:aws:ec2:us-east-1:111122223333:security-group/{SG}"),
+        ),
+        (
+            "another partition",
+            format!("arn:aws-cn:ec2:eu-west-1:111122223333:security-group/{SG}"),
+        ),
+        (
+            "another resource id",
+            "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0fffffffffffffff0".to_owned(),
+        ),
+        (
+            "an id that only ends like it",
+            format!("arn:aws:ec2:eu-west-1:111122223333:security-group/x{SG}"),
+        ),
+        (
+            "another kind of resource",
+            format!("arn:aws:ec2:eu-west-1:111122223333:instance/{SG}"),
+        ),
+        (
+            "another service",
+            format!("arn:aws:rds:eu-west-1:111122223333:security-group/{SG}"),
+        ),
+        (
+            "no account where EC2 always has one",
+            format!("arn:aws:ec2:eu-west-1::security-group/{SG}"),
+        ),
+        (
+            "no Region where EC2 always has one",
+            format!("arn:aws:ec2::111122223333:security-group/{SG}"),
+        ),
+        (
+            "a malformed ARN: five fields",
+            "arn:aws:ec2:eu-west-1:111122223333".to_owned(),
+        ),
+        (
+            "a malformed ARN: no partition",
+            format!("arn::ec2:eu-west-1:111122223333:security-group/{SG}"),
+        ),
+        ("another bare id", "sg-0fffffffffffffff0".to_owned()),
+        (
+            "the account form for a security group",
+            "AWS::::Account:111122223333".to_owned(),
+        ),
+    ] {
+        let decision = decide_one(&naming(&id));
+        assert_eq!(
+            decision.skip_code(),
+            Some(SkipCode::InconsistentFinding),
+            "{case}: {decision:?}"
+        );
+        let Decision::Skip { reason, .. } = &decision else {
+            unreachable!()
+        };
+        assert!(reason.contains("Resources[0]"), "{case}: {reason}");
+    }
+}
+
+#[test]
+fn the_resources_partition_and_region_fields_and_the_findings_region_must_agree() {
+    let (finding, _) = first_finding("imported-ec2-13-new.json");
+    let mut other_partition = finding.clone();
+    other_partition.resources[0].partition = Some("aws-us-gov".into());
+    assert_eq!(
+        decide_one(&other_partition).skip_code(),
+        Some(SkipCode::InconsistentFinding)
+    );
+    let mut other_region = finding.clone();
+    other_region.resources[0].region = Some("us-east-1".into());
+    assert_eq!(
+        decide_one(&other_region).skip_code(),
+        Some(SkipCode::InconsistentFinding)
+    );
+    // The finding's own Region field: another Region than the function's.
+    let mut region_field = finding.clone();
+    region_field.region = Some("us-east-1".into());
+    assert_eq!(
+        decide_one(&region_field).skip_code(),
+        Some(SkipCode::OtherRegion)
+    );
+    // Without a Region configured, it must still be the ProductArn's.
+    let mut unset = config();
+    unset.region = None;
+    assert_eq!(
+        decide(&region_field, &Trigger::Imported, &unset, &BTreeMap::new()).skip_code(),
+        Some(SkipCode::InconsistentFinding)
+    );
+    let mut no_resources = finding;
+    no_resources.resources.clear();
+    assert_eq!(
+        decide_one(&no_resources).skip_code(),
+        Some(SkipCode::MalformedFinding)
+    );
+}
+
+#[test]
+fn a_bare_id_takes_its_account_and_region_from_the_finding() {
+    let mut bare = naming("sg-0123456789abcdef0");
+    assert!(
+        matches!(decide_one(&bare), Decision::Act { .. }),
+        "{:?}",
+        decide_one(&bare)
+    );
+    bare.resources[0].region = None;
+    bare.resources[0].partition = None;
+    assert!(matches!(decide_one(&bare), Decision::Act { .. }));
+    // The finding is still this account's and Region's: the bare id does not lift those guards.
+    let mut elsewhere = bare;
+    elsewhere.region = Some("us-east-1".into());
+    assert_eq!(
+        decide_one(&elsewhere).skip_code(),
+        Some(SkipCode::OtherRegion)
+    );
+}
+
+#[test]
+fn arns_without_region_or_account_pass_where_the_service_has_none() {
+    // S3: arn:aws:s3:::bucket, neither Region nor account.
+    let (bucket, trigger) = first_finding("imported-s3-5-new.json");
+    let act = |f: &EventFinding| decide(f, &trigger, &config(), &BTreeMap::new());
+    assert!(
+        matches!(act(&bucket), Decision::Act { .. }),
+        "{:?}",
+        act(&bucket)
+    );
+    // Present and the finding's: fine; present and another: not.
+    for (id, expected) in [
+        (
+            "arn:aws:s3:eu-west-1:111122223333:example-logs-bucket",
+            None,
+        ),
+        (
+            "arn:aws:s3:::other-bucket",
+            Some(SkipCode::InconsistentFinding),
+        ),
+        (
+            "arn:aws:s3::444455556666:example-logs-bucket",
+            Some(SkipCode::InconsistentFinding),
+        ),
+        (
+            "arn:aws:s3:us-east-1::example-logs-bucket",
+            Some(SkipCode::InconsistentFinding),
+        ),
+        (
+            "arn:aws-cn:s3:::example-logs-bucket",
+            Some(SkipCode::InconsistentFinding),
+        ),
+        (
+            "arn:aws:s3:::example-logs-bucket/key",
+            Some(SkipCode::InconsistentFinding),
+        ),
+    ] {
+        let mut f = bucket.clone();
+        f.resources[0].id = Some(id.into());
+        assert_eq!(act(&f).skip_code(), expected, "{id}: {:?}", act(&f));
+    }
+
+    // IAM: arn:aws:iam::<account>:user/…, no Region; the Config id (AIDA…) is not in the ARN.
+    let user_id = "AIDAEXAMPLEUSERID0001";
+    let iam = |arn: &str| {
+        let (mut f, _) = first_finding("imported-ec2-13-new.json");
+        f.id = Some(crate::finding::finding_id(
+            "aws",
+            ACCOUNT,
+            "eu-west-1",
+            "IAM.5",
+            user_id,
+        ));
+        f.generator_id = Some("sidewatch/IAM.5".into());
+        f.compliance = None;
+        for (k, v) in [
+            ("sidewatch/ControlId", "IAM.5"),
+            ("sidewatch/ResourceType", "AWS::IAM::User"),
+            ("sidewatch/ResourceId", user_id),
+        ] {
+            f.product_fields.insert(k.into(), v.into());
+        }
+        f.compliance = Some(super::super::event::EventCompliance {
+            status: Some("FAILED".into()),
+            security_control_id: Some("IAM.5".into()),
+        });
+        f.resources[0].id = Some(arn.into());
+        let mut config = config();
+        config.allow_list = vec!["*".into()];
+        decide(&f, &Trigger::Imported, &config, &BTreeMap::new()).skip_code()
+    };
+    // Past the provenance guard, IAM.5 is refused only for having no automatic fix.
+    assert_eq!(
+        iam("arn:aws:iam::111122223333:user/ops/alice"),
+        Some(SkipCode::NotifyOnly)
+    );
+    for arn in [
+        "arn:aws:iam::444455556666:user/ops/alice",
+        "arn:aws:iam:us-east-1:111122223333:user/ops/alice",
+        "arn:aws:iam:::user/ops/alice",
+        "arn:aws:iam::111122223333:role/ops/alice",
+        "arn:aws-us-gov:iam::111122223333:user/ops/alice",
+    ] {
+        assert_eq!(iam(arn), Some(SkipCode::InconsistentFinding), "{arn}");
+    }
+}
+
+/// Every finding sidewatch builds passes the resource check, whatever the resource type of the
+/// catalog, with an ARN recorded or not.
+#[test]
+fn sidewatch_findings_of_every_resource_type_name_their_resource() {
+    use crate::finding::{FindingBuilder, FindingContext, Source};
+    use crate::item::ConfigurationItem;
+    let builder = FindingBuilder::new(FindingContext {
+        account_override: None,
+        region_override: None,
+        source: Source::ConfigRule,
+        now: time::macros::datetime!(2026-06-01 10:00 UTC),
+    });
+    let mut checked = 0;
+    for control in crate::controls::catalog() {
+        for resource_type in control.resource_types {
+            let id = if *resource_type == crate::item::ACCOUNT_RESOURCE_TYPE {
+                ACCOUNT
+            } else {
+                "resource-1"
+            };
+            let recorded = match *resource_type {
+                "AWS::IAM::User" => Some("arn:aws:iam::111122223333:user/ops/alice"),
+                "AWS::IAM::Role" => Some("arn:aws:iam::111122223333:role/service-role/r"),
+                "AWS::IAM::Group" => Some("arn:aws:iam::111122223333:group/admins"),
+                "AWS::IAM::Policy" => Some("arn:aws:iam::111122223333:policy/team/p"),
+                "AWS::RDS::DBInstance" => Some("arn:aws:rds:eu-west-1:111122223333:db:orders"),
+                "AWS::Lambda::Function" => {
+                    Some("arn:aws:lambda:eu-west-1:111122223333:function:resource-1")
+                }
+                "AWS::CloudTrail::Trail" => {
+                    Some("arn:aws:cloudtrail:eu-west-1:111122223333:trail/resource-1")
+                }
+                _ => None,
+            };
+            let arns = if recorded.is_some() {
+                vec![None, recorded]
+            } else {
+                vec![None]
+            };
+            for arn in arns {
+                let mut item = ConfigurationItem::new(*resource_type, id);
+                item.account_id = Some(ACCOUNT.into());
+                item.region = Some("eu-west-1".into());
+                item.arn = arn.map(str::to_owned);
+                let finding = builder
+                    .build(
+                        &item,
+                        &crate::engine::Evaluation {
+                            control,
+                            verdict: Verdict::fail("seeded"),
+                        },
+                    )
+                    .unwrap();
+                let mut value = serde_json::to_value(&finding).unwrap();
+                value["Region"] = json!("eu-west-1");
+                let event_finding = EventFinding::from_value(&value).unwrap();
+                let provenance = provenance(&event_finding, &config());
+                assert!(
+                    provenance.is_ok(),
+                    "{} {resource_type} {arn:?}: {:?}",
+                    control.id,
+                    provenance.err()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "{checked}");
+}
+
+#[test]
+fn every_arn_resource_type_of_the_catalog_has_a_shape() {
+    for control in crate::controls::catalog() {
+        for resource_type in control.resource_types {
+            assert!(
+                *resource_type == crate::item::ACCOUNT_RESOURCE_TYPE
+                    || ArnShape::of(resource_type).is_some(),
+                "{}: {resource_type}",
+                control.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_skip_code_is_listed_once_with_its_guard_and_when() {
+    let mut seen = std::collections::BTreeSet::new();
+    for code in SkipCode::ALL {
+        assert!(seen.insert(code.as_str()), "{code} twice");
+        assert!(!code.when().is_empty() && !code.guard().is_empty());
+    }
+    assert_eq!(seen.len(), 19, "a new SkipCode belongs in SkipCode::ALL");
 }

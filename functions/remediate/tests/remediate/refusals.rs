@@ -2,9 +2,11 @@
 //! no write call, and touches no finding.
 
 use crate::support::{Bench, event, fixture, imported, stored_finding};
+use aws_sdk_ec2::types::{IpPermission, IpRange};
 use serde_json::{Value, json};
 use sidewatch_core::remediation::Mode;
 use sidewatch_remediate::Settings;
+use sidewatch_testkit::{ACCOUNT, REGION};
 
 const BUCKET: &str = "AWS::S3::Bucket";
 /// A bucket with no public access block: S3.8 fails on it.
@@ -288,4 +290,107 @@ async fn the_refusal_fixtures_make_no_write_call() {
         assert_eq!(run.writes, 0, "{file}");
         run.assert_refused(code);
     }
+}
+
+/// The group's ingress, as the SDK prints it.
+async fn ingress(bench: &Bench, group_id: &str) -> String {
+    let out = bench
+        .aws()
+        .ec2
+        .describe_security_groups()
+        .group_ids(group_id)
+        .send()
+        .await
+        .unwrap();
+    format!("{:?}", out.security_groups()[0].ip_permissions())
+}
+
+/// A finding of this account whose `Resources[0]` is another account's (or Region's, or
+/// partition's) security group with the id of one of this account's: refused as
+/// inconsistent-finding before anything is read, so this account's group keeps its world-open SSH.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_naming_another_accounts_resource_is_neither_read_nor_changed() {
+    let bench = Bench::start().await;
+    let ec2 = &bench.aws().ec2;
+    let group_id = ec2
+        .create_security_group()
+        .group_name("refusal-other-account-arn")
+        .description("world-open SSH, named by a finding of another account's group")
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_owned();
+    ec2.authorize_security_group_ingress()
+        .group_id(&group_id)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let before = ingress(&bench, &group_id).await;
+    assert!(before.contains("0.0.0.0/0"), "{before}");
+
+    const OTHER: &str = "444455556666";
+    let named = |arn: String| {
+        let mut finding = stored_finding("EC2.13", "AWS::EC2::SecurityGroup", &group_id);
+        assert_eq!(
+            finding["Resources"][0]["Id"],
+            format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group_id}"),
+            "sidewatch's own finding names the group by this ARN"
+        );
+        finding["Resources"][0]["Id"] = json!(arn);
+        imported(finding)
+    };
+    for (case, arn) in [
+        (
+            "another account",
+            format!("arn:aws:ec2:{REGION}:{OTHER}:security-group/{group_id}"),
+        ),
+        (
+            "another Region",
+            format!("arn:aws:ec2:eu-west-1:{ACCOUNT}:security-group/{group_id}"),
+        ),
+        (
+            "another partition",
+            format!("arn:aws-cn:ec2:{REGION}:{ACCOUNT}:security-group/{group_id}"),
+        ),
+        (
+            "another group",
+            format!("arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0fffffffffffffff0"),
+        ),
+        ("a malformed ARN", format!("arn:aws:ec2:{REGION}:{ACCOUNT}")),
+    ] {
+        let run = bench.run(&named(arn), Mode::Apply).await;
+        run.assert_refused("inconsistent-finding");
+        assert_eq!(run.writes, 0, "{case}: {:#?}", run.report);
+        assert_eq!(run.requests, 0, "{case}: no read either: {:#?}", run.report);
+        assert!(run.report.failures.is_empty(), "{case}: {:#?}", run.report);
+        assert_eq!(
+            ingress(&bench, &group_id).await,
+            before,
+            "{case}: the group is unchanged"
+        );
+    }
+
+    // The same finding naming this account's group is acted on (here in dry-run, which reads the
+    // group live and writes nothing): the refusals above are the ARN's doing, and the request
+    // count does see the live read.
+    let own = named(format!(
+        "arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group_id}"
+    ));
+    let dry = bench.run(&own, Mode::DryRun).await;
+    dry.assert_dry_run("revoke ingress tcp 22");
+    assert!(dry.requests > 0, "{dry:#?}");
+    // And a bare id takes this account and Region from the finding.
+    let bare = bench.run(&named(group_id.clone()), Mode::DryRun).await;
+    bare.assert_dry_run("revoke ingress tcp 22");
+    assert_eq!(ingress(&bench, &group_id).await, before);
 }

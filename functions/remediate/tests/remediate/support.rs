@@ -62,6 +62,8 @@ pub struct Run {
     pub updates: Vec<FindingUpdate>,
     /// Findings imported during this run.
     pub imported: Vec<Finding>,
+    /// Requests moto answered during this run, reads and writes alike ([`Bench::requests`]).
+    pub requests: usize,
 }
 
 impl Run {
@@ -197,7 +199,20 @@ impl Bench {
         self.run_with(event, self.settings(mode)).await
     }
 
+    /// How many requests moto has answered so far: the request lines of its log (werkzeug
+    /// writes each one before it sends the answer, so a request the handler got an answer to is
+    /// counted by the time the handler returns).
+    pub fn requests(&self) -> usize {
+        let log = self.moto.log_path();
+        std::fs::read_to_string(log)
+            .unwrap_or_else(|e| panic!("moto's request log {}: {e}", log.display()))
+            .lines()
+            .filter(|line| line.contains(" HTTP/1."))
+            .count()
+    }
+
     pub async fn run_with(&self, event: &Value, settings: Settings) -> Run {
+        let requests_before = self.requests();
         let before = self.executor.calls();
         let updates_before = self.workflow.updates.lock().unwrap().len();
         let imported_before = self.sink.findings.lock().unwrap().len();
@@ -219,6 +234,7 @@ impl Bench {
             writes: self.executor.calls() - before,
             updates: self.workflow.updates.lock().unwrap()[updates_before..].to_vec(),
             imported: self.sink.findings.lock().unwrap()[imported_before..].to_vec(),
+            requests: self.requests() - requests_before,
         }
     }
 }
