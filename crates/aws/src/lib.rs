@@ -30,8 +30,6 @@
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
 //! requested; [`required_actions`] lists them for a set of kinds.
 
-#![recursion_limit = "256"]
-
 pub mod asff;
 pub mod clients;
 pub mod collect;

@@ -94,3 +94,10 @@ fn shape(r: &ConfigurationRecorder, recording: bool) -> ConfigRecorder {
         last_status: None,
     }
 }
+
+/// The recorder reader as the sweep's recorder port.
+impl sidewatch_core::ports::RecorderSource for ConfigRecorders {
+    async fn recorders(&self) -> Result<Vec<ConfigRecorder>, PortError> {
+        ConfigRecorders::recorders(self).await
+    }
+}

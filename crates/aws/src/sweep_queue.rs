@@ -108,3 +108,13 @@ impl SqsSweepQueue {
         Ok((output.successful().len(), retry, refused))
     }
 }
+
+/// The SQS adapter as the sweep's queue port.
+impl sidewatch_core::ports::SweepQueue for SqsSweepQueue {
+    async fn send_batch(
+        &self,
+        entries: Vec<sidewatch_core::ports::QueueEntry>,
+    ) -> Result<Delivery, PortError> {
+        SqsSweepQueue::send_batch(self, entries.into_iter().map(|e| (e.id, e.body)).collect()).await
+    }
+}

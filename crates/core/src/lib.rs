@@ -34,6 +34,7 @@ pub mod evidence;
 pub mod finding;
 pub mod item;
 pub mod params;
+pub mod pipeline;
 pub mod ports;
 pub mod remediation;
 pub mod secrets;

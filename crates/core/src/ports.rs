@@ -13,6 +13,7 @@
 
 use crate::doors::evaluations::ConfigEvaluation;
 use crate::evidence::EvidenceKind;
+use crate::evidence::shapes::ConfigRecorder;
 use crate::finding::Finding;
 use crate::item::ConfigurationItem;
 use std::fmt;
@@ -270,6 +271,97 @@ pub trait EvidenceSource {
         item: &mut ConfigurationItem,
         kinds: &[EvidenceKind],
     ) -> impl Future<Output = ()> + Send;
+}
+
+/// The reads the evaluation pipeline ([`crate::pipeline::run`]) makes: AWS Config items and
+/// evidence. A door's ports bundle implements it with the adapters it holds.
+pub trait PipelinePorts {
+    type Items: ItemSource + Sync;
+    type Evidence: EvidenceSource + Sync;
+    /// AWS Config reads (fetch, find by name).
+    fn items(&self) -> &Self::Items;
+    /// Evidence reads.
+    fn evidence(&self) -> &Self::Evidence;
+}
+
+/// One message for the sweep queue (`SendMessageBatchRequestEntry`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntry {
+    /// The entry id, unique within the call (`Id`).
+    pub id: String,
+    /// The message body (`MessageBody`).
+    pub body: String,
+}
+
+/// Sends messages to the sweep queue.
+pub trait SweepQueue {
+    /// Sends at most 10 entries in one `SendMessageBatch` call (the adapter retries the entries
+    /// SQS failed without the sender's fault). `Delivery.failed` names the entries still refused,
+    /// by entry id.
+    fn send_batch(
+        &self,
+        entries: Vec<QueueEntry>,
+    ) -> impl Future<Output = Result<Delivery, PortError>> + Send;
+}
+
+/// Reads the Region's configuration recorders (`DescribeConfigurationRecorders` with
+/// `DescribeConfigurationRecorderStatus` for `recording`).
+pub trait RecorderSource {
+    /// The recorders whose items the account can read (the customer managed one; service-linked
+    /// recorders of internal scope are left out). Empty when there is none.
+    fn recorders(&self) -> impl Future<Output = Result<Vec<ConfigRecorder>, PortError>> + Send;
+}
+
+/// One read that failed while collecting a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectFailure {
+    /// The resource whose detail read failed (it exists); `None` when the listing failed, so the
+    /// collection is incomplete and nothing may be archived.
+    pub resource_id: Option<String>,
+    pub error: PortError,
+}
+
+/// What collecting one type in one Region gave.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Collected {
+    pub items: Vec<ConfigurationItem>,
+    pub failures: Vec<CollectFailure>,
+}
+
+/// Builds configuration items from the service APIs (the inventory).
+pub trait InventorySource {
+    /// The resource types it can build.
+    fn resource_types(&self) -> Vec<String>;
+
+    /// Every resource of `resource_type` in `region`, as items in Config's notification shape.
+    fn collect(&self, resource_type: &str, region: &str) -> impl Future<Output = Collected> + Send;
+}
+
+/// The ports of a door that publishes findings: the pipeline's reads and Security Hub.
+pub trait PublishPorts: PipelinePorts {
+    type Findings: FindingsSink + Sync;
+    /// Security Hub `BatchImportFindings`.
+    fn findings(&self) -> &Self::Findings;
+}
+
+/// The config-rule function's ports: also AWS Config `PutEvaluations`.
+pub trait RulePorts: PublishPorts {
+    type Evaluations: EvaluationsSink + Sync;
+    fn evaluations(&self) -> &Self::Evaluations;
+}
+
+/// The sweep function's ports: also the findings it owns, its queue, the Config recorder and
+/// the inventory (for the types the recorder does not record).
+pub trait SweepPorts: PublishPorts {
+    type Stored: FindingsSource + Sync;
+    type Queue: SweepQueue + Sync;
+    type Recorders: RecorderSource + Sync;
+    type Inventory: InventorySource + Sync;
+    /// Security Hub `GetFindings` of sidewatch's own findings.
+    fn stored(&self) -> &Self::Stored;
+    fn queue(&self) -> &Self::Queue;
+    fn recorders(&self) -> &Self::Recorders;
+    fn inventory(&self) -> &Self::Inventory;
 }
 
 /// Tells which account the credentials belong to (`sts:GetCallerIdentity`, which needs no

@@ -7,11 +7,13 @@ use sidewatch_core::boundary::{AccountBoundary, Claim, ForeignAccount};
 use sidewatch_core::doors::DoorError;
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
 use sidewatch_core::finding::RecordState;
-use sidewatch_core::ports::{Delivery, EvaluationsSink, EvidenceSource, FindingsSink, PortError};
-use sidewatch_core::{
-    ConfigurationItem, Engine, Evaluation, EvidenceKind, Finding, FindingBuilder, FindingContext,
-    Source,
+use sidewatch_core::pipeline::{ForeignItems, Outcome, Problem, Run, Staleness};
+use sidewatch_core::ports::{
+    Delivery, EvaluationsSink, EvidenceSource, FindingsSink, FindingsSource, InventorySource,
+    ItemSource, PipelinePorts, PortError, PublishPorts, RecorderSource, RulePorts, SweepPorts,
+    SweepQueue,
 };
+use sidewatch_core::{ConfigurationItem, Engine, Finding, FindingBuilder, FindingContext, Source};
 use std::collections::HashSet;
 use time::OffsetDateTime;
 
@@ -44,15 +46,41 @@ impl Clock for FixedClock {
 /// What a handler needs besides its ports: the settings, the engine built from them (once per
 /// container), a clock for `CreatedAt` / `UpdatedAt`, and the function's own account (from the
 /// ARN Lambda invoked it under): nothing of another account is read, evaluated or written.
-#[derive(Debug)]
-pub struct Invocation<'a, C> {
+#[derive(Clone, Copy)]
+pub struct Invocation<'a> {
     pub settings: &'a Settings,
     pub engine: &'a Engine,
-    pub clock: &'a C,
+    pub clock: &'a dyn Clock,
     pub account: &'a AccountBoundary,
 }
 
-impl<'a, C> Invocation<'a, C> {
+impl std::fmt::Debug for Invocation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("settings", &self.settings)
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Invocation<'_> {
+    /// How the pipeline runs for this invocation: its engine (or a rule's), the function's own
+    /// account (another account's items are refused), findings from `builder`.
+    pub fn run<'r>(
+        &'r self,
+        engine: &'r Engine,
+        builder: &'r FindingBuilder,
+        stale_before: Option<&'r Staleness>,
+    ) -> Run<'r> {
+        Run {
+            engine,
+            account: self.account,
+            findings: Some(builder),
+            stale_before,
+            foreign_items: ForeignItems::Refuse,
+        }
+    }
+
     /// The core's account rule over an input's `claims`: `Err` with the refusal, already logged
     /// as an ERROR naming the field and both accounts, when one is of another account.
     pub fn check_accounts<'c>(
@@ -72,19 +100,11 @@ impl<'a, C> Invocation<'a, C> {
     }
 }
 
-// Manual impls: only references are copied, whatever the clock type.
-impl<C> Clone for Invocation<'_, C> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<C> Copy for Invocation<'_, C> {}
-
-/// The outbound ports. A function fills in the ones its handler uses and leaves the others `()`:
-/// the handlers put trait bounds only on the ports they call.
+/// The outbound ports. A function fills in the ones its handler uses and leaves the others `()`;
+/// the bundle implements the port traits of `sidewatch_core::ports` (`RulePorts`, `PublishPorts`,
+/// `SweepPorts`) when its parts do, so each handler is generic over one bundle.
 #[derive(Debug, Clone, Default)]
-pub struct Ports<Sink, Stored, Evals, Items, Evidence, Queue> {
+pub struct Ports<Sink, Stored, Evals, Items, Evidence, Queue, Recorders = (), Inventory = ()> {
     /// Security Hub `BatchImportFindings`.
     pub findings: Sink,
     /// Security Hub `GetFindings` (the sweep's reconciliation).
@@ -97,6 +117,78 @@ pub struct Ports<Sink, Stored, Evals, Items, Evidence, Queue> {
     pub evidence: Evidence,
     /// The sweep queue (the sweep function).
     pub queue: Queue,
+    /// The AWS Config recorder (the sweep function).
+    pub recorders: Recorders,
+    /// The inventory, for types the recorder does not record (the sweep function).
+    pub inventory: Inventory,
+}
+
+impl<F, Q, V, I: ItemSource + Sync, E: EvidenceSource + Sync, U, R, N> PipelinePorts
+    for Ports<F, Q, V, I, E, U, R, N>
+{
+    type Items = I;
+    type Evidence = E;
+    fn items(&self) -> &I {
+        &self.items
+    }
+    fn evidence(&self) -> &E {
+        &self.evidence
+    }
+}
+
+impl<F: FindingsSink + Sync, Q, V, I: ItemSource + Sync, E: EvidenceSource + Sync, U, R, N>
+    PublishPorts for Ports<F, Q, V, I, E, U, R, N>
+{
+    type Findings = F;
+    fn findings(&self) -> &F {
+        &self.findings
+    }
+}
+
+impl<
+    F: FindingsSink + Sync,
+    Q,
+    V: EvaluationsSink + Sync,
+    I: ItemSource + Sync,
+    E: EvidenceSource + Sync,
+    U,
+    R,
+    N,
+> RulePorts for Ports<F, Q, V, I, E, U, R, N>
+{
+    type Evaluations = V;
+    fn evaluations(&self) -> &V {
+        &self.evaluations
+    }
+}
+
+impl<
+    F: FindingsSink + Sync,
+    Q: FindingsSource + Sync,
+    V,
+    I: ItemSource + Sync,
+    E: EvidenceSource + Sync,
+    U: SweepQueue + Sync,
+    R: RecorderSource + Sync,
+    N: InventorySource + Sync,
+> SweepPorts for Ports<F, Q, V, I, E, U, R, N>
+{
+    type Stored = Q;
+    type Queue = U;
+    type Recorders = R;
+    type Inventory = N;
+    fn stored(&self) -> &Q {
+        &self.stored
+    }
+    fn queue(&self) -> &U {
+        &self.queue
+    }
+    fn recorders(&self) -> &R {
+        &self.recorders
+    }
+    fn inventory(&self) -> &N {
+        &self.inventory
+    }
 }
 
 /// Why an invocation did not complete. Lambda retries a failed invocation and finally keeps the
@@ -262,78 +354,43 @@ pub fn builder(source: Source, region: &str, now: OffsetDateTime) -> FindingBuil
     })
 }
 
-/// Collects the evidence `engine` needs for `item` (nothing when it needs none).
-pub async fn collect_evidence<E: EvidenceSource + Sync>(
-    account: &AccountBoundary,
-    evidence: &E,
-    engine: &Engine,
-    item: &mut ConfigurationItem,
-) {
-    let kinds = engine.evidence_needed(item);
-    gather(account, evidence, item, &kinds).await;
-}
-
-/// Reads `kinds` of evidence into `item` — only for an item of this account: evidence is read
-/// with this account's credentials, so another account's item gets the refusal stored instead
-/// (its evidence-based controls are INSUFFICIENT_DATA naming both accounts), never this
-/// account's same-named resource.
-pub async fn gather<E: EvidenceSource + Sync>(
-    account: &AccountBoundary,
-    evidence: &E,
-    item: &mut ConfigurationItem,
-    kinds: &[EvidenceKind],
-) {
-    if kinds.is_empty() {
-        return;
-    }
-    match account.evidence_refusal(item) {
-        Some(refusal) => {
-            tracing::error!(
-                resource = %label(item),
-                account = item.account_id.as_deref().unwrap_or_default(),
-                own_account = account.account(),
-                "refused: evidence of another account's item is not read"
-            );
-            for kind in kinds {
-                item.insert_evidence(*kind, refusal.to_value());
-            }
-        }
-        None => evidence.collect(item, kinds).await,
-    }
-}
-
 /// `Type id` of an item, for logs.
 pub fn label(item: &ConfigurationItem) -> String {
     format!("{} {}", item.resource_type, item.resource_id)
 }
 
-/// Logs each verdict, counts it, and builds its finding into `out`; a finding that cannot be
-/// built is a problem (named by control and resource), never a panic.
-pub fn build_findings(
-    builder: &FindingBuilder,
-    item: &ConfigurationItem,
-    evaluations: &[Evaluation],
-    out: &mut Vec<Finding>,
-    report: &mut Report,
-) {
-    let resource = label(item);
-    for evaluation in evaluations {
-        report.metrics.evaluations += 1;
-        tracing::info!(
-            resource = %resource,
-            control = evaluation.control.id,
-            verdict = evaluation.verdict.compliance_type().as_str(),
-            reason = evaluation.verdict.reason(),
-            "evaluated"
+/// Logs and counts what the pipeline did: each verdict, each item of another account it refused
+/// (an ERROR naming both accounts), each read or finding that failed (a problem of the
+/// invocation, never dropped silently).
+pub fn record_outcome(outcome: &Outcome, report: &mut Report) {
+    for evaluated in &outcome.evaluated {
+        let resource = label(&evaluated.item);
+        for evaluation in &evaluated.evaluations {
+            report.metrics.evaluations += 1;
+            tracing::info!(
+                resource = %resource,
+                control = evaluation.control.id,
+                verdict = evaluation.verdict.compliance_type().as_str(),
+                reason = evaluation.verdict.reason(),
+                "evaluated"
+            );
+        }
+    }
+    for refused in &outcome.refused {
+        report.metrics.foreign_account_refusals += 1;
+        tracing::error!(
+            field = %refused.field,
+            account = %refused.found,
+            own_account = %refused.own,
+            "refused: {refused}"
         );
-        match builder.build(item, evaluation) {
-            Ok(finding) => out.push(finding),
-            Err(error) => {
-                tracing::error!(resource = %resource, control = evaluation.control.id, error = %error, "finding not built");
-                report.problem(format!(
-                    "finding of {} on {resource} not built: {error}",
-                    evaluation.control.id
-                ));
+    }
+    for problem in &outcome.problems {
+        match problem {
+            Problem::Read { context, error } => report.port_error(context, error),
+            Problem::FindingNotBuilt { .. } => {
+                tracing::error!(problem = %problem, "finding not built");
+                report.problem(problem.to_string());
             }
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! * `ConfigurationItemChangeNotification`: the item in the event, evaluated with its evidence;
 //! * `OversizedConfigurationItemChangeNotification`: the full item from
-//!   [`ItemSource::latest_item`]; when Config has none, the summary (INSUFFICIENT_DATA, never a
+//!   `ItemSource::latest_item`; when Config has none, the summary (INSUFFICIENT_DATA, never a
 //!   pass); when the summary says the resource is gone, NOT_APPLICABLE without a read;
 //! * `ScheduledNotification`: the account-level item and the account controls (periodic rules);
 //! * a deleted resource or `eventLeftScope`: NOT_APPLICABLE, and the findings ARCHIVED (same Ids);
@@ -16,34 +16,27 @@
 //! environment's engine. `resultToken` `TESTMODE` sends `PutEvaluations` with `TestMode=true`.
 
 use crate::common::{
-    Clock, HandlerError, Invocation, Ports, Report, build_findings, builder, deliver_evaluations,
-    deliver_findings, gather, label,
+    HandlerError, Invocation, Report, builder, deliver_evaluations, deliver_findings, label,
+    record_outcome,
 };
 use crate::metrics::Metrics;
 use serde_json::Value;
 use sidewatch_core::doors::DoorError;
 use sidewatch_core::doors::config_rule::{
-    CONTROLS_KEY, ConfigRuleEvent, EXCLUDE_KEY, InvokingEvent, RuleParameters,
+    CONTROLS_KEY, ConfigRuleEvent, EXCLUDE_KEY, RuleParameters,
 };
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
-use sidewatch_core::ports::{
-    EvaluationsSink, EvidenceSource, FindingsSink, ItemSource, ResourceKey,
-};
-use sidewatch_core::{ConfigurationItem, Engine, Source};
+use sidewatch_core::pipeline;
+use sidewatch_core::ports::RulePorts;
+use sidewatch_core::{Engine, Source};
 
-/// Handles one Config rule invocation.
-pub async fn handle<C, F, Q, V, I, E, U>(
-    inv: Invocation<'_, C>,
-    ports: &Ports<F, Q, V, I, E, U>,
+/// Handles one Config rule invocation: parse, refuse another account's event, run the pipeline
+/// on the event's trigger, deliver the combined evaluation and the findings.
+pub async fn handle<P: RulePorts>(
+    inv: Invocation<'_>,
+    ports: &P,
     event: Value,
-) -> Result<Metrics, HandlerError>
-where
-    C: Clock,
-    F: FindingsSink + Sync,
-    V: EvaluationsSink + Sync,
-    I: ItemSource + Sync,
-    E: EvidenceSource + Sync,
-{
+) -> Result<Metrics, HandlerError> {
     let event = ConfigRuleEvent::from_value(event)?;
     if inv
         .check_accounts("Config rule event", event.account_claims())
@@ -57,66 +50,43 @@ where
     let rule_engine = engine_for(inv.settings, &event.parameters)?;
     let engine = rule_engine.as_ref().unwrap_or(inv.engine);
     let region = event.region().unwrap_or(&inv.settings.region).to_owned();
-    let mut report = Report::default();
-
-    let mut item = match &event.invoking_event {
-        InvokingEvent::ConfigurationItemChange { item, .. } => item.clone(),
-        InvokingEvent::OversizedConfigurationItemChange { summary, .. } => {
-            if summary.is_gone() || event.event_left_scope {
-                summary.placeholder_item().clone()
-            } else {
-                let key = ResourceKey {
-                    resource_type: summary.resource_type().to_owned(),
-                    resource_id: summary.resource_id().to_owned(),
-                };
-                match ports.items.latest_item(&key).await {
-                    Ok(Some(item)) => item,
-                    Ok(None) => {
-                        tracing::warn!(resource = %key, "AWS Config has no item for the oversized change; reporting what the summary allows");
-                        summary.placeholder_item().clone()
-                    }
-                    Err(error) => {
-                        // Nothing is reported: a retry can read the item; a guess could be a false pass.
-                        report.port_error(&format!("reading the item of {key}"), &error);
-                        return report.finish();
-                    }
-                }
-            }
-        }
-        InvokingEvent::Scheduled { .. } => event
-            .account_item(&region, inv.settings.evaluate_global_resources)
-            .unwrap_or_else(|| ConfigurationItem::new("AWS::::Account", "")),
-    };
-
-    let kinds = event.evidence_needed(engine, &item);
-    gather(inv.account, &ports.evidence, &mut item, &kinds).await;
-    let evaluations = event.evaluate(engine, &item);
-    tracing::info!(
-        resource = %label(&item),
-        rule = event.config_rule_name.as_deref().unwrap_or(""),
-        controls = evaluations.len(),
-        left_scope = event.event_left_scope,
-        "config rule invocation"
-    );
-    let combined = ConfigEvaluation::for_item(
-        &item,
-        &evaluations,
-        event.invoking_event.notification_time(),
-    )?;
-
-    let mut findings = Vec::new();
+    let trigger = event.trigger(&region, inv.settings.evaluate_global_resources);
     let builder = builder(Source::ConfigRule, &region, inv.clock.now());
-    build_findings(&builder, &item, &evaluations, &mut findings, &mut report);
+    let outcome = pipeline::run(vec![trigger], inv.run(engine, &builder, None), ports).await;
 
-    deliver_evaluations(
-        &ports.evaluations,
-        &event.result_token,
-        vec![combined],
-        event.test_mode(),
+    let mut report = Report::default();
+    record_outcome(&outcome, &mut report);
+    // One resource per invocation; none when its item could not be read (nothing is reported:
+    // a retry can read it, a guess could be a false pass).
+    if let Some(evaluated) = outcome.evaluated.first() {
+        tracing::info!(
+            resource = %label(&evaluated.item),
+            rule = event.config_rule_name.as_deref().unwrap_or(""),
+            controls = evaluated.evaluations.len(),
+            left_scope = event.event_left_scope,
+            "config rule invocation"
+        );
+        let combined = ConfigEvaluation::for_item(
+            &evaluated.item,
+            &evaluated.evaluations,
+            event.invoking_event.notification_time(),
+        )?;
+        deliver_evaluations(
+            ports.evaluations(),
+            &event.result_token,
+            vec![combined],
+            event.test_mode(),
+            &mut report,
+        )
+        .await;
+    }
+    deliver_findings(
+        ports.findings(),
+        inv.settings,
+        outcome.findings,
         &mut report,
     )
     .await;
-    deliver_findings(&ports.findings, inv.settings, findings, &mut report).await;
     report.finish()
 }
 

@@ -146,10 +146,7 @@ impl Container {
     }
 
     /// The context an invocation's handler gets, in the function's own `account`.
-    pub fn invocation<'a>(
-        &'a self,
-        account: &'a AccountBoundary,
-    ) -> crate::Invocation<'a, crate::SystemClock> {
+    pub fn invocation<'a>(&'a self, account: &'a AccountBoundary) -> crate::Invocation<'a> {
         crate::Invocation {
             settings: &self.settings,
             engine: &self.engine,

@@ -31,29 +31,24 @@
 //! exists) and fails the message only when retrying can help. One message per type keeps the
 //! schedule small; its consumer holds one type's items of one Region at a time.
 
-use crate::common::{
-    Clock, HandlerError, Invocation, Ports, Report, build_findings, builder, collect_evidence,
-    deliver_findings,
-};
+use crate::common::{HandlerError, Invocation, Report, builder, deliver_findings, record_outcome};
 use crate::metrics::Metrics;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sidewatch_core::doors::eventbridge::{Detail, EventBridgeEvent};
 use sidewatch_core::finding::RecordState;
+use sidewatch_core::pipeline::{self, Trigger};
 use sidewatch_core::ports::{
-    Delivery, EvidenceSource, FindingsQuery, FindingsSink, FindingsSource, ItemSource, PortError,
-    ResourceKey, StoredFinding,
+    FindingsQuery, FindingsSource, InventorySource, ItemSource, PortError, QueueEntry,
+    RecorderSource, ResourceKey, StoredFinding, SweepPorts, SweepQueue,
 };
 use sidewatch_core::{
     ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Engine, Finding, ItemStatus, Source,
 };
 use std::collections::{BTreeSet, HashMap};
-use std::future::Future;
 
 pub mod unrecorded;
-
-use unrecorded::{InventorySource, RecorderSource, Unrecorded};
 
 /// Keys per queue message: what one `BatchGetResourceConfig` call reads.
 pub const MAX_KEYS_PER_MESSAGE: usize = 100;
@@ -61,26 +56,6 @@ pub const MAX_KEYS_PER_MESSAGE: usize = 100;
 pub const MAX_ENTRIES_PER_BATCH: usize = 10;
 /// Bytes of all message bodies of one `SendMessageBatch` call (and of one message).
 pub const MAX_BATCH_BYTES: usize = 256 * 1024;
-
-/// One message for the sweep queue (`SendMessageBatchRequestEntry`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueEntry {
-    /// The entry id, unique within the call (`Id`).
-    pub id: String,
-    /// The message body (`MessageBody`).
-    pub body: String,
-}
-
-/// Sends messages to the sweep queue.
-pub trait SweepQueue {
-    /// Sends at most [`MAX_ENTRIES_PER_BATCH`] entries in one `SendMessageBatch` call (the
-    /// adapter retries the entries SQS failed without the sender's fault). `Delivery.failed`
-    /// names the entries still refused, by entry id.
-    fn send_batch(
-        &self,
-        entries: Vec<QueueEntry>,
-    ) -> impl Future<Output = Result<Delivery, PortError>> + Send;
-}
 
 /// The body of a sweep message: which resources of which account and Region to reconcile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,32 +136,21 @@ impl SweepOutcome {
 /// The sweep function's entry point: an SQS event (it has `Records`) is consumed, anything else
 /// is read as the scheduled EventBridge event. `unrecorded` reads the Config recorder and builds
 /// the items of the types it does not record.
-pub async fn handle<C, F, Q, V, I, E, U, R, N>(
-    inv: Invocation<'_, C>,
-    ports: &Ports<F, Q, V, I, E, U>,
-    unrecorded: &Unrecorded<R, N>,
+pub async fn handle<P: SweepPorts>(
+    inv: Invocation<'_>,
+    ports: &P,
     event: Value,
-) -> Result<SweepOutcome, HandlerError>
-where
-    C: Clock,
-    F: FindingsSink + Sync,
-    Q: FindingsSource + Sync,
-    I: ItemSource + Sync,
-    E: EvidenceSource + Sync,
-    U: SweepQueue + Sync,
-    R: RecorderSource + Sync,
-    N: InventorySource + Sync,
-{
+) -> Result<SweepOutcome, HandlerError> {
     if event.get("Records").is_some() {
         let sqs: SqsEvent =
             serde_json::from_value(event).map_err(|e| sidewatch_core::doors::DoorError::Json {
                 event: "SQS event",
                 reason: e.to_string(),
             })?;
-        let (response, metrics) = consume(inv, ports, unrecorded, sqs).await;
+        let (response, metrics) = consume(inv, ports, sqs).await;
         Ok(SweepOutcome::Consumed { response, metrics })
     } else {
-        schedule(inv, ports, unrecorded, event).await
+        schedule(inv, ports, event).await
     }
 }
 
@@ -243,19 +207,11 @@ pub fn needs_import(new: &Finding, stored: Option<&StoredFinding>) -> bool {
 
 /// The scheduled run: read the recorder, list the recorded types, add what only findings
 /// remember, queue their keys and one collect message per unrecorded type.
-pub async fn schedule<C, F, Q, V, I, E, U, R, N>(
-    inv: Invocation<'_, C>,
-    ports: &Ports<F, Q, V, I, E, U>,
-    unrecorded: &Unrecorded<R, N>,
+pub async fn schedule<P: SweepPorts>(
+    inv: Invocation<'_>,
+    ports: &P,
     event: Value,
-) -> Result<SweepOutcome, HandlerError>
-where
-    Q: FindingsSource + Sync,
-    I: ItemSource + Sync,
-    U: SweepQueue + Sync,
-    R: RecorderSource + Sync,
-    N: InventorySource + Sync,
-{
+) -> Result<SweepOutcome, HandlerError> {
     let event = EventBridgeEvent::from_value(event)?;
     inv.check_accounts("scheduled sweep event", event.account_claims())?;
     if let Detail::Ignored { reason } = &event.detail {
@@ -268,18 +224,18 @@ where
     let env = &event.envelope;
     let mut report = Report::default();
     let covered = covered_types(inv.engine);
-    let plan = sweep_plan(inv, unrecorded, &covered, &env.region, &mut report).await;
+    let plan = sweep_plan(inv, ports, &covered, &env.region, &mut report).await;
     let types = &plan.from_config;
     let mut keys: BTreeSet<ResourceKey> = BTreeSet::new();
     for resource_type in types {
-        match ports.items.list_resources(resource_type).await {
+        match ports.items().list_resources(resource_type).await {
             Ok(listed) => keys.extend(listed),
             Err(error) => report.port_error(&format!("listing {resource_type}"), &error),
         }
     }
     let listed = keys.len();
     match ports
-        .stored
+        .stored()
         .findings(&owned_findings(&env.account, &env.region))
         .await
     {
@@ -338,7 +294,7 @@ where
     let messages = entries.len();
     for batch in send_batches(entries) {
         let ids: Vec<String> = batch.iter().map(|e| e.id.clone()).collect();
-        match ports.queue.send_batch(batch).await {
+        match ports.queue().send_batch(batch).await {
             Ok(delivery) => {
                 for failure in &delivery.failed {
                     tracing::error!(entry = %failure.id, code = %failure.code, message = %failure.message, "sweep message refused");
@@ -365,18 +321,14 @@ where
 /// Which covered types go through Config and which through the inventory. When the recorder
 /// cannot be read, everything goes through Config (what the sweep did before) and the problem
 /// fails the invocation, so Lambda runs the schedule again.
-async fn sweep_plan<C, R, N>(
-    inv: Invocation<'_, C>,
-    sources: &Unrecorded<R, N>,
+async fn sweep_plan<P: SweepPorts>(
+    inv: Invocation<'_>,
+    ports: &P,
     covered: &BTreeSet<String>,
     region: &str,
     report: &mut Report,
-) -> unrecorded::SweepPlan
-where
-    R: RecorderSource + Sync,
-    N: InventorySource + Sync,
-{
-    let recorded = match sources.recorders.recorders().await {
+) -> unrecorded::SweepPlan {
+    let recorded = match ports.recorders().recorders().await {
         Ok(recorders) => {
             if recorders.is_empty() {
                 tracing::warn!(
@@ -396,7 +348,7 @@ where
     let plan = unrecorded::plan(
         covered,
         &recorded,
-        &sources.inventory.resource_types(),
+        &ports.inventory().resource_types(),
         inv.settings.evaluate_global_resources,
     );
     tracing::info!(
@@ -446,20 +398,11 @@ pub fn send_batches(entries: Vec<QueueEntry>) -> Vec<Vec<QueueEntry>> {
 }
 
 /// The SQS run: each message reconciled on its own; the failed ones in `batchItemFailures`.
-pub async fn consume<C, F, Q, V, I, E, U, R, N>(
-    inv: Invocation<'_, C>,
-    ports: &Ports<F, Q, V, I, E, U>,
-    unrecorded: &Unrecorded<R, N>,
+pub async fn consume<P: SweepPorts>(
+    inv: Invocation<'_>,
+    ports: &P,
     event: SqsEvent,
-) -> (SqsBatchResponse, Metrics)
-where
-    C: Clock,
-    F: FindingsSink + Sync,
-    Q: FindingsSource + Sync,
-    I: ItemSource + Sync,
-    E: EvidenceSource + Sync,
-    N: InventorySource + Sync,
-{
+) -> (SqsBatchResponse, Metrics) {
     let mut response = SqsBatchResponse::default();
     let mut metrics = Metrics::default();
     let mut stored: HashMap<(String, String), Result<HashMap<String, StoredFinding>, PortError>> =
@@ -497,7 +440,7 @@ where
                 let scope = (message.account.clone(), message.region.clone());
                 if !stored.contains_key(&scope) {
                     let read = ports
-                        .stored
+                        .stored()
                         .findings(&owned_findings(&scope.0, &scope.1))
                         .await
                         .map(|all| all.into_iter().map(|f| (f.id.clone(), f)).collect());
@@ -509,7 +452,6 @@ where
                             reconcile_collected(
                                 inv,
                                 ports,
-                                &unrecorded.inventory,
                                 &message,
                                 resource_type,
                                 owned,
@@ -536,38 +478,30 @@ where
 }
 
 /// Reconciles one message's resources.
-async fn reconcile<C, F, Q, V, I, E, U>(
-    inv: Invocation<'_, C>,
-    ports: &Ports<F, Q, V, I, E, U>,
+async fn reconcile<P: SweepPorts>(
+    inv: Invocation<'_>,
+    ports: &P,
     message: &SweepMessage,
     owned: &HashMap<String, StoredFinding>,
     listings: &mut HashMap<String, Result<BTreeSet<String>, PortError>>,
     report: &mut Report,
-) where
-    C: Clock,
-    F: FindingsSink + Sync,
-    I: ItemSource + Sync,
-    E: EvidenceSource + Sync,
-{
+) {
     let keys: Vec<ResourceKey> = message.keys.iter().map(ResourceKey::from).collect();
-    let batch = match ports.items.batch_items(&keys).await {
+    let batch = match ports.items().batch_items(&keys).await {
         Ok(batch) => batch,
         Err(error) => return report.port_error("reading the items", &error),
     };
     for key in &batch.unprocessed {
         report.problem(format!("AWS Config did not process {key}"));
     }
-    let builder = builder(Source::Sweep, &message.region, inv.clock.now());
-    let mut findings = Vec::new();
+    let mut triggers = Vec::new();
     let mut returned: BTreeSet<ResourceKey> = BTreeSet::new();
-    for mut item in batch.items {
+    for item in batch.items {
         returned.insert(ResourceKey {
             resource_type: item.resource_type.clone(),
             resource_id: item.resource_id.clone(),
         });
-        collect_evidence(inv.account, &ports.evidence, inv.engine, &mut item).await;
-        let evaluations = inv.engine.evaluate(&item);
-        build_findings(&builder, &item, &evaluations, &mut findings, report);
+        triggers.push(Trigger::Item(item));
     }
     for key in &keys {
         if returned.contains(key) || batch.unprocessed.contains(key) {
@@ -575,7 +509,7 @@ async fn reconcile<C, F, Q, V, I, E, U>(
         }
         if !listings.contains_key(&key.resource_type) {
             let listed = ports
-                .items
+                .items()
                 .list_resources(&key.resource_type)
                 .await
                 .map(|keys| keys.into_iter().map(|k| k.resource_id).collect());
@@ -586,15 +520,17 @@ async fn reconcile<C, F, Q, V, I, E, U>(
                 tracing::warn!(resource = %key, "AWS Config lists the resource but returned no item; its findings are left as they are");
             }
             Some(Ok(_)) => {
-                let item = gone_item(key, message, owned);
                 tracing::info!(resource = %key, "resource no longer exists: archiving its findings");
-                let evaluations = inv.engine.evaluate(&item);
-                build_findings(&builder, &item, &evaluations, &mut findings, report);
+                triggers.push(Trigger::Item(gone_item(key, message, owned)));
             }
             Some(Err(error)) => report.port_error(&format!("listing {}", key.resource_type), error),
             None => report.problem(format!("{} not listed", key.resource_type)),
         }
     }
+    let builder = builder(Source::Sweep, &message.region, inv.clock.now());
+    let outcome = pipeline::run(triggers, inv.run(inv.engine, &builder, None), ports).await;
+    record_outcome(&outcome, report);
+    let mut findings = outcome.findings;
     let total = findings.len();
     findings.retain(|f| needs_import(f, owned.get(&f.id)));
     tracing::info!(
@@ -602,26 +538,23 @@ async fn reconcile<C, F, Q, V, I, E, U>(
         changed = findings.len(),
         "reconciled sweep message"
     );
-    deliver_findings(&ports.findings, inv.settings, findings, report).await;
+    deliver_findings(ports.findings(), inv.settings, findings, report).await;
 }
 
 /// Reconciles a collect message: every resource of `resource_type` the inventory builds in the
 /// message's Region, and the ACTIVE findings of resources of that type it no longer finds.
-async fn reconcile_collected<C, F, Q, V, I, E, U, N>(
-    inv: Invocation<'_, C>,
-    ports: &Ports<F, Q, V, I, E, U>,
-    inventory: &N,
+async fn reconcile_collected<P: SweepPorts>(
+    inv: Invocation<'_>,
+    ports: &P,
     message: &SweepMessage,
     resource_type: &str,
     owned: &HashMap<String, StoredFinding>,
     report: &mut Report,
-) where
-    C: Clock,
-    F: FindingsSink + Sync,
-    E: EvidenceSource + Sync,
-    N: InventorySource + Sync,
-{
-    let collected = inventory.collect(resource_type, &message.region).await;
+) {
+    let collected = ports
+        .inventory()
+        .collect(resource_type, &message.region)
+        .await;
     // Resources known to exist: those built, and those whose detail read failed.
     let mut present: BTreeSet<String> = BTreeSet::new();
     let mut complete = true;
@@ -641,17 +574,14 @@ async fn reconcile_collected<C, F, Q, V, I, E, U, N>(
             }
         }
     }
-    let builder = builder(Source::Sweep, &message.region, inv.clock.now());
-    let mut findings = Vec::new();
+    let mut triggers = Vec::new();
     let collected_count = collected.items.len();
-    for mut item in collected.items {
+    for item in collected.items {
         if item.resource_type != resource_type {
             continue;
         }
         present.insert(item.resource_id.clone());
-        collect_evidence(inv.account, &ports.evidence, inv.engine, &mut item).await;
-        let evaluations = inv.engine.evaluate(&item);
-        build_findings(&builder, &item, &evaluations, &mut findings, report);
+        triggers.push(Trigger::Item(item));
     }
     if complete {
         let gone: BTreeSet<ResourceKey> = owned
@@ -661,9 +591,7 @@ async fn reconcile_collected<C, F, Q, V, I, E, U, N>(
             .collect();
         for key in &gone {
             tracing::info!(resource = %key, "resource no longer exists: archiving its findings");
-            let item = gone_item(key, message, owned);
-            let evaluations = inv.engine.evaluate(&item);
-            build_findings(&builder, &item, &evaluations, &mut findings, report);
+            triggers.push(Trigger::Item(gone_item(key, message, owned)));
         }
     } else {
         tracing::warn!(
@@ -671,6 +599,10 @@ async fn reconcile_collected<C, F, Q, V, I, E, U, N>(
             "the listing failed: findings of resources not collected are left as they are"
         );
     }
+    let builder = builder(Source::Sweep, &message.region, inv.clock.now());
+    let outcome = pipeline::run(triggers, inv.run(inv.engine, &builder, None), ports).await;
+    record_outcome(&outcome, report);
+    let mut findings = outcome.findings;
     let total = findings.len();
     findings.retain(|f| needs_import(f, owned.get(&f.id)));
     tracing::info!(
@@ -680,7 +612,7 @@ async fn reconcile_collected<C, F, Q, V, I, E, U, N>(
         changed = findings.len(),
         "reconciled collected resources"
     );
-    deliver_findings(&ports.findings, inv.settings, findings, report).await;
+    deliver_findings(ports.findings(), inv.settings, findings, report).await;
 }
 
 /// The item of a resource that no longer exists: deleted, so every control is NOT_APPLICABLE and

@@ -21,6 +21,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         items: ConfigItems::new(&clients.config),
         evidence: EvidenceCollector::new(clients),
         queue: (),
+        recorders: (),
+        inventory: (),
     };
     let container = &container;
     container

@@ -11,8 +11,7 @@ use sidewatch_aws::{
 };
 use sidewatch_lambda::Ports;
 use sidewatch_lambda::runtime::Container;
-use sidewatch_lambda::sweep::{self, unrecorded::Unrecorded};
-use sidewatch_sweep::{Collector, Queue, Recorders};
+use sidewatch_lambda::sweep;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -28,14 +27,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         evaluations: (),
         items: ConfigItems::new(&clients.config),
         evidence: EvidenceCollector::new(clients),
-        queue: Queue(SqsSweepQueue::new(
-            aws_sdk_sqs::Client::new(&sdk),
-            queue_url,
-        )),
-    };
-    let unrecorded = &Unrecorded {
-        recorders: Recorders(ConfigRecorders::new(&recorder_client)),
-        inventory: Collector(Inventory::new(sdk.clone())),
+        queue: SqsSweepQueue::new(aws_sdk_sqs::Client::new(&sdk), queue_url),
+        recorders: ConfigRecorders::new(&recorder_client),
+        inventory: Inventory::new(sdk.clone()),
     };
     let container = &container;
     container
@@ -44,7 +38,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             // query depth in `main`.
             Box::pin(async move {
                 let inv = container.invocation(&account);
-                let outcome = sweep::handle(inv, ports, unrecorded, event).await?;
+                let outcome = sweep::handle(inv, ports, event).await?;
                 Ok((outcome.to_value(), outcome.metrics()))
             })
         })

@@ -10,12 +10,12 @@ use sidewatch_aws::{
     AwsClients, ClientOptions, EvidenceCollector, Inventory, SecurityHubFindings,
     SecurityHubPublisher,
 };
-use sidewatch_core::ports::{Delivery, ItemBatch, ItemSource, PortError, ResourceKey};
+use sidewatch_core::ports::{
+    Delivery, ItemBatch, ItemSource, PortError, QueueEntry, ResourceKey, SweepQueue,
+};
 use sidewatch_core::{ConfigurationItem, Engine, EngineConfig};
-use sidewatch_lambda::sweep::unrecorded::Unrecorded;
-use sidewatch_lambda::sweep::{QueueEntry, SweepMessage, SweepQueue};
+use sidewatch_lambda::sweep::SweepMessage;
 use sidewatch_lambda::{Invocation, Ports, Settings, SystemClock};
-use sidewatch_sweep::{Collector, Recorders};
 use sidewatch_testkit::{ACCOUNT, Moto, REGION, fake_credentials};
 use std::sync::Mutex;
 
@@ -198,10 +198,8 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         items: NothingInConfig,
         evidence: EvidenceCollector::new(clients),
         queue: KeptQueue::default(),
-    };
-    let unrecorded = Unrecorded {
-        recorders: Recorders(ConfigRecorders::new(&config)),
-        inventory: Collector(Inventory::new(sdk.clone())),
+        recorders: ConfigRecorders::new(&config),
+        inventory: Inventory::new(sdk.clone()),
     };
 
     // The schedule: one collect message per unrecorded type, none for buckets.
@@ -210,7 +208,7 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         "source": "aws.events", "account": ACCOUNT, "time": "2026-01-01T06:00:00Z",
         "region": REGION, "resources": [], "detail": {}
     });
-    sidewatch_lambda::sweep::handle(inv, &ports, &unrecorded, scheduled)
+    sidewatch_lambda::sweep::handle(inv, &ports, scheduled)
         .await
         .unwrap();
     let entries = ports.queue.0.lock().unwrap().clone();
@@ -242,7 +240,7 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         .clone();
 
     // The consumer: the group is collected, evaluated, and its findings imported.
-    let outcome = sidewatch_lambda::sweep::handle(inv, &ports, &unrecorded, sqs_event(&body))
+    let outcome = sidewatch_lambda::sweep::handle(inv, &ports, sqs_event(&body))
         .await
         .unwrap();
     assert_eq!(outcome.to_value()["batchItemFailures"], json!([]));
@@ -260,7 +258,7 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         .send()
         .await
         .unwrap();
-    let outcome = sidewatch_lambda::sweep::handle(inv, &ports, &unrecorded, sqs_event(&body))
+    let outcome = sidewatch_lambda::sweep::handle(inv, &ports, sqs_event(&body))
         .await
         .unwrap();
     assert_eq!(outcome.to_value()["batchItemFailures"], json!([]));

@@ -92,6 +92,60 @@ fn network_interface(n: &InstanceNetworkInterface) -> Value {
 
 /// The Config `configuration` of an instance: the fields of `DescribeInstances`' `Instance`.
 pub(super) fn configuration(i: &Instance, tags: Value) -> Value {
+    // The nested objects first: one `json!` per object keeps each macro expansion shallow.
+    let monitoring = i.monitoring().map_or(
+        Value::Null,
+        |m| json!({"state": s(m.state().map(|x| x.as_str()))}),
+    );
+    let placement = i.placement().map_or(Value::Null, |p| {
+        json!({
+            "availabilityZone": s(p.availability_zone()),
+            "groupName": s(p.group_name()),
+            "tenancy": s(p.tenancy().map(|x| x.as_str())),
+        })
+    });
+    let state = i.state().map_or(
+        Value::Null,
+        |st| json!({"code": o(st.code()), "name": s(st.name().map(|x| x.as_str()))}),
+    );
+    let block_device_mappings: Vec<Value> = i
+        .block_device_mappings()
+        .iter()
+        .map(|b| {
+            let ebs = b.ebs().map_or(Value::Null, |e| {
+                json!({
+                    "attachTime": t(e.attach_time()),
+                    "deleteOnTermination": o(e.delete_on_termination()),
+                    "status": s(e.status().map(|x| x.as_str())),
+                    "volumeId": s(e.volume_id()),
+                })
+            });
+            json!({"deviceName": s(b.device_name()), "ebs": ebs})
+        })
+        .collect();
+    let iam_instance_profile = i
+        .iam_instance_profile()
+        .map_or(Value::Null, |p| json!({"arn": s(p.arn()), "id": s(p.id())}));
+    let security_groups: Vec<Value> = i
+        .security_groups()
+        .iter()
+        .map(|g| json!({"groupName": s(g.group_name()), "groupId": s(g.group_id())}))
+        .collect();
+    let metadata_options = i.metadata_options().map_or(Value::Null, |m| {
+        json!({
+            "state": s(m.state().map(|x| x.as_str())),
+            "httpTokens": s(m.http_tokens().map(|x| x.as_str())),
+            "httpPutResponseHopLimit": o(m.http_put_response_hop_limit()),
+            "httpEndpoint": s(m.http_endpoint().map(|x| x.as_str())),
+            "httpProtocolIpv6": s(m.http_protocol_ipv6().map(|x| x.as_str())),
+            "instanceMetadataTags": s(m.instance_metadata_tags().map(|x| x.as_str())),
+        })
+    });
+    let network_interfaces: Vec<Value> = i
+        .network_interfaces()
+        .iter()
+        .map(network_interface)
+        .collect();
     json!({
         "amiLaunchIndex": o(i.ami_launch_index()),
         "imageId": s(i.image_id()),
@@ -100,12 +154,8 @@ pub(super) fn configuration(i: &Instance, tags: Value) -> Value {
         "kernelId": s(i.kernel_id()),
         "keyName": s(i.key_name()),
         "launchTime": t(i.launch_time()),
-        "monitoring": i.monitoring().map_or(Value::Null, |m| json!({"state": s(m.state().map(|x| x.as_str()))})),
-        "placement": i.placement().map_or(Value::Null, |p| json!({
-            "availabilityZone": s(p.availability_zone()),
-            "groupName": s(p.group_name()),
-            "tenancy": s(p.tenancy().map(|x| x.as_str())),
-        })),
+        "monitoring": monitoring,
+        "placement": placement,
         "platform": s(i.platform().map(|x| x.as_str())),
         "privateDnsName": s(i.private_dns_name()),
         "privateIpAddress": s(i.private_ip_address()),
@@ -113,48 +163,27 @@ pub(super) fn configuration(i: &Instance, tags: Value) -> Value {
         "publicDnsName": s(i.public_dns_name()),
         "publicIpAddress": s(i.public_ip_address()),
         "ramdiskId": s(i.ramdisk_id()),
-        "state": i.state().map_or(Value::Null, |st| json!({
-            "code": o(st.code()), "name": s(st.name().map(|x| x.as_str()))
-        })),
+        "state": state,
         "stateTransitionReason": s(i.state_transition_reason()),
         "subnetId": s(i.subnet_id()),
         "vpcId": s(i.vpc_id()),
         "architecture": s(i.architecture().map(|x| x.as_str())),
-        "blockDeviceMappings": i.block_device_mappings().iter().map(|b| json!({
-            "deviceName": s(b.device_name()),
-            "ebs": b.ebs().map_or(Value::Null, |e| json!({
-                "attachTime": t(e.attach_time()),
-                "deleteOnTermination": o(e.delete_on_termination()),
-                "status": s(e.status().map(|x| x.as_str())),
-                "volumeId": s(e.volume_id()),
-            })),
-        })).collect::<Vec<_>>(),
+        "blockDeviceMappings": block_device_mappings,
         "clientToken": s(i.client_token()),
         "ebsOptimized": o(i.ebs_optimized()),
         "enaSupport": o(i.ena_support()),
         "hypervisor": s(i.hypervisor().map(|x| x.as_str())),
-        "iamInstanceProfile": i.iam_instance_profile().map_or(Value::Null, |p| json!({
-            "arn": s(p.arn()), "id": s(p.id())
-        })),
+        "iamInstanceProfile": iam_instance_profile,
         "instanceLifecycle": s(i.instance_lifecycle().map(|x| x.as_str())),
-        "networkInterfaces": i.network_interfaces().iter().map(network_interface).collect::<Vec<_>>(),
+        "networkInterfaces": network_interfaces,
         "rootDeviceName": s(i.root_device_name()),
         "rootDeviceType": s(i.root_device_type().map(|x| x.as_str())),
-        "securityGroups": i.security_groups().iter().map(|g| json!({
-            "groupName": s(g.group_name()), "groupId": s(g.group_id())
-        })).collect::<Vec<_>>(),
+        "securityGroups": security_groups,
         "sourceDestCheck": o(i.source_dest_check()),
         "spotInstanceRequestId": s(i.spot_instance_request_id()),
         "tags": tags,
         "virtualizationType": s(i.virtualization_type().map(|x| x.as_str())),
-        "metadataOptions": i.metadata_options().map_or(Value::Null, |m| json!({
-            "state": s(m.state().map(|x| x.as_str())),
-            "httpTokens": s(m.http_tokens().map(|x| x.as_str())),
-            "httpPutResponseHopLimit": o(m.http_put_response_hop_limit()),
-            "httpEndpoint": s(m.http_endpoint().map(|x| x.as_str())),
-            "httpProtocolIpv6": s(m.http_protocol_ipv6().map(|x| x.as_str())),
-            "instanceMetadataTags": s(m.instance_metadata_tags().map(|x| x.as_str())),
-        })),
+        "metadataOptions": metadata_options,
     })
 }
 

@@ -621,6 +621,35 @@ pub(crate) fn key_value_tags<'a>(
     (Value::Array(list), map)
 }
 
+/// The inventory as the sweep's inventory port: one type in one Region per call.
+impl sidewatch_core::ports::InventorySource for Inventory {
+    fn resource_types(&self) -> Vec<String> {
+        Inventory::resource_types()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    async fn collect(&self, resource_type: &str, region: &str) -> sidewatch_core::ports::Collected {
+        let (items, report) = self
+            .collect_all(&[resource_type], &[region.to_owned()])
+            .await;
+        sidewatch_core::ports::Collected {
+            items,
+            // A failure without a resource (a listing, or the account lookup) makes the
+            // collection incomplete: the sweep then archives nothing.
+            failures: report
+                .failures
+                .into_iter()
+                .map(|f| sidewatch_core::ports::CollectFailure {
+                    resource_id: f.resource_id,
+                    error: f.error,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

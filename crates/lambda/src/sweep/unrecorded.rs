@@ -31,11 +31,8 @@
 //! not the new ones, so a Region launched after this code is treated as not recording them: at
 //! worst the sweep reads IAM through the inventory although Config has it, never the reverse.
 
-use sidewatch_core::ConfigurationItem;
 use sidewatch_core::evidence::shapes::ConfigRecorder;
-use sidewatch_core::ports::PortError;
 use std::collections::BTreeSet;
-use std::future::Future;
 
 /// The global IAM resource types: recorded in one Region of the account at most, and only where
 /// [`IAM_RECORDING_REGIONS`] allows.
@@ -152,48 +149,6 @@ pub fn plan(
         }
     }
     plan
-}
-
-/// Reads the Region's configuration recorders (`DescribeConfigurationRecorders` with
-/// `DescribeConfigurationRecorderStatus` for `recording`).
-pub trait RecorderSource {
-    /// The recorders whose items the account can read (the customer managed one; service-linked
-    /// recorders of internal scope are left out). Empty when there is none.
-    fn recorders(&self) -> impl Future<Output = Result<Vec<ConfigRecorder>, PortError>> + Send;
-}
-
-/// One read that failed while collecting a type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CollectFailure {
-    /// The resource whose detail read failed (it exists); `None` when the listing failed, so the
-    /// collection is incomplete and nothing may be archived.
-    pub resource_id: Option<String>,
-    pub error: PortError,
-}
-
-/// What collecting one type in one Region gave.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Collected {
-    pub items: Vec<ConfigurationItem>,
-    pub failures: Vec<CollectFailure>,
-}
-
-/// Builds configuration items from the service APIs (the inventory).
-pub trait InventorySource {
-    /// The resource types it can build.
-    fn resource_types(&self) -> Vec<String>;
-
-    /// Every resource of `resource_type` in `region`, as items in Config's notification shape.
-    fn collect(&self, resource_type: &str, region: &str) -> impl Future<Output = Collected> + Send;
-}
-
-/// The sweep's ports for what Config does not record.
-#[derive(Debug, Clone, Default)]
-pub struct Unrecorded<R, N> {
-    /// The configuration recorder.
-    pub recorders: R,
-    /// The inventory.
-    pub inventory: N,
 }
 
 #[cfg(test)]

@@ -180,11 +180,10 @@ async fn an_api_call_on_another_accounts_resource_is_refused() {
 
 #[tokio::test]
 async fn the_sweep_refuses_a_schedule_or_message_of_another_account() {
-    let sources = super::sweep::recording_everything();
     let w = World::new();
     let mut scheduled = fixture("eventbridge/scheduled.json");
     scheduled["account"] = json!(OTHER);
-    let err = crate::sweep::handle(w.inv(), &w.ports, &sources, scheduled)
+    let err = crate::sweep::handle(w.inv(), &w.ports, scheduled)
         .await
         .expect_err("refused");
     assert_eq!(err.error_type(), "ForeignAccount");
@@ -198,7 +197,7 @@ async fn the_sweep_refuses_a_schedule_or_message_of_another_account() {
     body["account"] = json!(OTHER);
     records[0]["body"] = Value::String(body.to_string());
     let first_id = records[0]["messageId"].as_str().unwrap().to_owned();
-    let outcome = crate::sweep::handle(w.inv(), &w.ports, &sources, batch)
+    let outcome = crate::sweep::handle(w.inv(), &w.ports, batch)
         .await
         .unwrap();
     let SweepOutcome::Consumed { response, metrics } = outcome else {

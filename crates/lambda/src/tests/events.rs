@@ -1,7 +1,8 @@
 use super::{World, fixture};
 use crate::common::HandlerError;
-use crate::events::{guard_stale, handle};
+use crate::events::handle;
 use serde_json::{Value, json};
+use sidewatch_core::pipeline::{Staleness, guard_stale};
 use sidewatch_core::{ConfigurationItem, Engine, EvidenceKind};
 use time::macros::datetime;
 
@@ -91,8 +92,10 @@ fn the_stale_guard_keeps_failures_and_fresh_passes() {
     guard_stale(
         &mut after,
         &fixed,
-        datetime!(2024-06-03 15:00 UTC),
-        "PutBucketPolicy",
+        &Staleness {
+            call_time: datetime!(2024-06-03 15:00 UTC),
+            call: "PutBucketPolicy".into(),
+        },
     );
     assert!(
         after[0].verdict.is_compliant(),
@@ -102,8 +105,10 @@ fn the_stale_guard_keeps_failures_and_fresh_passes() {
     guard_stale(
         &mut before,
         &fixed,
-        datetime!(2024-06-03 15:10 UTC),
-        "PutBucketPolicy",
+        &Staleness {
+            call_time: datetime!(2024-06-03 15:10 UTC),
+            call: "PutBucketPolicy".into(),
+        },
     );
     assert!(before[0].verdict.is_insufficient());
     let public = item_of("config-rule/change-s3-bucket.json");
@@ -111,8 +116,10 @@ fn the_stale_guard_keeps_failures_and_fresh_passes() {
     guard_stale(
         &mut failing,
         &public,
-        datetime!(2024-06-03 15:10 UTC),
-        "PutBucketPolicy",
+        &Staleness {
+            call_time: datetime!(2024-06-03 15:10 UTC),
+            call: "PutBucketPolicy".into(),
+        },
     );
     assert!(failing[0].verdict.is_non_compliant());
     let mut no_time = fixed.clone();
@@ -121,8 +128,10 @@ fn the_stale_guard_keeps_failures_and_fresh_passes() {
     guard_stale(
         &mut unknown,
         &no_time,
-        datetime!(2024-06-03 15:10 UTC),
-        "PutBucketPolicy",
+        &Staleness {
+            call_time: datetime!(2024-06-03 15:10 UTC),
+            call: "PutBucketPolicy".into(),
+        },
     );
     assert!(unknown[0].verdict.is_insufficient());
 }

@@ -1,10 +1,10 @@
 //! In-memory ports.
 
-use crate::sweep::{QueueEntry, SweepQueue};
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
 use sidewatch_core::ports::{
     Delivery, EvaluationsSink, EvidenceSource, FailureKind, FindingsQuery, FindingsSink,
-    FindingsSource, ItemBatch, ItemFailure, ItemSource, PortError, ResourceKey, StoredFinding,
+    FindingsSource, ItemBatch, ItemFailure, ItemSource, PortError, QueueEntry, ResourceKey,
+    StoredFinding, SweepQueue,
 };
 use sidewatch_core::{ConfigurationItem, EvidenceKind, Finding};
 use std::collections::{BTreeMap, HashSet};

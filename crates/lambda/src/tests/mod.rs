@@ -28,7 +28,16 @@ pub fn fixture(path: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{full:?}: {e}"))
 }
 
-pub type TestPorts = Ports<FakeSink, FakeStored, FakeEvals, FakeItems, FakeEvidence, FakeQueue>;
+pub type TestPorts = Ports<
+    FakeSink,
+    FakeStored,
+    FakeEvals,
+    FakeItems,
+    FakeEvidence,
+    FakeQueue,
+    sweep::FakeRecorders,
+    sweep::FakeInventory,
+>;
 
 /// Everything a handler test needs.
 pub struct World {
@@ -54,11 +63,14 @@ impl World {
             engine,
             clock: FixedClock(datetime!(2024-06-04 12:00 UTC)),
             account: AccountBoundary::new(ACCOUNT).unwrap(),
-            ports: Ports::default(),
+            ports: Ports {
+                recorders: sweep::FakeRecorders::everything(),
+                ..Ports::default()
+            },
         }
     }
 
-    pub fn inv(&self) -> Invocation<'_, FixedClock> {
+    pub fn inv(&self) -> Invocation<'_> {
         Invocation {
             settings: &self.settings,
             engine: &self.engine,

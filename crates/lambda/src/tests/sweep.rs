@@ -1,29 +1,28 @@
 use super::events::item_of;
 use super::fakes::store;
+use super::fakes::{FakeEvidence, FakeItems, FakeQueue, FakeSink, FakeStored};
 use super::{World, fixture};
-use crate::sweep::unrecorded::{
-    CollectFailure, Collected, InventorySource, RecorderSource, Unrecorded,
-};
-use crate::sweep::{
-    MAX_BATCH_BYTES, QueueEntry, SweepMessage, SweepOutcome, needs_import, send_batches,
-};
+use crate::sweep::{MAX_BATCH_BYTES, SweepMessage, SweepOutcome, needs_import, send_batches};
 use serde_json::{Value, json};
 use sidewatch_core::ConfigurationItem;
 use sidewatch_core::evidence::shapes::ConfigRecorder;
 use sidewatch_core::finding::RecordState;
-use sidewatch_core::ports::{FailureKind, PortError, ResourceKey};
+use sidewatch_core::ports::{
+    CollectFailure, Collected, FailureKind, InventorySource, PipelinePorts, PortError,
+    PublishPorts, QueueEntry, RecorderSource, ResourceKey, SweepPorts,
+};
 use std::sync::Mutex;
 
 /// The Config recorder: the recorders it describes, or an outage.
 #[derive(Debug, Default)]
-pub(super) struct FakeRecorders {
+pub struct FakeRecorders {
     recorders: Vec<ConfigRecorder>,
     fail: bool,
 }
 
 impl FakeRecorders {
     /// A recorder recording every type, the global IAM types included.
-    fn everything() -> Self {
+    pub(super) fn everything() -> Self {
         FakeRecorders {
             recorders: vec![ConfigRecorder {
                 name: "default".into(),
@@ -68,7 +67,7 @@ impl RecorderSource for FakeRecorders {
 
 /// The inventory: the items it holds, the failures it reports, the calls it got.
 #[derive(Debug, Default)]
-pub(super) struct FakeInventory {
+pub struct FakeInventory {
     types: Vec<String>,
     items: Mutex<Vec<ConfigurationItem>>,
     failures: Mutex<Vec<CollectFailure>>,
@@ -108,22 +107,75 @@ impl InventorySource for FakeInventory {
     }
 }
 
-pub(super) type Sources = Unrecorded<FakeRecorders, FakeInventory>;
+/// A test's recorder and inventory, beside the world's other ports.
+#[derive(Debug, Default)]
+pub(super) struct Sources {
+    pub recorders: FakeRecorders,
+    pub inventory: FakeInventory,
+}
 
-/// Config records everything: the sweep as it was before the inventory.
-pub(super) fn recording_everything() -> Sources {
-    Unrecorded {
-        recorders: FakeRecorders::everything(),
-        inventory: FakeInventory::default(),
+/// The world's ports with a test's own recorder and inventory.
+struct WithSources<'a> {
+    base: &'a super::TestPorts,
+    sources: &'a Sources,
+}
+
+impl PipelinePorts for WithSources<'_> {
+    type Items = FakeItems;
+    type Evidence = FakeEvidence;
+    fn items(&self) -> &FakeItems {
+        &self.base.items
+    }
+    fn evidence(&self) -> &FakeEvidence {
+        &self.base.evidence
+    }
+}
+
+impl PublishPorts for WithSources<'_> {
+    type Findings = FakeSink;
+    fn findings(&self) -> &FakeSink {
+        &self.base.findings
+    }
+}
+
+impl SweepPorts for WithSources<'_> {
+    type Stored = FakeStored;
+    type Queue = FakeQueue;
+    type Recorders = FakeRecorders;
+    type Inventory = FakeInventory;
+    fn stored(&self) -> &FakeStored {
+        &self.base.stored
+    }
+    fn queue(&self) -> &FakeQueue {
+        &self.base.queue
+    }
+    fn recorders(&self) -> &FakeRecorders {
+        &self.sources.recorders
+    }
+    fn inventory(&self) -> &FakeInventory {
+        &self.sources.inventory
     }
 }
 
 async fn handle(
-    inv: crate::Invocation<'_, crate::FixedClock>,
+    inv: crate::Invocation<'_>,
     ports: &super::TestPorts,
     event: Value,
 ) -> Result<SweepOutcome, crate::HandlerError> {
-    crate::sweep::handle(inv, ports, &recording_everything(), event).await
+    crate::sweep::handle(inv, ports, event).await
+}
+
+/// The sweep with `sources` as its recorder and inventory.
+async fn handle_with(
+    w: &World,
+    sources: &Sources,
+    event: Value,
+) -> Result<SweepOutcome, crate::HandlerError> {
+    let ports = WithSources {
+        base: &w.ports,
+        sources,
+    };
+    crate::sweep::handle(w.inv(), &ports, event).await
 }
 
 /// The handler on the fixture `path`.
@@ -492,14 +544,12 @@ fn collect_event(resource_type: &str) -> Value {
 }
 
 async fn sweep(w: &World, sources: &Sources, event: Value) -> SweepOutcome {
-    crate::sweep::handle(w.inv(), &w.ports, sources, event)
-        .await
-        .unwrap()
+    handle_with(w, sources, event).await.unwrap()
 }
 
 /// Config records only S3 buckets; the inventory builds buckets, security groups and IAM users.
 fn recording_buckets_only() -> Sources {
-    Unrecorded {
+    Sources {
         recorders: FakeRecorders::only(&["AWS::S3::Bucket"]),
         inventory: FakeInventory::of(&["AWS::S3::Bucket", SG, "AWS::IAM::User"]),
     }
@@ -553,7 +603,7 @@ async fn a_region_without_global_resources_leaves_iam_to_config() {
 #[tokio::test]
 async fn without_a_recorder_every_collectable_type_is_collected() {
     let w = World::new();
-    let sources = Unrecorded {
+    let sources = Sources {
         recorders: FakeRecorders::default(),
         inventory: FakeInventory::of(&["AWS::S3::Bucket", SG]),
     };
@@ -577,14 +627,9 @@ async fn an_unreadable_recorder_sweeps_through_config_and_fails_the_schedule() {
     w.ports.items.put(security_group());
     let mut sources = recording_buckets_only();
     sources.recorders.fail = true;
-    let err = crate::sweep::handle(
-        w.inv(),
-        &w.ports,
-        &sources,
-        fixture("eventbridge/scheduled.json"),
-    )
-    .await
-    .unwrap_err();
+    let err = handle_with(&w, &sources, fixture("eventbridge/scheduled.json"))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("Config recorder"), "{err}");
     let messages = sent(&w);
     assert!(messages.iter().all(|m| m.collect_type.is_none()));
