@@ -27,8 +27,8 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
-/// EventBridge's `detail-type` of an API call recorded by CloudTrail; its `detail` is a
-/// [`Record`].
+/// EventBridge's `detail-type` of an API call recorded by CloudTrail; its `detail` is the
+/// CloudTrail record.
 pub const API_CALL: &str = "AWS API Call via CloudTrail";
 
 /// The CloudTrail record (an EventBridge event's `detail`): only what sidewatch reads.

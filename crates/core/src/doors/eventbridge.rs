@@ -225,12 +225,12 @@ impl EventBridgeEvent {
 
 impl ApiCall {
     /// The call a CloudTrail record (`detail`) describes, and what it asks to re-evaluate.
-    fn from_record(record: Record) -> Result<Self, DoorError> {
+    fn from_record(mut record: Record) -> Result<Self, DoorError> {
         let required = |value: Option<String>, key: &str| {
             value.ok_or_else(|| missing(EVENT, format!("detail.{key}")))
         };
-        let event_source = required(record.event_source.clone(), "eventSource")?;
-        let event_name = required(record.event_name.clone(), "eventName")?;
+        let event_source = required(record.event_source.take(), "eventSource")?;
+        let event_name = required(record.event_name.take(), "eventName")?;
         let target = cloudtrail::target(&event_source, &event_name, &record)
             .map_err(|e| missing(EVENT, format!("detail.requestParameters.{}", e.parameter)))?;
         Ok(ApiCall {

@@ -14,6 +14,12 @@
 //!
 //! Nothing here calls AWS or reads a clock: every time comes from the event.
 //!
+//! Each event is decoded with derived serde structs (`serde_path_to_error` keeps the path of the
+//! field at fault, `detail.configurationItemDiff.changeType`, in every [`DoorError`]). They are
+//! sidewatch's own rather than `aws_lambda_events`' `ConfigEvent`, `EventBridgeEvent` and
+//! `AWSAPICall`, which are stricter than these doors (see `config_rule::Wire`, `eventbridge::Wire`,
+//! `cloudtrail::Record`).
+//!
 //! ```
 //! use sidewatch_core::doors::config_rule::{ConfigRuleEvent, InvokingEvent};
 //!
