@@ -18,12 +18,220 @@
 //! `PutPublicAccessBlock` is recorded as `PutBucketPublicAccessBlock`, Lambda's operations carry
 //! their API version (`UpdateFunctionConfiguration20150331v2`).
 
-use super::{DoorError, Fields};
+use super::text;
 use crate::control::Control;
 use crate::engine::Engine;
 use crate::evidence::EvidenceKind;
-use serde_json::{Value, json};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
+
+/// EventBridge's `detail-type` of an API call recorded by CloudTrail; its `detail` is the
+/// CloudTrail record.
+pub const API_CALL: &str = "AWS API Call via CloudTrail";
+
+/// The CloudTrail record (an EventBridge event's `detail`): only what sidewatch reads.
+///
+/// `eventSource`, `eventName` and `recipientAccountId` are strict (a string, or a number written
+/// out). Everything else is read leniently, a value of another shape counting as absent: the
+/// parameters and response of a call vary by API and by API version, and a call that cannot be
+/// mapped is reported as such ([`MissingIdentifier`]) rather than as a malformed event.
+/// `aws_lambda_events`' `AWSAPICall` does not fit: it requires a dozen fields sidewatch never
+/// reads (`eventVersion`, `requestID`, `sourceIPAddress`, …) and a typed `userIdentity`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Record {
+    /// `eventSource` (`s3.amazonaws.com`).
+    #[serde(default, deserialize_with = "text")]
+    pub(crate) event_source: Option<String>,
+    /// `eventName` (`PutBucketPolicy`).
+    #[serde(default, deserialize_with = "text")]
+    pub(crate) event_name: Option<String>,
+    /// `recipientAccountId`: the account whose resource the call acted on.
+    #[serde(default, deserialize_with = "text")]
+    pub(crate) recipient_account_id: Option<String>,
+    /// `errorCode`, when the call failed.
+    #[serde(default)]
+    pub(crate) error_code: Lenient<String>,
+    #[serde(default)]
+    pub(crate) user_identity: Lenient<UserIdentity>,
+    /// `requestParameters`, by name: [`HANDLED_CALLS`] says which parameter names the resource.
+    #[serde(default)]
+    pub(crate) request_parameters: Lenient<Map<String, Value>>,
+    #[serde(default)]
+    pub(crate) response_elements: Lenient<ResponseElements>,
+    /// `resources`: the resources CloudTrail knows the call acted on.
+    #[serde(default)]
+    pub(crate) resources: LenientList<TrailResource>,
+}
+
+/// `userIdentity` of a [`Record`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UserIdentity {
+    /// `type`: `Root`, `IAMUser`, `AssumedRole`, …
+    #[serde(default, rename = "type")]
+    pub(crate) kind: Lenient<String>,
+    /// `userName` (IAM users).
+    #[serde(default)]
+    pub(crate) user_name: Lenient<String>,
+}
+
+/// `responseElements` of a [`Record`]: the fields that name a changed resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ResponseElements {
+    /// Lambda `CreateFunction`, `UpdateFunctionConfiguration`: the function name.
+    #[serde(default)]
+    pub(crate) function_name: Lenient<String>,
+    /// EC2 `AuthorizeSecurityGroup*`: the rules created.
+    #[serde(default)]
+    pub(crate) security_group_rule_set: Lenient<SecurityGroupRuleSet>,
+    /// IAM `CreateAccessKey`: the key and its user.
+    #[serde(default)]
+    pub(crate) access_key: Lenient<AccessKey>,
+}
+
+/// `responseElements.securityGroupRuleSet`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub(crate) struct SecurityGroupRuleSet {
+    #[serde(default)]
+    pub(crate) items: LenientList<SecurityGroupRule>,
+}
+
+/// One of `responseElements.securityGroupRuleSet.items`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SecurityGroupRule {
+    #[serde(default)]
+    pub(crate) group_id: Lenient<String>,
+}
+
+/// `responseElements.accessKey`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AccessKey {
+    #[serde(default)]
+    pub(crate) user_name: Lenient<String>,
+}
+
+/// One of the record's `resources`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub(crate) struct TrailResource {
+    #[serde(default, rename = "type")]
+    pub(crate) kind: Lenient<String>,
+    #[serde(default, rename = "ARN")]
+    pub(crate) arn: Lenient<String>,
+}
+
+/// A field read leniently: `None` when absent, null, or of any shape `T` does not take (a JSON
+/// array is never read as an object). What a JSON pointer lookup would find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Lenient<T>(Option<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient(None)
+    }
+}
+
+impl<T> Lenient<T> {
+    pub(crate) fn get(&self) -> Option<&T> {
+        self.0.as_ref()
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Lenient(match Value::deserialize(deserializer)? {
+            Value::Array(_) => None,
+            value => T::deserialize(value).ok(),
+        }))
+    }
+}
+
+/// A list read leniently: empty unless a JSON array; each element [`Lenient`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LenientList<T>(Vec<Lenient<T>>);
+
+impl<T> Default for LenientList<T> {
+    fn default() -> Self {
+        LenientList(Vec::new())
+    }
+}
+
+impl<T> LenientList<T> {
+    /// The elements, `None` where one has another shape.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Option<&T>> {
+        self.0.iter().map(Lenient::get)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for LenientList<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(LenientList(match Value::deserialize(deserializer)? {
+            Value::Array(items) => items
+                .into_iter()
+                .map(|item| Lenient::deserialize(item).unwrap_or_default())
+                .collect(),
+            _ => Vec::new(),
+        }))
+    }
+}
+
+impl Record {
+    /// `userIdentity.type`, as sent.
+    pub(crate) fn user_identity_type(&self) -> Option<&str> {
+        self.user_identity.get()?.kind.get().map(String::as_str)
+    }
+
+    /// `errorCode`, as sent, unless empty.
+    pub(crate) fn error_code(&self) -> Option<&str> {
+        self.error_code
+            .get()
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+    }
+
+    /// `requestParameters.<name>`, a non-empty string.
+    fn parameter(&self, name: &str) -> Option<&str> {
+        nonblank(self.request_parameters.get()?.get(name)?.as_str())
+    }
+
+    /// `responseElements`, when an object.
+    fn response(&self) -> Option<&ResponseElements> {
+        self.response_elements.get()
+    }
+
+    /// The ARN of the first entry of `resources` with this type.
+    fn resource_arn(&self, resource_type: &str) -> Option<&str> {
+        self.resources
+            .iter()
+            .flatten()
+            .find(|r| r.kind.get().map(String::as_str) == Some(resource_type))?
+            .arn
+            .get()
+            .map(String::as_str)
+    }
+}
+
+/// A non-empty string, trimmed.
+fn nonblank(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A non-empty string field, trimmed.
+fn lenient_text(field: &Lenient<String>) -> Option<&str> {
+    nonblank(field.get().map(String::as_str))
+}
+
+/// A handled call whose record does not say which resource it changed: the
+/// `requestParameters` field that should have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MissingIdentifier {
+    pub(crate) parameter: &'static str,
+}
 
 /// What an API call asks to re-evaluate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,18 +552,19 @@ pub fn event_pattern() -> Value {
     let names: BTreeSet<&str> = HANDLED_CALLS.iter().map(|c| c.event_name).collect();
     json!({
         "source": sources,
-        "detail-type": [super::eventbridge::API_CALL],
+        "detail-type": [API_CALL],
         "detail": {"eventSource": event_sources, "eventName": names},
     })
 }
 
-/// What the CloudTrail record `detail` asks to re-evaluate.
+/// What the CloudTrail record asks to re-evaluate (the record's own `eventSource` and `eventName`,
+/// which the caller requires).
 pub(crate) fn target(
     event_source: &str,
     event_name: &str,
-    detail: &Fields,
-) -> Result<Target, DoorError> {
-    if let Some(code) = text_at(detail, "/errorCode") {
+    record: &Record,
+) -> Result<Target, MissingIdentifier> {
+    if let Some(code) = lenient_text(&record.error_code) {
         return Ok(Target::Ignored {
             reason: format!("{event_name} failed ({code}), so it changed nothing"),
         });
@@ -366,13 +575,13 @@ pub(crate) fn target(
         });
     };
     match call.effect {
-        Effect::Resource { resource_type, id } => resource_target(resource_type, id, detail),
+        Effect::Resource { resource_type, id } => resource_target(resource_type, id, record),
         Effect::Account {
             evidence,
             only_when,
         } => {
             if let Some((parameter, expected)) = only_when
-                && let Some(actual) = text_at(detail, &format!("/requestParameters/{parameter}"))
+                && let Some(actual) = record.parameter(parameter)
                 && actual != expected
             {
                 return Ok(Target::Ignored {
@@ -386,14 +595,14 @@ pub(crate) fn target(
             })
         }
         Effect::IamUserOrRoot { root_evidence } => {
-            let own_root_credentials = text_at(detail, "/requestParameters/userName").is_none()
-                && text_at(detail, "/userIdentity/type") == Some("Root");
+            let own_root_credentials = record.parameter("userName").is_none()
+                && nonblank(record.user_identity_type()) == Some("Root");
             if own_root_credentials {
                 Ok(Target::Account {
                     evidence: root_evidence.to_vec(),
                 })
             } else {
-                resource_target("AWS::IAM::User", Identifier::IamUserName, detail)
+                resource_target("AWS::IAM::User", Identifier::IamUserName, record)
             }
         }
     }
@@ -402,8 +611,8 @@ pub(crate) fn target(
 fn resource_target(
     resource_type: &'static str,
     id: Identifier,
-    detail: &Fields,
-) -> Result<Target, DoorError> {
+    record: &Record,
+) -> Result<Target, MissingIdentifier> {
     let by_id = |resource_id: &str| Target::Resource {
         resource_type,
         resource_id: resource_id.to_owned(),
@@ -412,70 +621,60 @@ fn resource_target(
         resource_type,
         resource_name: resource_name.to_owned(),
     };
-    let missing = |what: &str| detail.missing(&format!("requestParameters.{what}"));
+    let missing = |parameter| MissingIdentifier { parameter };
+    let response = record.response();
     match id {
-        Identifier::Param(name) => text_at(detail, &format!("/requestParameters/{name}"))
-            .map(by_id)
-            .ok_or_else(|| missing(name)),
+        Identifier::Param(name) => record.parameter(name).map(by_id).ok_or(missing(name)),
         Identifier::SecurityGroup => {
-            if let Some(id) = text_at(detail, "/requestParameters/groupId").or_else(|| {
-                text_at(
-                    detail,
-                    "/responseElements/securityGroupRuleSet/items/0/groupId",
-                )
-            }) {
+            let created = response
+                .and_then(|r| r.security_group_rule_set.get())
+                .and_then(|set| set.items.iter().next().flatten())
+                .and_then(|rule| lenient_text(&rule.group_id));
+            if let Some(id) = record.parameter("groupId").or(created) {
                 Ok(by_id(id))
             } else {
-                text_at(detail, "/requestParameters/groupName")
+                record
+                    .parameter("groupName")
                     .map(by_name)
-                    .ok_or_else(|| missing("groupId"))
+                    .ok_or(missing("groupId"))
             }
         }
-        Identifier::LambdaFunction => text_at(detail, "/responseElements/functionName")
+        Identifier::LambdaFunction => response
+            .and_then(|r| lenient_text(&r.function_name))
             .or_else(|| {
-                text_at(detail, "/requestParameters/functionName").and_then(lambda_function_name)
+                record
+                    .parameter("functionName")
+                    .and_then(lambda_function_name)
             })
             .map(by_id)
-            .ok_or_else(|| missing("functionName")),
-        Identifier::KmsKey => text_at(detail, "/requestParameters/keyId")
+            .ok_or(missing("functionName")),
+        Identifier::KmsKey => record
+            .parameter("keyId")
             .map(kms_key_id)
             .or_else(|| {
-                resource_arn(detail, "AWS::KMS::Key")
+                record
+                    .resource_arn("AWS::KMS::Key")
                     .filter(|arn| arn.contains(":key/"))
                     .map(kms_key_id)
             })
             .map(by_id)
-            .ok_or_else(|| missing("keyId")),
-        Identifier::IamUserName => text_at(detail, "/requestParameters/userName")
-            .or_else(|| text_at(detail, "/responseElements/accessKey/userName"))
+            .ok_or(missing("keyId")),
+        Identifier::IamUserName => record
+            .parameter("userName")
             .or_else(|| {
-                (text_at(detail, "/userIdentity/type") == Some("IAMUser"))
-                    .then(|| text_at(detail, "/userIdentity/userName"))
+                response
+                    .and_then(|r| r.access_key.get())
+                    .and_then(|key| lenient_text(&key.user_name))
+            })
+            .or_else(|| {
+                let identity = record.user_identity.get()?;
+                (lenient_text(&identity.kind) == Some("IAMUser"))
+                    .then(|| lenient_text(&identity.user_name))
                     .flatten()
             })
             .map(by_name)
-            .ok_or_else(|| missing("userName")),
+            .ok_or(missing("userName")),
     }
-}
-
-/// A non-empty string at `pointer` in the record.
-fn text_at<'a>(detail: &'a Fields, pointer: &str) -> Option<&'a str> {
-    detail
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-/// The ARN of the first entry of the record's `resources` with this type.
-fn resource_arn<'a>(detail: &'a Fields, resource_type: &str) -> Option<&'a str> {
-    detail
-        .pointer("/resources")?
-        .as_array()?
-        .iter()
-        .find(|r| r.get("type").and_then(Value::as_str) == Some(resource_type))?
-        .get("ARN")
-        .and_then(Value::as_str)
 }
 
 /// The function name in a Lambda `FunctionName` parameter: `my-function`, `my-function:v1`,
@@ -502,8 +701,8 @@ mod unit {
     use serde_json::json;
     use std::collections::HashSet;
 
-    fn detail(value: Value) -> Fields {
-        Fields::top(value, "CloudTrail event").unwrap()
+    fn detail(value: Value) -> Record {
+        serde_json::from_value(value).unwrap()
     }
 
     #[test]
@@ -626,10 +825,7 @@ mod unit {
             }
         );
         let err = target(EC2, "RevokeSecurityGroupIngress", &detail(json!({}))).unwrap_err();
-        assert!(
-            err.to_string().contains("requestParameters.groupId"),
-            "{err}"
-        );
+        assert_eq!(err.parameter, "groupId");
     }
 
     #[test]
@@ -668,10 +864,7 @@ mod unit {
         );
         let d = detail(json!({"userIdentity": {"type": "AssumedRole"}, "requestParameters": {}}));
         let err = target(IAM, "DeleteLoginProfile", &d).unwrap_err();
-        assert!(
-            err.to_string().contains("requestParameters.userName"),
-            "{err}"
-        );
+        assert_eq!(err.parameter, "userName");
     }
 
     #[test]

@@ -20,13 +20,17 @@
 //! `PutEvaluations` must be called with `TestMode=true`.
 
 use super::evaluations::ConfigEvaluation;
-use super::{DoorError, Fields, ResourceSummary, not_applicable};
+use super::{
+    DoorError, ResourceSummary, decode, embedded, flag, missing, not_applicable, object,
+    parse_time, path, text,
+};
 use crate::boundary::Claim;
 use crate::engine::{Engine, EngineConfig, EngineError, Evaluation};
 use crate::evidence::EvidenceKind;
 use crate::item::{ConfigurationItem, json_type};
 use crate::params::ParamError;
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -69,6 +73,36 @@ pub struct ConfigRuleEvent {
     pub version: Option<String>,
 }
 
+/// The event as AWS Config sends it. `aws_lambda_events::event::config::ConfigEvent` has these
+/// fields but is stricter than sidewatch has always been: `eventLeftScope` required and a JSON
+/// boolean, account ids only strings, `invokingEvent` / `ruleParameters` only embedded strings.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Wire {
+    #[serde(default, deserialize_with = "text")]
+    account_id: Option<String>,
+    /// JSON embedded as a string (or already decoded); see [`embedded`].
+    #[serde(default)]
+    invoking_event: Option<Value>,
+    /// JSON embedded as a string (or already decoded); see [`embedded`].
+    #[serde(default)]
+    rule_parameters: Option<Value>,
+    #[serde(default, deserialize_with = "text")]
+    result_token: Option<String>,
+    #[serde(default, deserialize_with = "flag")]
+    event_left_scope: Option<bool>,
+    #[serde(default, deserialize_with = "text")]
+    config_rule_name: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    config_rule_arn: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    config_rule_id: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    execution_role_arn: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    version: Option<String>,
+}
+
 /// What triggered the rule (`invokingEvent`), by `messageType`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InvokingEvent {
@@ -92,50 +126,118 @@ pub enum InvokingEvent {
     },
 }
 
+/// The fields every invoking event has (and the `detail` of an EventBridge Config event).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Header {
+    #[serde(default, deserialize_with = "text")]
+    message_type: Option<String>,
+    #[serde(default)]
+    notification_creation_time: Option<String>,
+}
+
+/// `ConfigurationItemChangeNotification`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Change {
+    #[serde(default, deserialize_with = "object")]
+    configuration_item_diff: Option<Diff>,
+    /// Either item shape; read by [`ConfigurationItem::from_value`].
+    #[serde(default)]
+    configuration_item: Option<Value>,
+}
+
+/// `configurationItemDiff`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Diff {
+    #[serde(default, deserialize_with = "text")]
+    change_type: Option<String>,
+}
+
+/// `OversizedConfigurationItemChangeNotification`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Oversized {
+    /// Read by [`ResourceSummary::from_value`].
+    #[serde(default)]
+    configuration_item_summary: Option<Value>,
+}
+
+/// `ScheduledNotification`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Scheduled {
+    #[serde(default, deserialize_with = "text")]
+    aws_account_id: Option<String>,
+}
+
 impl InvokingEvent {
-    /// Reads an invoking event (or the `detail` of an EventBridge Config event, which has the same
-    /// fields). `fallback_account` stands in for a missing `awsAccountId` of a scheduled run.
-    pub(crate) fn from_fields(
-        mut fields: Fields,
+    /// Reads an invoking event, the object at `at` in `event` (or the `detail` of an EventBridge
+    /// Config event, which has the same fields). The `messageType` decides which fields are
+    /// read. `fallback_account` stands in for a missing `awsAccountId` of a scheduled run.
+    pub(crate) fn from_value(
+        value: Value,
+        event: &'static str,
+        at: &str,
         fallback_account: Option<&str>,
     ) -> Result<Self, DoorError> {
-        let message_type = fields.req_string("messageType")?;
-        let notification_time = fields.opt_time("notificationCreationTime")?;
+        let header: Header = decode(event, at, value.clone())?;
+        let message_type = header
+            .message_type
+            .ok_or_else(|| missing(event, path(at, "messageType")))?;
+        let time_field = path(at, "notificationCreationTime");
+        let notification_time = header
+            .notification_creation_time
+            .map(|t| parse_time(event, &time_field, &t))
+            .transpose()?;
         match message_type.as_str() {
             CONFIGURATION_ITEM_CHANGE => {
-                let change_type = match fields.take_object("configurationItemDiff")? {
-                    Some(diff) => diff.opt_string("changeType")?,
-                    None => None,
-                };
-                let item = fields.take_item("configurationItem")?;
+                let change: Change = decode(event, at, value)?;
+                let item_field = path(at, "configurationItem");
+                let item = change
+                    .configuration_item
+                    .ok_or_else(|| missing(event, item_field.clone()))?;
+                let item =
+                    ConfigurationItem::from_value(item).map_err(|error| DoorError::Item {
+                        event,
+                        field: item_field,
+                        error,
+                    })?;
                 Ok(InvokingEvent::ConfigurationItemChange {
                     item,
-                    change_type,
+                    change_type: change.configuration_item_diff.and_then(|d| d.change_type),
                     notification_time,
                 })
             }
             OVERSIZED_CONFIGURATION_ITEM_CHANGE => {
+                let oversized: Oversized = decode(event, at, value)?;
+                let field = path(at, "configurationItemSummary");
+                let summary = oversized
+                    .configuration_item_summary
+                    .ok_or_else(|| missing(event, field.clone()))?;
                 Ok(InvokingEvent::OversizedConfigurationItemChange {
-                    summary: fields.take_summary("configurationItemSummary")?,
+                    summary: ResourceSummary::from_value(summary, event, &field)?,
                     notification_time,
                 })
             }
             SCHEDULED => {
-                let account_id = match fields.opt_string("awsAccountId")? {
+                let scheduled: Scheduled = decode(event, at, value)?;
+                let account_id = match scheduled.aws_account_id {
                     Some(id) => id,
                     None => fallback_account
                         .map(str::to_owned)
-                        .ok_or_else(|| fields.missing("awsAccountId"))?,
+                        .ok_or_else(|| missing(event, path(at, "awsAccountId")))?,
                 };
                 let notification_time =
-                    notification_time.ok_or_else(|| fields.missing("notificationCreationTime"))?;
+                    notification_time.ok_or_else(|| missing(event, time_field))?;
                 Ok(InvokingEvent::Scheduled {
                     account_id,
                     notification_time,
                 })
             }
             _ => Err(DoorError::UnknownMessageType {
-                event: fields.event(),
+                event,
                 message_type,
                 expected: "ConfigurationItemChangeNotification, \
                            OversizedConfigurationItemChangeNotification, ScheduledNotification",
@@ -167,27 +269,32 @@ impl ConfigRuleEvent {
 
     /// Parses the event from a JSON value (what the Lambda runtime hands over).
     pub fn from_value(value: Value) -> Result<Self, DoorError> {
-        let mut fields = Fields::top(value, EVENT)?;
-        let account_id = fields.opt_string("accountId")?;
-        let invoking = fields
-            .take_embedded("invokingEvent")?
-            .ok_or_else(|| fields.missing("invokingEvent"))?;
-        let invoking_event = InvokingEvent::from_fields(invoking, account_id.as_deref())?;
-        let parameters = match fields.take_embedded("ruleParameters")? {
-            Some(params) => RuleParameters::from_fields(params)?,
+        let wire: Wire = decode(EVENT, "", value)?;
+        let invoking = embedded::<Value>(EVENT, "invokingEvent", wire.invoking_event)?
+            .ok_or_else(|| missing(EVENT, "invokingEvent"))?;
+        let invoking_event = InvokingEvent::from_value(
+            invoking,
+            EVENT,
+            "invokingEvent",
+            wire.account_id.as_deref(),
+        )?;
+        let parameters = match embedded(EVENT, "ruleParameters", wire.rule_parameters)? {
+            Some(map) => RuleParameters::from_map(map)?,
             None => RuleParameters::default(),
         };
         Ok(ConfigRuleEvent {
             invoking_event,
             parameters,
-            result_token: fields.req_string("resultToken")?,
-            event_left_scope: fields.opt_bool("eventLeftScope")?.unwrap_or(false),
-            config_rule_name: fields.opt_string("configRuleName")?,
-            config_rule_arn: fields.opt_string("configRuleArn")?,
-            config_rule_id: fields.opt_string("configRuleId")?,
-            account_id,
-            execution_role_arn: fields.opt_string("executionRoleArn")?,
-            version: fields.opt_string("version")?,
+            result_token: wire
+                .result_token
+                .ok_or_else(|| missing(EVENT, "resultToken"))?,
+            event_left_scope: wire.event_left_scope.unwrap_or(false),
+            config_rule_name: wire.config_rule_name,
+            config_rule_arn: wire.config_rule_arn,
+            config_rule_id: wire.config_rule_id,
+            account_id: wire.account_id,
+            execution_role_arn: wire.execution_role_arn,
+            version: wire.version,
         })
     }
 
@@ -318,18 +425,23 @@ impl RuleParameters {
         if text.trim().is_empty() {
             return Ok(RuleParameters::default());
         }
-        let value: Value = serde_json::from_str(text).map_err(|e| DoorError::EmbeddedJson {
-            event: EVENT,
-            field: "ruleParameters".to_owned(),
-            reason: e.to_string(),
-        })?;
-        let fields = Fields::top(value, EVENT)?;
-        Self::from_fields(fields)
+        match embedded(
+            EVENT,
+            "ruleParameters",
+            Some(Value::String(text.to_owned())),
+        )? {
+            Some(map) => Self::from_map(map),
+            // Text that is JSON `null`: parameters are an object, when there is text at all.
+            None => Err(DoorError::NotAnObject {
+                event: EVENT,
+                found: "null",
+            }),
+        }
     }
 
-    fn from_fields(fields: Fields) -> Result<Self, DoorError> {
+    fn from_map(map: Map<String, Value>) -> Result<Self, DoorError> {
         let mut entries = BTreeMap::new();
-        for (key, value) in fields.into_map() {
+        for (key, value) in map {
             let text = match value {
                 Value::Null => continue,
                 Value::Array(items) => {

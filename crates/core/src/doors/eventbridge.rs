@@ -16,11 +16,12 @@
 //! Any other event is [`Detail::Ignored`] with the reason, never an error: an EventBridge rule that
 //! routes more than sidewatch needs must not make the function fail and retry.
 
-use super::cloudtrail::{self, Target};
+use super::cloudtrail::{self, Record, Target};
 use super::config_rule::InvokingEvent;
-use super::{DoorError, Fields, ResourceSummary};
+use super::{DoorError, ResourceSummary, decode, missing, parse_time, text};
 use crate::boundary::Claim;
 use crate::item::ConfigurationItem;
+use serde::Deserialize;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -30,9 +31,36 @@ const EVENT: &str = "EventBridge event";
 /// `detail-type` of a Config configuration item change.
 pub const CONFIG_ITEM_CHANGE: &str = "Config Configuration Item Change";
 /// `detail-type` of an API call recorded by CloudTrail.
-pub const API_CALL: &str = "AWS API Call via CloudTrail";
+pub use super::cloudtrail::API_CALL;
 /// `detail-type` of a scheduled event.
 pub const SCHEDULED_EVENT: &str = "Scheduled Event";
+
+/// The envelope as EventBridge sends it, `detail` decoded by `detail-type`.
+/// `aws_lambda_events::event::eventbridge::EventBridgeEvent` has these fields but does not fit:
+/// it takes `time` as a `chrono` timestamp (the core uses `time`, and a bad timestamp must be
+/// reported with its value), requires `detail` even for the events sidewatch ignores, and takes
+/// `account` only as a string.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Wire {
+    #[serde(default, deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    detail_type: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    source: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    account: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    region: Option<String>,
+    #[serde(default)]
+    time: Option<String>,
+    #[serde(default)]
+    resources: Option<Vec<String>>,
+    /// Decoded once the `detail-type` is known.
+    #[serde(default)]
+    detail: Option<Value>,
+}
 
 /// One EventBridge event.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,22 +133,27 @@ impl EventBridgeEvent {
 
     /// Parses the event from a JSON value (what the Lambda runtime hands over).
     pub fn from_value(value: Value) -> Result<Self, DoorError> {
-        let mut fields = Fields::top(value, EVENT)?;
+        let wire: Wire = decode(EVENT, "", value)?;
+        let required =
+            |value: Option<String>, field: &str| value.ok_or_else(|| missing(EVENT, field));
         let envelope = Envelope {
-            id: fields.opt_string("id")?,
-            detail_type: fields.req_string("detail-type")?,
-            source: fields.req_string("source")?,
-            account: fields.req_string("account")?,
-            region: fields.req_string("region")?,
-            time: fields
-                .opt_time("time")?
-                .ok_or_else(|| fields.missing("time"))?,
-            resources: string_list(&mut fields, "resources")?,
+            id: wire.id,
+            detail_type: required(wire.detail_type, "detail-type")?,
+            source: required(wire.source, "source")?,
+            account: required(wire.account, "account")?,
+            region: required(wire.region, "region")?,
+            time: parse_time(EVENT, "time", &required(wire.time, "time")?)?,
+            resources: wire.resources.unwrap_or_default(),
         };
+        let detail = || wire.detail.ok_or_else(|| missing(EVENT, "detail"));
         let detail = match (envelope.detail_type.as_str(), envelope.source.as_str()) {
             (CONFIG_ITEM_CHANGE, "aws.config") => {
-                let detail = fields.req_object("detail")?;
-                match InvokingEvent::from_fields(detail, Some(&envelope.account))? {
+                match InvokingEvent::from_value(
+                    detail()?,
+                    EVENT,
+                    "detail",
+                    Some(&envelope.account),
+                )? {
                     InvokingEvent::ConfigurationItemChange {
                         item, change_type, ..
                     } => Detail::ConfigurationItemChange { item, change_type },
@@ -138,25 +171,7 @@ impl EventBridgeEvent {
                 }
             }
             (API_CALL, _) => {
-                let detail = fields.req_object("detail")?;
-                let event_source = detail.req_string("eventSource")?;
-                let event_name = detail.req_string("eventName")?;
-                let target = cloudtrail::target(&event_source, &event_name, &detail)?;
-                Detail::ApiCall(ApiCall {
-                    user_identity_type: detail
-                        .pointer("/userIdentity/type")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    error_code: detail
-                        .pointer("/errorCode")
-                        .and_then(Value::as_str)
-                        .filter(|c| !c.is_empty())
-                        .map(str::to_owned),
-                    recipient_account_id: detail.opt_string("recipientAccountId")?,
-                    event_source,
-                    event_name,
-                    target,
-                })
+                Detail::ApiCall(ApiCall::from_record(decode(EVENT, "detail", detail()?)?)?)
             }
             (SCHEDULED_EVENT, "aws.events" | "aws.scheduler") => Detail::Scheduled,
             (detail_type, source) => Detail::Ignored {
@@ -208,29 +223,23 @@ impl EventBridgeEvent {
     }
 }
 
-/// A list of strings (`resources`); absent or null is empty.
-fn string_list(fields: &mut Fields, key: &str) -> Result<Vec<String>, DoorError> {
-    let path = fields.path_of(key);
-    let event = fields.event();
-    match fields.take(key) {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .map(|item| match item {
-                Value::String(s) => Ok(s),
-                other => Err(DoorError::WrongType {
-                    event,
-                    field: path.clone(),
-                    expected: "a list of strings",
-                    found: crate::item::json_type(&other),
-                }),
-            })
-            .collect(),
-        Some(other) => Err(DoorError::WrongType {
-            event,
-            field: path,
-            expected: "a list of strings",
-            found: crate::item::json_type(&other),
-        }),
+impl ApiCall {
+    /// The call a CloudTrail record (`detail`) describes, and what it asks to re-evaluate.
+    fn from_record(mut record: Record) -> Result<Self, DoorError> {
+        let required = |value: Option<String>, key: &str| {
+            value.ok_or_else(|| missing(EVENT, format!("detail.{key}")))
+        };
+        let event_source = required(record.event_source.take(), "eventSource")?;
+        let event_name = required(record.event_name.take(), "eventName")?;
+        let target = cloudtrail::target(&event_source, &event_name, &record)
+            .map_err(|e| missing(EVENT, format!("detail.requestParameters.{}", e.parameter)))?;
+        Ok(ApiCall {
+            user_identity_type: record.user_identity_type().map(str::to_owned),
+            error_code: record.error_code().map(str::to_owned),
+            recipient_account_id: record.recipient_account_id,
+            event_source,
+            event_name,
+            target,
+        })
     }
 }

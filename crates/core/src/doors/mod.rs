@@ -14,6 +14,12 @@
 //!
 //! Nothing here calls AWS or reads a clock: every time comes from the event.
 //!
+//! Each event is decoded with derived serde structs (`serde_path_to_error` keeps the path of the
+//! field at fault, `detail.configurationItemDiff.changeType`, in every [`DoorError`]). They are
+//! sidewatch's own rather than `aws_lambda_events`' `ConfigEvent`, `EventBridgeEvent` and
+//! `AWSAPICall`, which are stricter than these doors (see `config_rule::Wire`, `eventbridge::Wire`,
+//! `cloudtrail::Record`).
+//!
 //! ```
 //! use sidewatch_core::doors::config_rule::{ConfigRuleEvent, InvokingEvent};
 //!
@@ -46,7 +52,11 @@ mod tests;
 use crate::engine::{Engine, Evaluation};
 use crate::item::{ConfigurationItem, ItemError, json_type};
 use crate::verdict::Verdict;
-use serde_json::{Map, Value};
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use std::fmt;
+use std::marker::PhantomData;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -62,12 +72,12 @@ pub enum DoorError {
     },
     #[error("the {event} has no `{field}`; AWS always sends it")]
     MissingField { event: &'static str, field: String },
-    #[error("`{field}` of the {event} must be {expected}, found {found}")]
-    WrongType {
+    /// A field of a type or shape AWS never sends; `reason` says what was expected.
+    #[error("`{field}` of the {event} is not valid: {reason}")]
+    Invalid {
         event: &'static str,
         field: String,
-        expected: &'static str,
-        found: &'static str,
+        reason: String,
     },
     #[error("`{field}` of the {event} must hold JSON (AWS embeds it as a string): {reason}")]
     EmbeddedJson {
@@ -213,181 +223,151 @@ pub(crate) fn parse_time(
     })
 }
 
-/// A JSON object taken apart field by field, naming the event and the path in every error.
-#[derive(Debug)]
-pub(crate) struct Fields {
-    map: Map<String, Value>,
+/// Decodes `T` from `value`, an object found at `at` in the event (`""` for the event itself,
+/// `detail`, `invokingEvent`). Errors name the event and the full path of the field at fault
+/// (`detail.configurationItemDiff.changeType`), from `serde_path_to_error`.
+///
+/// `T` is a wire struct of the door: every field optional (`#[serde(default)]`), so that what is
+/// required, and the [`DoorError::MissingField`] saying so, is decided where the struct is turned
+/// into the door's type, with the field's path.
+pub(crate) fn decode<T: DeserializeOwned>(
     event: &'static str,
-    /// The path of this object inside the event (`detail`), empty at the top.
-    path: String,
+    at: &str,
+    value: Value,
+) -> Result<T, DoorError> {
+    if !value.is_object() {
+        // Checked here: a derived struct would also accept a JSON array, field by position.
+        return Err(if at.is_empty() {
+            DoorError::NotAnObject {
+                event,
+                found: json_type(&value),
+            }
+        } else {
+            DoorError::Invalid {
+                event,
+                field: at.to_owned(),
+                reason: format!("expected a JSON object, found {}", json_type(&value)),
+            }
+        });
+    }
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let field = match (at, path.as_str()) {
+            (_, ".") => at.to_owned(),
+            ("", path) => path.to_owned(),
+            (at, path) => format!("{at}.{path}"),
+        };
+        DoorError::Invalid {
+            event,
+            field,
+            reason: error.into_inner().to_string(),
+        }
+    })
 }
 
-impl Fields {
-    /// The top level of an event.
-    pub(crate) fn top(value: Value, event: &'static str) -> Result<Self, DoorError> {
-        match value {
-            Value::Object(map) => Ok(Fields {
-                map,
+/// `field` of `event` is absent (or null).
+pub(crate) fn missing(event: &'static str, field: impl Into<String>) -> DoorError {
+    DoorError::MissingField {
+        event,
+        field: field.into(),
+    }
+}
+
+/// The full path of `key` inside the object at `at` (`detail` + `eventSource`).
+pub(crate) fn path(at: &str, key: &str) -> String {
+    if at.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{at}.{key}")
+    }
+}
+
+/// A JSON object AWS embeds as a string (`invokingEvent`, `ruleParameters`), decoded into `T`
+/// ([`decode`]); an already decoded object is accepted too. `None` when absent, null or blank.
+pub(crate) fn embedded<T: DeserializeOwned>(
+    event: &'static str,
+    field: &str,
+    value: Option<Value>,
+) -> Result<Option<T>, DoorError> {
+    let value = match value {
+        None => return Ok(None),
+        Some(Value::String(text)) if text.trim().is_empty() => return Ok(None),
+        Some(Value::String(text)) => {
+            serde_json::from_str::<Value>(&text).map_err(|e| DoorError::EmbeddedJson {
                 event,
-                path: String::new(),
-            }),
-            other => Err(DoorError::NotAnObject {
-                event,
-                found: json_type(&other),
-            }),
+                field: field.to_owned(),
+                reason: e.to_string(),
+            })?
+        }
+        Some(other) => other,
+    };
+    match value {
+        Value::Null => Ok(None),
+        value => decode(event, field, value).map(Some),
+    }
+}
+
+/// An optional string field (`#[serde(default, deserialize_with = "text")]`); a number counts,
+/// written out (account ids are sometimes numbers).
+pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    match Option::<Value>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(de::Error::custom(format!(
+            "expected a string, found {}",
+            json_type(&other)
+        ))),
+    }
+}
+
+/// An optional boolean field (`#[serde(default, deserialize_with = "flag")]`); `"true"` and
+/// `"false"` strings count, as in configuration items.
+pub(crate) fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bool>, D::Error> {
+    match Option::<Value>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(value) => crate::item::value_as_bool(&value).map(Some).ok_or_else(|| {
+            de::Error::custom(format!("expected a boolean, found {}", json_type(&value)))
+        }),
+    }
+}
+
+/// An optional nested object (`#[serde(default, deserialize_with = "object")]`): a JSON object
+/// decoded into `T`, null as `None`, anything else refused (a derived struct alone would also
+/// take a JSON array, field by position).
+pub(crate) fn object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct ObjectVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a JSON object")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
         }
     }
 
-    /// The full path of `key` for messages (`detail.requestParameters`).
-    pub(crate) fn path_of(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
-        }
-    }
-
-    pub(crate) fn event(&self) -> &'static str {
-        self.event
-    }
-
-    fn wrong_type(&self, key: &str, expected: &'static str, found: &Value) -> DoorError {
-        DoorError::WrongType {
-            event: self.event,
-            field: self.path_of(key),
-            expected,
-            found: json_type(found),
-        }
-    }
-
-    pub(crate) fn missing(&self, key: &str) -> DoorError {
-        DoorError::MissingField {
-            event: self.event,
-            field: self.path_of(key),
-        }
-    }
-
-    /// Removes `key`; `None` when absent or null.
-    pub(crate) fn take(&mut self, key: &str) -> Option<Value> {
-        self.map.remove(key).filter(|v| !v.is_null())
-    }
-
-    /// A string field; numbers count (account ids are sometimes written as numbers).
-    pub(crate) fn opt_str(&self, key: &str) -> Result<Option<&str>, DoorError> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(self.wrong_type(key, "a string", other)),
-        }
-    }
-
-    /// Like [`Fields::opt_str`], owned, with numbers turned into their digits.
-    pub(crate) fn opt_string(&self, key: &str) -> Result<Option<String>, DoorError> {
-        match self.map.get(key) {
-            Some(Value::Number(n)) => Ok(Some(n.to_string())),
-            _ => Ok(self.opt_str(key)?.map(str::to_owned)),
-        }
-    }
-
-    pub(crate) fn req_string(&self, key: &str) -> Result<String, DoorError> {
-        self.opt_string(key)?.ok_or_else(|| self.missing(key))
-    }
-
-    /// A boolean field; `"true"` / `"false"` strings count.
-    pub(crate) fn opt_bool(&self, key: &str) -> Result<Option<bool>, DoorError> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => crate::item::value_as_bool(value)
-                .map(Some)
-                .ok_or_else(|| self.wrong_type(key, "a boolean", value)),
-        }
-    }
-
-    /// A nested object, taken out of this one; `None` when absent or null.
-    pub(crate) fn take_object(&mut self, key: &str) -> Result<Option<Fields>, DoorError> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(Value::Object(map)) => Ok(Some(Fields {
-                map,
-                event: self.event,
-                path: self.path_of(key),
-            })),
-            Some(other) => Err(self.wrong_type(key, "an object", &other)),
-        }
-    }
-
-    /// A nested object that must be there.
-    pub(crate) fn req_object(&mut self, key: &str) -> Result<Fields, DoorError> {
-        self.take_object(key)?.ok_or_else(|| self.missing(key))
-    }
-
-    /// A field AWS embeds as a JSON string (`invokingEvent`, `ruleParameters`), decoded; an
-    /// already decoded object is accepted too.
-    pub(crate) fn take_embedded(&mut self, key: &str) -> Result<Option<Fields>, DoorError> {
-        let value = match self.take(key) {
-            None => return Ok(None),
-            Some(Value::String(text)) if text.trim().is_empty() => return Ok(None),
-            Some(Value::String(text)) => {
-                serde_json::from_str::<Value>(&text).map_err(|e| DoorError::EmbeddedJson {
-                    event: self.event,
-                    field: self.path_of(key),
-                    reason: e.to_string(),
-                })?
-            }
-            Some(other) => other,
-        };
-        match value {
-            Value::Null => Ok(None),
-            Value::Object(map) => Ok(Some(Fields {
-                map,
-                event: self.event,
-                path: self.path_of(key),
-            })),
-            other => Err(self.wrong_type(key, "a JSON object", &other)),
-        }
-    }
-
-    /// The configuration item in `key`, in either shape.
-    pub(crate) fn take_item(&mut self, key: &str) -> Result<ConfigurationItem, DoorError> {
-        let value = self.take(key).ok_or_else(|| self.missing(key))?;
-        ConfigurationItem::from_value(value).map_err(|error| DoorError::Item {
-            event: self.event,
-            field: self.path_of(key),
-            error,
-        })
-    }
-
-    /// The resource summary in `key`.
-    pub(crate) fn take_summary(&mut self, key: &str) -> Result<ResourceSummary, DoorError> {
-        let value = self.take(key).ok_or_else(|| self.missing(key))?;
-        ResourceSummary::from_value(value, self.event, &self.path_of(key))
-    }
-
-    /// An RFC 3339 timestamp field.
-    pub(crate) fn opt_time(&self, key: &str) -> Result<Option<OffsetDateTime>, DoorError> {
-        match self.opt_str(key)? {
-            None => Ok(None),
-            Some(text) => parse_time(self.event, &self.path_of(key), text).map(Some),
-        }
-    }
-
-    /// A JSON pointer lookup inside this object (`/accessKey/userName`), for deep optional reads;
-    /// `None` when absent or null.
-    pub(crate) fn pointer(&self, pointer: &str) -> Option<&Value> {
-        let rest = pointer.strip_prefix('/')?;
-        let (first, tail) = rest
-            .split_once('/')
-            .map_or((rest, None), |(first, tail)| (first, Some(tail)));
-        let value = self.map.get(first)?;
-        let found = match tail {
-            None => Some(value),
-            Some(tail) => value.pointer(&format!("/{tail}")),
-        };
-        found.filter(|v| !v.is_null())
-    }
-
-    /// The raw map, for iterating over parameters.
-    pub(crate) fn into_map(self) -> Map<String, Value> {
-        self.map
-    }
+    deserializer.deserialize_option(ObjectVisitor(PhantomData))
 }

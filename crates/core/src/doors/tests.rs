@@ -535,3 +535,206 @@ fn failed_unknown_and_out_of_scope_calls_are_ignored() {
         Target::Ignored { reason } if reason.contains("BILLING")
     ));
 }
+
+/// A Config rule event around `invoking` (embedded as a string, as AWS sends it), with `extra`
+/// top-level fields.
+fn rule_event(invoking: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+    let mut event = serde_json::json!({
+        "invokingEvent": invoking.to_string(),
+        "resultToken": "token",
+        "accountId": "123456789012",
+    });
+    event
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    event
+}
+
+fn scheduled_invoking() -> serde_json::Value {
+    serde_json::json!({
+        "awsAccountId": "123456789012",
+        "notificationCreationTime": "2024-06-01T10:00:00.000Z",
+        "messageType": "ScheduledNotification"
+    })
+}
+
+fn change_invoking(diff: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "messageType": "ConfigurationItemChangeNotification",
+        "configurationItemDiff": diff,
+        "configurationItem": {
+            "resourceType": "AWS::S3::Bucket", "resourceId": "b", "awsAccountId": "123456789012",
+            "configurationItemStatus": "OK", "configuration": {}
+        }
+    })
+}
+
+#[test]
+fn wrong_field_types_name_the_event_and_the_field_path() {
+    use serde_json::json;
+    let rule_err = |event| ConfigRuleEvent::from_value(event).unwrap_err().to_string();
+    let bridge_err = |event| EventBridgeEvent::from_value(event).unwrap_err().to_string();
+    let cases = [
+        (
+            rule_err(rule_event(
+                scheduled_invoking(),
+                json!({"eventLeftScope": "maybe"}),
+            )),
+            "`eventLeftScope` of the AWS Config rule event is not valid: expected a boolean, \
+             found a string",
+        ),
+        (
+            rule_err(rule_event(
+                scheduled_invoking(),
+                json!({"configRuleName": ["x"]}),
+            )),
+            "`configRuleName` of the AWS Config rule event is not valid: expected a string, \
+             found an array",
+        ),
+        (
+            rule_err(rule_event(
+                change_invoking(json!({"changeType": true})),
+                json!({}),
+            )),
+            "`invokingEvent.configurationItemDiff.changeType` of the AWS Config rule event is \
+             not valid: expected a string, found a boolean",
+        ),
+        (
+            // A derived struct would read an array field by field; an object is required.
+            rule_err(rule_event(change_invoking(json!(["UPDATE"])), json!({}))),
+            "`invokingEvent.configurationItemDiff` of the AWS Config rule event is not valid",
+        ),
+        (
+            rule_err(rule_event(json!(["ScheduledNotification"]), json!({}))),
+            "`invokingEvent` of the AWS Config rule event is not valid: expected a JSON object, \
+             found an array",
+        ),
+        (
+            rule_err(rule_event(
+                scheduled_invoking(),
+                json!({"ruleParameters": "[1]"}),
+            )),
+            "`ruleParameters` of the AWS Config rule event is not valid: expected a JSON object",
+        ),
+        (
+            bridge_err(json!({
+                "detail-type": "Scheduled Event", "source": "aws.events", "account": "1",
+                "region": "eu-west-1", "time": "2024-06-04T06:00:00Z", "resources": ["a", 2]
+            })),
+            "`resources[1]` of the EventBridge event is not valid: invalid type: integer `2`, \
+             expected a string",
+        ),
+        (
+            bridge_err(json!({
+                "detail-type": "AWS API Call via CloudTrail", "source": "aws.s3", "account": "1",
+                "region": "eu-west-1", "time": "2024-06-04T06:00:00Z", "detail": []
+            })),
+            "`detail` of the EventBridge event is not valid: expected a JSON object, found an \
+             array",
+        ),
+        (
+            bridge_err(json!({
+                "detail-type": "AWS API Call via CloudTrail", "source": "aws.s3", "account": "1",
+                "region": "eu-west-1", "time": "2024-06-04T06:00:00Z",
+                "detail": {"eventSource": "s3.amazonaws.com", "eventName": {"n": 1}}
+            })),
+            "`detail.eventName` of the EventBridge event is not valid: expected a string, found \
+             an object",
+        ),
+        (
+            bridge_err(json!({
+                "detail-type": "AWS API Call via CloudTrail", "source": "aws.s3", "account": "1",
+                "region": "eu-west-1", "time": "2024-06-04T06:00:00Z",
+                "detail": {"eventName": "PutBucketPolicy"}
+            })),
+            "the EventBridge event has no `detail.eventSource`",
+        ),
+    ];
+    for (err, expected) in cases {
+        assert!(err.contains(expected), "{err}\nexpected: {expected}");
+    }
+}
+
+#[test]
+fn lenient_fields_stay_lenient() {
+    use serde_json::json;
+    // Numbers for account ids, "true" for booleans, the invoking event already decoded.
+    let mut event = rule_event(
+        json!({}),
+        json!({"accountId": 123456789012_u64, "eventLeftScope": "TRUE", "ruleParameters": ""}),
+    );
+    event["invokingEvent"] = change_invoking(json!({"changeType": "UPDATE"}));
+    let event = ConfigRuleEvent::from_value(event).unwrap();
+    assert_eq!(event.account_id.as_deref(), Some("123456789012"));
+    assert!(event.event_left_scope);
+    assert!(event.parameters.is_empty());
+    assert!(matches!(
+        &event.invoking_event,
+        InvokingEvent::ConfigurationItemChange { change_type: Some(c), .. } if c == "UPDATE"
+    ));
+    // A scheduled run without `awsAccountId` is the rule's account's; a non-object
+    // `configurationItemDiff` matters only to a change.
+    let mut invoking = scheduled_invoking();
+    invoking["awsAccountId"] = json!(null);
+    invoking["configurationItemDiff"] = json!("not read");
+    let event = ConfigRuleEvent::from_value(rule_event(invoking, json!({}))).unwrap();
+    assert!(matches!(
+        &event.invoking_event,
+        InvokingEvent::Scheduled { account_id, .. } if account_id == "123456789012"
+    ));
+
+    // CloudTrail: what varies by API is read as a JSON pointer would, never an error.
+    let call = |detail: serde_json::Value| {
+        let event = EventBridgeEvent::from_value(json!({
+            "detail-type": "AWS API Call via CloudTrail", "source": "aws.iam",
+            "account": 123456789012_u64, "region": "us-east-1", "time": "2024-06-04T06:00:00Z",
+            "detail": detail
+        }))
+        .unwrap();
+        assert_eq!(event.envelope.account, "123456789012");
+        match event.detail {
+            Detail::ApiCall(call) => call,
+            other => panic!("{other:?}"),
+        }
+    };
+    let root = call(json!({
+        "eventSource": "iam.amazonaws.com", "eventName": "CreateAccessKey",
+        "userIdentity": {"type": "Root", "userName": 7}, "errorCode": 5,
+        "requestParameters": "none", "responseElements": [{"accessKey": {}}]
+    }));
+    assert_eq!(root.user_identity_type.as_deref(), Some("Root"));
+    assert_eq!(root.error_code, None);
+    assert_eq!(
+        root.target,
+        Target::Account {
+            evidence: vec![EvidenceKind::IamAccountSummary]
+        }
+    );
+    // An array is not an object read by position.
+    let unnamed = EventBridgeEvent::from_value(json!({
+        "detail-type": "AWS API Call via CloudTrail", "source": "aws.iam", "account": "1",
+        "region": "us-east-1", "time": "2024-06-04T06:00:00Z",
+        "detail": {"eventSource": "iam.amazonaws.com", "eventName": "CreateAccessKey",
+                   "userIdentity": ["Root"], "requestParameters": ["alice"]}
+    }))
+    .unwrap_err();
+    assert!(
+        unnamed
+            .to_string()
+            .contains("has no `detail.requestParameters.userName`"),
+        "{unnamed}"
+    );
+    let kms = call(json!({
+        "eventSource": "kms.amazonaws.com", "eventName": "EnableKeyRotation",
+        "requestParameters": null,
+        "resources": ["odd", {"type": "AWS::KMS::Key", "ARN": "arn:aws:kms:us-east-1:1:key/k-1"}]
+    }));
+    assert_eq!(
+        kms.target,
+        Target::Resource {
+            resource_type: "AWS::KMS::Key",
+            resource_id: "k-1".to_owned()
+        }
+    );
+}
