@@ -14,11 +14,12 @@ use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use sidewatch_aws::{AwsClients, ClientOptions, EvidenceCollector, required_actions};
 use sidewatch_core::boundary::AccountBoundary;
+use sidewatch_core::pipeline::{self, Evaluated, ForeignItems, Run, Trigger};
+use sidewatch_core::ports::{EvidenceSource, PipelinePorts};
 use sidewatch_core::{ConfigurationItem, Engine, EvidenceError, EvidenceKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use tokio::runtime::Runtime;
-use tokio::task::JoinSet;
 
 /// Resources whose evidence is read at the same time (each reads up to
 /// `sidewatch_aws::collect::DEFAULT_CONCURRENCY` kinds at once).
@@ -180,73 +181,54 @@ impl Live {
         collector
     }
 
-    /// Reads what the engine says each item needs, a few items at a time, and stores it (or the
-    /// failed read) in the items. Items keep their order.
-    pub fn collect(&mut self, engine: &Engine, items: &mut Vec<ConfigurationItem>) {
-        let mut slots: Vec<Option<ConfigurationItem>> = items.drain(..).map(Some).collect();
-        let mut tasks = JoinSet::new();
-        let mut spares = HashMap::new();
-        let handle = self.runtime.handle().clone();
-        for (index, slot) in slots.iter_mut().enumerate() {
-            let Some(item) = slot.as_mut() else { continue };
-            let kinds = engine.evidence_needed(item);
-            if kinds.is_empty() {
-                continue;
-            }
+    /// Evaluates `items` through the one pipeline with their evidence read from the account, a
+    /// few items at a time, each in its own Region's clients. An item of another account than the
+    /// credentials' gets no evidence read (its evidence controls are INSUFFICIENT_DATA naming both
+    /// accounts). Items keep their order; failed reads are counted for the report.
+    pub fn evaluate(&mut self, engine: &Engine, items: Vec<ConfigurationItem>) -> Vec<Evaluated> {
+        let needed: Vec<Vec<EvidenceKind>> =
+            items.iter().map(|i| engine.evidence_needed(i)).collect();
+        for kinds in needed.iter().filter(|k| !k.is_empty()) {
             self.resources += 1;
             self.reads += kinds.len() as u64;
-            if let Some(error) = self.boundary.evidence_refusal(item) {
-                for kind in &kinds {
-                    item.insert_evidence(*kind, error.to_value());
-                }
-                self.failures.record(item, &kinds);
-                continue;
-            }
-            let region = item
-                .region
-                .as_deref()
-                .filter(|r| is_region(r))
-                .unwrap_or(&self.home_region)
-                .to_owned();
-            let collector = self.collector(&region);
-            let Some(mut owned) = slot.take() else {
-                continue;
-            };
-            // Kept in case the task dies: the item is then reported with failed reads, never lost.
-            spares.insert(index, (owned.clone(), kinds.clone()));
-            let read = async move {
-                collector.collect(&mut owned, &kinds).await;
-                (index, owned, kinds)
-            };
-            tasks.spawn_on(read, &handle);
         }
-        let finished = self.runtime.block_on(async {
-            let mut finished = Vec::new();
-            while let Some(joined) = tasks.join_next().await {
-                if let Ok(done) = joined {
-                    finished.push(done);
-                }
-            }
-            finished
-        });
-        for (index, item, kinds) in finished {
-            spares.remove(&index);
-            self.failures.record(&item, &kinds);
-            if let Some(slot) = slots.get_mut(index) {
-                *slot = Some(item);
+        let mut by_region = HashMap::new();
+        for item in &items {
+            let region = self.evidence_region(item);
+            if !by_region.contains_key(&region) {
+                let collector = self.collector(&region);
+                by_region.insert(region, collector);
             }
         }
-        for (index, (mut item, kinds)) in spares {
-            let error = EvidenceError::new("InternalError", "the evidence read did not finish");
-            for kind in &kinds {
-                item.insert_evidence(*kind, error.to_value());
-            }
-            self.failures.record(&item, &kinds);
-            if let Some(slot) = slots.get_mut(index) {
-                *slot = Some(item);
-            }
+        let ports = LivePorts {
+            evidence: RegionalEvidence {
+                by_region,
+                home: self.home_region.clone(),
+            },
+        };
+        let run = Run {
+            engine,
+            account: &self.boundary,
+            findings: None,
+            stale_before: None,
+            foreign_items: ForeignItems::WithoutEvidence,
+        };
+        let triggers = items.into_iter().map(Trigger::Item).collect();
+        let outcome = self.runtime.block_on(pipeline::run(triggers, run, &ports));
+        for (evaluated, kinds) in outcome.evaluated.iter().zip(&needed) {
+            self.failures.record(&evaluated.item, kinds);
         }
-        items.extend(slots.into_iter().flatten());
+        outcome.evaluated
+    }
+
+    /// The Region whose clients read an item's evidence: its own; the clients' Region for global
+    /// items (IAM is called there).
+    fn evidence_region(&self, item: &ConfigurationItem) -> String {
+        item.region
+            .as_deref()
+            .filter(|r| is_region(r))
+            .unwrap_or(&self.home_region)
+            .to_owned()
     }
 
     /// The account-level items: one per account and Region the input's items came from (or
@@ -289,6 +271,47 @@ impl Live {
     /// Reads that failed.
     pub fn failed_reads(&self) -> u64 {
         self.failures.by_code.values().map(|f| f.reads).sum()
+    }
+}
+
+/// The evidence port of a live scan: each item read with its own Region's collector.
+struct RegionalEvidence {
+    by_region: HashMap<String, EvidenceCollector>,
+    home: String,
+}
+
+impl EvidenceSource for RegionalEvidence {
+    async fn collect(&self, item: &mut ConfigurationItem, kinds: &[EvidenceKind]) {
+        let region = item
+            .region
+            .as_deref()
+            .filter(|r| is_region(r))
+            .unwrap_or(&self.home);
+        match self.by_region.get(region) {
+            Some(collector) => collector.collect(item, kinds).await,
+            None => {
+                let error = EvidenceError::new("InternalError", "no clients for the item's Region");
+                for kind in kinds {
+                    item.insert_evidence(*kind, error.to_value());
+                }
+            }
+        }
+    }
+}
+
+/// A live scan's ports: evidence only (its items come from the input, not from AWS Config).
+struct LivePorts {
+    evidence: RegionalEvidence,
+}
+
+impl PipelinePorts for LivePorts {
+    type Items = ();
+    type Evidence = RegionalEvidence;
+    fn items(&self) -> &() {
+        &()
+    }
+    fn evidence(&self) -> &RegionalEvidence {
+        &self.evidence
     }
 }
 

@@ -621,18 +621,19 @@ impl Scan<'_> {
     /// `--live`: reads the evidence of the waiting items, then evaluates them in input order.
     fn flush_live(&mut self, stdout: &mut dyn Write, stderr: &mut dyn Write) {
         let Some(live) = &mut self.live else { return };
-        let mut items = std::mem::take(&mut self.pending);
+        let items = std::mem::take(&mut self.pending);
         if items.is_empty() {
             return;
         }
-        live.collect(self.engine, &mut items);
+        let evaluated = live.evaluate(self.engine, items);
         let sources = std::mem::take(&mut self.pending_sources);
-        for (mut item, source) in items.into_iter().zip(sources) {
+        for (evaluated, source) in evaluated.into_iter().zip(sources) {
             if self.stats.output_failed {
                 break;
             }
+            let mut item = evaluated.item;
             self.apply_overrides(&mut item);
-            self.evaluate(&item, &source, stdout, stderr);
+            self.report(&item, evaluated.evaluations, &source, stdout, stderr);
         }
     }
 
@@ -647,6 +648,20 @@ impl Scan<'_> {
         let mut evaluations = std::mem::take(&mut self.evaluations);
         evaluations.clear();
         self.engine.evaluate_into(item, &mut evaluations);
+        let evaluations = self.report(item, evaluations, source, stdout, stderr);
+        self.evaluations = evaluations;
+    }
+
+    /// Counts one item's verdicts and writes them (global items may wait for their Region);
+    /// hands the verdicts' buffer back for reuse.
+    fn report(
+        &mut self,
+        item: &ConfigurationItem,
+        evaluations: Vec<Evaluation>,
+        source: &str,
+        stdout: &mut dyn Write,
+        stderr: &mut dyn Write,
+    ) -> Vec<Evaluation> {
         if evaluations.is_empty() {
             self.stats.no_control += 1;
         }
@@ -659,7 +674,7 @@ impl Scan<'_> {
         if let Some(placed) = self.global.place(item, &evaluations, source) {
             self.emit(&placed, &evaluations, source, stdout, stderr);
         }
-        self.evaluations = evaluations;
+        evaluations
     }
 
     /// Writes the verdicts of one item (and sends them with `--publish`).
@@ -791,17 +806,22 @@ impl Scan<'_> {
         self.flush_live(io.stdout, io.stderr);
         let Some(live) = &mut self.live else { return };
         // No selected control evaluates the account: no account-level item to read or count.
-        let mut accounts = if self.engine.covers(ACCOUNT_RESOURCE_TYPE) {
+        let accounts = if self.engine.covers(ACCOUNT_RESOURCE_TYPE) {
             live.account_items(self.args)
         } else {
             Vec::new()
         };
-        live.collect(self.engine, &mut accounts);
-        for item in &accounts {
+        for evaluated in live.evaluate(self.engine, accounts) {
             if self.stats.output_failed {
                 break;
             }
-            self.evaluate(item, "--live", io.stdout, io.stderr);
+            self.report(
+                &evaluated.item,
+                evaluated.evaluations,
+                "--live",
+                io.stdout,
+                io.stderr,
+            );
         }
         let Some(live) = &self.live else { return };
         self.progress.clear(io.stderr);

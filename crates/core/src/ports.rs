@@ -262,6 +262,31 @@ pub trait ItemSource {
     ) -> impl Future<Output = Result<ItemBatch, PortError>> + Send;
 }
 
+/// A door that reads nothing from AWS Config (the CLI's items come from its input): every read
+/// fails, naming why, so nothing is ever mistaken for "Config has no item".
+impl ItemSource for () {
+    async fn latest_item(&self, key: &ResourceKey) -> Result<Option<ConfigurationItem>, PortError> {
+        Err(no_config_reads(&format!("the item of {key}")))
+    }
+
+    async fn list_resources(&self, resource_type: &str) -> Result<Vec<ResourceKey>, PortError> {
+        Err(no_config_reads(&format!("the {resource_type} resources")))
+    }
+
+    async fn batch_items(&self, keys: &[ResourceKey]) -> Result<ItemBatch, PortError> {
+        Err(no_config_reads(&format!("{} item(s)", keys.len())))
+    }
+}
+
+fn no_config_reads(what: &str) -> PortError {
+    PortError::new(
+        "config:read",
+        FailureKind::Invalid,
+        None,
+        format!("this door reads nothing from AWS Config, so {what} cannot be read"),
+    )
+}
+
 /// Fetches what a configuration item lacks (evidence) and stores it in the item, where controls
 /// read it; a failed read is stored as the failure, so controls report INSUFFICIENT_DATA.
 pub trait EvidenceSource {
