@@ -195,9 +195,9 @@ impl Live {
         let mut by_region = HashMap::new();
         for item in &items {
             let region = self.evidence_region(item);
-            if !by_region.contains_key(&region) {
-                let collector = self.collector(&region);
-                by_region.insert(region, collector);
+            if let std::collections::hash_map::Entry::Vacant(slot) = by_region.entry(region) {
+                let collector = self.collector(slot.key());
+                slot.insert(collector);
             }
         }
         let ports = LivePorts {
