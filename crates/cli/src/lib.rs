@@ -34,6 +34,7 @@ mod permissions;
 mod publish;
 mod scan;
 mod snapshot;
+mod stats;
 
 /// Exit code: every control passed (or failed only below `--fail-on`).
 pub const EXIT_OK: u8 = 0;

@@ -1,9 +1,9 @@
 //! The scan's output formats, written as the verdicts arrive (nothing is collected).
 
 use crate::findings::Findings;
-use crate::scan::Stats;
+use crate::stats::{STATUSES, Stats, status_word};
 use serde::Serialize;
-use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
+use sidewatch_core::{ConfigurationItem, Evaluation, Finding, Severity};
 use std::io::{self, Write};
 
 /// Why a verdict could not be written.
@@ -35,24 +35,6 @@ pub trait Sink {
     /// Completes the output (closes the JSON array, prints the table's summary).
     fn finish(&mut self, out: &mut dyn Write, stats: &Stats) -> io::Result<()>;
 }
-
-/// The word the table uses for a compliance type.
-pub fn status_word(status: ComplianceType) -> &'static str {
-    match status {
-        ComplianceType::Compliant => "PASSED",
-        ComplianceType::NonCompliant => "FAILED",
-        ComplianceType::NotApplicable => "N/A",
-        ComplianceType::InsufficientData => "INSUFFICIENT",
-    }
-}
-
-/// Every compliance type, in the order the summary lists them.
-pub const STATUSES: [ComplianceType; 4] = [
-    ComplianceType::NonCompliant,
-    ComplianceType::Compliant,
-    ComplianceType::NotApplicable,
-    ComplianceType::InsufficientData,
-];
 
 /// `text` on one line, cut to `width` characters (ending in "…" when cut) and padded to it.
 pub fn cell(text: &str, width: usize) -> String {
