@@ -7,6 +7,7 @@
 //! [`stored`] reads what the sweep needs ([`StoredFinding`]), workflow and record state included.
 
 use aws_sdk_securityhub::types as sh;
+use sidewatch_core::arn::Arn;
 use sidewatch_core::finding::{
     Compliance, ComplianceStatus, Finding, FindingProviderFields, FindingSeverity, Recommendation,
     RecordState, Remediation, Resource,
@@ -93,9 +94,8 @@ fn sorted_map(map: Option<&HashMap<String, String>>) -> BTreeMap<String, String>
 
 /// The Region of a Security Hub product ARN (`arn:aws:securityhub:eu-west-1:…`).
 pub fn product_arn_region(product_arn: &str) -> Option<&str> {
-    product_arn
-        .split(':')
-        .nth(3)
+    Arn::parse(product_arn)
+        .map(|arn| arn.region)
         .filter(|region| !region.is_empty())
 }
 

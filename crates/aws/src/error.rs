@@ -101,99 +101,139 @@ where
 }
 
 /// The [`PortError`] for a failed SDK call of `operation` (`service:Action`): the same code and
-/// message as the evidence error ([`from_sdk`]), classified by [`failure_kind`]. The code is set
-/// only when AWS sent one.
+/// message as the evidence error ([`from_sdk`]: AWS's code, or sidewatch's own for a call that
+/// got no usable answer, such as `Timeout`), classified by [`failure_kind`].
 pub fn port_error<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> PortError
 where
     E: ProvideErrorMetadata + Error + 'static,
 {
     let evidence = from_sdk(err);
-    let (kind, code) = match err {
+    let kind = match err {
         SdkError::ServiceError(context) => {
             let status = context.raw().status().as_u16();
             let code = context.err().code().filter(|c| !c.is_empty());
-            (failure_kind(code, Some(status)), code.map(str::to_owned))
+            failure_kind(code, Some(status))
         }
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
-            (FailureKind::Unavailable, None)
-        }
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => FailureKind::Unavailable,
         SdkError::ResponseError(context) => {
-            let status = context.raw().status().as_u16();
-            (failure_kind(None, Some(status)), None)
+            failure_kind(None, Some(context.raw().status().as_u16()))
         }
-        SdkError::ConstructionFailure(_) => (FailureKind::Invalid, None),
-        _ => (FailureKind::Other, None),
+        SdkError::ConstructionFailure(_) => FailureKind::Invalid,
+        _ => FailureKind::Other,
     };
-    PortError::new(operation, kind, code, evidence.message)
+    PortError::new(operation, kind, Some(evidence.code), evidence.message)
 }
 
-/// Error codes that mean "too many requests": the service will accept the call later.
+/// Error codes that mean "too many requests": the service will accept the call later. Codes
+/// containing `throttl` or `toomanyrequests` (any case) count too.
 const THROTTLING_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "RequestThrottled",
-    "TooManyRequestsException",
     "RequestLimitExceeded",
     "ProvisionedThroughputExceededException",
     "BandwidthLimitExceeded",
     "LimitExceededException",
     "SlowDown",
     "PriorRequestNotComplete",
-    "EC2ThrottledException",
 ];
 
-/// Error codes of a service-side failure that a later call can get past.
+/// Codes of a failure that a later call can get past: the service failed or was unavailable,
+/// or (sidewatch's own codes, [`from_sdk`]) the call timed out or never reached it. Codes
+/// containing `internal` or `unavailable` (any case) count too.
 const TRANSIENT_CODES: &[&str] = &[
-    "InternalException",
-    "InternalError",
-    "InternalFailure",
-    "InternalServerError",
-    "InternalServerException",
-    "ServiceUnavailable",
-    "ServiceUnavailableException",
     "ServiceFailure",
     "RequestTimeout",
     "RequestTimeoutException",
 ];
 
-/// Classifies an AWS error code (and the HTTP status, when known) in the terms of
-/// [`FailureKind`]: throttling codes (and 429) → `Throttled`; internal errors, unavailability and
-/// 5xx → `Unavailable`; `AccessDenied*`, `UnauthorizedOperation`, `InvalidAccessException` →
-/// `AccessDenied`; `*NotFound*`, `NoSuch*`, `ResourceNotDiscoveredException` → `NotFound`;
-/// validation and `Invalid*` codes → `Invalid`; anything else → `Other`. Used both for whole calls
-/// and for the per-item codes of batch answers (`FailedFindings`).
+/// sidewatch's codes ([`from_sdk`]) for a call that got no answer at all.
+const NO_ANSWER_CODES: &[&str] = &["Timeout", "ConnectionError", "DispatchFailure"];
+
+/// Codes that reject the credentials themselves (unknown, expired or wrongly signed), rather
+/// than a missing permission. Classified as [`FailureKind::AccessDenied`]: retrying cannot help.
+const CREDENTIAL_CODES: &[&str] = &[
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+    "InvalidAccessKeyId",
+];
+
+/// Codes that refuse a permission. Codes containing `accessdenied` or `unauthorized` (any case)
+/// count too.
+const ACCESS_DENIED_CODES: &[&str] = &["AuthorizationError", "InvalidAccessException", "Forbidden"];
+
+/// Codes that say the named resource does not exist. Codes containing `notfound` or starting
+/// with `nosuch` (any case) count too, and EC2's malformed resource ids (`InvalidGroupId.Malformed`,
+/// `InvalidInstanceID.Malformed`): no resource can have them.
+const NOT_FOUND_CODES: &[&str] = &["ResourceNotDiscoveredException"];
+
+/// Whether `code` is one of sidewatch's codes for a call that got no answer (`Timeout`,
+/// `ConnectionError`, `DispatchFailure`): the network or the endpoint, not the service.
+pub fn got_no_answer(code: &str) -> bool {
+    NO_ANSWER_CODES.contains(&code)
+}
+
+/// Whether `code` rejects the credentials themselves (expired, unknown, wrongly signed): a
+/// [`FailureKind::AccessDenied`] that no policy change fixes, only new credentials.
+pub fn rejects_credentials(code: &str) -> bool {
+    CREDENTIAL_CODES
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(code.trim()))
+}
+
+/// The one classifier of a failed AWS call: its AWS error code (or sidewatch's own code for a
+/// call that got no answer, see [`from_sdk`]) and its HTTP status, when known, in the terms of
+/// [`FailureKind`]. Codes are compared without regard to case; a known code wins over the
+/// status. In order:
+///
+/// - throttling codes → `Throttled`;
+/// - credentials rejected (`ExpiredToken`, `InvalidClientTokenId`…, [`rejects_credentials`]) and
+///   permissions refused (`AccessDenied*`, `*Unauthorized*`, `AuthorizationError`,
+///   `InvalidAccessException`…) → `AccessDenied`;
+/// - internal errors, unavailability, timeouts, connection and dispatch failures →
+///   `Unavailable` (retryable);
+/// - `*NotFound*`, `NoSuch*`, `ResourceNotDiscoveredException`, EC2's `Invalid*Id.Malformed` →
+///   `NotFound`;
+/// - `Invalid*`, `*Validation*`, `Malformed*`, `MissingParameter` → `Invalid`;
+/// - else by status: 429 → `Throttled`, 5xx → `Unavailable`, 401/403 → `AccessDenied`, 404 →
+///   `NotFound`; anything else → `Other`.
+///
+/// Used for whole calls ([`port_error`]) and for the per-item codes of batch answers
+/// (`FailedFindings`).
 pub fn failure_kind(code: Option<&str>, status: Option<u16>) -> FailureKind {
     if let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) {
+        let lower = code.to_ascii_lowercase();
         let is = |list: &[&str]| list.iter().any(|c| c.eq_ignore_ascii_case(code));
-        if is(THROTTLING_CODES) {
+        if is(THROTTLING_CODES) || lower.contains("throttl") || lower.contains("toomanyrequests") {
             return FailureKind::Throttled;
         }
-        if is(TRANSIENT_CODES) {
-            return FailureKind::Unavailable;
-        }
-        if code.starts_with("AccessDenied")
-            || code == "UnauthorizedOperation"
-            || code == "UnauthorizedAccess"
-            || code == "InvalidAccessException"
-            || code == "UnrecognizedClientException"
-            || code == "InvalidClientTokenId"
-            || code == "ExpiredToken"
-            || code == "ExpiredTokenException"
+        if rejects_credentials(code)
+            || is(ACCESS_DENIED_CODES)
+            || lower.contains("accessdenied")
+            || lower.contains("unauthorized")
         {
             return FailureKind::AccessDenied;
         }
-        if code.contains("NotFound")
-            || code.starts_with("NoSuch")
-            || code == "ResourceNotDiscoveredException"
+        if is(TRANSIENT_CODES)
+            || got_no_answer(code)
+            || lower.contains("internal")
+            || lower.contains("unavailable")
+        {
+            return FailureKind::Unavailable;
+        }
+        let malformed_id = lower.starts_with("invalid") && lower.ends_with("id.malformed");
+        if is(NOT_FOUND_CODES)
+            || lower.contains("notfound")
+            || lower.starts_with("nosuch")
+            || malformed_id
         {
             return FailureKind::NotFound;
         }
-        if code.starts_with("Invalid")
-            || code.contains("Validation")
-            || code.starts_with("Malformed")
-            || code == "MissingParameter"
+        if lower.starts_with("invalid")
+            || lower.contains("validation")
+            || lower.starts_with("malformed")
+            || lower == "missingparameter"
         {
             return FailureKind::Invalid;
         }
@@ -249,26 +289,100 @@ mod tests {
     fn codes_map_to_what_a_door_can_act_on() {
         use FailureKind::*;
         let cases = [
+            // Throttling, whatever the service calls it.
+            (Some("Throttling"), Some(400), Throttled),
             (Some("ThrottlingException"), Some(400), Throttled),
+            (Some("ThrottledException"), None, Throttled),
+            (Some("RequestThrottledException"), None, Throttled),
+            (Some("RequestThrottled"), None, Throttled),
+            (Some("EC2ThrottledException"), None, Throttled),
             (Some("TooManyRequestsException"), Some(429), Throttled),
+            (Some("RequestLimitExceeded"), Some(503), Throttled),
+            (
+                Some("ProvisionedThroughputExceededException"),
+                None,
+                Throttled,
+            ),
+            (Some("BandwidthLimitExceeded"), None, Throttled),
             (Some("LimitExceededException"), Some(429), Throttled),
-            (Some("InternalException"), Some(500), Unavailable),
-            (Some("ServiceUnavailableException"), Some(503), Unavailable),
-            (None, Some(502), Unavailable),
-            (Some("AccessDeniedException"), Some(403), AccessDenied),
+            (Some("SlowDown"), Some(503), Throttled),
+            (Some("PriorRequestNotComplete"), None, Throttled),
+            (Some("throttlingexception"), None, Throttled),
+            (None, Some(429), Throttled),
+            // Permissions refused.
             (Some("AccessDenied"), Some(403), AccessDenied),
+            (Some("AccessDeniedException"), Some(403), AccessDenied),
+            (Some("KMSAccessDeniedException"), Some(400), AccessDenied),
+            (Some("UnauthorizedOperation"), Some(403), AccessDenied),
+            (Some("UnauthorizedAccess"), None, AccessDenied),
+            (Some("UnauthorizedException"), None, AccessDenied),
+            (Some("AuthorizationError"), Some(403), AccessDenied),
             (Some("InvalidAccessException"), Some(401), AccessDenied),
+            (Some("Forbidden"), Some(403), AccessDenied),
+            (None, Some(403), AccessDenied),
+            (None, Some(401), AccessDenied),
+            // Credentials rejected.
+            (Some("ExpiredToken"), Some(400), AccessDenied),
+            (Some("ExpiredTokenException"), Some(403), AccessDenied),
+            (Some("InvalidClientTokenId"), Some(403), AccessDenied),
+            (Some("UnrecognizedClientException"), Some(400), AccessDenied),
+            (Some("SignatureDoesNotMatch"), Some(403), AccessDenied),
+            (Some("AuthFailure"), Some(401), AccessDenied),
+            (Some("InvalidAccessKeyId"), Some(403), AccessDenied),
+            // Retryable: the service failed, or the call got no answer.
+            (Some("InternalException"), Some(500), Unavailable),
+            (Some("InternalError"), Some(500), Unavailable),
+            (Some("InternalFailure"), Some(500), Unavailable),
+            (Some("InternalServerError"), Some(500), Unavailable),
+            (Some("InternalServerException"), Some(500), Unavailable),
+            (Some("KMSInternalException"), Some(500), Unavailable),
+            (Some("ServiceUnavailable"), Some(503), Unavailable),
+            (Some("ServiceUnavailableException"), Some(503), Unavailable),
+            (Some("ServiceFailure"), Some(500), Unavailable),
+            (Some("RequestTimeout"), Some(400), Unavailable),
+            (Some("RequestTimeoutException"), Some(408), Unavailable),
+            (Some("Timeout"), None, Unavailable),
+            (Some("ConnectionError"), None, Unavailable),
+            (Some("DispatchFailure"), None, Unavailable),
+            (None, Some(500), Unavailable),
+            (None, Some(502), Unavailable),
+            (Some("SomethingElse"), Some(503), Unavailable),
+            // The resource does not exist.
+            (Some("ResourceNotFoundException"), Some(404), NotFound),
+            (Some("NotFoundException"), Some(404), NotFound),
+            (Some("NotFound"), Some(404), NotFound),
+            (Some("TrailNotFoundException"), Some(400), NotFound),
+            (Some("DBInstanceNotFound"), Some(404), NotFound),
+            (Some("DBInstanceNotFoundFault"), Some(404), NotFound),
+            (Some("InvalidGroup.NotFound"), Some(400), NotFound),
+            (Some("InvalidInstanceID.NotFound"), Some(400), NotFound),
+            (Some("InvalidGroupId.Malformed"), Some(400), NotFound),
+            (Some("InvalidInstanceID.Malformed"), Some(400), NotFound),
+            (Some("NoSuchEntity"), Some(404), NotFound),
+            (Some("NoSuchBucket"), Some(404), NotFound),
+            (Some("ResourceNotDiscoveredException"), Some(400), NotFound),
+            (None, Some(404), NotFound),
+            // The request was refused as invalid.
             (Some("InvalidInputException"), Some(400), Invalid),
             (Some("InvalidInput"), None, Invalid),
+            (Some("InvalidParameterValue"), Some(400), Invalid),
             (Some("ValidationException"), Some(400), Invalid),
-            (Some("ResourceNotFoundException"), Some(404), NotFound),
-            (Some("ResourceNotDiscoveredException"), Some(400), NotFound),
-            (Some("NoSuchEntity"), Some(404), NotFound),
+            (Some("ValidationError"), Some(400), Invalid),
+            (Some("MalformedPolicyDocument"), Some(400), Invalid),
+            (Some("MissingParameter"), Some(400), Invalid),
+            (Some("InvalidRequest"), None, Invalid),
+            // Anything else.
             (Some("SomethingElse"), Some(400), Other),
+            (Some("  "), Some(400), Other),
+            (None, Some(400), Other),
             (None, None, Other),
         ];
         for (code, status, kind) in cases {
             assert_eq!(failure_kind(code, status), kind, "{code:?} {status:?}");
         }
+        assert!(rejects_credentials("ExpiredToken"));
+        assert!(rejects_credentials("invalidclienttokenid"));
+        assert!(!rejects_credentials("AccessDenied"));
+        assert!(got_no_answer("Timeout") && !got_no_answer("InternalError"));
     }
 }

@@ -383,32 +383,24 @@ pub(crate) enum Class {
     Other,
 }
 
+/// The class of an error code: sidewatch's own codes first, then AWS's classes
+/// ([`sidewatch_aws::error::failure_kind`]) in the user's terms.
 pub(crate) fn classify(code: &str) -> Class {
+    use sidewatch_aws::error::{failure_kind, got_no_answer, rejects_credentials};
+    use sidewatch_core::ports::FailureKind;
     match code {
         OTHER_ACCOUNT => Class::OtherAccount,
-        "ConnectionError" | "Timeout" | "DispatchFailure" => Class::Unreachable,
-        "InvalidClientTokenId"
-        | "UnrecognizedClientException"
-        | "SignatureDoesNotMatch"
-        | "ExpiredToken"
-        | "ExpiredTokenException"
-        | "AuthFailure"
-        | "InvalidAccessKeyId" => Class::Credentials,
-        "NoSuchEntity"
-        | "NotFoundException"
-        | "ResourceNotFoundException"
-        | "NotInCredentialReport"
-        | "InvalidSubject" => Class::Gone,
+        "NotInCredentialReport" | "InvalidSubject" => Class::Gone,
         // Lambda could not decrypt a function's environment: about that function, not the scan.
         code if code.starts_with("KMS") => Class::Gone,
-        code if code.contains("AccessDenied")
-            || code.contains("Unauthorized")
-            || code == "AuthorizationError" =>
-        {
-            Class::Denied
-        }
-        code if code.contains("Throttl") || code.contains("TooManyRequests") => Class::Throttled,
-        _ => Class::Other,
+        code if got_no_answer(code) => Class::Unreachable,
+        code if rejects_credentials(code) => Class::Credentials,
+        code => match failure_kind(Some(code), None) {
+            FailureKind::AccessDenied => Class::Denied,
+            FailureKind::Throttled => Class::Throttled,
+            FailureKind::NotFound => Class::Gone,
+            FailureKind::Unavailable | FailureKind::Invalid | FailureKind::Other => Class::Other,
+        },
     }
 }
 

@@ -12,6 +12,7 @@ mod common;
 
 use common::{root, sidewatch};
 use serde_json::{Map, Value, json};
+use sidewatch_core::arn::Arn;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -78,21 +79,25 @@ fn decode_once(value: Value) -> Value {
 
 /// The ARN with its Region and account put to the example's, where it has them.
 fn rehome_arn(arn: &str, old_region: Option<&str>) -> String {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() < 6 {
+    let Some(parsed) = Arn::parse(arn) else {
         return arn.to_owned();
-    }
-    let region = if parts[3].is_empty() || Some(parts[3]) != old_region {
-        parts[3]
+    };
+    let region = if parsed.region.is_empty() || Some(parsed.region) != old_region {
+        parsed.region
     } else {
         REGION
     };
-    let account = if parts[4].len() == 12 {
+    let account = if parsed.account.len() == 12 {
         ACCOUNT
     } else {
-        parts[4]
+        parsed.account
     };
-    [parts[0], parts[1], parts[2], region, account, parts[5]].join(":")
+    Arn {
+        region,
+        account,
+        ..parsed
+    }
+    .to_string()
 }
 
 /// One fixture as an item of a snapshot file.

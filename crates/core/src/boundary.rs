@@ -100,18 +100,9 @@ impl AccountBoundary {
     /// The account of the Lambda function invoked as `arn`
     /// (`arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`).
     pub fn of_function_arn(arn: &str) -> Result<Self, InvalidAccountId> {
-        let parts: Vec<&str> = arn.splitn(7, ':').collect();
-        match parts.as_slice() {
-            [
-                "arn",
-                partition,
-                "lambda",
-                _region,
-                account,
-                "function",
-                _name,
-            ] if !partition.is_empty() => Self::new(account),
-            _ => Err(InvalidAccountId(format!(
+        match crate::arn::Arn::parse(arn).filter(|a| a.lambda_function().is_some()) {
+            Some(function) => Self::new(function.account),
+            None => Err(InvalidAccountId(format!(
                 "{arn} (not a Lambda function ARN, which names the account)"
             ))),
         }

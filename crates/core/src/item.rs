@@ -345,14 +345,12 @@ impl ConfigurationItem {
         self.supplementary.get(key).filter(|v| !v.is_null())
     }
 
-    /// The partition from the ARN (`aws`, `aws-cn`, `aws-us-gov`), `aws` when unknown.
+    /// The partition from the ARN (`aws`, `aws-cn`, `aws-us-gov`…), `aws` when unknown.
     pub fn partition(&self) -> &str {
         self.arn
             .as_deref()
-            .and_then(|arn| arn.strip_prefix("arn:"))
-            .and_then(|rest| rest.split(':').next())
-            .filter(|p| !p.is_empty())
-            .unwrap_or("aws")
+            .and_then(crate::arn::Arn::parse)
+            .map_or("aws", |arn| arn.partition)
     }
 }
 

@@ -154,22 +154,10 @@ pub async fn handle<P: SweepPorts>(
     }
 }
 
-/// The partition of a Region's ARNs.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
 /// The query for sidewatch's ACTIVE findings in `account` and `region`.
 pub fn owned_findings(account: &str, region: &str) -> FindingsQuery {
-    let p = partition(region);
     FindingsQuery {
-        product_arn: format!("arn:{p}:securityhub:{region}:{account}:product/{account}/default"),
+        product_arn: sidewatch_core::arn::DefaultProduct::in_region(region, account).to_string(),
         generator_prefix: "sidewatch/".to_owned(),
         active_only: true,
     }

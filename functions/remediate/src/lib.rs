@@ -25,7 +25,7 @@
 //! ever made twice.
 
 use serde_json::{Value, json};
-use sidewatch_aws::remediate::{AuditStore, LiveResource, LiveSource, PlanExecutor, partition};
+use sidewatch_aws::remediate::{AuditStore, LiveResource, LiveSource, PlanExecutor};
 use sidewatch_core::engine::EngineConfig;
 use sidewatch_core::ports::{FindingRef, FindingUpdate, FindingsSink, FindingsWorkflow};
 use sidewatch_core::remediation::audit::{AuditRecord, Outcome, UPDATED_BY, WORKFLOW_STATUS};
@@ -76,7 +76,7 @@ impl Settings {
         };
         let mut config = RemediationConfig::new(account_id);
         config.region = Some(region.to_owned());
-        config.partition = partition(region).to_owned();
+        config.partition = sidewatch_core::arn::partition_of_region(region).to_owned();
         if let Some(mode) = value(MODE_VAR) {
             config.mode = mode
                 .parse::<Mode>()
@@ -115,8 +115,10 @@ impl Settings {
 
 /// The account id in a Lambda function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`).
 pub fn account_of_function_arn(arn: &str) -> Option<&str> {
-    let account = arn.split(':').nth(4)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+    sidewatch_core::arn::Arn::parse(arn)
+        .filter(|arn| arn.lambda_function().is_some())
+        .map(|arn| arn.account)
+        .filter(|account| sidewatch_core::boundary::is_account_id(account))
 }
 
 /// What the handler did with one event.

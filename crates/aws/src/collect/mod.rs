@@ -313,8 +313,9 @@ impl Subject {
 
 /// The user name in `arn:aws:iam::123456789012:user/path/name`.
 fn user_name_from_arn(arn: &str) -> Option<String> {
-    let resource = arn.splitn(6, ':').nth(5)?;
-    let path = resource.strip_prefix("user/")?;
+    let path = sidewatch_core::arn::Arn::parse(arn)?
+        .resource
+        .strip_prefix("user/")?;
     path.rsplit('/')
         .next()
         .filter(|n| !n.is_empty())
@@ -331,7 +332,7 @@ fn partition(item: &ConfigurationItem) -> String {
         .as_deref()
         .or_else(|| item.config_str("/awsRegion"))
         .unwrap_or_default();
-    crate::inventory::partition_of_region(region).to_owned()
+    sidewatch_core::arn::partition_of_region(region).to_owned()
 }
 
 /// The shape as stored JSON.

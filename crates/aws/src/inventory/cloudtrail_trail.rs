@@ -4,6 +4,7 @@
 use super::{Ctx, key_value_tags, o, port_error, s};
 use aws_sdk_cloudtrail::types::Trail;
 use serde_json::{Value, json};
+use sidewatch_core::arn::Arn;
 use sidewatch_core::ports::PortError;
 
 pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
@@ -49,7 +50,10 @@ pub(super) fn configuration(trail: &Trail) -> Value {
         "s3KeyPrefix": s(trail.s3_key_prefix()),
         // `SnsTopicName` is deprecated in the CloudTrail API; Config still records the name,
         // which is the ARN's last segment.
-        "snsTopicName": s(trail.sns_topic_arn().and_then(|arn| arn.rsplit(':').next())),
+        "snsTopicName": s(trail
+            .sns_topic_arn()
+            .and_then(Arn::parse)
+            .map(|arn| arn.resource)),
         "snsTopicARN": s(trail.sns_topic_arn()),
         "includeGlobalServiceEvents": o(trail.include_global_service_events()),
         "isMultiRegionTrail": o(trail.is_multi_region_trail()),

@@ -40,14 +40,12 @@ mod lambda_function;
 mod rds_db_instance;
 mod s3_bucket;
 
-use crate::error::from_sdk;
+pub(crate) use crate::error::port_error;
 use aws_config::{Region, SdkConfig};
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::DateTime;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde_json::{Map, Value, json};
+use sidewatch_core::arn::partition_of_region;
 use sidewatch_core::ports::{FailureKind, PortError};
 use sidewatch_core::{ConfigurationItem, EvidenceError};
 use std::collections::BTreeMap;
@@ -340,71 +338,6 @@ fn with_region(sdk: &SdkConfig, region: &str) -> SdkConfig {
         .build()
 }
 
-/// The partition of a Region name.
-pub(crate) fn partition_of_region(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else {
-        "aws"
-    }
-}
-
-/// A failed SDK call as a [`PortError`] naming the operation.
-pub(crate) fn port_error<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> PortError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    let evidence = from_sdk(err);
-    let status = match err {
-        SdkError::ServiceError(context) => Some(context.raw().status().as_u16()),
-        _ => None,
-    };
-    port_error_from(operation, &evidence, status)
-}
-
-fn port_error_from(operation: &str, error: &EvidenceError, status: Option<u16>) -> PortError {
-    let code = error.code.as_str();
-    let lower = code.to_ascii_lowercase();
-    let kind = if lower.contains("accessdenied")
-        || lower.contains("unauthorized")
-        || lower == "authorizationerror"
-        || status == Some(403)
-    {
-        FailureKind::AccessDenied
-    } else if lower.contains("throttl")
-        || lower.contains("toomanyrequests")
-        || lower.contains("requestlimitexceeded")
-        || lower == "slowdown"
-        || status == Some(429)
-    {
-        FailureKind::Throttled
-    } else if matches!(code, "Timeout" | "ConnectionError" | "DispatchFailure")
-        || lower.contains("unavailable")
-        || lower.contains("internal")
-        || status.is_some_and(|s| s >= 500)
-    {
-        FailureKind::Unavailable
-    } else if lower.contains("notfound") || lower.starts_with("nosuch") || status == Some(404) {
-        FailureKind::NotFound
-    } else if lower.starts_with("invalid") || lower.contains("validation") {
-        FailureKind::Invalid
-    } else {
-        FailureKind::Other
-    };
-    PortError::new(
-        operation,
-        kind,
-        Some(code.to_owned()),
-        error.message.clone(),
-    )
-}
-
 /// The evidence-error object stored in place of a value that could not be read.
 pub(crate) fn unreadable(error: &PortError) -> Value {
     EvidenceError::new(
@@ -655,31 +588,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sdk_errors_map_to_failure_kinds() {
-        let kind = |code: &str, status| {
-            port_error_from("x:Y", &EvidenceError::new(code, "m"), status).kind
-        };
-        assert_eq!(kind("AccessDenied", Some(403)), FailureKind::AccessDenied);
-        assert_eq!(
-            kind("UnauthorizedOperation", Some(400)),
-            FailureKind::AccessDenied
-        );
-        assert_eq!(kind("Throttling", Some(400)), FailureKind::Throttled);
-        assert_eq!(
-            kind("RequestLimitExceeded", Some(400)),
-            FailureKind::Throttled
-        );
-        assert_eq!(kind("Timeout", None), FailureKind::Unavailable);
-        assert_eq!(kind("InternalError", Some(500)), FailureKind::Unavailable);
-        assert_eq!(kind("NoSuchBucket", Some(404)), FailureKind::NotFound);
-        assert_eq!(
-            kind("InvalidParameterValue", Some(400)),
-            FailureKind::Invalid
-        );
-        assert_eq!(kind("Weird", Some(400)), FailureKind::Other);
-    }
-
-    #[test]
     fn items_are_in_the_notification_shape_and_parse_like_configs() {
         let parts = ItemParts {
             resource_type: "AWS::EC2::VPC",
@@ -711,13 +619,6 @@ mod tests {
         let now = now();
         assert_eq!(now.len(), "2026-01-02T03:04:05.678Z".len(), "{now}");
         assert!(now.ends_with('Z'));
-    }
-
-    #[test]
-    fn partitions_follow_the_region() {
-        assert_eq!(partition_of_region("cn-north-1"), "aws-cn");
-        assert_eq!(partition_of_region("us-gov-west-1"), "aws-us-gov");
-        assert_eq!(partition_of_region("eu-west-1"), "aws");
     }
 
     #[test]

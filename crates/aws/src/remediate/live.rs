@@ -8,6 +8,7 @@
 use super::{LiveResource, RemediationClients, invalid, is_gone, port_error};
 use aws_sdk_ec2::types::{IpPermission, Tag as Ec2Tag};
 use serde_json::{Map, Value, json};
+use sidewatch_core::arn::partition_of_region;
 use sidewatch_core::ports::PortError;
 use sidewatch_core::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Control};
 use std::collections::BTreeMap;
@@ -129,7 +130,10 @@ async fn bucket(
         "AWS::S3::Bucket",
         name,
         Some(name),
-        Some(format!("arn:{}:s3:::{name}", partition(&c.region))),
+        Some(format!(
+            "arn:{}:s3:::{name}",
+            partition_of_region(&c.region)
+        )),
         json!({"name": name}),
         tags,
     );
@@ -495,15 +499,4 @@ async fn db_instance(
         configuration,
         tags,
     )))
-}
-
-/// The partition of a Region name (`aws`, `aws-cn`, `aws-us-gov`).
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
 }

@@ -19,20 +19,14 @@
 mod apply;
 mod live;
 
-pub use live::partition;
-
 use crate::clients::{AwsClients, local_authority};
 use crate::collect::EvidenceCollector;
-use crate::error::from_sdk;
+pub(crate) use crate::error::port_error;
 use aws_config::SdkConfig;
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use sidewatch_core::ConfigurationItem;
 use sidewatch_core::Control;
 use sidewatch_core::ports::{FailureKind, PortError};
 use sidewatch_core::remediation::plan::Plan;
-use std::error::Error;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -198,62 +192,9 @@ impl<X: PlanExecutor + Sync> PlanExecutor for CountingExecutor<X> {
     }
 }
 
-/// Error codes that mean the resource does not exist.
-const NOT_FOUND_CODES: &[&str] = &[
-    "NoSuchBucket",
-    "NotFound",
-    "NotFoundException",
-    "InvalidGroup.NotFound",
-    "InvalidGroupId.Malformed",
-    "InvalidInstanceID.NotFound",
-    "InvalidInstanceID.Malformed",
-    "TrailNotFoundException",
-    "DBInstanceNotFound",
-    "DBInstanceNotFoundFault",
-    "NoSuchEntity",
-];
-
-/// The port error of a failed SDK call: AWS's code and message, and what kind of failure it is.
-pub fn port_error<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> PortError
-where
-    E: ProvideErrorMetadata + Error + 'static,
-{
-    let evidence = from_sdk(err);
-    let status = match err {
-        SdkError::ServiceError(context) => Some(context.raw().status().as_u16()),
-        _ => None,
-    };
-    let code = evidence.code.clone();
-    let kind = match code.as_str() {
-        "Timeout" | "ConnectionError" | "DispatchFailure" | "ServiceUnavailable"
-        | "InternalError" | "InternalFailure" => FailureKind::Unavailable,
-        c if c.contains("Throttl")
-            || c == "TooManyRequestsException"
-            || c == "RequestLimitExceeded"
-            || c == "SlowDown" =>
-        {
-            FailureKind::Throttled
-        }
-        c if c.starts_with("AccessDenied") || c == "UnauthorizedOperation" => {
-            FailureKind::AccessDenied
-        }
-        c if NOT_FOUND_CODES.contains(&c) || c.ends_with("NotFound") => FailureKind::NotFound,
-        c if c.starts_with("Invalid") || c.starts_with("Malformed") || c == "ValidationError" => {
-            FailureKind::Invalid
-        }
-        _ if status.is_some_and(|s| s >= 500) => FailureKind::Unavailable,
-        _ => FailureKind::Other,
-    };
-    PortError::new(operation, kind, Some(code), evidence.message)
-}
-
 /// Whether the error says the resource does not exist.
 fn is_gone(error: &PortError) -> bool {
     error.kind == FailureKind::NotFound
-        || error
-            .code
-            .as_deref()
-            .is_some_and(|c| NOT_FOUND_CODES.contains(&c) || c.ends_with("NotFound"))
 }
 
 /// A port error for something the answer or the plan lacks (no AWS call failed).

@@ -712,10 +712,9 @@ fn limits(c: &Condition) -> bool {
 
 /// An S3 bucket or object ARN (`arn:aws:s3:::name`): it names no account.
 fn is_bucket_arn(value: &str) -> bool {
-    value
-        .strip_prefix("arn:")
-        .and_then(|rest| rest.split_once(':'))
-        .is_some_and(|(_, rest)| rest.to_ascii_lowercase().starts_with("s3:::"))
+    crate::arn::Arn::parse(value).is_some_and(|arn| {
+        arn.service.eq_ignore_ascii_case("s3") && arn.region.is_empty() && arn.account.is_empty()
+    })
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 //! their API version (`UpdateFunctionConfiguration20150331v2`).
 
 use super::text;
+use crate::arn::lambda_function_name;
 use crate::control::Control;
 use crate::engine::Engine;
 use crate::evidence::EvidenceKind;
@@ -677,22 +678,11 @@ fn resource_target(
     }
 }
 
-/// The function name in a Lambda `FunctionName` parameter: `my-function`, `my-function:v1`,
-/// `123456789012:function:my-function`, `arn:aws:lambda:us-west-2:123456789012:function:my-function:PROD`.
-fn lambda_function_name(raw: &str) -> Option<&str> {
-    let parts: Vec<&str> = raw.split(':').collect();
-    let name = match parts.as_slice() {
-        ["arn", _, "lambda", _, _, "function", name, ..] => *name,
-        [_, "function", name, ..] => *name,
-        [name, ..] => *name,
-        [] => return None,
-    };
-    Some(name).filter(|n| !n.is_empty())
-}
-
 /// The key id in a KMS `KeyId` parameter: a key id as is, a key ARN reduced to its id.
 fn kms_key_id(raw: &str) -> &str {
-    raw.rsplit_once(":key/").map_or(raw, |(_, id)| id)
+    crate::arn::Arn::parse(raw)
+        .and_then(|arn| arn.resource.strip_prefix("key/"))
+        .unwrap_or(raw)
 }
 
 #[cfg(test)]

@@ -339,7 +339,8 @@ impl ConfigRuleEvent {
     pub fn region(&self) -> Option<&str> {
         self.config_rule_arn
             .as_deref()
-            .and_then(|arn| arn.split(':').nth(3))
+            .and_then(crate::arn::Arn::parse)
+            .map(|arn| arn.region)
             .filter(|r| !r.is_empty())
     }
 

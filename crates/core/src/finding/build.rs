@@ -5,6 +5,7 @@ use super::model::{
     RecordState, Remediation, Resource,
 };
 use super::{FindingError, SCHEMA_VERSION, Source, is_blank, truncate_chars};
+use crate::arn::{Arn, DefaultProduct, Partition, partition_of_region};
 use crate::control::{Control, Mappings, Severity};
 use crate::engine::Evaluation;
 use crate::item::ConfigurationItem;
@@ -33,9 +34,6 @@ const TYPE_CIS: &str = "Software and Configuration Checks/Industry and Regulator
                         CIS AWS Foundations Benchmark";
 /// `Types` of sidewatch's own controls, mapped to no standard.
 const TYPE_BEST_PRACTICES: &str = "Software and Configuration Checks/AWS Security Best Practices";
-
-/// Partitions ASFF accepts in `Resources[].Partition`.
-const ASFF_PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 
 /// What the builder needs beyond the item and the verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,9 +95,12 @@ impl FindingBuilder {
         let finding = Finding {
             schema_version: SCHEMA_VERSION.to_owned(),
             id: finding_id(partition, &account, &region, control.id, &item.resource_id),
-            product_arn: format!(
-                "arn:{partition}:securityhub:{region}:{account}:product/{account}/default"
-            ),
+            product_arn: DefaultProduct {
+                partition,
+                region: &region,
+                account: &account,
+            }
+            .to_string(),
             generator_id: format!("sidewatch/{}", control.id),
             aws_account_id: account.clone(),
             types: types.clone(),
@@ -116,9 +117,7 @@ impl FindingBuilder {
             resources: vec![Resource {
                 resource_type: asff_resource_type(&item.resource_type).to_owned(),
                 id: resource_id(item, partition, &account, &region),
-                partition: ASFF_PARTITIONS
-                    .contains(&partition)
-                    .then(|| partition.to_owned()),
+                partition: Partition::asff_accepts(partition).then(|| partition.to_owned()),
                 region: Some(region),
                 tags: resource_tags(&item.tags),
             }],
@@ -337,19 +336,12 @@ fn resource_label(item: &ConfigurationItem) -> String {
 
 /// The partition of the item's ARN; without a usable ARN, the partition of the Region.
 fn partition<'a>(item: &'a ConfigurationItem, region: &str) -> &'a str {
-    let from_arn = item
-        .arn
+    item.arn
         .as_deref()
-        .filter(|arn| arn.starts_with("arn:"))
-        .map(|_| item.partition())
-        .filter(|p| is_name_token(p));
-    from_arn.unwrap_or(if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    })
+        .and_then(Arn::parse)
+        .map(|arn| arn.partition)
+        .filter(|p| is_name_token(p))
+        .unwrap_or_else(|| partition_of_region(region))
 }
 
 /// `Resources[].Id`: the item's ARN; else the `arn` its configuration records (IAM); else the

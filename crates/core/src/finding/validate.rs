@@ -11,6 +11,7 @@ use super::build::{
 };
 use super::model::Finding;
 use super::{FindingError, MAX_FINDING_BYTES, SCHEMA_VERSION, is_blank};
+use crate::arn::Partition;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -32,7 +33,6 @@ const TYPE_NAMESPACES: [&str; 5] = [
     "Unusual Behaviors",
     "Sensitive Data Identifications",
 ];
-const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
 
 impl Finding {
     /// Checks everything Security Hub would refuse: required attributes present and not blank,
@@ -268,7 +268,7 @@ impl Check<'_> {
             )?;
             self.text_lazy(|| field("Id"), &resource.id, 1, usize::MAX)?;
             if let Some(partition) = &resource.partition
-                && !PARTITIONS.contains(&partition.as_str())
+                && !Partition::asff_accepts(partition)
             {
                 return Err(self.fail(
                     &field("Partition"),

@@ -23,7 +23,7 @@
 use super::event::{EventFinding, SecurityHubEvent, Trigger, WorkflowStatus};
 use super::plan::{Remediability, remediability};
 use super::{Mode, RemediationConfig};
-use crate::arn::Arn;
+use crate::arn::{Arn, DefaultProduct};
 use crate::control::Control;
 use crate::controls;
 use crate::finding::{ComplianceStatus, RecordState, finding_id};
@@ -797,44 +797,6 @@ pub fn exemption(tags: &BTreeMap<String, String>, key: &str, control_id: &str) -
         .map(str::trim)
         .find(|entry| entry.eq_ignore_ascii_case("all") || entry.eq_ignore_ascii_case(control_id))
         .map(|entry| format!("the resource is exempt: tag {key}={value} names {entry}"))
-}
-
-/// The parts of a default-product ARN.
-struct DefaultProduct<'a> {
-    partition: &'a str,
-    region: &'a str,
-    account: &'a str,
-}
-
-impl<'a> DefaultProduct<'a> {
-    /// `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`, with both
-    /// accounts equal.
-    fn parse(arn: &'a str) -> Option<Self> {
-        let mut parts = arn.splitn(6, ':');
-        let (arn_, partition, service, region, account, resource) = (
-            parts.next()?,
-            parts.next()?,
-            parts.next()?,
-            parts.next()?,
-            parts.next()?,
-            parts.next()?,
-        );
-        let owner = resource
-            .strip_prefix("product/")?
-            .strip_suffix("/default")?;
-        (arn_ == "arn"
-            && service == "securityhub"
-            && !partition.is_empty()
-            && !region.is_empty()
-            && account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
-            && owner == account)
-            .then_some(DefaultProduct {
-                partition,
-                region,
-                account,
-            })
-    }
 }
 
 #[cfg(test)]

@@ -205,13 +205,7 @@ pub(crate) fn management_events(trail: &Trail, wanted: Coverage) -> Result<Strin
 /// `arn:<partition>:s3` or `arn:<partition>:s3:::`, the data-resource values meaning every
 /// current and future bucket.
 fn all_buckets(value: &str) -> bool {
-    let Some(rest) = value.trim().strip_prefix("arn:") else {
-        return false;
-    };
-    let Some((partition, service)) = rest.split_once(':') else {
-        return false;
-    };
-    partition.starts_with("aws") && (service == "s3" || service == "s3:::")
+    crate::arn::service_wide(value.trim(), "s3").is_some_and(|p| p.starts_with("aws"))
 }
 
 /// Whether the trail logs `wanted` S3 object-level data events for all buckets: `Ok` with what

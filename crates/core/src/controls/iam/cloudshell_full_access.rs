@@ -96,11 +96,14 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
 
 /// `arn:<partition>:iam::aws:policy/AWSCloudShellFullAccess`, in any partition.
 fn is_aws_cloudshell_policy(arn: &str) -> bool {
-    arn.strip_prefix("arn:")
-        .and_then(|rest| rest.split_once(':'))
-        .is_some_and(|(_, rest)| {
-            rest.eq_ignore_ascii_case(&format!("iam::aws:policy/{POLICY_NAME}"))
-        })
+    crate::arn::Arn::parse(arn).is_some_and(|arn| {
+        arn.service.eq_ignore_ascii_case("iam")
+            && arn.region.is_empty()
+            && arn.account.eq_ignore_ascii_case("aws")
+            && arn
+                .resource
+                .eq_ignore_ascii_case(&format!("policy/{POLICY_NAME}"))
+    })
 }
 
 /// "user alice", "role deployer", "group admins", from the item's type and name.
