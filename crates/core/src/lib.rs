@@ -36,7 +36,6 @@ pub mod item;
 pub mod params;
 pub mod ports;
 pub mod remediation;
-pub mod secrets;
 pub mod snapshot;
 pub mod verdict;
 

@@ -81,7 +81,7 @@ mod tests {
     use crate::controls::evidence_fields::run_with_evidence;
     use crate::controls::test_support::run as run_item;
     use crate::evidence::shapes::EnvironmentSecretHit;
-    use crate::secrets::scan_environment;
+    use sidewatch_secrets::scan_environment;
     use serde_json::{Value, json};
 
     fn run(evidence: Option<Value>) -> Verdict {
