@@ -27,7 +27,6 @@ pub mod arn;
 pub mod boundary;
 pub mod control;
 pub mod controls;
-pub mod docs;
 pub mod doors;
 pub mod engine;
 pub mod evidence;

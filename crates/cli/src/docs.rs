@@ -1,9 +1,9 @@
 //! Documentation generated from the controls catalog: `docs/controls.md` and the JSON listing of
 //! `sidewatch controls --format json`. The catalog is the one source: these never drift from it.
 
-use crate::control::{Control, Mappings};
-use crate::controls::catalog;
-use crate::params::ParamSpec;
+use sidewatch_core::control::{Control, Mappings};
+use sidewatch_core::controls::catalog;
+use sidewatch_core::params::ParamSpec;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
@@ -125,7 +125,7 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
             "Override with `--param {id}.NAME=VALUE`, a line in `--params-file`, or an entry of \
              the `{var}` environment variable of the Lambda functions.",
             id = c.id,
-            var = crate::EngineConfig::PARAMETERS_VAR,
+            var = sidewatch_core::EngineConfig::PARAMETERS_VAR,
         )?;
     }
     writeln!(md)?;
@@ -231,8 +231,8 @@ pub const REGENERATE_REMEDIATION: &str =
 /// automatically (and how) or only notifies (and why a person must act); then every refusal code
 /// the guards give, and when.
 pub fn remediation_markdown() -> String {
-    use crate::remediation::guard::SkipCode;
-    use crate::remediation::plan::{Remediability, remediation_table};
+    use sidewatch_core::remediation::guard::SkipCode;
+    use sidewatch_core::remediation::plan::{Remediability, remediation_table};
     let mut md = String::new();
     let rows = remediation_table();
     let automatic = rows
@@ -323,13 +323,13 @@ fn control_json(c: &Control) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::ParamKind;
-    use crate::verdict::Verdict;
+    use sidewatch_core::params::ParamKind;
+    use sidewatch_core::verdict::Verdict;
 
     static FAKE: Control = Control {
         id: "IAM.X7",
         title: "Policies should not allow \"*\" on | resources",
-        severity: crate::Severity::Critical,
+        severity: sidewatch_core::Severity::Critical,
         resource_types: &["AWS::IAM::Policy", "AWS::IAM::Role"],
         rationale: "Fails when `Action: *` is allowed; <b>never</b> on *all* [resources].",
         remediation: "Narrow the policy.",
@@ -345,7 +345,7 @@ mod tests {
             default: "90",
             description: "Days | at most.",
         }],
-        evidence: &[crate::EvidenceKind::IamUserAccessKeys],
+        evidence: &[sidewatch_core::EvidenceKind::IamUserAccessKeys],
         evaluate: |_| Verdict::pass("fake"),
     };
 
