@@ -440,7 +440,9 @@ static TOKEN_REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     TOKEN_SET
         .patterns()
         .iter()
-        .map(|pattern| Regex::new(pattern).expect("the token formats are valid regular expressions"))
+        .map(|pattern| {
+            Regex::new(pattern).expect("the token formats are valid regular expressions")
+        })
         .collect()
 });
 
