@@ -1,10 +1,10 @@
 //! Documentation generated from the controls catalog: `docs/controls.md` and the JSON listing of
 //! `sidewatch controls --format json`. The catalog is the one source: these never drift from it.
 
+use serde_json::{Value, json};
 use sidewatch_core::control::{Control, Mappings};
 use sidewatch_core::controls::catalog;
 use sidewatch_core::params::ParamSpec;
-use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 /// How to regenerate `docs/controls.md`, as stated in its header.
@@ -231,8 +231,8 @@ pub const REGENERATE_REMEDIATION: &str =
 /// automatically (and how) or only notifies (and why a person must act); then every refusal code
 /// the guards give, and when.
 pub fn remediation_markdown() -> String {
-    use sidewatch_core::remediation::guard::SkipCode;
-    use sidewatch_core::remediation::plan::{Remediability, remediation_table};
+    use sidewatch_remediation::guard::SkipCode;
+    use sidewatch_remediation::plan::{Remediability, remediation_table};
     let mut md = String::new();
     let rows = remediation_table();
     let automatic = rows
@@ -240,7 +240,8 @@ pub fn remediation_markdown() -> String {
         .filter(|(_, r)| matches!(r, Remediability::Automatic(_)))
         .count();
     md.push_str(
-        "<!-- Generated from crates/core/src/remediation/plan.rs and guard.rs. Do not edit by \
+        "<!-- Generated from the remediation each control declares (crates/core/src/controls) and \
+         crates/remediation/src/guard.rs. Do not edit by \
          hand. -->\n\
          # Remediation: what sidewatch fixes, and what it leaves to a person\n\n",
     );
@@ -334,6 +335,7 @@ mod tests {
         rationale: "Fails when `Action: *` is allowed; <b>never</b> on *all* [resources].",
         remediation: "Narrow the policy.",
         remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
+        remediation_hook: sidewatch_core::Remediation::NotifyOnly { why: "by hand" },
         mappings: Mappings {
             fsbp: None,
             cis_v3: Some("1.16"),

@@ -34,11 +34,10 @@ pub mod finding;
 pub mod item;
 pub mod params;
 pub mod ports;
-pub mod remediation;
 pub mod snapshot;
 pub mod verdict;
 
-pub use control::{Control, Mappings, Severity};
+pub use control::{Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 pub use controls::catalog;
 pub use engine::{Engine, EngineConfig, EngineError, Evaluation};
 pub use evidence::{EvidenceError, EvidenceKind};
