@@ -556,7 +556,7 @@ fn any(terms: &[String]) -> String {
 
 /// The automatically remediable controls, in catalog order.
 pub fn remediable() -> Vec<&'static Control> {
-    use sidewatch_core::remediation::plan::{Remediability, remediability};
+    use sidewatch_remediation::plan::{Remediability, remediability};
     catalog()
         .iter()
         .copied()

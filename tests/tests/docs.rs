@@ -1,10 +1,10 @@
 //! `docs/controls.md` and `docs/remediation.md` are generated from the code and must never drift
 //! from it.
 //!
-//! Each test fails when its file differs from what `sidewatch_core::docs` generates and says how to
+//! Each test fails when its file differs from what `sidewatch_cli::docs` generates and says how to
 //! regenerate it; with `SIDEWATCH_BLESS=1` it rewrites the file instead.
 
-use sidewatch_core::docs::{REGENERATE, controls_markdown, remediation_markdown};
+use sidewatch_cli::docs::{REGENERATE, controls_markdown, remediation_markdown};
 use std::path::Path;
 
 #[test]

@@ -8,8 +8,8 @@
 
 use serde_json::{Value, json};
 use sidewatch_core::doors::{cloudtrail, config_rule, eventbridge};
-use sidewatch_core::remediation::event::{FINDINGS_CUSTOM_ACTION, FINDINGS_IMPORTED};
 use sidewatch_core::{ACCOUNT_RESOURCE_TYPE, EvidenceKind, catalog};
+use sidewatch_remediation::event::{FINDINGS_CUSTOM_ACTION, FINDINGS_IMPORTED};
 use sidewatch_tests::template::{
     Deployment, allowed_actions, load, logical, regenerate, remediable, repo_root, resources,
     scope_types, services, string_list,
@@ -568,7 +568,7 @@ fn the_sweep_role_reads_exactly_what_the_inventory_calls() {
 }
 
 /// The write actions each remediable control's plan calls (`Plan` in
-/// crates/core/src/remediation/plan.rs, as IAM spells them).
+/// crates/remediation/src/plan.rs, as IAM spells them).
 fn remediation_writes(control_id: &str) -> &'static [&'static str] {
     match control_id {
         "S3.8" => &["s3:PutBucketPublicAccessBlock"],

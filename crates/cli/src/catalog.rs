@@ -1,8 +1,9 @@
 //! `sidewatch controls`: the catalog as a table, JSON or the Markdown of `docs/controls.md`.
 
+use crate::docs;
 use crate::output::cell;
 use crate::{ControlsArgs, ControlsFormat, EXIT_ERROR, EXIT_OK, Io, error};
-use sidewatch_core::{Control, catalog, docs};
+use sidewatch_core::{Control, catalog};
 use std::io::{self, Write};
 
 pub fn run(args: &ControlsArgs, io: &mut Io<'_>) -> u8 {

@@ -24,6 +24,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod catalog;
+pub mod docs;
 mod findings;
 mod global_region;
 mod input;

@@ -3,7 +3,8 @@
 mod common;
 
 use common::sidewatch;
-use sidewatch_core::{catalog, docs};
+use sidewatch_cli::docs;
+use sidewatch_core::catalog;
 
 #[test]
 fn table_lists_every_control_with_parameters_and_mappings() {

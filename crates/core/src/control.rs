@@ -1,5 +1,6 @@
 //! What a control is: its metadata beside a pure evaluation function.
 
+use crate::controls::ec2::ingress::{Transport, World};
 use crate::evidence::{self, EvidenceKind};
 use crate::item::ConfigurationItem;
 use crate::params::{ParamSpec, ParamValue, ResolvedParams};
@@ -132,6 +133,9 @@ pub struct Control {
     pub remediation: &'static str,
     /// Where to read more (AWS documentation).
     pub remediation_url: &'static str,
+    /// What the remediation hook offers when the control fails: an automatic change, or a
+    /// notification only and why a person must act.
+    pub remediation_hook: Remediation,
     /// FSBP / CIS / NIST ids.
     pub mappings: Mappings,
     /// Tunable thresholds with their defaults.
@@ -177,6 +181,59 @@ impl Control {
     pub fn parameter(&self, name: &str) -> Option<&'static ParamSpec> {
         self.parameters.iter().find(|p| p.name == name)
     }
+}
+
+/// What the remediation hook offers for a failing control, declared beside the control. The
+/// planner (`sidewatch-remediation`) computes the exact change from the live item; the
+/// generated `docs/remediation.md` lists `does` and `why`.
+#[derive(Debug, Clone, Copy)]
+pub enum Remediation {
+    /// sidewatch can fix it: the change, and what it does in words.
+    Automatic { plan: PlanKind, does: &'static str },
+    /// sidewatch only notifies: why a person must act.
+    NotifyOnly { why: &'static str },
+}
+
+/// The change an automatic remediation makes. Each control changes only what it is about.
+#[derive(Debug, Clone, Copy)]
+pub enum PlanKind {
+    /// `s3:PutPublicAccessBlock` with all four settings on.
+    BucketPublicAccessBlock,
+    /// `s3control:PutPublicAccessBlock` with all four settings on.
+    AccountPublicAccessBlock,
+    /// `s3:PutBucketPolicy`: the bucket policy plus one Deny statement for insecure transport.
+    BucketTlsOnlyStatement,
+    /// `s3:PutBucketVersioning` with `Status: Enabled` (MFA delete untouched).
+    BucketVersioning,
+    /// `s3:PutBucketEncryption`: SSE-KMS with the configured or allowed key, or `aws/s3`.
+    BucketDefaultEncryption,
+    /// Revoke every inbound and outbound rule of the group, as recorded.
+    RevokeAllSecurityGroupRules,
+    /// Revoke only the world-open ranges of the inbound rules that reach the traffic this
+    /// function reads from the control's parameters: the traffic the control checks.
+    RevokeWorldOpenIngress(for<'a> fn(&Context<'a>) -> OpenPorts<'a>),
+    /// `ec2:ModifyInstanceMetadataOptions` with `HttpTokens: required`.
+    RequireImdsv2,
+    /// `ec2:EnableEbsEncryptionByDefault` in the item's Region.
+    EbsEncryptionByDefault,
+    /// `kms:EnableKeyRotation`.
+    KeyRotation,
+    /// `cloudtrail:UpdateTrail` with `EnableLogFileValidation: true`.
+    LogFileValidation,
+    /// `iam:UpdateAccountPasswordPolicy` with the configured policy, keeping stronger settings.
+    AccountPasswordPolicy,
+    /// `rds:ModifyDBInstance`: backup retention to the control's `backupRetentionMinimum`.
+    DbBackupRetention,
+    /// `rds:ModifyDBInstance`: automatic minor version upgrades on.
+    DbAutoMinorVersionUpgrade,
+}
+
+/// The inbound traffic a "no world-open ingress to these ports" control checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenPorts<'a> {
+    pub ports: &'a [i64],
+    pub transports: &'static [Transport],
+    pub world: World,
 }
 
 /// Orders control ids the way people read them: by service, then number (`EC2.9` < `EC2.13`),

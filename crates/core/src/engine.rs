@@ -535,6 +535,7 @@ mod tests {
             rationale: "r",
             remediation: "r",
             remediation_url: "https://example.com",
+            remediation_hook: crate::control::Remediation::NotifyOnly { why: "a fake" },
             mappings: crate::Mappings::NONE,
             parameters: &[],
             evidence: &[],

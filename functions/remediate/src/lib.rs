@@ -2,7 +2,7 @@
 //! Findings - Imported" or "Security Hub Findings - Custom Action") in, one decision per finding
 //! out.
 //!
-//! Per finding, in this order (the decisions are the core's, `sidewatch_core::remediation`):
+//! Per finding, in this order (the decisions are the pure planner's, `sidewatch_remediation`):
 //!
 //! 1. the guards ([`guard::decide`]): sidewatch's own finding in this account and Region, FAILED,
 //!    ACTIVE and NEW (or chosen by a person), allow-listed, mode not `off`, not exempt by the
@@ -28,13 +28,13 @@ use serde_json::{Value, json};
 use sidewatch_aws::remediate::{AuditStore, LiveResource, LiveSource, PlanExecutor};
 use sidewatch_core::engine::EngineConfig;
 use sidewatch_core::ports::{FindingRef, FindingUpdate, FindingsSink, FindingsWorkflow};
-use sidewatch_core::remediation::audit::{AuditRecord, Outcome, UPDATED_BY, WORKFLOW_STATUS};
-use sidewatch_core::remediation::event::{EventFinding, SecurityHubEvent, Trigger};
-use sidewatch_core::remediation::guard::{self, Decision, Live, SkipCode};
-use sidewatch_core::remediation::plan::{self, NotRemediable, Plan};
-use sidewatch_core::remediation::{DEFAULT_EXEMPTION_TAG_KEY, Mode, RemediationConfig};
 use sidewatch_core::{ConfigurationItem, Control, Evaluation, FindingBuilder, FindingContext};
 use sidewatch_core::{Source, Verdict};
+use sidewatch_remediation::audit::{AuditRecord, Outcome, UPDATED_BY, WORKFLOW_STATUS};
+use sidewatch_remediation::event::{EventFinding, SecurityHubEvent, Trigger};
+use sidewatch_remediation::guard::{self, Decision, Live, SkipCode};
+use sidewatch_remediation::plan::{self, NotRemediable, Plan};
+use sidewatch_remediation::{DEFAULT_EXEMPTION_TAG_KEY, Mode, RemediationConfig};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 

@@ -10,7 +10,7 @@ use sidewatch_core::EvidenceError;
 use sidewatch_core::evidence::shapes::{
     EnvironmentSecretHit, FlowLog, FlowLogs, KeyRotation, LambdaEnvironmentSecrets,
 };
-use sidewatch_core::secrets::scan_environment;
+use sidewatch_secrets::scan_environment;
 
 /// `kms:GetKeyRotationStatus`.
 pub(super) async fn key_rotation(c: &AwsClients, key_id: &str) -> Result<Value, EvidenceError> {

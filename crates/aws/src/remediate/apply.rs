@@ -12,7 +12,7 @@ use aws_sdk_s3::types::{
     VersioningConfiguration,
 };
 use sidewatch_core::ports::PortError;
-use sidewatch_core::remediation::plan::{IpPermission, Plan};
+use sidewatch_remediation::plan::{IpPermission, Plan};
 
 pub(super) async fn execute(c: &RemediationClients, plan: &Plan) -> Result<(), PortError> {
     match plan {

@@ -1,7 +1,7 @@
 //! Remediation actions: re-reading the live resource for the last guard, and applying a core
 //! [`Plan`] with the SDK.
 //!
-//! The decisions are the core's (`sidewatch_core::remediation`); this module only talks to AWS:
+//! The decisions are the pure planner's (`sidewatch_remediation`); this module only talks to AWS:
 //!
 //! * [`LiveSource`] re-reads the resource a finding names as a configuration item built from the
 //!   service's own answers (and the evidence the control needs, through the
@@ -26,7 +26,7 @@ use aws_config::SdkConfig;
 use sidewatch_core::ConfigurationItem;
 use sidewatch_core::Control;
 use sidewatch_core::ports::{FailureKind, PortError};
-use sidewatch_core::remediation::plan::Plan;
+use sidewatch_remediation::plan::Plan;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

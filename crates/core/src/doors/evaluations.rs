@@ -183,6 +183,7 @@ mod unit {
             rationale: "r",
             remediation: "r",
             remediation_url: "https://example.com",
+            remediation_hook: crate::control::Remediation::NotifyOnly { why: "a fake" },
             mappings: Mappings::NONE,
             parameters: &[],
             evidence: &[],

@@ -3,7 +3,7 @@
 use crate::support::{Bench, event};
 use aws_sdk_ec2::types::{HttpTokensState, IpPermission, IpRange, Ipv6Range, UserIdGroupPair};
 use sidewatch_core::ACCOUNT_RESOURCE_TYPE;
-use sidewatch_core::remediation::Mode;
+use sidewatch_remediation::Mode;
 use sidewatch_testkit::ACCOUNT;
 use std::collections::BTreeSet;
 

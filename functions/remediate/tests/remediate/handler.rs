@@ -6,9 +6,9 @@ use crate::support::{
 use serde_json::{Value, json};
 use sidewatch_aws::remediate::{CountingExecutor, PlanExecutor, RemediationClients};
 use sidewatch_core::ports::{FailureKind, PortError};
-use sidewatch_core::remediation::Mode;
-use sidewatch_core::remediation::plan::Plan;
 use sidewatch_remediate::{Remediator, Settings, account_of_function_arn};
+use sidewatch_remediation::Mode;
+use sidewatch_remediation::plan::Plan;
 use sidewatch_testkit::{ACCOUNT, REGION};
 use time::OffsetDateTime;
 

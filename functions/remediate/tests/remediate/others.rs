@@ -2,7 +2,7 @@
 
 use crate::support::{Bench, event};
 use sidewatch_core::ACCOUNT_RESOURCE_TYPE;
-use sidewatch_core::remediation::Mode;
+use sidewatch_remediation::Mode;
 use sidewatch_testkit::ACCOUNT;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

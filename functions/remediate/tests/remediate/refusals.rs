@@ -4,8 +4,8 @@
 use crate::support::{Bench, event, fixture, imported, stored_finding};
 use aws_sdk_ec2::types::{IpPermission, IpRange};
 use serde_json::{Value, json};
-use sidewatch_core::remediation::Mode;
 use sidewatch_remediate::Settings;
+use sidewatch_remediation::Mode;
 use sidewatch_testkit::{ACCOUNT, REGION};
 
 const BUCKET: &str = "AWS::S3::Bucket";

@@ -8,8 +8,8 @@ use aws_sdk_s3::types::{
 };
 use serde_json::{Value, json};
 use sidewatch_core::ACCOUNT_RESOURCE_TYPE;
-use sidewatch_core::remediation::Mode;
-use sidewatch_core::remediation::plan::TLS_SID;
+use sidewatch_remediation::Mode;
+use sidewatch_remediation::plan::TLS_SID;
 use sidewatch_testkit::ACCOUNT;
 
 const BUCKET: &str = "AWS::S3::Bucket";

@@ -7,12 +7,12 @@ use serde_json::{Value, json};
 use sidewatch_aws::AwsClients;
 use sidewatch_aws::remediate::{CountingExecutor, RemediationClients};
 use sidewatch_core::ports::{Delivery, FindingUpdate, FindingsSink, FindingsWorkflow, PortError};
-use sidewatch_core::remediation::Mode;
 use sidewatch_core::{
     ConfigurationItem, Evaluation, Finding, FindingBuilder, FindingContext, Source, Verdict,
     controls,
 };
 use sidewatch_remediate::{Remediator, Report, Settings};
+use sidewatch_remediation::Mode;
 use sidewatch_testkit::{ACCOUNT, Moto, REGION};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;

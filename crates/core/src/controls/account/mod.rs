@@ -46,7 +46,7 @@ pub(crate) fn evidence<T: DeserializeOwned>(
 
 /// The Region an account item describes (`awsRegion`, or its configuration's copy; a copy that
 /// is not a string is not used).
-pub(crate) fn region(item: &ConfigurationItem) -> Option<&str> {
+pub fn region(item: &ConfigurationItem) -> Option<&str> {
     item.region
         .as_deref()
         .or_else(|| item.read_str("/awsRegion").ok().flatten())

@@ -1,6 +1,6 @@
 //! Account.1 — Security contact information should be provided for an AWS account.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::SecurityContact;
@@ -21,6 +21,9 @@ pub const CONTROL: Control = Control {
                   put-alternate-contact --alternate-contact-type SECURITY`; use a monitored \
                   team address rather than a person's mailbox.",
     remediation_url: "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-alternate.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "a person must provide the security contact's details",
+    },
     mappings: Mappings {
         fsbp: Some("Account.1"),
         cis_v3: Some("1.2"),

@@ -1,6 +1,6 @@
 //! CloudTrail.5 — CloudTrail trails should be integrated with Amazon CloudWatch Logs.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -18,6 +18,9 @@ pub const CONTROL: Control = Control {
                   CloudTrail can assume to write to the group), then add metric filters and \
                   alarms for security-relevant events.",
     remediation_url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "CloudWatch Logs delivery needs a log group and an IAM role chosen by a person",
+    },
     mappings: Mappings {
         fsbp: Some("CloudTrail.5"),
         cis_v3: None,

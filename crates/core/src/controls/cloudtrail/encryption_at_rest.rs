@@ -1,6 +1,6 @@
 //! CloudTrail.2 — CloudTrail should have encryption at-rest enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -16,6 +16,9 @@ pub const CONTROL: Control = Control {
                   --kms-key-id) using a customer managed key in the bucket's Region whose key \
                   policy lets CloudTrail encrypt and your log readers decrypt.",
     remediation_url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "encrypting a trail needs a KMS key whose policy lets CloudTrail use it",
+    },
     mappings: Mappings {
         fsbp: Some("CloudTrail.2"),
         cis_v3: Some("3.5"),

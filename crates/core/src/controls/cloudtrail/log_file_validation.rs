@@ -1,6 +1,6 @@
 //! CloudTrail.4 — CloudTrail log file validation should be enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -17,6 +17,10 @@ pub const CONTROL: Control = Control {
                   --enable-log-file-validation), then validate logs with `aws cloudtrail \
                   validate-logs` when you investigate.",
     remediation_url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::LogFileValidation,
+        does: "enables log file validation on the trail (cloudtrail:UpdateTrail)",
+    },
     mappings: Mappings {
         fsbp: Some("CloudTrail.4"),
         cis_v3: Some("3.2"),

@@ -27,6 +27,7 @@ pub const CONTROL: Control = Control {
                   `aws cloudtrail update-trail --is-multi-region-trail`, `put-event-selectors` \
                   and `start-logging`.",
     remediation_url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-a-trail-using-the-console-first-time.html",
+    remediation_hook: trails::NEEDS_A_TRAIL,
     mappings: Mappings {
         fsbp: Some("CloudTrail.1"),
         cis_v3: Some("3.1"),

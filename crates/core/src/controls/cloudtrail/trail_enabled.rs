@@ -21,6 +21,7 @@ pub const CONTROL: Control = Control {
                   and write management events (see CloudTrail.1), and make sure it is logging \
                   (`aws cloudtrail start-logging`).",
     remediation_url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-a-trail-using-the-console-first-time.html",
+    remediation_hook: trails::NEEDS_A_TRAIL,
     mappings: Mappings {
         fsbp: None,
         cis_v3: None,

@@ -10,12 +10,22 @@
 //! select the whole kind; any other field (`eventSource`, `eventName`, `resources.ARN`, …) narrows
 //! it to part of the events, so it counts for nothing — never a pass for a partial trail.
 
-use crate::control::Context;
+use crate::control::{Context, Remediation};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{AdvancedEventSelector, CloudTrailTrails, FieldSelector, Trail};
 use crate::verdict::Verdict;
 use std::ops::BitOrAssign;
+
+/// The remediation of the controls that want a trail (CloudTrail.1, CloudTrail.3).
+pub(crate) const NEEDS_A_TRAIL: Remediation = Remediation::NotifyOnly {
+    why: "a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately",
+};
+
+/// The remediation of the S3 data event controls (S3.22, S3.23).
+pub(crate) const DATA_EVENTS_COST: Remediation = Remediation::NotifyOnly {
+    why: "S3 data events cost money per request; a person chooses the trail and buckets",
+};
 
 /// Which events of one kind a trail logs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

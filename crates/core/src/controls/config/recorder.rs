@@ -1,7 +1,7 @@
 //! Config.1 — AWS Config should be enabled and use the service-linked role for resource
 //! recording.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::{account, catalog};
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{ConfigRecorder, ConfigRecorders};
@@ -29,6 +29,9 @@ pub const CONTROL: Control = Control {
                   types in one Region) and start the recorder (`aws configservice \
                   start-configuration-recorder`).",
     remediation_url: "https://docs.aws.amazon.com/config/latest/developerguide/getting-started.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "recording needs a delivery channel, bucket and role chosen by a person",
+    },
     mappings: Mappings {
         fsbp: Some("Config.1"),
         cis_v3: Some("3.3"),

@@ -1,8 +1,8 @@
 //! EC2.53 — EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server
 //! administration ports.
 
-use super::ingress::{TCP_UDP, World, open_ports_verdict};
-use crate::control::{Context, Control, Mappings, Severity};
+use super::ingress::{REVOKE_WORLD_OPEN, TCP_UDP, World, open_ports_verdict};
+use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -16,14 +16,23 @@ pub(crate) const RESTRICT_PORTS: ParamSpec = ParamSpec {
                   reachable from the whole internet.",
 };
 
-/// The shared evaluation of EC2.53 and EC2.54: tcp, udp or all protocols from `world` to any
-/// port in `restrictPorts`.
+/// What EC2.53 and EC2.54 check and their remediation revokes: tcp, udp or all protocols from
+/// `world` to any port in `restrictPorts`.
+pub(crate) fn admin_ports<'a>(ctx: &Context<'a>, world: World) -> OpenPorts<'a> {
+    OpenPorts {
+        ports: ctx.int_list(RESTRICT_PORTS.name),
+        transports: TCP_UDP,
+        world,
+    }
+}
+
+/// The shared evaluation of EC2.53 and EC2.54.
 pub(crate) fn admin_ports_verdict(ctx: &Context<'_>, world: World) -> Verdict {
-    let ports = ctx.int_list(RESTRICT_PORTS.name);
-    if ports.is_empty() {
+    let open = admin_ports(ctx, world);
+    if open.ports.is_empty() {
         return Verdict::not_applicable("restrictPorts is empty: there is no port to check");
     }
-    open_ports_verdict(ctx.item, ports, TCP_UDP, world)
+    open_ports_verdict(ctx.item, open.ports, open.transports, open.world)
 }
 
 pub const CONTROL: Control = Control {
@@ -41,6 +50,10 @@ pub const CONTROL: Control = Control {
                   0.0.0.0/0: allow them only from known address ranges or other security \
                   groups, or use AWS Systems Manager Session Manager instead of open SSH/RDP.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-53",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::RevokeWorldOpenIngress(admin_ipv4),
+        does: REVOKE_WORLD_OPEN,
+    },
     mappings: Mappings {
         fsbp: Some("EC2.53"),
         cis_v3: Some("5.2"),
@@ -50,6 +63,10 @@ pub const CONTROL: Control = Control {
     evidence: &[],
     evaluate,
 };
+
+fn admin_ipv4<'a>(ctx: &Context<'a>) -> OpenPorts<'a> {
+    admin_ports(ctx, World::Ipv4)
+}
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     admin_ports_verdict(ctx, World::Ipv4)

@@ -1,9 +1,9 @@
 //! EC2.54 — EC2 security groups should not allow ingress from ::/0 to remote server
 //! administration ports.
 
-use super::admin_ports_ipv4::{RESTRICT_PORTS, admin_ports_verdict};
-use super::ingress::World;
-use crate::control::{Context, Control, Mappings, Severity};
+use super::admin_ports_ipv4::{RESTRICT_PORTS, admin_ports, admin_ports_verdict};
+use super::ingress::{REVOKE_WORLD_OPEN, World};
+use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -20,6 +20,10 @@ pub const CONTROL: Control = Control {
                   allow them only from known IPv6 ranges or other security groups, or use AWS \
                   Systems Manager Session Manager instead of open SSH/RDP.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-54",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::RevokeWorldOpenIngress(admin_ipv6),
+        does: REVOKE_WORLD_OPEN,
+    },
     mappings: Mappings {
         fsbp: Some("EC2.54"),
         cis_v3: Some("5.3"),
@@ -29,6 +33,10 @@ pub const CONTROL: Control = Control {
     evidence: &[],
     evaluate,
 };
+
+fn admin_ipv6<'a>(ctx: &Context<'a>) -> OpenPorts<'a> {
+    admin_ports(ctx, World::Ipv6)
+}
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     admin_ports_verdict(ctx, World::Ipv6)

@@ -19,7 +19,7 @@
 use super::ingress::{
     Family, Permission, PortRange, Protocol, item_permissions, join_findings, join_ports,
 };
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -40,6 +40,9 @@ pub const CONTROL: Control = Control {
                   (ec2:RevokeSecurityGroupIngress). Ports that must be public belong in \
                   authorizedTcpPorts or authorizedUdpPorts.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "which publicly open ports are intended is a person's call",
+    },
     mappings: Mappings {
         fsbp: Some("EC2.18"),
         cis_v3: None,

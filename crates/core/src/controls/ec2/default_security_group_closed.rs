@@ -1,7 +1,7 @@
 //! EC2.2 — VPC default security groups should not allow inbound or outbound traffic.
 
 use super::ingress::{Permission, item_permissions, join_findings};
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -18,6 +18,10 @@ pub const CONTROL: Control = Control {
                   (ec2:RevokeSecurityGroupIngress, ec2:RevokeSecurityGroupEgress) so nothing \
                   attached to it by mistake gets any traffic.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::RevokeAllSecurityGroupRules,
+        does: "revokes every inbound and outbound rule of the VPC default security group",
+    },
     mappings: Mappings {
         fsbp: Some("EC2.2"),
         cis_v3: Some("5.4"),

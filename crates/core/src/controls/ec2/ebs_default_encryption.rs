@@ -1,6 +1,6 @@
 //! EC2.7 — EBS default encryption should be enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::EbsEncryptionByDefault;
@@ -19,6 +19,11 @@ pub const CONTROL: Control = Control {
                   Settings, or `aws ec2 enable-ebs-encryption-by-default`), optionally with a \
                   customer managed KMS key (`aws ec2 modify-ebs-default-kms-key-id`).",
     remediation_url: "https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::EbsEncryptionByDefault,
+        does: "turns on EBS encryption by default in the Region \
+               (ec2:EnableEbsEncryptionByDefault)",
+    },
     mappings: Mappings {
         fsbp: Some("EC2.7"),
         cis_v3: Some("2.2.1"),

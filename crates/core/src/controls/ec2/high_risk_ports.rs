@@ -1,7 +1,7 @@
 //! EC2.19 — Security groups should not allow unrestricted access to ports with high risk.
 
-use super::ingress::{TCP, TCP_UDP, World, open_ports_verdict};
-use crate::control::{Context, Control, Mappings, Severity};
+use super::ingress::{REVOKE_WORLD_OPEN, TCP, TCP_UDP, World, open_ports_verdict};
+use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -18,6 +18,10 @@ pub const CONTROL: Control = Control {
                   ::/0: allow them only from known address ranges or other security groups, and \
                   put public services behind a load balancer.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::RevokeWorldOpenIngress(high_risk),
+        does: REVOKE_WORLD_OPEN,
+    },
     mappings: Mappings {
         fsbp: Some("EC2.19"),
         cis_v3: None,
@@ -48,13 +52,22 @@ pub const CONTROL: Control = Control {
     evaluate,
 };
 
+/// The blocked ports (tcp, and udp with includeUdp) from anywhere: what EC2.19 checks and its
+/// remediation revokes.
+fn high_risk<'a>(ctx: &Context<'a>) -> OpenPorts<'a> {
+    OpenPorts {
+        ports: ctx.int_list("blockedPorts"),
+        transports: if ctx.bool("includeUdp") { TCP_UDP } else { TCP },
+        world: World::Either,
+    }
+}
+
 fn evaluate(ctx: &Context<'_>) -> Verdict {
-    let ports = ctx.int_list("blockedPorts");
-    if ports.is_empty() {
+    let open = high_risk(ctx);
+    if open.ports.is_empty() {
         return Verdict::not_applicable("blockedPorts is empty: there is no port to check");
     }
-    let transports = if ctx.bool("includeUdp") { TCP_UDP } else { TCP };
-    open_ports_verdict(ctx.item, ports, transports, World::Either)
+    open_ports_verdict(ctx.item, open.ports, open.transports, open.world)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! EC2.8 — EC2 instances should use Instance Metadata Service Version 2 (IMDSv2).
 
 use super::ending_instance;
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -17,6 +17,10 @@ pub const CONTROL: Control = Control {
                   required (after checking the instance's software uses IMDSv2), and launch new \
                   instances and launch templates with HttpTokens required.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-8",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::RequireImdsv2,
+        does: "requires IMDSv2 tokens on the instance (ec2:ModifyInstanceMetadataOptions)",
+    },
     mappings: Mappings {
         fsbp: Some("EC2.8"),
         cis_v3: Some("5.6"),

@@ -674,6 +674,10 @@ pub fn join_findings<T: fmt::Display>(findings: &[T]) -> String {
     text
 }
 
+/// What the remediation of the "no unrestricted ingress to these ports" controls does.
+pub const REVOKE_WORLD_OPEN: &str = "revokes only the world-open (0.0.0.0/0, ::/0) ranges of the \
+     rules reaching the control's ports (ec2:RevokeSecurityGroupIngress); other rules stay";
+
 /// The verdict shared by the "no unrestricted ingress to these ports" controls (EC2.13, EC2.14,
 /// EC2.19, EC2.53, EC2.54): fail naming each offending permission, pass when none, insufficient
 /// when the list cannot be read or, with nothing to fail on, when any permission cannot be.

@@ -2,7 +2,7 @@
 
 use super::ingress::{TCP_UDP, describe_ports, join_findings};
 use super::nacl::{parse_entries, world_ingress};
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -27,6 +27,9 @@ pub const CONTROL: Control = Control {
                   rule 100 allows everything: add the denies before it or move subnets to a \
                   restrictive NACL.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-21",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "network ACL entries are ordered: changing one can open or close other traffic",
+    },
     mappings: Mappings {
         fsbp: Some("EC2.21"),
         cis_v3: Some("5.1"),

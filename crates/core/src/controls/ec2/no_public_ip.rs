@@ -1,7 +1,7 @@
 //! EC2.9 — Amazon EC2 instances should not have a public IPv4 address.
 
 use super::ending_instance;
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::item::json_type;
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -21,6 +21,10 @@ pub const CONTROL: Control = Control {
                   Elastic IPs that are not needed. An auto-assigned address goes away only with \
                   a new network interface or instance.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-9",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "removing a public IP address cuts the instance off; it needs a person to re-plan \
+              access",
+    },
     mappings: Mappings {
         fsbp: Some("EC2.9"),
         cis_v3: None,

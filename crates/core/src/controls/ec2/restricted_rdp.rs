@@ -1,7 +1,7 @@
 //! EC2.14 — Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 3389.
 
-use super::ingress::{TCP, World, open_ports_verdict};
-use crate::control::{Context, Control, Mappings, Severity};
+use super::ingress::{REVOKE_WORLD_OPEN, TCP, World, open_ports_verdict};
+use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -18,6 +18,10 @@ pub const CONTROL: Control = Control {
                   allow RDP only from known address ranges or other security groups, or reach \
                   instances through AWS Systems Manager Fleet Manager or a bastion.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-14",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::RevokeWorldOpenIngress(rdp),
+        does: REVOKE_WORLD_OPEN,
+    },
     mappings: Mappings {
         fsbp: None,
         cis_v3: None,
@@ -28,8 +32,18 @@ pub const CONTROL: Control = Control {
     evaluate,
 };
 
+/// RDP from anywhere: what EC2.14 checks and its remediation revokes.
+fn rdp<'a>(_: &Context<'a>) -> OpenPorts<'a> {
+    OpenPorts {
+        ports: &[3389],
+        transports: TCP,
+        world: World::Either,
+    }
+}
+
 fn evaluate(ctx: &Context<'_>) -> Verdict {
-    open_ports_verdict(ctx.item, &[3389], TCP, World::Either)
+    let open = rdp(ctx);
+    open_ports_verdict(ctx.item, open.ports, open.transports, open.world)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! EC2.13 — Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 22.
 
-use super::ingress::{TCP, World, open_ports_verdict};
-use crate::control::{Context, Control, Mappings, Severity};
+use super::ingress::{REVOKE_WORLD_OPEN, TCP, World, open_ports_verdict};
+use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -18,6 +18,10 @@ pub const CONTROL: Control = Control {
                   allow SSH only from known address ranges or other security groups, or drop \
                   inbound SSH and use AWS Systems Manager Session Manager.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::RevokeWorldOpenIngress(ssh),
+        does: REVOKE_WORLD_OPEN,
+    },
     mappings: Mappings {
         fsbp: None,
         cis_v3: None,
@@ -31,8 +35,18 @@ pub const CONTROL: Control = Control {
     evaluate,
 };
 
+/// SSH from anywhere: what EC2.13 checks and its remediation revokes.
+fn ssh<'a>(_: &Context<'a>) -> OpenPorts<'a> {
+    OpenPorts {
+        ports: &[22],
+        transports: TCP,
+        world: World::Either,
+    }
+}
+
 fn evaluate(ctx: &Context<'_>) -> Verdict {
-    open_ports_verdict(ctx.item, &[22], TCP, World::Either)
+    let open = ssh(ctx);
+    open_ports_verdict(ctx.item, open.ports, open.transports, open.world)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! EC2.3 — Attached Amazon EBS volumes should be encrypted at-rest.
 
 use super::state_name;
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::item::{Unreadable, found};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -20,6 +20,9 @@ pub const CONTROL: Control = Control {
                   encryption on, create a volume from the copy and swap it in. Turn on EBS \
                   encryption by default (EC2.7) so new volumes are encrypted.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-3",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "an attached volume cannot be encrypted in place: it must be copied and swapped",
+    },
     mappings: Mappings {
         fsbp: Some("EC2.3"),
         cis_v3: None,

@@ -11,7 +11,7 @@
 //! is not really logged. Flow logs on subnets or network interfaces of the VPC are not VPC flow
 //! logs and are not in the evidence.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{FlowLog, FlowLogs};
 use crate::verdict::Verdict;
@@ -29,6 +29,9 @@ pub const CONTROL: Control = Control {
                   (ec2:CreateFlowLogs --resource-type VPC --traffic-type REJECT); if delivery \
                   failed, fix the delivery role or destination policy.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-6",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "flow logs need a destination and IAM role chosen by a person",
+    },
     mappings: Mappings {
         fsbp: Some("EC2.6"),
         cis_v3: Some("3.7"),

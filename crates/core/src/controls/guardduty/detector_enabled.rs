@@ -1,6 +1,6 @@
 //! GuardDuty.1 — GuardDuty should be enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::GuardDutyDetectors;
@@ -18,6 +18,9 @@ pub const CONTROL: Control = Control {
                   delegated administrator account (`aws guardduty create-detector --enable`, or \
                   `update-detector --enable` for a suspended one).",
     remediation_url: "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_settingup.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "enabling GuardDuty costs money and is usually an organization-level decision",
+    },
     mappings: Mappings {
         fsbp: Some("GuardDuty.1"),
         cis_v3: None,

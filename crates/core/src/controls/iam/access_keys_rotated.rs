@@ -33,6 +33,7 @@ pub const CONTROL: Control = Control {
                   once nothing breaks (iam:DeleteAccessKey). Better still, replace long-lived \
                   user keys with IAM roles or IAM Identity Center.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-3",
+    remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
     mappings: Mappings {
         fsbp: Some("IAM.3"),
         cis_v3: Some("1.14"),

@@ -31,6 +31,7 @@ pub const CONTROL: Control = Control {
                   the console password if the user does not sign in to the console \
                   (iam:DeleteLoginProfile).",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-5",
+    remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
     mappings: Mappings {
         fsbp: Some("IAM.5"),
         cis_v3: Some("1.10"),

@@ -1,6 +1,6 @@
 //! IAM.28 — IAM Access Analyzer external access analyzer should be enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{AccessAnalyzer, AccessAnalyzers};
@@ -22,6 +22,9 @@ pub const CONTROL: Control = Control {
                   organization from the management or delegated administrator account) in \
                   every Region you use: `aws accessanalyzer create-analyzer --type ACCOUNT`.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-getting-started.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "an analyzer's zone of trust (account or organization) is a person's choice",
+    },
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.20"),

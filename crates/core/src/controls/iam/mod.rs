@@ -1,6 +1,6 @@
 //! AWS Identity and Access Management controls.
 
-use crate::control::Control;
+use crate::control::{Control, Remediation};
 
 pub mod access_keys_rotated;
 pub mod cloudshell_full_access;
@@ -28,6 +28,17 @@ pub mod unused_credentials_90;
 mod user_evidence;
 pub mod user_mfa;
 pub mod user_no_policies;
+
+/// The remediation of the controls on people's credentials (IAM.3, IAM.5, IAM.8, IAM.19, IAM.22).
+pub(crate) const CREDENTIALS_BELONG_TO_PEOPLE: Remediation = Remediation::NotifyOnly {
+    why: "credentials belong to people: disabling or deleting them locks someone out, so the \
+          owner must rotate or remove them",
+};
+
+/// The remediation of the root user controls (IAM.4, IAM.6, IAM.9).
+pub(crate) const ROOT_ONLY: Remediation = Remediation::NotifyOnly {
+    why: "only the root user can change root credentials and MFA devices",
+};
 
 /// This service's controls; the catalog joins every service's list.
 pub(crate) static CONTROLS: &[&Control] = &[

@@ -5,7 +5,7 @@
 //! policy fails them all: IAM then applies its default policy, which AWS's managed rule reports as
 //! NON_COMPLIANT.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::PasswordPolicy;
@@ -14,6 +14,13 @@ use crate::verdict::Verdict;
 /// Where AWS explains the account password policy settings.
 pub(crate) const REMEDIATION_URL: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html";
+
+/// The remediation of every password policy control (IAM.7, IAM.11 – IAM.17).
+pub(crate) const REMEDIATION_HOOK: Remediation = Remediation::Automatic {
+    plan: PlanKind::AccountPasswordPolicy,
+    does: "applies the configured account password policy (iam:UpdateAccountPasswordPolicy), \
+           keeping stronger current settings",
+};
 
 /// A control that checks single password-policy settings (IAM.11 – IAM.17): FSBP id, no NIST
 /// mapping (AWS lists none for these), no parameters, the IamPasswordPolicy evidence.
@@ -34,6 +41,7 @@ pub(crate) const fn setting_control(
         rationale,
         remediation,
         remediation_url: REMEDIATION_URL,
+        remediation_hook: REMEDIATION_HOOK,
         // IAM.11–17 come from Security Hub's CIS and NIST standards, not from FSBP (which has only
         // IAM.7 for the password policy).
         mappings: Mappings {

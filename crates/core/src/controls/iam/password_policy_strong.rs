@@ -23,6 +23,7 @@ pub const CONTROL: Control = Control {
                   Account settings, or `aws iam update-account-password-policy`). Better: \
                   replace IAM users with federation through IAM Identity Center.",
     remediation_url: password_policy::REMEDIATION_URL,
+    remediation_hook: password_policy::REMEDIATION_HOOK,
     mappings: Mappings {
         fsbp: Some("IAM.7"),
         cis_v3: None,

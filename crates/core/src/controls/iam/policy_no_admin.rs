@@ -23,7 +23,7 @@ use super::managed_policy::{
     self, EXCLUDE_BOUNDARY, LEAST_PRIVILEGE_NIST, every_resource, is_every_action,
     withholds_all_of_iam,
 };
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::policy::{Scope, Statement};
 use crate::verdict::Verdict;
 
@@ -40,6 +40,9 @@ pub const CONTROL: Control = Control {
                   users, groups or roles need (iam:CreatePolicyVersion with --set-as-default), \
                   then delete the administrative version.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-1",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "narrowing an admin policy needs a person who knows what it is for",
+    },
     mappings: Mappings {
         fsbp: Some("IAM.1"),
         cis_v3: None,

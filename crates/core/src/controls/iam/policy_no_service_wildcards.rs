@@ -20,7 +20,7 @@
 use super::managed_policy::{
     self, EXCLUDE_BOUNDARY, LEAST_PRIVILEGE_NIST, is_every_action, is_service_wildcard,
 };
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::policy::{Scope, Statement};
 use crate::verdict::Verdict;
 
@@ -38,6 +38,9 @@ pub const CONTROL: Control = Control {
                   ec2:Describe* are fine) instead of service:* or NotAction, and make that \
                   version the default (iam:CreatePolicyVersion with --set-as-default).",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "narrowing service wildcards needs a person who knows what the policy is for",
+    },
     mappings: Mappings {
         fsbp: Some("IAM.21"),
         cis_v3: None,

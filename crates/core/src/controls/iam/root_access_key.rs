@@ -19,6 +19,7 @@ pub const CONTROL: Control = Control {
                   access key after moving whatever used it to an IAM role or IAM Identity \
                   Center. Organizations can instead remove root credentials centrally.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user_manage_delete-key",
+    remediation_hook: super::ROOT_ONLY,
     mappings: Mappings {
         fsbp: Some("IAM.4"),
         cis_v3: Some("1.4"),

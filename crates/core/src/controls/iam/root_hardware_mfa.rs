@@ -22,6 +22,7 @@ pub const CONTROL: Control = Control {
                   hardware TOTP token) and remove the virtual MFA device; keep the device in a \
                   safe place that is not a personal phone.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
+    remediation_hook: super::ROOT_ONLY,
     mappings: Mappings {
         fsbp: Some("IAM.6"),
         cis_v3: Some("1.6"),

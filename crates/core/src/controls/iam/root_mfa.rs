@@ -21,6 +21,7 @@ pub const CONTROL: Control = Control {
                   security key, see IAM.6) under Security credentials, or remove the root \
                   credentials centrally with AWS Organizations.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
+    remediation_hook: super::ROOT_ONLY,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.5"),

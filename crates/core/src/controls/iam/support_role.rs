@@ -1,6 +1,6 @@
 //! IAM.18 — Ensure a support role has been created to manage incidents with AWS Support.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::SupportRole;
@@ -19,6 +19,9 @@ pub const CONTROL: Control = Control {
     remediation: "Create an IAM role that the people who open and manage AWS Support cases can \
                   assume, and attach the AWS managed policy AWSSupportAccess to it.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-18",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "a support role needs a person to choose who may assume it",
+    },
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.17"),

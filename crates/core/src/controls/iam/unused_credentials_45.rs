@@ -15,6 +15,7 @@ pub const CONTROL: Control = Control {
     rationale: RATIONALE,
     remediation: REMEDIATION,
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-22",
+    remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.12"),

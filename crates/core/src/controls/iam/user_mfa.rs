@@ -22,6 +22,7 @@ pub const CONTROL: Control = Control {
                   authenticator app (iam:CreateVirtualMFADevice, iam:EnableMFADevice). Users \
                   that only run workloads are better replaced by IAM roles.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-19",
+    remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
     mappings: Mappings {
         fsbp: None,
         cis_v3: None,

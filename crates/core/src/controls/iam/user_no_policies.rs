@@ -10,7 +10,7 @@
 //! users that Amazon SES creates for SMTP credentials; the configuration item carries nothing that
 //! identifies such users reliably, so sidewatch does not guess and evaluates them like any user.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::verdict::Verdict;
 use serde_json::Value;
 
@@ -25,6 +25,10 @@ pub const CONTROL: Control = Control {
                   group, then detach the managed policies (iam:DetachUserPolicy) and delete the \
                   inline ones (iam:DeleteUserPolicy) from the user.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-2",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "moving a user's policies to groups or roles needs a person; detaching them locks \
+              the user out",
+    },
     mappings: Mappings {
         fsbp: Some("IAM.2"),
         cis_v3: Some("1.15"),

@@ -16,7 +16,7 @@
 //! Keys outside that scope are NOT_APPLICABLE; a key whose manager, state or spec is not recorded
 //! is INSUFFICIENT_DATA rather than guessed in or out of scope.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::KeyRotation;
 use crate::verdict::Verdict;
@@ -34,6 +34,10 @@ pub const CONTROL: Control = Control {
                   --rotation-period-in-days); AWS KMS then creates new key material every period \
                   and keeps the old material to decrypt existing data.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-4",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::KeyRotation,
+        does: "enables automatic key rotation (kms:EnableKeyRotation)",
+    },
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("3.6"),

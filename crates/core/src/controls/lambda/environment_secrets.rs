@@ -11,7 +11,7 @@
 //! `hits` list, an evidence entry without `hits` is INSUFFICIENT_DATA rather than read as "no
 //! secret".
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::evidence_fields::evidence_with;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::LambdaEnvironmentSecrets;
@@ -31,6 +31,9 @@ pub const CONTROL: Control = Control {
                   secret, since earlier versions and anyone with \
                   lambda:GetFunctionConfiguration have seen it.",
     remediation_url: "https://docs.aws.amazon.com/lambda/latest/dg/with-secrets-manager.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "secrets must be moved to a secret store and rotated by their owner",
+    },
     mappings: Mappings::NONE,
     parameters: &[],
     evidence: &[EvidenceKind::LambdaEnvironmentSecrets],
@@ -81,8 +84,8 @@ mod tests {
     use crate::controls::evidence_fields::run_with_evidence;
     use crate::controls::test_support::run as run_item;
     use crate::evidence::shapes::EnvironmentSecretHit;
-    use crate::secrets::scan_environment;
     use serde_json::{Value, json};
+    use sidewatch_secrets::scan_environment;
 
     fn run(evidence: Option<Value>) -> Verdict {
         let function = json!({"functionName": "billing-sync", "packageType": "Image"});

@@ -31,7 +31,7 @@
 //!
 //! Deny statements are not weighed against Allows; an unreadable policy is INSUFFICIENT_DATA.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::policy::{LIMITING_KEYS, PolicyDocument, Scope, Statement};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -52,6 +52,9 @@ pub const CONTROL: Control = Control {
                   and AWS:SourceArn for service principals (always AWS:SourceAccount for \
                   s3.amazonaws.com), aws:PrincipalOrgID for an organization.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/lambda-controls.html#lambda-1",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "removing a policy statement can break the service that invokes the function",
+    },
     mappings: Mappings {
         fsbp: Some("Lambda.1"),
         cis_v3: None,

@@ -24,7 +24,7 @@
 //! The list dates; AWS deprecates runtimes on a published schedule. Override it with
 //! `Lambda.2.runtime=…` as runtimes come and go.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -42,6 +42,9 @@ pub const CONTROL: Control = Control {
                   python3.13 or nodejs22.x) after testing it there \
                   (lambda:UpdateFunctionConfiguration --runtime).",
     remediation_url: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "moving to a supported runtime needs code changes and tests",
+    },
     mappings: Mappings {
         fsbp: Some("Lambda.2"),
         cis_v3: None,

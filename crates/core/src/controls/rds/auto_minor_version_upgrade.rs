@@ -1,6 +1,6 @@
 //! RDS.13 — RDS automatic minor version upgrades should be enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -18,6 +18,10 @@ pub const CONTROL: Control = Control {
                   instance of the cluster. Upgrades are applied in the preferred maintenance \
                   window.",
     remediation_url: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::DbAutoMinorVersionUpgrade,
+        does: "turns on automatic minor version upgrades (rds:ModifyDBInstance)",
+    },
     mappings: Mappings {
         fsbp: Some("RDS.13"),
         cis_v3: Some("2.3.2"),

@@ -1,6 +1,6 @@
 //! RDS.11 — RDS instances should have automatic backups enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -21,6 +21,11 @@ pub const CONTROL: Control = Control {
                   Aurora and Multi-AZ DB clusters). Changing it from 0 to a non-zero value causes \
                   a brief outage unless applied in the maintenance window.",
     remediation_url: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::DbBackupRetention,
+        does: "sets backup retention to the control's backupRetentionMinimum \
+               (rds:ModifyDBInstance, next maintenance window)",
+    },
     mappings: Mappings {
         fsbp: Some("RDS.11"),
         cis_v3: None,

@@ -1,7 +1,7 @@
 //! RDS.2 — RDS DB instances should prohibit public access, as determined by the
 //! PubliclyAccessible configuration.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -19,6 +19,10 @@ pub const CONTROL: Control = Control {
                   through a VPN, AWS Direct Connect or a bastion, and keep its security groups \
                   closed to 0.0.0.0/0.",
     remediation_url: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "turning public access off can cut off clients that reach the instance over the \
+              internet",
+    },
     mappings: Mappings {
         fsbp: Some("RDS.2"),
         cis_v3: Some("2.3.3"),

@@ -1,6 +1,6 @@
 //! RDS.3 — RDS DB instances should have encryption at-rest enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -18,6 +18,10 @@ pub const CONTROL: Control = Control {
                   cluster) from the copy and move clients to it. Create new instances with \
                   --storage-encrypted.",
     remediation_url: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "encryption cannot be turned on for an existing instance: it must be restored from \
+              an encrypted snapshot copy",
+    },
     mappings: Mappings {
         fsbp: Some("RDS.3"),
         cis_v3: Some("2.3.1"),

@@ -1,7 +1,7 @@
 //! S3.1 — S3 general purpose buckets should have block public access settings enabled
 //! (account level).
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::AccountPublicAccessBlock;
@@ -22,6 +22,11 @@ pub const CONTROL: Control = Control {
                   put-public-access-block --account-id …`). Buckets meant to be public need \
                   another design, such as CloudFront with origin access control.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-account.html",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::AccountPublicAccessBlock,
+        does: "turns on all four account-level Block Public Access settings \
+               (s3control:PutPublicAccessBlock)",
+    },
     mappings: Mappings {
         fsbp: Some("S3.1"),
         cis_v3: Some("2.1.4"),

@@ -1,6 +1,6 @@
 //! S3.17 — S3 general purpose buckets should be encrypted at rest with AWS KMS keys.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -23,6 +23,11 @@ pub const CONTROL: Control = Control {
                   Keys to reduce KMS request cost. Existing objects keep their old encryption \
                   until they are copied.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::BucketDefaultEncryption,
+        does: "sets default encryption to SSE-KMS with the configured key or aws/s3 \
+               (s3:PutBucketEncryption)",
+    },
     mappings: Mappings {
         fsbp: Some("S3.17"),
         cis_v3: None,

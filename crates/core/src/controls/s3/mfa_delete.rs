@@ -1,6 +1,6 @@
 //! S3.20 — S3 general purpose buckets should have MFA delete enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -21,6 +21,9 @@ pub const CONTROL: Control = Control {
                   the root user with an MFA device can do this, through the AWS CLI or API, not \
                   the console.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "only the root user with its MFA device can enable MFA delete",
+    },
     mappings: Mappings {
         fsbp: Some("S3.20"),
         cis_v3: Some("2.1.2"),

@@ -24,6 +24,7 @@ pub const CONTROL: Control = Control {
                   resources.type = AWS::S3::Object (`aws cloudtrail put-event-selectors`). Data \
                   events are billed per event.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-cloudtrail-logging-for-s3.html",
+    remediation_hook: trails::DATA_EVENTS_COST,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("3.8"),

@@ -1,6 +1,6 @@
 //! S3.8 — S3 general purpose buckets should block public access (bucket level).
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -16,6 +16,11 @@ pub const CONTROL: Control = Control {
                   (s3:PutPublicAccessBlock). Buckets that must stay public belong in the \
                   excludedPublicBuckets parameter.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-bucket.html",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::BucketPublicAccessBlock,
+        does: "turns on all four bucket-level Block Public Access settings \
+               (s3:PutPublicAccessBlock)",
+    },
     mappings: Mappings {
         fsbp: Some("S3.8"),
         cis_v3: Some("2.1.4"),

@@ -6,7 +6,7 @@
 //! public `Allow` of an `s3:Get*` or `s3:List*` action in the bucket policy.
 
 use super::public_exposure::{NIST_800_53_R5, READ, evaluate as evaluate_access};
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::evidence::EvidenceKind;
 use crate::verdict::Verdict;
 
@@ -27,6 +27,10 @@ pub const CONTROL: Control = Control {
                   public ACL grants (s3:PutBucketAcl with a private ACL, or disable ACLs with \
                   Object Ownership BucketOwnerEnforced) and the public policy statements.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-2",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "fix public read with S3.8 (bucket) and S3.1 (account) Block Public Access, after \
+              checking who reads the bucket",
+    },
     mappings: Mappings {
         fsbp: Some("S3.2"),
         cis_v3: None,

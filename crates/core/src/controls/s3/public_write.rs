@@ -7,7 +7,7 @@
 //! `s3:AbortMultipartUpload` or `s3:RestoreObject` action in the bucket policy.
 
 use super::public_exposure::{NIST_800_53_R5, WRITE, evaluate as evaluate_access};
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::evidence::EvidenceKind;
 use crate::verdict::Verdict;
 
@@ -29,6 +29,10 @@ pub const CONTROL: Control = Control {
                   public write grants from the ACL (or disable ACLs with Object Ownership \
                   BucketOwnerEnforced) and the public write statements from the bucket policy.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-3",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "fix public write with S3.8 (bucket) and S3.1 (account) Block Public Access, after \
+              checking who writes to the bucket",
+    },
     mappings: Mappings {
         fsbp: Some("S3.3"),
         cis_v3: None,

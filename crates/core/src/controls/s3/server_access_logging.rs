@@ -1,6 +1,6 @@
 //! S3.9 — S3 general purpose buckets should have server access logging enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -17,6 +17,9 @@ pub const CONTROL: Control = Control {
                   bucket in the same Region that has no default retention period configured. \
                   The target log bucket itself need not log: suppress its finding.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",
+    remediation_hook: Remediation::NotifyOnly {
+        why: "server access logging needs a target bucket chosen by a person",
+    },
     mappings: Mappings {
         fsbp: Some("S3.9"),
         cis_v3: None,

@@ -22,7 +22,7 @@
 //! extra test would still be allowed. No policy at all (`BucketPolicy` absent or
 //! `{"policyText": null}`) fails; an unreadable policy is INSUFFICIENT_DATA.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::policy::{Condition, PolicyDocument, Scope, Statement};
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -41,6 +41,11 @@ pub const CONTROL: Control = Control {
                   Condition {\"Bool\": {\"aws:SecureTransport\": \"false\"}} \
                   (s3:PutBucketPolicy).",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-5",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::BucketTlsOnlyStatement,
+        does: "adds one Deny statement for aws:SecureTransport false to the bucket policy, \
+               keeping every other statement",
+    },
     mappings: Mappings {
         fsbp: Some("S3.5"),
         cis_v3: Some("2.1.1"),

@@ -1,6 +1,6 @@
 //! S3.14 — S3 general purpose buckets should have versioning enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -16,6 +16,10 @@ pub const CONTROL: Control = Control {
     remediation: "Enable versioning on the bucket (s3:PutBucketVersioning with Status=Enabled). \
                   Add a lifecycle rule that expires noncurrent versions to bound storage cost.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html",
+    remediation_hook: Remediation::Automatic {
+        plan: PlanKind::BucketVersioning,
+        does: "enables bucket versioning (s3:PutBucketVersioning), leaving MFA delete as it is",
+    },
     mappings: Mappings {
         fsbp: Some("S3.14"),
         cis_v3: None,

@@ -1,10 +1,10 @@
 //! Documentation generated from the controls catalog: `docs/controls.md` and the JSON listing of
 //! `sidewatch controls --format json`. The catalog is the one source: these never drift from it.
 
-use crate::control::{Control, Mappings};
-use crate::controls::catalog;
-use crate::params::ParamSpec;
 use serde_json::{Value, json};
+use sidewatch_core::control::{Control, Mappings};
+use sidewatch_core::controls::catalog;
+use sidewatch_core::params::ParamSpec;
 use std::fmt::Write as _;
 
 /// How to regenerate `docs/controls.md`, as stated in its header.
@@ -125,7 +125,7 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
             "Override with `--param {id}.NAME=VALUE`, a line in `--params-file`, or an entry of \
              the `{var}` environment variable of the Lambda functions.",
             id = c.id,
-            var = crate::EngineConfig::PARAMETERS_VAR,
+            var = sidewatch_core::EngineConfig::PARAMETERS_VAR,
         )?;
     }
     writeln!(md)?;
@@ -231,8 +231,8 @@ pub const REGENERATE_REMEDIATION: &str =
 /// automatically (and how) or only notifies (and why a person must act); then every refusal code
 /// the guards give, and when.
 pub fn remediation_markdown() -> String {
-    use crate::remediation::guard::SkipCode;
-    use crate::remediation::plan::{Remediability, remediation_table};
+    use sidewatch_remediation::guard::SkipCode;
+    use sidewatch_remediation::plan::{Remediability, remediation_table};
     let mut md = String::new();
     let rows = remediation_table();
     let automatic = rows
@@ -240,7 +240,8 @@ pub fn remediation_markdown() -> String {
         .filter(|(_, r)| matches!(r, Remediability::Automatic(_)))
         .count();
     md.push_str(
-        "<!-- Generated from crates/core/src/remediation/plan.rs and guard.rs. Do not edit by \
+        "<!-- Generated from the remediation each control declares (crates/core/src/controls) and \
+         crates/remediation/src/guard.rs. Do not edit by \
          hand. -->\n\
          # Remediation: what sidewatch fixes, and what it leaves to a person\n\n",
     );
@@ -323,17 +324,18 @@ fn control_json(c: &Control) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::ParamKind;
-    use crate::verdict::Verdict;
+    use sidewatch_core::params::ParamKind;
+    use sidewatch_core::verdict::Verdict;
 
     static FAKE: Control = Control {
         id: "IAM.X7",
         title: "Policies should not allow \"*\" on | resources",
-        severity: crate::Severity::Critical,
+        severity: sidewatch_core::Severity::Critical,
         resource_types: &["AWS::IAM::Policy", "AWS::IAM::Role"],
         rationale: "Fails when `Action: *` is allowed; <b>never</b> on *all* [resources].",
         remediation: "Narrow the policy.",
         remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
+        remediation_hook: sidewatch_core::Remediation::NotifyOnly { why: "by hand" },
         mappings: Mappings {
             fsbp: None,
             cis_v3: Some("1.16"),
@@ -345,7 +347,7 @@ mod tests {
             default: "90",
             description: "Days | at most.",
         }],
-        evidence: &[crate::EvidenceKind::IamUserAccessKeys],
+        evidence: &[sidewatch_core::EvidenceKind::IamUserAccessKeys],
         evaluate: |_| Verdict::pass("fake"),
     };
 

@@ -10,16 +10,16 @@
 //!   `resources` holds the custom action's ARN.
 //!
 //! The findings are full ASFF findings as Security Hub stores them: besides what sidewatch sent
-//! (see [`crate::finding::Finding`]) they carry `Workflow`, `WorkflowState`, `ProductName`,
+//! (see [`sidewatch_core::finding::Finding`]) they carry `Workflow`, `WorkflowState`, `ProductName`,
 //! `CompanyName`, `Region`, `FirstObservedAt`, `ProcessedAt`, `Note`, and Security Hub's own
 //! `ProductFields` entries. They are read leniently, field by field, so one finding of another
 //! product (a GuardDuty finding has no `Compliance`) or with an odd field never makes the whole
 //! event unreadable: a finding that cannot be read is kept as an error and skipped by the guard.
 
-use crate::finding::{ComplianceStatus, RecordState};
-use crate::item::json_type;
 use serde::Deserialize;
 use serde_json::Value;
+use sidewatch_core::finding::{ComplianceStatus, RecordState};
+use sidewatch_core::item::json_type;
 use std::collections::BTreeMap;
 
 /// `detail-type` of findings created or updated.

@@ -137,8 +137,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::LazyLock;
 
+use base64::Engine as _;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use percent_encoding::percent_decode_str;
-use regex::RegexSet;
+use regex::{Regex, RegexSet};
 use serde_json::Value;
 
 /// Minimum length, in characters, of a value reported only because its name's head part is a
@@ -266,7 +269,7 @@ impl fmt::Display for Confidence {
 /// Scans a function's environment variables, as `(name, value)` pairs, for secrets.
 ///
 /// Returns one hit per variable and kind (the highest confidence when a kind fires twice),
-/// sorted by variable name then kind. See the [module documentation](crate::secrets) for the
+/// sorted by variable name then kind. See the [crate documentation](crate) for the
 /// detectors, their thresholds and what is deliberately not reported.
 pub fn scan_environment<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SecretHit> {
     let mut hits: BTreeMap<(&'a str, SecretKind), Confidence> = BTreeMap::new();
@@ -352,20 +355,16 @@ fn scan_variable(name: &str, value: &str) -> Found {
 // ---------------------------------------------------------------------------------------------
 // Tier 1: known formats.
 
-/// A token made of a fixed prefix and a body of `len` bytes accepted by `body`.
+/// A token: a fixed prefix then a body, as a regular expression whose one group is the longest
+/// run of body characters after the prefix, and the body lengths that count.
 struct TokenFormat {
     kind: SecretKind,
-    prefixes: &'static [&'static str],
-    body: fn(u8) -> bool,
+    pattern: &'static str,
     len: (usize, usize),
 }
 
 fn alnum(b: u8) -> bool {
     b.is_ascii_alphanumeric()
-}
-
-fn upper_alnum(b: u8) -> bool {
-    b.is_ascii_uppercase() || b.is_ascii_digit()
 }
 
 fn word_byte(b: u8) -> bool {
@@ -374,18 +373,6 @@ fn word_byte(b: u8) -> bool {
 
 fn base64url_byte(b: u8) -> bool {
     word_byte(b) || b == b'-'
-}
-
-fn dotted_base64url(b: u8) -> bool {
-    base64url_byte(b) || b == b'.'
-}
-
-fn dashed_alnum(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-'
-}
-
-fn path_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'/'
 }
 
 fn base64_byte(b: u8) -> bool {
@@ -397,67 +384,72 @@ const OPEN: usize = usize::MAX;
 const TOKEN_FORMATS: &[TokenFormat] = &[
     TokenFormat {
         kind: SecretKind::AwsAccessKeyId,
-        prefixes: &["AKIA", "ASIA"],
-        body: upper_alnum,
+        pattern: r"(?:AKIA|ASIA)([A-Z0-9]*)",
         len: (16, 16),
     },
     TokenFormat {
         kind: SecretKind::GitHubToken,
-        prefixes: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-        body: word_byte,
+        pattern: r"gh[pousr]_([A-Za-z0-9_]*)",
         len: (30, OPEN),
     },
     TokenFormat {
         kind: SecretKind::GitHubToken,
-        prefixes: &["github_pat_"],
-        body: word_byte,
+        pattern: r"github_pat_([A-Za-z0-9_]*)",
         len: (50, OPEN),
     },
     TokenFormat {
         kind: SecretKind::GitLabToken,
-        prefixes: &["glpat-"],
-        body: dotted_base64url,
+        pattern: r"glpat-([A-Za-z0-9_.-]*)",
         len: (20, OPEN),
     },
     TokenFormat {
         kind: SecretKind::SlackToken,
-        prefixes: &["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"],
-        body: dashed_alnum,
+        pattern: r"xox[baprs]-([A-Za-z0-9-]*)",
         len: (10, OPEN),
     },
     TokenFormat {
         kind: SecretKind::SlackWebhookUrl,
-        prefixes: &["hooks.slack.com/services/"],
-        body: path_byte,
+        pattern: r"hooks\.slack\.com/services/([A-Za-z0-9/]*)",
         len: (20, OPEN),
     },
     TokenFormat {
         kind: SecretKind::StripeKey,
-        prefixes: &["sk_live_", "rk_live_"],
-        body: alnum,
+        pattern: r"[sr]k_live_([A-Za-z0-9]*)",
         len: (16, OPEN),
     },
     TokenFormat {
         kind: SecretKind::GoogleApiKey,
-        prefixes: &["AIza"],
-        body: base64url_byte,
+        pattern: r"AIza([A-Za-z0-9_-]*)",
         len: (35, 35),
     },
     TokenFormat {
         kind: SecretKind::NpmToken,
-        prefixes: &["npm_"],
-        body: alnum,
+        pattern: r"npm_([A-Za-z0-9]*)",
         len: (36, 36),
     },
 ];
 
+/// Every token format at once: one pass over a value says which formats may be in it.
+static TOKEN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(TOKEN_FORMATS.iter().map(|format| format.pattern))
+        .expect("the token formats are valid regular expressions")
+});
+
+/// Each token format alone, in [`TOKEN_FORMATS`] order, to find where its tokens are.
+static TOKEN_REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    TOKEN_SET
+        .patterns()
+        .iter()
+        .map(|pattern| {
+            Regex::new(pattern).expect("the token formats are valid regular expressions")
+        })
+        .collect()
+});
+
 fn known_formats(value: &str, found: &mut Found) {
-    for format in TOKEN_FORMATS {
-        if format
-            .prefixes
-            .iter()
-            .any(|prefix| has_token(value, prefix, format))
-        {
+    for i in TOKEN_SET.matches(value).iter() {
+        let (format, regex) = (&TOKEN_FORMATS[i], &TOKEN_REGEXES[i]);
+        if has_token(value, regex, format) {
             found.push((format.kind, Confidence::High));
         }
     }
@@ -484,17 +476,28 @@ fn run_from(bytes: &[u8], start: usize, accept: impl Fn(u8) -> bool) -> &[u8] {
     rest.get(..len).unwrap_or_default()
 }
 
-fn has_token(value: &str, prefix: &str, format: &TokenFormat) -> bool {
+/// Whether a token of `format` starts at any occurrence of its prefix: at a word boundary, with
+/// a body of the right length that ends at one and is not filler. Every occurrence is tried,
+/// also those inside the body of an earlier candidate (`x_ghp_…` after a rejected `xghp_`).
+fn has_token(value: &str, regex: &Regex, format: &TokenFormat) -> bool {
     let bytes = value.as_bytes();
-    value.match_indices(prefix).any(|(start, _)| {
-        let body_start = start + prefix.len();
-        let body = run_from(bytes, body_start, format.body);
-        let after = bytes.get(body_start + body.len());
-        at_boundary(bytes, start, alnum)
+    let mut from = 0;
+    while let Some(token) = regex.captures_at(value, from) {
+        let (Some(whole), Some(body)) = (token.get(0), token.get(1)) else {
+            return false;
+        };
+        let after = bytes.get(body.end());
+        if at_boundary(bytes, whole.start(), alnum)
             && (format.len.0..=format.len.1).contains(&body.len())
             && after.is_none_or(|b| !b.is_ascii_alphanumeric())
-            && !is_filler_token(body)
-    })
+            && !is_filler_token(body.as_str().as_bytes())
+        {
+            return true;
+        }
+        // Prefixes are ASCII: the next byte starts a character.
+        from = whole.start() + 1;
+    }
+    false
 }
 
 /// A token body that is a documentation example or typed-in filler, not a credential.
@@ -575,34 +578,28 @@ fn header_has_alg(header: &[u8]) -> bool {
 }
 
 /// Decodes base64 in either alphabet (`+/` or `-_`), padded or not; `None` when malformed.
+/// Leftover bits in the last character are ignored, as a lenient decoder does.
 fn decode_base64(input: &[u8]) -> Option<Vec<u8>> {
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
     let input = input
         .strip_suffix(b"==")
         .or_else(|| input.strip_suffix(b"="))
         .unwrap_or(input);
-    if input.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(input.len() / 4 * 3 + 2);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &b in input {
-        let sextet = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(sextet);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    // One alphabet for both: base64url's `-_` are standard base64's `+/`.
+    let standard: Vec<u8> = input
+        .iter()
+        .map(|&b| match b {
+            b'-' => b'+',
+            b'_' => b'/',
+            b => b,
+        })
+        .collect();
+    LENIENT.decode(standard).ok()
 }
 
 // ---------------------------------------------------------------------------------------------

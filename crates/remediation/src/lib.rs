@@ -24,7 +24,7 @@ pub mod event;
 pub mod guard;
 pub mod plan;
 
-use crate::params::Overrides;
+use sidewatch_core::params::Overrides;
 use std::fmt;
 use std::str::FromStr;
 

@@ -14,25 +14,26 @@
 //! * IAM.7 / IAM.11–17 apply the configured password policy, keeping any current setting that is
 //!   stronger, and check that the result passes the control before proposing it.
 //!
-//! Controls without a safe automatic fix are listed in [`REMEDIATIONS`] with the reason, and
-//! [`plan`] refuses them with [`NotRemediable::NotifyOnly`].
+//! Each control declares what its remediation does ([`Control::remediation_hook`]): the
+//! [`PlanKind`] of an automatic one, which [`plan`] turns into the change, or why a person must
+//! act, which [`plan`] answers with [`NotRemediable::NotifyOnly`].
 
 use super::{PasswordPolicySettings, RemediationConfig};
-use crate::control::{Context, Control};
-use crate::controls::account;
-use crate::controls::ec2::ingress::{
-    Family, PortRange, Protocol, TCP, TCP_UDP, Traffic, Transport, World, exposures,
-    parse_permissions, world_family,
-};
-use crate::controls::{self, catalog};
-use crate::engine::{Engine, EngineConfig};
-use crate::evidence::EvidenceKind;
-use crate::evidence::shapes::PasswordPolicy;
-use crate::item::{ConfigurationItem, json_type, value_as_i64};
-use crate::params::ResolvedParams;
-use crate::verdict::Verdict;
 use serde::Serialize;
 use serde_json::{Value, json};
+use sidewatch_core::control::{Context, Control, PlanKind, Remediation};
+use sidewatch_core::controls::account;
+use sidewatch_core::controls::ec2::ingress::{
+    Family, PortRange, Protocol, Traffic, Transport, World, exposures, parse_permissions,
+    world_family,
+};
+use sidewatch_core::controls::{self, catalog};
+use sidewatch_core::engine::{Engine, EngineConfig};
+use sidewatch_core::evidence::EvidenceKind;
+use sidewatch_core::evidence::shapes::PasswordPolicy;
+use sidewatch_core::item::{ConfigurationItem, json_type, value_as_i64};
+use sidewatch_core::params::ResolvedParams;
+use sidewatch_core::verdict::Verdict;
 use std::fmt;
 
 /// The `Sid` of the statement S3.5's remediation adds.
@@ -47,245 +48,14 @@ pub enum Remediability {
     NotifyOnly(&'static str),
 }
 
-/// Every control of the catalog and what its remediation does (the README table is generated
-/// from this list; a test keeps it complete).
-pub static REMEDIATIONS: &[(&str, Remediability)] = {
-    use Remediability::{Automatic as A, NotifyOnly as N};
-    const PASSWORD: Remediability = A(
-        "applies the configured account password policy (iam:UpdateAccountPasswordPolicy), \
-         keeping stronger current settings",
-    );
-    const CREDENTIALS: Remediability = N(
-        "credentials belong to people: disabling or deleting them locks someone out, so the \
-         owner must rotate or remove them",
-    );
-    const SG_WORLD: Remediability = A(
-        "revokes only the world-open (0.0.0.0/0, ::/0) ranges of the rules reaching the \
-         control's ports (ec2:RevokeSecurityGroupIngress); other rules stay",
-    );
-    const ROOT: Remediability = N("only the root user can change root credentials and MFA devices");
-    &[
-        (
-            "Account.1",
-            N("a person must provide the security contact's details"),
-        ),
-        (
-            "CloudTrail.1",
-            N("a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately"),
-        ),
-        (
-            "CloudTrail.2",
-            N("encrypting a trail needs a KMS key whose policy lets CloudTrail use it"),
-        ),
-        (
-            "CloudTrail.3",
-            N("a trail needs a chosen S3 bucket, KMS key and budget; create it deliberately"),
-        ),
-        (
-            "CloudTrail.4",
-            A("enables log file validation on the trail (cloudtrail:UpdateTrail)"),
-        ),
-        (
-            "CloudTrail.5",
-            N("CloudWatch Logs delivery needs a log group and an IAM role chosen by a person"),
-        ),
-        (
-            "Config.1",
-            N("recording needs a delivery channel, bucket and role chosen by a person"),
-        ),
-        (
-            "EC2.2",
-            A("revokes every inbound and outbound rule of the VPC default security group"),
-        ),
-        (
-            "EC2.3",
-            N("an attached volume cannot be encrypted in place: it must be copied and swapped"),
-        ),
-        (
-            "EC2.6",
-            N("flow logs need a destination and IAM role chosen by a person"),
-        ),
-        (
-            "EC2.7",
-            A(
-                "turns on EBS encryption by default in the Region (ec2:EnableEbsEncryptionByDefault)",
-            ),
-        ),
-        (
-            "EC2.8",
-            A("requires IMDSv2 tokens on the instance (ec2:ModifyInstanceMetadataOptions)"),
-        ),
-        (
-            "EC2.9",
-            N(
-                "removing a public IP address cuts the instance off; it needs a person to re-plan access",
-            ),
-        ),
-        ("EC2.13", SG_WORLD),
-        ("EC2.14", SG_WORLD),
-        (
-            "EC2.18",
-            N("which publicly open ports are intended is a person's call"),
-        ),
-        ("EC2.19", SG_WORLD),
-        (
-            "EC2.21",
-            N("network ACL entries are ordered: changing one can open or close other traffic"),
-        ),
-        ("EC2.53", SG_WORLD),
-        ("EC2.54", SG_WORLD),
-        (
-            "GuardDuty.1",
-            N("enabling GuardDuty costs money and is usually an organization-level decision"),
-        ),
-        (
-            "IAM.1",
-            N("narrowing an admin policy needs a person who knows what it is for"),
-        ),
-        (
-            "IAM.2",
-            N(
-                "moving a user's policies to groups or roles needs a person; detaching them locks the user out",
-            ),
-        ),
-        ("IAM.3", CREDENTIALS),
-        ("IAM.4", ROOT),
-        ("IAM.5", CREDENTIALS),
-        ("IAM.6", ROOT),
-        ("IAM.7", PASSWORD),
-        ("IAM.8", CREDENTIALS),
-        ("IAM.9", ROOT),
-        ("IAM.11", PASSWORD),
-        ("IAM.12", PASSWORD),
-        ("IAM.13", PASSWORD),
-        ("IAM.14", PASSWORD),
-        ("IAM.15", PASSWORD),
-        ("IAM.16", PASSWORD),
-        ("IAM.17", PASSWORD),
-        (
-            "IAM.18",
-            N("a support role needs a person to choose who may assume it"),
-        ),
-        ("IAM.19", CREDENTIALS),
-        (
-            "IAM.21",
-            N("narrowing service wildcards needs a person who knows what the policy is for"),
-        ),
-        ("IAM.22", CREDENTIALS),
-        (
-            "IAM.27",
-            N("detaching AWSCloudShellFullAccess can break someone's work; a person decides"),
-        ),
-        (
-            "IAM.28",
-            N("an analyzer's zone of trust (account or organization) is a person's choice"),
-        ),
-        (
-            "KMS.4",
-            A("enables automatic key rotation (kms:EnableKeyRotation)"),
-        ),
-        (
-            "Lambda.1",
-            N("removing a policy statement can break the service that invokes the function"),
-        ),
-        (
-            "Lambda.2",
-            N("moving to a supported runtime needs code changes and tests"),
-        ),
-        (
-            "Lambda.X1",
-            N("secrets must be moved to a secret store and rotated by their owner"),
-        ),
-        (
-            "RDS.2",
-            N(
-                "turning public access off can cut off clients that reach the instance over the internet",
-            ),
-        ),
-        (
-            "RDS.3",
-            N(
-                "encryption cannot be turned on for an existing instance: it must be restored from an encrypted snapshot copy",
-            ),
-        ),
-        (
-            "RDS.11",
-            A(
-                "sets backup retention to the control's backupRetentionMinimum (rds:ModifyDBInstance, next maintenance window)",
-            ),
-        ),
-        (
-            "RDS.13",
-            A("turns on automatic minor version upgrades (rds:ModifyDBInstance)"),
-        ),
-        (
-            "S3.1",
-            A(
-                "turns on all four account-level Block Public Access settings (s3control:PutPublicAccessBlock)",
-            ),
-        ),
-        (
-            "S3.2",
-            N(
-                "fix public read with S3.8 (bucket) and S3.1 (account) Block Public Access, after checking who reads the bucket",
-            ),
-        ),
-        (
-            "S3.3",
-            N(
-                "fix public write with S3.8 (bucket) and S3.1 (account) Block Public Access, after checking who writes to the bucket",
-            ),
-        ),
-        (
-            "S3.5",
-            A(
-                "adds one Deny statement for aws:SecureTransport false to the bucket policy, keeping every other statement",
-            ),
-        ),
-        (
-            "S3.8",
-            A(
-                "turns on all four bucket-level Block Public Access settings (s3:PutPublicAccessBlock)",
-            ),
-        ),
-        (
-            "S3.9",
-            N("server access logging needs a target bucket chosen by a person"),
-        ),
-        (
-            "S3.14",
-            A("enables bucket versioning (s3:PutBucketVersioning), leaving MFA delete as it is"),
-        ),
-        (
-            "S3.17",
-            A(
-                "sets default encryption to SSE-KMS with the configured key or aws/s3 (s3:PutBucketEncryption)",
-            ),
-        ),
-        (
-            "S3.20",
-            N("only the root user with its MFA device can enable MFA delete"),
-        ),
-        (
-            "S3.22",
-            N("S3 data events cost money per request; a person chooses the trail and buckets"),
-        ),
-        (
-            "S3.23",
-            N("S3 data events cost money per request; a person chooses the trail and buckets"),
-        ),
-    ]
-};
-
-/// Whether sidewatch can fix `control_id` automatically.
+/// Whether sidewatch can fix `control_id` automatically, as the control declares
+/// ([`Control::remediation_hook`]).
 pub fn remediability(control_id: &str) -> Remediability {
-    REMEDIATIONS
-        .iter()
-        .find(|(id, _)| *id == control_id)
-        .map_or(
-            Remediability::NotifyOnly("sidewatch defines no automatic remediation for it"),
-            |(_, r)| *r,
-        )
+    match controls::find(control_id).map(|control| control.remediation_hook) {
+        Some(Remediation::Automatic { does, .. }) => Remediability::Automatic(does),
+        Some(Remediation::NotifyOnly { why }) => Remediability::NotifyOnly(why),
+        None => Remediability::NotifyOnly("sidewatch defines no automatic remediation for it"),
+    }
 }
 
 /// Every control of the catalog with its remediability, in catalog order (for the README table).
@@ -665,11 +435,14 @@ pub fn plan(
 ) -> Result<Plan, NotRemediable> {
     let control =
         controls::find(control_id).ok_or_else(|| cannot(format!("no control {control_id}")))?;
-    if let Remediability::NotifyOnly(reason) = remediability(control.id) {
-        return Err(NotRemediable::NotifyOnly {
-            reason: reason.to_owned(),
-        });
-    }
+    let kind = match control.remediation_hook {
+        Remediation::Automatic { plan, .. } => plan,
+        Remediation::NotifyOnly { why } => {
+            return Err(NotRemediable::NotifyOnly {
+                reason: why.to_owned(),
+            });
+        }
+    };
     match evaluate_live(control, live_item, config).map_err(cannot)? {
         Verdict::NonCompliant(_) => {}
         Verdict::Compliant(reason) => return Err(NotRemediable::AlreadyCompliant { reason }),
@@ -684,61 +457,50 @@ pub fn plan(
     .map_err(|e| cannot(e.to_string()))?;
     let ctx = Context::new(live_item, &params);
     let item = live_item;
-    match control.id {
-        "S3.8" => Ok(Plan::PutBucketPublicAccessBlock {
+    match kind {
+        PlanKind::BucketPublicAccessBlock => Ok(Plan::PutBucketPublicAccessBlock {
             bucket: bucket_name(item),
         }),
-        "S3.1" => Ok(Plan::PutAccountPublicAccessBlock {
+        PlanKind::AccountPublicAccessBlock => Ok(Plan::PutAccountPublicAccessBlock {
             account_id: item
                 .account_id
                 .clone()
                 .unwrap_or_else(|| item.resource_id.clone()),
         }),
-        "S3.5" => tls_policy(item),
-        "S3.14" => Ok(Plan::PutBucketVersioning {
+        PlanKind::BucketTlsOnlyStatement => tls_policy(item),
+        PlanKind::BucketVersioning => Ok(Plan::PutBucketVersioning {
             bucket: bucket_name(item),
         }),
-        "S3.17" => bucket_encryption(&ctx, config),
-        "EC2.2" => Ok(Plan::RevokeSecurityGroupRules {
+        PlanKind::BucketDefaultEncryption => bucket_encryption(&ctx, config),
+        PlanKind::RevokeAllSecurityGroupRules => Ok(Plan::RevokeSecurityGroupRules {
             group_id: group_id(item),
             ingress: all_permissions(item, "ipPermissions")?,
             egress: all_permissions(item, "ipPermissionsEgress")?,
         }),
-        "EC2.13" => world_open(item, &[22], TCP, World::Either),
-        "EC2.14" => world_open(item, &[3389], TCP, World::Either),
-        "EC2.19" => {
-            let transports = if ctx.bool("includeUdp") { TCP_UDP } else { TCP };
-            world_open(
-                item,
-                ctx.int_list("blockedPorts"),
-                transports,
-                World::Either,
-            )
+        PlanKind::RevokeWorldOpenIngress(open_ports) => {
+            let open = open_ports(&ctx);
+            world_open(item, open.ports, open.transports, open.world)
         }
-        "EC2.53" => world_open(item, ctx.int_list("restrictPorts"), TCP_UDP, World::Ipv4),
-        "EC2.54" => world_open(item, ctx.int_list("restrictPorts"), TCP_UDP, World::Ipv6),
-        "EC2.8" => Ok(Plan::RequireImdsv2 {
+        PlanKind::RequireImdsv2 => Ok(Plan::RequireImdsv2 {
             instance_id: config_or_id(item, "/instanceId"),
         }),
-        "EC2.7" => Ok(Plan::EnableEbsEncryptionByDefault {
+        PlanKind::EbsEncryptionByDefault => Ok(Plan::EnableEbsEncryptionByDefault {
             region: account::region(item)
                 .ok_or_else(|| cannot("the account item names no Region"))?
                 .to_owned(),
         }),
-        "KMS.4" => Ok(Plan::EnableKeyRotation {
+        PlanKind::KeyRotation => Ok(Plan::EnableKeyRotation {
             key_id: config_or_id(item, "/keyId"),
         }),
-        "CloudTrail.4" => Ok(Plan::EnableLogFileValidation {
+        PlanKind::LogFileValidation => Ok(Plan::EnableLogFileValidation {
             trail: item
                 .config_str("/trailARN")
                 .or_else(|| item.config_str("/name"))
                 .unwrap_or(&item.resource_id)
                 .to_owned(),
         }),
-        "IAM.7" | "IAM.11" | "IAM.12" | "IAM.13" | "IAM.14" | "IAM.15" | "IAM.16" | "IAM.17" => {
-            password_policy(control, &ctx, config)
-        }
-        "RDS.11" => {
+        PlanKind::AccountPasswordPolicy => password_policy(control, &ctx, config),
+        PlanKind::DbBackupRetention => {
             if let Some(cluster) = item.config_str("/dBClusterIdentifier") {
                 return Err(cannot(format!(
                     "the instance takes backup retention from DB cluster {cluster}: change it there"
@@ -751,13 +513,12 @@ pub fn plan(
                 apply_immediately: false,
             })
         }
-        "RDS.13" => Ok(Plan::ModifyDbInstance {
+        PlanKind::DbAutoMinorVersionUpgrade => Ok(Plan::ModifyDbInstance {
             db_instance_identifier: db_instance(item)?,
             backup_retention_period: None,
             auto_minor_version_upgrade: Some(true),
             apply_immediately: false,
         }),
-        other => Err(cannot(format!("no plan is written for {other}"))),
     }
 }
 

@@ -23,12 +23,12 @@
 use super::event::{EventFinding, SecurityHubEvent, Trigger, WorkflowStatus};
 use super::plan::{Remediability, remediability};
 use super::{Mode, RemediationConfig};
-use crate::arn::{Arn, DefaultProduct};
-use crate::control::Control;
-use crate::controls;
-use crate::finding::{ComplianceStatus, RecordState, finding_id};
-use crate::item::ACCOUNT_RESOURCE_TYPE;
-use crate::verdict::Verdict;
+use sidewatch_core::arn::{Arn, DefaultProduct};
+use sidewatch_core::control::Control;
+use sidewatch_core::controls;
+use sidewatch_core::finding::{ComplianceStatus, RecordState, finding_id};
+use sidewatch_core::item::ACCOUNT_RESOURCE_TYPE;
+use sidewatch_core::verdict::Verdict;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -662,7 +662,7 @@ fn resource_named(
 }
 
 /// How the ARN of a resource type is written (what AWS Config records as its `arn`, and what
-/// [`crate::finding::FindingBuilder`] puts in `Resources[0].Id`).
+/// [`sidewatch_core::finding::FindingBuilder`] puts in `Resources[0].Id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ArnShape {
     service: &'static str,

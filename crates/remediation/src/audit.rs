@@ -5,9 +5,9 @@ use super::Mode;
 use super::event::{EventFinding, Trigger};
 use super::guard::Decision;
 use super::plan::{NotRemediable, Plan};
-use crate::verdict::truncate_with_ellipsis;
 use serde::Serialize;
 use serde_json::{Value, json};
+use sidewatch_core::verdict::truncate_with_ellipsis;
 
 /// `Note.Text` takes at most 512 characters.
 pub const MAX_NOTE: usize = 512;
@@ -176,7 +176,7 @@ pub fn batch_update_findings(finding: &EventFinding, record: &AuditRecord) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::remediation::guard::SkipCode;
+    use crate::guard::SkipCode;
 
     fn finding() -> EventFinding {
         EventFinding {
@@ -191,7 +191,7 @@ mod tests {
 
     fn act() -> Decision {
         Decision::Act {
-            control: crate::controls::find("EC2.13").unwrap(),
+            control: sidewatch_core::controls::find("EC2.13").unwrap(),
             resource_id: "sg-1".into(),
             resource_type: "AWS::EC2::SecurityGroup".into(),
             mode: Mode::DryRun,

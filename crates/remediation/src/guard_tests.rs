@@ -311,8 +311,13 @@ fn unreadable_findings_and_empty_events_are_skipped() {
 #[test]
 fn notify_only_controls_are_skipped_with_the_reason() {
     let (mut finding, trigger) = first_finding("imported-ec2-13-new.json");
-    let id =
-        crate::finding::finding_id("aws", ACCOUNT, "eu-west-1", "EC2.9", "i-0123456789abcdef0");
+    let id = sidewatch_core::finding::finding_id(
+        "aws",
+        ACCOUNT,
+        "eu-west-1",
+        "EC2.9",
+        "i-0123456789abcdef0",
+    );
     finding.id = Some(id);
     finding.generator_id = Some("sidewatch/EC2.9".into());
     finding.compliance = None;
@@ -538,7 +543,7 @@ fn arns_without_region_or_account_pass_where_the_service_has_none() {
     let user_id = "AIDAEXAMPLEUSERID0001";
     let iam = |arn: &str| {
         let (mut f, _) = first_finding("imported-ec2-13-new.json");
-        f.id = Some(crate::finding::finding_id(
+        f.id = Some(sidewatch_core::finding::finding_id(
             "aws",
             ACCOUNT,
             "eu-west-1",
@@ -583,8 +588,8 @@ fn arns_without_region_or_account_pass_where_the_service_has_none() {
 /// catalog, with an ARN recorded or not.
 #[test]
 fn sidewatch_findings_of_every_resource_type_name_their_resource() {
-    use crate::finding::{FindingBuilder, FindingContext, Source};
-    use crate::item::ConfigurationItem;
+    use sidewatch_core::finding::{FindingBuilder, FindingContext, Source};
+    use sidewatch_core::item::ConfigurationItem;
     let builder = FindingBuilder::new(FindingContext {
         account_override: None,
         region_override: None,
@@ -592,9 +597,9 @@ fn sidewatch_findings_of_every_resource_type_name_their_resource() {
         now: time::macros::datetime!(2026-06-01 10:00 UTC),
     });
     let mut checked = 0;
-    for control in crate::controls::catalog() {
+    for control in sidewatch_core::controls::catalog() {
         for resource_type in control.resource_types {
-            let id = if *resource_type == crate::item::ACCOUNT_RESOURCE_TYPE {
+            let id = if *resource_type == sidewatch_core::item::ACCOUNT_RESOURCE_TYPE {
                 ACCOUNT
             } else {
                 "resource-1"
@@ -626,7 +631,7 @@ fn sidewatch_findings_of_every_resource_type_name_their_resource() {
                 let finding = builder
                     .build(
                         &item,
-                        &crate::engine::Evaluation {
+                        &sidewatch_core::engine::Evaluation {
                             control,
                             verdict: Verdict::fail("seeded"),
                         },
@@ -651,10 +656,10 @@ fn sidewatch_findings_of_every_resource_type_name_their_resource() {
 
 #[test]
 fn every_arn_resource_type_of_the_catalog_has_a_shape() {
-    for control in crate::controls::catalog() {
+    for control in sidewatch_core::controls::catalog() {
         for resource_type in control.resource_types {
             assert!(
-                *resource_type == crate::item::ACCOUNT_RESOURCE_TYPE
+                *resource_type == sidewatch_core::item::ACCOUNT_RESOURCE_TYPE
                     || ArnShape::of(resource_type).is_some(),
                 "{}: {resource_type}",
                 control.id
