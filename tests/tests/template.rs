@@ -556,7 +556,7 @@ fn the_sweep_role_reads_exactly_what_the_inventory_calls() {
         .find(|s| s["Sid"] == "InventoryReads")
         .expect("SweepRole has an InventoryReads statement");
     let granted: BTreeSet<String> = string_list(&statement["Action"]).into_iter().collect();
-    let needed: BTreeSet<String> = sidewatch_aws::inventory_scope::inventory_actions()
+    let needed: BTreeSet<String> = sidewatch_aws::inventory::scope::inventory_actions()
         .into_iter()
         .filter(|a| *a != "ec2:DescribeRegions")
         .map(str::to_owned)

@@ -1,27 +1,51 @@
 //! sidewatch's AWS adapters.
 //!
 //! The core (`sidewatch-core`) is pure: configuration items in, verdicts out. This crate holds what
-//! talks to AWS with the AWS SDK for Rust:
+//! talks to AWS with the AWS SDK for Rust, grouped by the service an adapter talks to:
+//!
+//! ```text
+//! src/
+//! ├── lib.rs          this layout, the crate-root re-exports, required_actions
+//! ├── clients.rs      one SdkConfig and the AwsClients built from it
+//! ├── error.rs        SDK errors as EvidenceError / PortError (one failure classifier)
+//! ├── retry.rs        retries, backoff and pacing of the outbound adapters
+//! ├── convert.rs      SDK values as stored text and JSON (RFC 3339 times, JSON-or-null)
+//! ├── securityhub/    asff.rs, publisher.rs, finding_reader.rs, workflow.rs
+//! ├── config/         item_reader.rs, reporter.rs, recorders.rs
+//! ├── sqs/            sweep_queue.rs
+//! ├── sts/            caller_identity.rs
+//! ├── collect/        evidence, one file per service (account, cloudtrail, credential_report,
+//! │                   iam, resources)
+//! ├── inventory/      configuration items from the service APIs, one file per resource type,
+//! │                   and scope.rs (enabled Regions, the IAM actions the collectors call)
+//! └── remediate/      live re-read of a resource and the calls that apply a remediation plan
+//! ```
 //!
 //! * [`clients`]: one [`SdkConfig`](aws_config::SdkConfig) built once (default credential chain,
 //!   optional endpoint override for a local stand-in, standard retries, timeouts) and the
 //!   [`AwsClients`] built from it;
+//! * [`error`]: how SDK errors become the stored `EvidenceError`, and the [`PortError`]
+//!   (with its [`FailureKind`]) of the outbound adapters;
+//! * [`retry`]: retries and pacing, shared by the outbound adapters;
+//! * `convert` (crate-private): the SDK-value conversions [`collect`] and [`inventory`] share, so
+//!   neither imports the other;
+//! * the outbound adapters implementing the core's ports, by service; each takes the one client it
+//!   needs (`new(&client)`):
+//!   * [`securityhub`]: [`SecurityHubPublisher`] (`FindingsSink`), [`SecurityHubFindings`]
+//!     (`FindingsSource`), [`SecurityHubWorkflow`] (`FindingsWorkflow`), and the ASFF
+//!     conversions in [`securityhub::asff`];
+//!   * [`config`]: [`ConfigItems`] (`ItemSource`), [`ConfigReporter`] (`EvaluationsSink`) and
+//!     [`ConfigRecorders`] (`RecorderSource`);
+//!   * [`sqs`]: [`SqsSweepQueue`], the sweep function's sender;
+//!   * [`sts`]: [`StsIdentity`] (`CallerIdentity`);
 //! * [`collect`]: the [`EvidenceCollector`], which fetches what AWS Config does not record (an IAM
 //!   user's MFA devices, a KMS key's rotation, the password policy, CloudTrail's trails…) with
 //!   read-only calls and stores it — or the failed read — in the configuration item, where the
 //!   core's controls read it;
-//! * [`error`]: how SDK errors become the stored `EvidenceError`, and the [`PortError`]
-//!   (with its [`FailureKind`]) of the outbound adapters;
-//! * the outbound adapters implementing the core's ports: [`SecurityHubPublisher`]
-//!   (`FindingsSink`), [`SecurityHubFindings`] (`FindingsSource`), [`SecurityHubWorkflow`]
-//!   (`FindingsWorkflow`), [`ConfigReporter`] (`EvaluationsSink`) and [`ConfigItems`]
-//!   (`ItemSource`); each takes the one client it needs (`new(&client)`), the ASFF conversions are
-//!   in [`asff`], retries and pacing in [`retry`];
-//! * [`sweep_queue`]: the sweep function's SQS sender;
-//! * [`remediate`]: the remediation function's live re-read of a resource and the SDK calls that
-//!   apply a core remediation plan;
 //! * [`inventory`]: configuration items built from the service APIs, for what AWS Config does not
-//!   record.
+//!   record; [`inventory::scope`] says which Regions a scan reaches and which IAM actions it needs;
+//! * [`remediate`]: the remediation function's live re-read of a resource and the SDK calls that
+//!   apply a core remediation plan.
 //!
 //! [`PortError`]: sidewatch_core::ports::PortError
 //! [`FailureKind`]: sidewatch_core::ports::FailureKind
@@ -30,34 +54,26 @@
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
 //! requested; [`required_actions`] lists them for a set of kinds.
 
-pub mod asff;
 pub mod clients;
 pub mod collect;
+pub mod config;
+mod convert;
 pub mod error;
-pub mod findings;
-pub mod identity;
 pub mod inventory;
-pub mod inventory_scope;
-pub mod items;
-pub mod publish;
-pub mod recorder;
 pub mod remediate;
-pub mod report;
 pub mod retry;
-pub mod sweep_queue;
-pub mod workflow;
+pub mod securityhub;
+pub mod sqs;
+pub mod sts;
 
 pub use clients::{AwsClients, ClientOptions};
 pub use collect::EvidenceCollector;
-pub use findings::SecurityHubFindings;
-pub use identity::StsIdentity;
+pub use config::{ConfigItems, ConfigRecorders, ConfigReporter};
 pub use inventory::{CollectionFailure, Inventory, InventoryReport};
-pub use items::ConfigItems;
-pub use publish::SecurityHubPublisher;
-pub use report::ConfigReporter;
 pub use retry::RetryPolicy;
-pub use sweep_queue::SqsSweepQueue;
-pub use workflow::SecurityHubWorkflow;
+pub use securityhub::{SecurityHubFindings, SecurityHubPublisher, SecurityHubWorkflow};
+pub use sqs::SqsSweepQueue;
+pub use sts::StsIdentity;
 
 use sidewatch_core::EvidenceKind;
 use std::collections::BTreeSet;

@@ -42,7 +42,7 @@ impl Findings {
 /// The Region of a finding: the one in its `ProductArn`
 /// (`arn:<partition>:securityhub:<region>:…`), where Security Hub must receive it.
 pub fn region_of(finding: &Finding) -> Option<&str> {
-    sidewatch_aws::asff::product_arn_region(&finding.product_arn)
+    sidewatch_aws::securityhub::asff::product_arn_region(&finding.product_arn)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use crate::ALL_REGIONS;
 use crate::live::{Class, Live, classify};
-use sidewatch_aws::inventory_scope::{enabled_regions, iam_action};
+use sidewatch_aws::inventory::scope::{enabled_regions, iam_action};
 use sidewatch_aws::{CollectionFailure, Inventory, InventoryReport};
 use sidewatch_core::ConfigurationItem;
 use sidewatch_core::ports::FailureKind;

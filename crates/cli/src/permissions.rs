@@ -1,10 +1,10 @@
 //! `sidewatch permissions`: the read-only IAM policy `sidewatch scan --live` and `sidewatch
 //! snapshot` need: the evidence reads of the selected controls, and the inventory's list and
-//! describe calls (`sidewatch_aws::inventory_scope::INVENTORY_OPERATIONS`, checked against the
+//! describe calls (`sidewatch_aws::inventory::scope::INVENTORY_OPERATIONS`, checked against the
 //! collectors' code by the aws crate's tests). `--publish`'s one write is not included.
 
 use crate::{EXIT_ERROR, EXIT_OK, Io, PermissionsArgs, error};
-use sidewatch_aws::inventory_scope::inventory_actions;
+use sidewatch_aws::inventory::scope::inventory_actions;
 use sidewatch_core::{Engine, EngineConfig, EvidenceKind};
 use std::collections::BTreeSet;
 

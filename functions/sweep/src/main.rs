@@ -4,7 +4,7 @@
 //! Security Hub ([`sidewatch_lambda::sweep::handle`] tells them apart). Settings and AWS clients
 //! are built once per container.
 
-use sidewatch_aws::recorder::ConfigRecorders;
+use sidewatch_aws::ConfigRecorders;
 use sidewatch_aws::{
     AwsClients, ClientOptions, ConfigItems, EvidenceCollector, Inventory, SecurityHubFindings,
     SecurityHubPublisher, SqsSweepQueue, StsIdentity,

@@ -5,7 +5,7 @@
 //! is deleted, the same message archives them.
 
 use serde_json::{Value, json};
-use sidewatch_aws::recorder::ConfigRecorders;
+use sidewatch_aws::ConfigRecorders;
 use sidewatch_aws::{
     AwsClients, ClientOptions, EvidenceCollector, Inventory, SecurityHubFindings,
     SecurityHubPublisher,

@@ -1,8 +1,9 @@
 //! The IAM credential report: generated and downloaded once (then cached briefly), parsed from its
 //! CSV, one user's row handed out per item.
 
-use super::{rfc3339, to_json};
+use super::to_json;
 use crate::clients::AwsClients;
+use crate::convert::rfc3339;
 use crate::error::{SdkResultExt, from_sdk, incomplete};
 use aws_sdk_iam::operation::get_credential_report::GetCredentialReportError;
 use aws_sdk_iam::types::ReportStateType;

@@ -1,8 +1,9 @@
 //! IAM evidence: a user's MFA devices, console password and access keys; the account summary,
 //! the root user's virtual MFA, the password policy and who holds `AWSSupportAccess`.
 
-use super::{now_rfc3339, rfc3339, to_json};
+use super::to_json;
 use crate::clients::AwsClients;
+use crate::convert::{now_rfc3339, rfc3339};
 use crate::error::{SdkResultExt, from_sdk, incomplete};
 use aws_sdk_iam::types::{AssignmentStatusType, SummaryKeyType};
 use serde_json::Value;

@@ -44,8 +44,6 @@ mod iam;
 mod resources;
 
 use crate::clients::AwsClients;
-use aws_smithy_types::DateTime;
-use aws_smithy_types::date_time::Format;
 use serde::Serialize;
 use serde_json::Value;
 use sidewatch_core::{ConfigurationItem, EvidenceError, EvidenceKind};
@@ -339,18 +337,6 @@ fn partition(item: &ConfigurationItem) -> String {
 pub(crate) fn to_json<T: Serialize>(shape: &T) -> Result<Value, EvidenceError> {
     serde_json::to_value(shape)
         .map_err(|e| EvidenceError::new("InternalError", format!("evidence not serializable: {e}")))
-}
-
-/// An SDK timestamp as RFC 3339, as AWS writes it.
-pub(crate) fn rfc3339(time: &DateTime) -> Option<String> {
-    time.fmt(Format::DateTime).ok()
-}
-
-/// Now, as RFC 3339 (the moment evidence was read; ages are computed against it).
-pub(crate) fn now_rfc3339() -> Option<String> {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .ok()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! `AWS::CloudTrail::Trail` from `cloudtrail:DescribeTrails` (trails whose home Region is the
 //! Region collected, as Config records them once) and `cloudtrail:ListTags`.
 
-use super::{Ctx, key_value_tags, o, port_error, s};
+use super::{Ctx, key_value_tags, port_error};
+use crate::convert::{json_or_null, string_or_null};
 use aws_sdk_cloudtrail::types::Trail;
 use serde_json::{Value, json};
 use sidewatch_core::arn::Arn;
@@ -45,27 +46,27 @@ pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
 /// The Config `configuration` of a trail.
 pub(super) fn configuration(trail: &Trail) -> Value {
     json!({
-        "name": s(trail.name()),
-        "s3BucketName": s(trail.s3_bucket_name()),
-        "s3KeyPrefix": s(trail.s3_key_prefix()),
+        "name": string_or_null(trail.name()),
+        "s3BucketName": string_or_null(trail.s3_bucket_name()),
+        "s3KeyPrefix": string_or_null(trail.s3_key_prefix()),
         // `SnsTopicName` is deprecated in the CloudTrail API; Config still records the name,
         // which is the ARN's last segment.
-        "snsTopicName": s(trail
+        "snsTopicName": string_or_null(trail
             .sns_topic_arn()
             .and_then(Arn::parse)
             .map(|arn| arn.resource)),
-        "snsTopicARN": s(trail.sns_topic_arn()),
-        "includeGlobalServiceEvents": o(trail.include_global_service_events()),
-        "isMultiRegionTrail": o(trail.is_multi_region_trail()),
-        "homeRegion": s(trail.home_region()),
-        "trailARN": s(trail.trail_arn()),
-        "logFileValidationEnabled": o(trail.log_file_validation_enabled()),
-        "cloudWatchLogsLogGroupArn": s(trail.cloud_watch_logs_log_group_arn()),
-        "cloudWatchLogsRoleArn": s(trail.cloud_watch_logs_role_arn()),
-        "kmsKeyId": s(trail.kms_key_id()),
-        "hasCustomEventSelectors": o(trail.has_custom_event_selectors()),
-        "hasInsightSelectors": o(trail.has_insight_selectors()),
-        "isOrganizationTrail": o(trail.is_organization_trail()),
+        "snsTopicARN": string_or_null(trail.sns_topic_arn()),
+        "includeGlobalServiceEvents": json_or_null(trail.include_global_service_events()),
+        "isMultiRegionTrail": json_or_null(trail.is_multi_region_trail()),
+        "homeRegion": string_or_null(trail.home_region()),
+        "trailARN": string_or_null(trail.trail_arn()),
+        "logFileValidationEnabled": json_or_null(trail.log_file_validation_enabled()),
+        "cloudWatchLogsLogGroupArn": string_or_null(trail.cloud_watch_logs_log_group_arn()),
+        "cloudWatchLogsRoleArn": string_or_null(trail.cloud_watch_logs_role_arn()),
+        "kmsKeyId": string_or_null(trail.kms_key_id()),
+        "hasCustomEventSelectors": json_or_null(trail.has_custom_event_selectors()),
+        "hasInsightSelectors": json_or_null(trail.has_insight_selectors()),
+        "isOrganizationTrail": json_or_null(trail.is_organization_trail()),
     })
 }
 

@@ -1,7 +1,8 @@
 //! `AWS::EC2::Instance` from `ec2:DescribeInstances` (terminated instances are skipped: Config
 //! records them as deleted).
 
-use super::{Ctx, ItemParts, key_value_tags, o, port_error, s, t};
+use super::{Ctx, ItemParts, key_value_tags, port_error};
+use crate::convert::{json_or_null, rfc3339_or_null, string_or_null};
 use aws_sdk_ec2::types::{
     Instance, InstanceNetworkInterface, InstanceNetworkInterfaceAssociation, InstanceStateName,
 };
@@ -47,10 +48,10 @@ fn item(ctx: &Ctx, instance: &Instance) -> Option<ItemParts> {
 fn association(a: Option<&InstanceNetworkInterfaceAssociation>) -> Value {
     a.map_or(Value::Null, |a| {
         json!({
-            "carrierIp": s(a.carrier_ip()),
-            "ipOwnerId": s(a.ip_owner_id()),
-            "publicDnsName": s(a.public_dns_name()),
-            "publicIp": s(a.public_ip()),
+            "carrierIp": string_or_null(a.carrier_ip()),
+            "ipOwnerId": string_or_null(a.ip_owner_id()),
+            "publicDnsName": string_or_null(a.public_dns_name()),
+            "publicIp": string_or_null(a.public_ip()),
         })
     })
 }
@@ -59,34 +60,34 @@ fn network_interface(n: &InstanceNetworkInterface) -> Value {
     json!({
         "association": association(n.association()),
         "attachment": n.attachment().map_or(Value::Null, |a| json!({
-            "attachTime": t(a.attach_time()),
-            "attachmentId": s(a.attachment_id()),
-            "deleteOnTermination": o(a.delete_on_termination()),
-            "deviceIndex": o(a.device_index()),
-            "status": s(a.status().map(|x| x.as_str())),
-            "networkCardIndex": o(a.network_card_index()),
+            "attachTime": rfc3339_or_null(a.attach_time()),
+            "attachmentId": string_or_null(a.attachment_id()),
+            "deleteOnTermination": json_or_null(a.delete_on_termination()),
+            "deviceIndex": json_or_null(a.device_index()),
+            "status": string_or_null(a.status().map(|x| x.as_str())),
+            "networkCardIndex": json_or_null(a.network_card_index()),
         })),
-        "description": s(n.description()),
+        "description": string_or_null(n.description()),
         "groups": n.groups().iter().map(|g| json!({
-            "groupName": s(g.group_name()), "groupId": s(g.group_id())
+            "groupName": string_or_null(g.group_name()), "groupId": string_or_null(g.group_id())
         })).collect::<Vec<_>>(),
-        "interfaceType": s(n.interface_type()),
-        "ipv6Addresses": n.ipv6_addresses().iter().map(|a| json!({"ipv6Address": s(a.ipv6_address())})).collect::<Vec<_>>(),
-        "macAddress": s(n.mac_address()),
-        "networkInterfaceId": s(n.network_interface_id()),
-        "ownerId": s(n.owner_id()),
-        "privateDnsName": s(n.private_dns_name()),
-        "privateIpAddress": s(n.private_ip_address()),
+        "interfaceType": string_or_null(n.interface_type()),
+        "ipv6Addresses": n.ipv6_addresses().iter().map(|a| json!({"ipv6Address": string_or_null(a.ipv6_address())})).collect::<Vec<_>>(),
+        "macAddress": string_or_null(n.mac_address()),
+        "networkInterfaceId": string_or_null(n.network_interface_id()),
+        "ownerId": string_or_null(n.owner_id()),
+        "privateDnsName": string_or_null(n.private_dns_name()),
+        "privateIpAddress": string_or_null(n.private_ip_address()),
         "privateIpAddresses": n.private_ip_addresses().iter().map(|p| json!({
             "association": association(p.association()),
-            "primary": o(p.primary()),
-            "privateDnsName": s(p.private_dns_name()),
-            "privateIpAddress": s(p.private_ip_address()),
+            "primary": json_or_null(p.primary()),
+            "privateDnsName": string_or_null(p.private_dns_name()),
+            "privateIpAddress": string_or_null(p.private_ip_address()),
         })).collect::<Vec<_>>(),
-        "sourceDestCheck": o(n.source_dest_check()),
-        "status": s(n.status().map(|x| x.as_str())),
-        "subnetId": s(n.subnet_id()),
-        "vpcId": s(n.vpc_id()),
+        "sourceDestCheck": json_or_null(n.source_dest_check()),
+        "status": string_or_null(n.status().map(|x| x.as_str())),
+        "subnetId": string_or_null(n.subnet_id()),
+        "vpcId": string_or_null(n.vpc_id()),
     })
 }
 
@@ -95,18 +96,18 @@ pub(super) fn configuration(i: &Instance, tags: Value) -> Value {
     // The nested objects first: one `json!` per object keeps each macro expansion shallow.
     let monitoring = i.monitoring().map_or(
         Value::Null,
-        |m| json!({"state": s(m.state().map(|x| x.as_str()))}),
+        |m| json!({"state": string_or_null(m.state().map(|x| x.as_str()))}),
     );
     let placement = i.placement().map_or(Value::Null, |p| {
         json!({
-            "availabilityZone": s(p.availability_zone()),
-            "groupName": s(p.group_name()),
-            "tenancy": s(p.tenancy().map(|x| x.as_str())),
+            "availabilityZone": string_or_null(p.availability_zone()),
+            "groupName": string_or_null(p.group_name()),
+            "tenancy": string_or_null(p.tenancy().map(|x| x.as_str())),
         })
     });
     let state = i.state().map_or(
         Value::Null,
-        |st| json!({"code": o(st.code()), "name": s(st.name().map(|x| x.as_str()))}),
+        |st| json!({"code": json_or_null(st.code()), "name": string_or_null(st.name().map(|x| x.as_str()))}),
     );
     let block_device_mappings: Vec<Value> = i
         .block_device_mappings()
@@ -114,31 +115,32 @@ pub(super) fn configuration(i: &Instance, tags: Value) -> Value {
         .map(|b| {
             let ebs = b.ebs().map_or(Value::Null, |e| {
                 json!({
-                    "attachTime": t(e.attach_time()),
-                    "deleteOnTermination": o(e.delete_on_termination()),
-                    "status": s(e.status().map(|x| x.as_str())),
-                    "volumeId": s(e.volume_id()),
+                    "attachTime": rfc3339_or_null(e.attach_time()),
+                    "deleteOnTermination": json_or_null(e.delete_on_termination()),
+                    "status": string_or_null(e.status().map(|x| x.as_str())),
+                    "volumeId": string_or_null(e.volume_id()),
                 })
             });
-            json!({"deviceName": s(b.device_name()), "ebs": ebs})
+            json!({"deviceName": string_or_null(b.device_name()), "ebs": ebs})
         })
         .collect();
-    let iam_instance_profile = i
-        .iam_instance_profile()
-        .map_or(Value::Null, |p| json!({"arn": s(p.arn()), "id": s(p.id())}));
+    let iam_instance_profile = i.iam_instance_profile().map_or(
+        Value::Null,
+        |p| json!({"arn": string_or_null(p.arn()), "id": string_or_null(p.id())}),
+    );
     let security_groups: Vec<Value> = i
         .security_groups()
         .iter()
-        .map(|g| json!({"groupName": s(g.group_name()), "groupId": s(g.group_id())}))
+        .map(|g| json!({"groupName": string_or_null(g.group_name()), "groupId": string_or_null(g.group_id())}))
         .collect();
     let metadata_options = i.metadata_options().map_or(Value::Null, |m| {
         json!({
-            "state": s(m.state().map(|x| x.as_str())),
-            "httpTokens": s(m.http_tokens().map(|x| x.as_str())),
-            "httpPutResponseHopLimit": o(m.http_put_response_hop_limit()),
-            "httpEndpoint": s(m.http_endpoint().map(|x| x.as_str())),
-            "httpProtocolIpv6": s(m.http_protocol_ipv6().map(|x| x.as_str())),
-            "instanceMetadataTags": s(m.instance_metadata_tags().map(|x| x.as_str())),
+            "state": string_or_null(m.state().map(|x| x.as_str())),
+            "httpTokens": string_or_null(m.http_tokens().map(|x| x.as_str())),
+            "httpPutResponseHopLimit": json_or_null(m.http_put_response_hop_limit()),
+            "httpEndpoint": string_or_null(m.http_endpoint().map(|x| x.as_str())),
+            "httpProtocolIpv6": string_or_null(m.http_protocol_ipv6().map(|x| x.as_str())),
+            "instanceMetadataTags": string_or_null(m.instance_metadata_tags().map(|x| x.as_str())),
         })
     });
     let network_interfaces: Vec<Value> = i
@@ -147,42 +149,42 @@ pub(super) fn configuration(i: &Instance, tags: Value) -> Value {
         .map(network_interface)
         .collect();
     json!({
-        "amiLaunchIndex": o(i.ami_launch_index()),
-        "imageId": s(i.image_id()),
-        "instanceId": s(i.instance_id()),
-        "instanceType": s(i.instance_type().map(|x| x.as_str())),
-        "kernelId": s(i.kernel_id()),
-        "keyName": s(i.key_name()),
-        "launchTime": t(i.launch_time()),
+        "amiLaunchIndex": json_or_null(i.ami_launch_index()),
+        "imageId": string_or_null(i.image_id()),
+        "instanceId": string_or_null(i.instance_id()),
+        "instanceType": string_or_null(i.instance_type().map(|x| x.as_str())),
+        "kernelId": string_or_null(i.kernel_id()),
+        "keyName": string_or_null(i.key_name()),
+        "launchTime": rfc3339_or_null(i.launch_time()),
         "monitoring": monitoring,
         "placement": placement,
-        "platform": s(i.platform().map(|x| x.as_str())),
-        "privateDnsName": s(i.private_dns_name()),
-        "privateIpAddress": s(i.private_ip_address()),
+        "platform": string_or_null(i.platform().map(|x| x.as_str())),
+        "privateDnsName": string_or_null(i.private_dns_name()),
+        "privateIpAddress": string_or_null(i.private_ip_address()),
         "productCodes": [],
-        "publicDnsName": s(i.public_dns_name()),
-        "publicIpAddress": s(i.public_ip_address()),
-        "ramdiskId": s(i.ramdisk_id()),
+        "publicDnsName": string_or_null(i.public_dns_name()),
+        "publicIpAddress": string_or_null(i.public_ip_address()),
+        "ramdiskId": string_or_null(i.ramdisk_id()),
         "state": state,
-        "stateTransitionReason": s(i.state_transition_reason()),
-        "subnetId": s(i.subnet_id()),
-        "vpcId": s(i.vpc_id()),
-        "architecture": s(i.architecture().map(|x| x.as_str())),
+        "stateTransitionReason": string_or_null(i.state_transition_reason()),
+        "subnetId": string_or_null(i.subnet_id()),
+        "vpcId": string_or_null(i.vpc_id()),
+        "architecture": string_or_null(i.architecture().map(|x| x.as_str())),
         "blockDeviceMappings": block_device_mappings,
-        "clientToken": s(i.client_token()),
-        "ebsOptimized": o(i.ebs_optimized()),
-        "enaSupport": o(i.ena_support()),
-        "hypervisor": s(i.hypervisor().map(|x| x.as_str())),
+        "clientToken": string_or_null(i.client_token()),
+        "ebsOptimized": json_or_null(i.ebs_optimized()),
+        "enaSupport": json_or_null(i.ena_support()),
+        "hypervisor": string_or_null(i.hypervisor().map(|x| x.as_str())),
         "iamInstanceProfile": iam_instance_profile,
-        "instanceLifecycle": s(i.instance_lifecycle().map(|x| x.as_str())),
+        "instanceLifecycle": string_or_null(i.instance_lifecycle().map(|x| x.as_str())),
         "networkInterfaces": network_interfaces,
-        "rootDeviceName": s(i.root_device_name()),
-        "rootDeviceType": s(i.root_device_type().map(|x| x.as_str())),
+        "rootDeviceName": string_or_null(i.root_device_name()),
+        "rootDeviceType": string_or_null(i.root_device_type().map(|x| x.as_str())),
         "securityGroups": security_groups,
-        "sourceDestCheck": o(i.source_dest_check()),
-        "spotInstanceRequestId": s(i.spot_instance_request_id()),
+        "sourceDestCheck": json_or_null(i.source_dest_check()),
+        "spotInstanceRequestId": string_or_null(i.spot_instance_request_id()),
         "tags": tags,
-        "virtualizationType": s(i.virtualization_type().map(|x| x.as_str())),
+        "virtualizationType": string_or_null(i.virtualization_type().map(|x| x.as_str())),
         "metadataOptions": metadata_options,
     })
 }

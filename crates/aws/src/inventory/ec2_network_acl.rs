@@ -1,6 +1,7 @@
 //! `AWS::EC2::NetworkAcl` from `ec2:DescribeNetworkAcls`.
 
-use super::{Ctx, ItemParts, key_value_tags, o, port_error, s};
+use super::{Ctx, ItemParts, key_value_tags, port_error};
+use crate::convert::{json_or_null, string_or_null};
 use aws_sdk_ec2::types::{NetworkAcl, NetworkAclEntry};
 use serde_json::{Value, json};
 use sidewatch_core::ports::PortError;
@@ -32,33 +33,33 @@ fn item(ctx: &Ctx, acl: &NetworkAcl) -> Option<ItemParts> {
 pub(super) fn configuration(acl: &NetworkAcl, tags: Value) -> Value {
     json!({
         "associations": acl.associations().iter().map(|a| json!({
-            "networkAclAssociationId": s(a.network_acl_association_id()),
-            "networkAclId": s(a.network_acl_id()),
-            "subnetId": s(a.subnet_id()),
+            "networkAclAssociationId": string_or_null(a.network_acl_association_id()),
+            "networkAclId": string_or_null(a.network_acl_id()),
+            "subnetId": string_or_null(a.subnet_id()),
         })).collect::<Vec<_>>(),
         "entries": acl.entries().iter().map(entry).collect::<Vec<_>>(),
-        "isDefault": o(acl.is_default()),
-        "networkAclId": s(acl.network_acl_id()),
+        "isDefault": json_or_null(acl.is_default()),
+        "networkAclId": string_or_null(acl.network_acl_id()),
         "tags": tags,
-        "vpcId": s(acl.vpc_id()),
-        "ownerId": s(acl.owner_id()),
+        "vpcId": string_or_null(acl.vpc_id()),
+        "ownerId": string_or_null(acl.owner_id()),
     })
 }
 
 fn entry(e: &NetworkAclEntry) -> Value {
     json!({
-        "cidrBlock": s(e.cidr_block()),
-        "egress": o(e.egress()),
+        "cidrBlock": string_or_null(e.cidr_block()),
+        "egress": json_or_null(e.egress()),
         "icmpTypeCode": e.icmp_type_code().map_or(Value::Null, |c| json!({
-            "code": o(c.code()), "type": o(c.r#type())
+            "code": json_or_null(c.code()), "type": json_or_null(c.r#type())
         })),
-        "ipv6CidrBlock": s(e.ipv6_cidr_block()),
+        "ipv6CidrBlock": string_or_null(e.ipv6_cidr_block()),
         "portRange": e.port_range().map_or(Value::Null, |r| json!({
-            "from": o(r.from()), "to": o(r.to())
+            "from": json_or_null(r.from()), "to": json_or_null(r.to())
         })),
-        "protocol": s(e.protocol()),
-        "ruleAction": s(e.rule_action().map(|a| a.as_str())),
-        "ruleNumber": o(e.rule_number()),
+        "protocol": string_or_null(e.protocol()),
+        "ruleAction": string_or_null(e.rule_action().map(|a| a.as_str())),
+        "ruleNumber": json_or_null(e.rule_number()),
     })
 }
 

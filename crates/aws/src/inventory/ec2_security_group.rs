@@ -1,6 +1,7 @@
 //! `AWS::EC2::SecurityGroup` from `ec2:DescribeSecurityGroups`.
 
-use super::{Ctx, key_value_tags, o, port_error, s};
+use super::{Ctx, key_value_tags, port_error};
+use crate::convert::{json_or_null, string_or_null};
 use crate::inventory::ItemParts;
 use aws_sdk_ec2::types::{IpPermission, SecurityGroup};
 use serde_json::{Value, json};
@@ -36,43 +37,43 @@ fn item(ctx: &Ctx, group: &SecurityGroup) -> Option<ItemParts> {
 /// The Config `configuration` of a security group.
 pub(super) fn configuration(group: &SecurityGroup, tags: Value) -> Value {
     json!({
-        "description": s(group.description()),
-        "groupName": s(group.group_name()),
+        "description": string_or_null(group.description()),
+        "groupName": string_or_null(group.group_name()),
         "ipPermissions": group.ip_permissions().iter().map(permission).collect::<Vec<_>>(),
-        "ownerId": s(group.owner_id()),
-        "groupId": s(group.group_id()),
+        "ownerId": string_or_null(group.owner_id()),
+        "groupId": string_or_null(group.group_id()),
         "ipPermissionsEgress": group.ip_permissions_egress().iter().map(permission).collect::<Vec<_>>(),
         "tags": tags,
-        "vpcId": s(group.vpc_id()),
+        "vpcId": string_or_null(group.vpc_id()),
     })
 }
 
 /// One permission in Config's shape: both `ipv4Ranges` (objects) and `ipRanges` (CIDR strings).
 fn permission(p: &IpPermission) -> Value {
     let mut out = json!({
-        "ipProtocol": s(p.ip_protocol()),
+        "ipProtocol": string_or_null(p.ip_protocol()),
         "ipv6Ranges": p.ipv6_ranges().iter().map(|r| json!({
-            "cidrIpv6": s(r.cidr_ipv6()), "description": s(r.description())
+            "cidrIpv6": string_or_null(r.cidr_ipv6()), "description": string_or_null(r.description())
         })).collect::<Vec<_>>(),
         "prefixListIds": p.prefix_list_ids().iter().map(|r| json!({
-            "prefixListId": s(r.prefix_list_id()), "description": s(r.description())
+            "prefixListId": string_or_null(r.prefix_list_id()), "description": string_or_null(r.description())
         })).collect::<Vec<_>>(),
         "userIdGroupPairs": p.user_id_group_pairs().iter().map(|g| json!({
-            "groupId": s(g.group_id()), "groupName": s(g.group_name()), "userId": s(g.user_id()),
-            "vpcId": s(g.vpc_id()), "vpcPeeringConnectionId": s(g.vpc_peering_connection_id()),
-            "description": s(g.description())
+            "groupId": string_or_null(g.group_id()), "groupName": string_or_null(g.group_name()), "userId": string_or_null(g.user_id()),
+            "vpcId": string_or_null(g.vpc_id()), "vpcPeeringConnectionId": string_or_null(g.vpc_peering_connection_id()),
+            "description": string_or_null(g.description())
         })).collect::<Vec<_>>(),
         "ipv4Ranges": p.ip_ranges().iter().map(|r| json!({
-            "cidrIp": s(r.cidr_ip()), "description": s(r.description())
+            "cidrIp": string_or_null(r.cidr_ip()), "description": string_or_null(r.description())
         })).collect::<Vec<_>>(),
         "ipRanges": p.ip_ranges().iter().filter_map(|r| r.cidr_ip()).collect::<Vec<_>>(),
     });
     // Config leaves the ports out of an all-traffic (`-1`) permission.
     if let Some(from) = p.from_port() {
-        out["fromPort"] = o(Some(from));
+        out["fromPort"] = json_or_null(Some(from));
     }
     if let Some(to) = p.to_port() {
-        out["toPort"] = o(Some(to));
+        out["toPort"] = json_or_null(Some(to));
     }
     out
 }

@@ -1,6 +1,7 @@
 //! `AWS::EC2::Volume` from `ec2:DescribeVolumes`.
 
-use super::{Ctx, ItemParts, key_value_tags, o, port_error, s, t};
+use super::{Ctx, ItemParts, key_value_tags, port_error};
+use crate::convert::{json_or_null, rfc3339_or_null, string_or_null};
 use aws_sdk_ec2::types::Volume;
 use serde_json::{Value, json};
 use sidewatch_core::ports::PortError;
@@ -33,28 +34,28 @@ fn item(ctx: &Ctx, volume: &Volume) -> Option<ItemParts> {
 pub(super) fn configuration(v: &Volume, tags: Value) -> Value {
     json!({
         "attachments": v.attachments().iter().map(|a| json!({
-            "attachTime": t(a.attach_time()),
-            "device": s(a.device()),
-            "instanceId": s(a.instance_id()),
-            "state": s(a.state().map(|x| x.as_str())),
-            "volumeId": s(a.volume_id()),
-            "deleteOnTermination": o(a.delete_on_termination()),
+            "attachTime": rfc3339_or_null(a.attach_time()),
+            "device": string_or_null(a.device()),
+            "instanceId": string_or_null(a.instance_id()),
+            "state": string_or_null(a.state().map(|x| x.as_str())),
+            "volumeId": string_or_null(a.volume_id()),
+            "deleteOnTermination": json_or_null(a.delete_on_termination()),
         })).collect::<Vec<_>>(),
-        "availabilityZone": s(v.availability_zone()),
-        "createTime": t(v.create_time()),
-        "encrypted": o(v.encrypted()),
-        "kmsKeyId": s(v.kms_key_id()),
-        "outpostArn": s(v.outpost_arn()),
-        "size": o(v.size()),
-        "snapshotId": s(v.snapshot_id()),
+        "availabilityZone": string_or_null(v.availability_zone()),
+        "createTime": rfc3339_or_null(v.create_time()),
+        "encrypted": json_or_null(v.encrypted()),
+        "kmsKeyId": string_or_null(v.kms_key_id()),
+        "outpostArn": string_or_null(v.outpost_arn()),
+        "size": json_or_null(v.size()),
+        "snapshotId": string_or_null(v.snapshot_id()),
         "state": v.state().map_or(Value::Null, |st| json!({"value": st.as_str()})),
-        "volumeId": s(v.volume_id()),
-        "iops": o(v.iops()),
+        "volumeId": string_or_null(v.volume_id()),
+        "iops": json_or_null(v.iops()),
         "tags": tags,
-        "volumeType": s(v.volume_type().map(|x| x.as_str())),
-        "fastRestored": o(v.fast_restored()),
-        "multiAttachEnabled": o(v.multi_attach_enabled()),
-        "throughput": o(v.throughput()),
+        "volumeType": string_or_null(v.volume_type().map(|x| x.as_str())),
+        "fastRestored": json_or_null(v.fast_restored()),
+        "multiAttachEnabled": json_or_null(v.multi_attach_enabled()),
+        "throughput": json_or_null(v.throughput()),
     })
 }
 

@@ -1,7 +1,8 @@
 //! `AWS::EC2::VPC` from `ec2:DescribeVpcs`. Flow logs are evidence (`sidewatch:VpcFlowLogs`),
 //! fetched by the [`EvidenceCollector`](crate::EvidenceCollector) as for a Config item.
 
-use super::{Ctx, ItemParts, key_value_tags, o, port_error, s};
+use super::{Ctx, ItemParts, key_value_tags, port_error};
+use crate::convert::{json_or_null, string_or_null};
 use aws_sdk_ec2::types::Vpc;
 use serde_json::{Value, json};
 use sidewatch_core::ports::PortError;
@@ -33,27 +34,27 @@ fn item(ctx: &Ctx, vpc: &Vpc) -> Option<ItemParts> {
 /// The Config `configuration` of a VPC.
 pub(super) fn configuration(vpc: &Vpc, tags: Value) -> Value {
     json!({
-        "cidrBlock": s(vpc.cidr_block()),
-        "dhcpOptionsId": s(vpc.dhcp_options_id()),
+        "cidrBlock": string_or_null(vpc.cidr_block()),
+        "dhcpOptionsId": string_or_null(vpc.dhcp_options_id()),
         "state": vpc.state().map_or(Value::Null, |st| json!({"value": st.as_str()})),
-        "vpcId": s(vpc.vpc_id()),
-        "ownerId": s(vpc.owner_id()),
-        "instanceTenancy": s(vpc.instance_tenancy().map(|t| t.as_str())),
+        "vpcId": string_or_null(vpc.vpc_id()),
+        "ownerId": string_or_null(vpc.owner_id()),
+        "instanceTenancy": string_or_null(vpc.instance_tenancy().map(|t| t.as_str())),
         "ipv6CidrBlockAssociationSet": vpc.ipv6_cidr_block_association_set().iter().map(|a| json!({
-            "associationId": s(a.association_id()),
-            "ipv6CidrBlock": s(a.ipv6_cidr_block()),
+            "associationId": string_or_null(a.association_id()),
+            "ipv6CidrBlock": string_or_null(a.ipv6_cidr_block()),
             "ipv6CidrBlockState": a.ipv6_cidr_block_state().map_or(Value::Null, |st| json!({
-                "state": s(st.state().map(|x| x.as_str())), "statusMessage": s(st.status_message())
+                "state": string_or_null(st.state().map(|x| x.as_str())), "statusMessage": string_or_null(st.status_message())
             })),
         })).collect::<Vec<_>>(),
         "cidrBlockAssociationSet": vpc.cidr_block_association_set().iter().map(|a| json!({
-            "associationId": s(a.association_id()),
-            "cidrBlock": s(a.cidr_block()),
+            "associationId": string_or_null(a.association_id()),
+            "cidrBlock": string_or_null(a.cidr_block()),
             "cidrBlockState": a.cidr_block_state().map_or(Value::Null, |st| json!({
-                "state": s(st.state().map(|x| x.as_str())), "statusMessage": s(st.status_message())
+                "state": string_or_null(st.state().map(|x| x.as_str())), "statusMessage": string_or_null(st.status_message())
             })),
         })).collect::<Vec<_>>(),
-        "isDefault": o(vpc.is_default()),
+        "isDefault": json_or_null(vpc.is_default()),
         "tags": tags,
     })
 }

@@ -2,7 +2,8 @@
 //! reads users, roles and customer managed policies with: every inline policy, attached policy,
 //! group and policy version in one paginated answer) and the pieces common to users and roles.
 
-use super::{Ctx, port_error, s};
+use super::{Ctx, port_error};
+use crate::convert::string_or_null;
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
 use aws_sdk_iam::types::{
     AttachedPermissionsBoundary, AttachedPolicy, EntityType, PolicyDetail, Tag,
@@ -44,22 +45,22 @@ pub(super) trait AsyncPage {
 pub(super) fn inline_policies(list: &[PolicyDetail]) -> Value {
     list.iter()
         .map(
-            |p| json!({"policyName": s(p.policy_name()), "policyDocument": s(p.policy_document())}),
+            |p| json!({"policyName": string_or_null(p.policy_name()), "policyDocument": string_or_null(p.policy_document())}),
         )
         .collect()
 }
 
 pub(super) fn attached_policies(list: &[AttachedPolicy]) -> Value {
     list.iter()
-        .map(|p| json!({"policyArn": s(p.policy_arn()), "policyName": s(p.policy_name())}))
+        .map(|p| json!({"policyArn": string_or_null(p.policy_arn()), "policyName": string_or_null(p.policy_name())}))
         .collect()
 }
 
 pub(super) fn boundary(b: Option<&AttachedPermissionsBoundary>) -> Value {
     b.map_or(Value::Null, |b| {
         json!({
-            "permissionsBoundaryArn": s(b.permissions_boundary_arn()),
-            "permissionsBoundaryType": s(b.permissions_boundary_type().map(|x| x.as_str())),
+            "permissionsBoundaryArn": string_or_null(b.permissions_boundary_arn()),
+            "permissionsBoundaryType": string_or_null(b.permissions_boundary_type().map(|x| x.as_str())),
         })
     })
 }

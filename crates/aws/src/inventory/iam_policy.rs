@@ -2,7 +2,8 @@
 //! `iam:GetAccountAuthorizationDetails` (filter `LocalManagedPolicy`), every version included.
 
 use super::iam::{AsyncPage, for_each_page};
-use super::{Ctx, o, port_error, s, t};
+use super::{Ctx, port_error};
+use crate::convert::{json_or_null, rfc3339_or_null, string_or_null};
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
 use aws_sdk_iam::types::{EntityType, ManagedPolicyDetail};
 use serde_json::{Value, json};
@@ -129,22 +130,22 @@ async fn complete(
 /// The Config `configuration` of a customer managed policy.
 pub(super) fn configuration(p: &ManagedPolicyDetail) -> Value {
     json!({
-        "policyName": s(p.policy_name()),
-        "policyId": s(p.policy_id()),
-        "arn": s(p.arn()),
-        "path": s(p.path()),
-        "defaultVersionId": s(p.default_version_id()),
-        "attachmentCount": o(p.attachment_count()),
-        "permissionsBoundaryUsageCount": o(p.permissions_boundary_usage_count()),
+        "policyName": string_or_null(p.policy_name()),
+        "policyId": string_or_null(p.policy_id()),
+        "arn": string_or_null(p.arn()),
+        "path": string_or_null(p.path()),
+        "defaultVersionId": string_or_null(p.default_version_id()),
+        "attachmentCount": json_or_null(p.attachment_count()),
+        "permissionsBoundaryUsageCount": json_or_null(p.permissions_boundary_usage_count()),
         "isAttachable": p.is_attachable(),
-        "description": s(p.description()),
-        "createDate": t(p.create_date()),
-        "updateDate": t(p.update_date()),
+        "description": string_or_null(p.description()),
+        "createDate": rfc3339_or_null(p.create_date()),
+        "updateDate": rfc3339_or_null(p.update_date()),
         "policyVersionList": p.policy_version_list().iter().map(|v| json!({
-            "document": s(v.document()),
-            "versionId": s(v.version_id()),
+            "document": string_or_null(v.document()),
+            "versionId": string_or_null(v.version_id()),
             "isDefaultVersion": v.is_default_version(),
-            "createDate": t(v.create_date()),
+            "createDate": rfc3339_or_null(v.create_date()),
         })).collect::<Vec<_>>(),
     })
 }

@@ -1,7 +1,8 @@
 //! `AWS::IAM::Role` from `iam:GetAccountAuthorizationDetails` (filter `Role`).
 
+use super::Ctx;
 use super::iam::{AsyncPage, attached_policies, boundary, for_each_page, inline_policies, tags};
-use super::{Ctx, s, t};
+use crate::convert::{rfc3339_or_null, string_or_null};
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
 use aws_sdk_iam::types::{EntityType, RoleDetail};
 use serde_json::{Value, json};
@@ -29,12 +30,12 @@ impl AsyncPage for Roles {
 /// The Config `configuration` of an IAM role.
 pub(super) fn configuration(r: &RoleDetail, tags: Value) -> Value {
     json!({
-        "path": s(r.path()),
-        "roleName": s(r.role_name()),
-        "roleId": s(r.role_id()),
-        "arn": s(r.arn()),
-        "createDate": t(r.create_date()),
-        "assumeRolePolicyDocument": s(r.assume_role_policy_document()),
+        "path": string_or_null(r.path()),
+        "roleName": string_or_null(r.role_name()),
+        "roleId": string_or_null(r.role_id()),
+        "arn": string_or_null(r.arn()),
+        "createDate": rfc3339_or_null(r.create_date()),
+        "assumeRolePolicyDocument": string_or_null(r.assume_role_policy_document()),
         "instanceProfileList": r.instance_profile_list().iter().map(|p| json!({
             "path": p.path(), "instanceProfileName": p.instance_profile_name(),
             "instanceProfileId": p.instance_profile_id(), "arn": p.arn(),
@@ -44,7 +45,7 @@ pub(super) fn configuration(r: &RoleDetail, tags: Value) -> Value {
         "permissionsBoundary": boundary(r.permissions_boundary()),
         "tags": tags,
         "roleLastUsed": r.role_last_used().map_or(Value::Null, |u| json!({
-            "lastUsedDate": t(u.last_used_date()), "region": s(u.region())
+            "lastUsedDate": rfc3339_or_null(u.last_used_date()), "region": string_or_null(u.region())
         })),
     })
 }

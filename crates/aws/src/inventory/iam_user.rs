@@ -2,8 +2,9 @@
 //! devices, access keys, the credential report row) are evidence, fetched by the
 //! [`EvidenceCollector`](crate::EvidenceCollector) as for a Config item.
 
+use super::Ctx;
 use super::iam::{AsyncPage, attached_policies, boundary, for_each_page, inline_policies, tags};
-use super::{Ctx, s, t};
+use crate::convert::{rfc3339_or_null, string_or_null};
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
 use aws_sdk_iam::types::{EntityType, UserDetail};
 use serde_json::{Value, json};
@@ -31,11 +32,11 @@ impl AsyncPage for Users {
 /// The Config `configuration` of an IAM user.
 pub(super) fn configuration(u: &UserDetail, tags: Value) -> Value {
     json!({
-        "path": s(u.path()),
-        "userName": s(u.user_name()),
-        "userId": s(u.user_id()),
-        "arn": s(u.arn()),
-        "createDate": t(u.create_date()),
+        "path": string_or_null(u.path()),
+        "userName": string_or_null(u.user_name()),
+        "userId": string_or_null(u.user_id()),
+        "arn": string_or_null(u.arn()),
+        "createDate": rfc3339_or_null(u.create_date()),
         "userPolicyList": inline_policies(u.user_policy_list()),
         "groupList": u.group_list(),
         "attachedManagedPolicies": attached_policies(u.attached_managed_policies()),

@@ -2,7 +2,8 @@
 //! `kms:ListResourceTags` for customer managed keys). Rotation is evidence
 //! (`sidewatch:KmsKeyRotation`), fetched by the [`EvidenceCollector`](crate::EvidenceCollector).
 
-use super::{Ctx, key_value_tags, o, port_error, s, t};
+use super::{Ctx, key_value_tags, port_error};
+use crate::convert::{json_or_null, rfc3339_or_null, string_or_null};
 use aws_sdk_kms::types::{KeyManagerType, KeyMetadata};
 use serde_json::{Value, json};
 use sidewatch_core::ports::PortError;
@@ -64,29 +65,29 @@ async fn key(ctx: &Ctx, id: &str) {
 /// The Config `configuration` of a key (Config spells the account field `awsaccountId`).
 pub(super) fn configuration(m: &KeyMetadata) -> Value {
     json!({
-        "awsaccountId": s(m.aws_account_id()),
+        "awsaccountId": string_or_null(m.aws_account_id()),
         "keyId": m.key_id(),
-        "arn": s(m.arn()),
-        "creationDate": t(m.creation_date()),
+        "arn": string_or_null(m.arn()),
+        "creationDate": rfc3339_or_null(m.creation_date()),
         "enabled": m.enabled(),
-        "description": s(m.description()),
-        "keyUsage": s(m.key_usage().map(|x| x.as_str())),
-        "keyState": s(m.key_state().map(|x| x.as_str())),
-        "deletionDate": t(m.deletion_date()),
-        "validTo": t(m.valid_to()),
-        "origin": s(m.origin().map(|x| x.as_str())),
-        "customKeyStoreId": s(m.custom_key_store_id()),
-        "cloudHsmClusterId": s(m.cloud_hsm_cluster_id()),
-        "expirationModel": s(m.expiration_model().map(|x| x.as_str())),
-        "keyManager": s(m.key_manager().map(|x| x.as_str())),
+        "description": string_or_null(m.description()),
+        "keyUsage": string_or_null(m.key_usage().map(|x| x.as_str())),
+        "keyState": string_or_null(m.key_state().map(|x| x.as_str())),
+        "deletionDate": rfc3339_or_null(m.deletion_date()),
+        "validTo": rfc3339_or_null(m.valid_to()),
+        "origin": string_or_null(m.origin().map(|x| x.as_str())),
+        "customKeyStoreId": string_or_null(m.custom_key_store_id()),
+        "cloudHsmClusterId": string_or_null(m.cloud_hsm_cluster_id()),
+        "expirationModel": string_or_null(m.expiration_model().map(|x| x.as_str())),
+        "keyManager": string_or_null(m.key_manager().map(|x| x.as_str())),
         // `CustomerMasterKeySpec` is deprecated in favour of `KeySpec` (same values); Config
         // still records both.
-        "customerMasterKeySpec": s(m.key_spec().map(|x| x.as_str())),
-        "keySpec": s(m.key_spec().map(|x| x.as_str())),
+        "customerMasterKeySpec": string_or_null(m.key_spec().map(|x| x.as_str())),
+        "keySpec": string_or_null(m.key_spec().map(|x| x.as_str())),
         "encryptionAlgorithms": m.encryption_algorithms().iter().map(|x| x.as_str()).collect::<Vec<_>>(),
         "signingAlgorithms": m.signing_algorithms().iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-        "multiRegion": o(m.multi_region()),
-        "pendingDeletionWindowInDays": o(m.pending_deletion_window_in_days()),
+        "multiRegion": json_or_null(m.multi_region()),
+        "pendingDeletionWindowInDays": json_or_null(m.pending_deletion_window_in_days()),
     })
 }
 

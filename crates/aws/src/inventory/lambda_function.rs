@@ -3,7 +3,8 @@
 //!
 //! Environment variable values never leave this module: each is replaced by [`REDACTED`].
 
-use super::{Ctx, REDACTED, o, port_error, s, unreadable};
+use super::{Ctx, REDACTED, port_error, unreadable};
+use crate::convert::{json_or_null, string_or_null};
 use aws_sdk_lambda::types::FunctionConfiguration;
 use serde_json::{Map, Value, json};
 use sidewatch_core::ports::PortError;
@@ -78,37 +79,37 @@ pub(super) fn configuration(f: &FunctionConfiguration) -> Value {
         json!({
             "variables": variables,
             "error": env.error().map_or(Value::Null, |e| json!({
-                "errorCode": s(e.error_code()), "message": s(e.message())
+                "errorCode": string_or_null(e.error_code()), "message": string_or_null(e.message())
             })),
         })
     });
     json!({
-        "functionName": s(f.function_name()),
-        "functionArn": s(f.function_arn()),
-        "runtime": s(f.runtime().map(|x| x.as_str())),
-        "role": s(f.role()),
-        "handler": s(f.handler()),
+        "functionName": string_or_null(f.function_name()),
+        "functionArn": string_or_null(f.function_arn()),
+        "runtime": string_or_null(f.runtime().map(|x| x.as_str())),
+        "role": string_or_null(f.role()),
+        "handler": string_or_null(f.handler()),
         "codeSize": f.code_size(),
-        "description": s(f.description()),
-        "timeout": o(f.timeout()),
-        "memorySize": o(f.memory_size()),
-        "lastModified": s(f.last_modified()),
-        "codeSha256": s(f.code_sha256()),
-        "version": s(f.version()),
+        "description": string_or_null(f.description()),
+        "timeout": json_or_null(f.timeout()),
+        "memorySize": json_or_null(f.memory_size()),
+        "lastModified": string_or_null(f.last_modified()),
+        "codeSha256": string_or_null(f.code_sha256()),
+        "version": string_or_null(f.version()),
         "vpcConfig": f.vpc_config().map_or(Value::Null, |v| json!({
             "subnetIds": v.subnet_ids(), "securityGroupIds": v.security_group_ids()
         })),
         "environment": environment,
-        "kmskeyArn": s(f.kms_key_arn()),
+        "kmskeyArn": string_or_null(f.kms_key_arn()),
         "tracingConfig": f.tracing_config().map_or(Value::Null, |t| json!({
-            "mode": s(t.mode().map(|x| x.as_str()))
+            "mode": string_or_null(t.mode().map(|x| x.as_str()))
         })),
-        "masterArn": s(f.master_arn()),
-        "revisionId": s(f.revision_id()),
-        "layers": f.layers().iter().map(|l| json!({"arn": s(l.arn()), "codeSize": l.code_size()})).collect::<Vec<_>>(),
+        "masterArn": string_or_null(f.master_arn()),
+        "revisionId": string_or_null(f.revision_id()),
+        "layers": f.layers().iter().map(|l| json!({"arn": string_or_null(l.arn()), "codeSize": l.code_size()})).collect::<Vec<_>>(),
         "state": f.state().map_or(Value::Null, |st| json!({"value": st.as_str()})),
-        "lastUpdateStatus": s(f.last_update_status().map(|x| x.as_str())),
-        "packageType": s(f.package_type().map(|x| x.as_str())),
+        "lastUpdateStatus": string_or_null(f.last_update_status().map(|x| x.as_str())),
+        "packageType": string_or_null(f.package_type().map(|x| x.as_str())),
         "architectures": f.architectures().iter().map(|a| a.as_str()).collect::<Vec<_>>(),
         "ephemeralStorage": f.ephemeral_storage().map_or(Value::Null, |e| json!({"size": e.size()})),
     })

@@ -39,11 +39,11 @@ mod kms_key;
 mod lambda_function;
 mod rds_db_instance;
 mod s3_bucket;
+pub mod scope;
 
 pub(crate) use crate::error::port_error;
 use aws_config::{Region, SdkConfig};
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
-use aws_smithy_types::DateTime;
 use serde_json::{Map, Value, json};
 use sidewatch_core::arn::partition_of_region;
 use sidewatch_core::ports::{FailureKind, PortError};
@@ -329,7 +329,7 @@ async fn run_collector(ctx: Ctx) {
 /// The account of the credentials (`sts:GetCallerIdentity`).
 async fn account_id(sdk: &SdkConfig) -> Result<String, PortError> {
     use sidewatch_core::ports::CallerIdentity;
-    crate::identity::StsIdentity::new(sdk).account().await
+    crate::sts::StsIdentity::new(sdk).account().await
 }
 
 fn with_region(sdk: &SdkConfig, region: &str) -> SdkConfig {
@@ -520,23 +520,6 @@ fn now() -> String {
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
     now.format(&format).unwrap_or_default()
-}
-
-/// An optional string as JSON (`null` when absent).
-pub(crate) fn s(value: Option<&str>) -> Value {
-    value.map_or(Value::Null, |v| Value::String(v.to_owned()))
-}
-
-/// An optional SDK timestamp as RFC 3339 JSON (`null` when absent).
-pub(crate) fn t(value: Option<&DateTime>) -> Value {
-    value
-        .and_then(crate::collect::rfc3339)
-        .map_or(Value::Null, Value::String)
-}
-
-/// An optional number or boolean as JSON.
-pub(crate) fn o<T: Into<Value>>(value: Option<T>) -> Value {
-    value.map_or(Value::Null, Into::into)
 }
 
 /// `[{key, value}]` tags (EC2, RDS, IAM style) as Config's `tags` list and as the item's tag map.

@@ -1,6 +1,7 @@
 //! `AWS::RDS::DBInstance` from `rds:DescribeDBInstances` (tags come with the answer).
 
-use super::{Ctx, ItemParts, key_value_tags, o, port_error, s, t};
+use super::{Ctx, ItemParts, key_value_tags, port_error};
+use crate::convert::{json_or_null, rfc3339_or_null, string_or_null};
 use aws_sdk_rds::types::DbInstance;
 use serde_json::{Value, json};
 use sidewatch_core::ports::PortError;
@@ -38,52 +39,52 @@ fn item(ctx: &Ctx, db: &DbInstance) -> Option<ItemParts> {
 /// `dBClusterIdentifier`…).
 pub(super) fn configuration(db: &DbInstance) -> Value {
     json!({
-        "dBInstanceIdentifier": s(db.db_instance_identifier()),
-        "dBInstanceClass": s(db.db_instance_class()),
-        "engine": s(db.engine()),
-        "dBInstanceStatus": s(db.db_instance_status()),
-        "masterUsername": s(db.master_username()),
-        "dBName": s(db.db_name()),
+        "dBInstanceIdentifier": string_or_null(db.db_instance_identifier()),
+        "dBInstanceClass": string_or_null(db.db_instance_class()),
+        "engine": string_or_null(db.engine()),
+        "dBInstanceStatus": string_or_null(db.db_instance_status()),
+        "masterUsername": string_or_null(db.master_username()),
+        "dBName": string_or_null(db.db_name()),
         "endpoint": db.endpoint().map_or(Value::Null, |e| json!({
-            "address": s(e.address()), "port": o(e.port()), "hostedZoneId": s(e.hosted_zone_id())
+            "address": string_or_null(e.address()), "port": json_or_null(e.port()), "hostedZoneId": string_or_null(e.hosted_zone_id())
         })),
-        "allocatedStorage": o(db.allocated_storage()),
-        "instanceCreateTime": t(db.instance_create_time()),
-        "preferredBackupWindow": s(db.preferred_backup_window()),
-        "backupRetentionPeriod": o(db.backup_retention_period()),
+        "allocatedStorage": json_or_null(db.allocated_storage()),
+        "instanceCreateTime": rfc3339_or_null(db.instance_create_time()),
+        "preferredBackupWindow": string_or_null(db.preferred_backup_window()),
+        "backupRetentionPeriod": json_or_null(db.backup_retention_period()),
         "vpcSecurityGroups": db.vpc_security_groups().iter().map(|g| json!({
-            "vpcSecurityGroupId": s(g.vpc_security_group_id()), "status": s(g.status())
+            "vpcSecurityGroupId": string_or_null(g.vpc_security_group_id()), "status": string_or_null(g.status())
         })).collect::<Vec<_>>(),
-        "availabilityZone": s(db.availability_zone()),
+        "availabilityZone": string_or_null(db.availability_zone()),
         "dBSubnetGroup": db.db_subnet_group().map_or(Value::Null, |g| json!({
-            "dBSubnetGroupName": s(g.db_subnet_group_name()),
-            "vpcId": s(g.vpc_id()),
-            "subnetGroupStatus": s(g.subnet_group_status()),
+            "dBSubnetGroupName": string_or_null(g.db_subnet_group_name()),
+            "vpcId": string_or_null(g.vpc_id()),
+            "subnetGroupStatus": string_or_null(g.subnet_group_status()),
         })),
-        "preferredMaintenanceWindow": s(db.preferred_maintenance_window()),
-        "multiAZ": o(db.multi_az()),
-        "engineVersion": s(db.engine_version()),
-        "autoMinorVersionUpgrade": o(db.auto_minor_version_upgrade()),
-        "readReplicaSourceDBInstanceIdentifier": s(db.read_replica_source_db_instance_identifier()),
+        "preferredMaintenanceWindow": string_or_null(db.preferred_maintenance_window()),
+        "multiAZ": json_or_null(db.multi_az()),
+        "engineVersion": string_or_null(db.engine_version()),
+        "autoMinorVersionUpgrade": json_or_null(db.auto_minor_version_upgrade()),
+        "readReplicaSourceDBInstanceIdentifier": string_or_null(db.read_replica_source_db_instance_identifier()),
         "readReplicaDBInstanceIdentifiers": db.read_replica_db_instance_identifiers(),
         "readReplicaDBClusterIdentifiers": db.read_replica_db_cluster_identifiers(),
-        "licenseModel": s(db.license_model()),
-        "iops": o(db.iops()),
-        "publiclyAccessible": o(db.publicly_accessible()),
-        "storageType": s(db.storage_type()),
-        "dbInstancePort": o(db.db_instance_port()),
-        "dBClusterIdentifier": s(db.db_cluster_identifier()),
-        "storageEncrypted": o(db.storage_encrypted()),
-        "kmsKeyId": s(db.kms_key_id()),
-        "dbiResourceId": s(db.dbi_resource_id()),
-        "cACertificateIdentifier": s(db.ca_certificate_identifier()),
-        "copyTagsToSnapshot": o(db.copy_tags_to_snapshot()),
-        "monitoringInterval": o(db.monitoring_interval()),
-        "dBInstanceArn": s(db.db_instance_arn()),
-        "iAMDatabaseAuthenticationEnabled": o(db.iam_database_authentication_enabled()),
-        "performanceInsightsEnabled": o(db.performance_insights_enabled()),
+        "licenseModel": string_or_null(db.license_model()),
+        "iops": json_or_null(db.iops()),
+        "publiclyAccessible": json_or_null(db.publicly_accessible()),
+        "storageType": string_or_null(db.storage_type()),
+        "dbInstancePort": json_or_null(db.db_instance_port()),
+        "dBClusterIdentifier": string_or_null(db.db_cluster_identifier()),
+        "storageEncrypted": json_or_null(db.storage_encrypted()),
+        "kmsKeyId": string_or_null(db.kms_key_id()),
+        "dbiResourceId": string_or_null(db.dbi_resource_id()),
+        "cACertificateIdentifier": string_or_null(db.ca_certificate_identifier()),
+        "copyTagsToSnapshot": json_or_null(db.copy_tags_to_snapshot()),
+        "monitoringInterval": json_or_null(db.monitoring_interval()),
+        "dBInstanceArn": string_or_null(db.db_instance_arn()),
+        "iAMDatabaseAuthenticationEnabled": json_or_null(db.iam_database_authentication_enabled()),
+        "performanceInsightsEnabled": json_or_null(db.performance_insights_enabled()),
         "enabledCloudwatchLogsExports": db.enabled_cloudwatch_logs_exports(),
-        "deletionProtection": o(db.deletion_protection()),
+        "deletionProtection": json_or_null(db.deletion_protection()),
     })
 }
 

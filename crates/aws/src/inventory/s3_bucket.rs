@@ -15,7 +15,8 @@
 //! access block FAIL, never PASS) — except `BucketPolicy`, where absence means "no policy": there
 //! the evidence error is stored as `policyText`, which no control can read as a policy.
 
-use super::{Ctx, ItemParts, port_error, s, t, unreadable};
+use super::{Ctx, ItemParts, port_error, unreadable};
+use crate::convert::{rfc3339_or_null, string_or_null};
 use aws_sdk_s3::types::{
     BucketVersioningStatus, Grant, Grantee, MfaDeleteStatus, Owner, Permission, Type,
 };
@@ -48,7 +49,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
         buckets.extend(out.buckets().iter().filter_map(|b| {
             Some(Listed {
                 name: b.name()?.to_owned(),
-                creation_date: t(b.creation_date()),
+                creation_date: rfc3339_or_null(b.creation_date()),
                 owner: owner.clone(),
             })
         }));
@@ -162,7 +163,10 @@ async fn bucket(ctx: &Ctx, listed: Listed) {
         c.get_bucket_policy().bucket(name).send().await,
         &["NoSuchBucketPolicy"],
     ) {
-        Read::Got(out) => put("BucketPolicy", json!({"policyText": s(out.policy())})),
+        Read::Got(out) => put(
+            "BucketPolicy",
+            json!({"policyText": string_or_null(out.policy())}),
+        ),
         Read::Absent => put("BucketPolicy", json!({"policyText": null})),
         Read::Failed(e) => {
             put("BucketPolicy", json!({"policyText": unreadable(&e)}));
@@ -223,8 +227,8 @@ async fn bucket(ctx: &Ctx, listed: Listed) {
         Read::Got(out) => put(
             "BucketLoggingConfiguration",
             json!({
-                "destinationBucketName": s(out.logging_enabled().map(|l| l.target_bucket())),
-                "logFilePrefix": s(out.logging_enabled().map(|l| l.target_prefix())),
+                "destinationBucketName": string_or_null(out.logging_enabled().map(|l| l.target_bucket())),
+                "logFilePrefix": string_or_null(out.logging_enabled().map(|l| l.target_prefix())),
             }),
         ),
         Read::Absent => {}
@@ -241,7 +245,7 @@ async fn bucket(ctx: &Ctx, listed: Listed) {
         Read::Got(out) => put(
             "BucketLifecycleConfiguration",
             json!({"rules": out.rules().iter().map(|r| json!({
-                "id": s(r.id()),
+                "id": string_or_null(r.id()),
                 "status": r.status().as_str(),
             })).collect::<Vec<_>>()}),
         ),
@@ -269,7 +273,7 @@ async fn bucket(ctx: &Ctx, listed: Listed) {
 fn owner(owner: Option<&Owner>) -> Value {
     owner.map_or(
         Value::Null,
-        |o| json!({"displayName": s(o.display_name()), "id": s(o.id())}),
+        |o| json!({"displayName": string_or_null(o.display_name()), "id": string_or_null(o.id())}),
     )
 }
 
@@ -295,8 +299,8 @@ fn grantee(g: Option<&Grantee>) -> Value {
             let group = uri.rsplit('/').next().unwrap_or(uri);
             Value::String(group.to_owned())
         }
-        Type::AmazonCustomerByEmail => json!({"emailAddress": s(g.email_address())}),
-        _ => json!({"id": s(g.id()), "displayName": s(g.display_name())}),
+        Type::AmazonCustomerByEmail => json!({"emailAddress": string_or_null(g.email_address())}),
+        _ => json!({"id": string_or_null(g.id()), "displayName": string_or_null(g.display_name())}),
     }
 }
 
@@ -316,7 +320,7 @@ fn encryption(config: &aws_sdk_s3::types::ServerSideEncryptionConfiguration) -> 
         "rules": config.rules().iter().map(|r| json!({
             "applyServerSideEncryptionByDefault": r.apply_server_side_encryption_by_default().map_or(Value::Null, |d| json!({
                 "sseAlgorithm": d.sse_algorithm().as_str(),
-                "kmsMasterKeyID": s(d.kms_master_key_id()),
+                "kmsMasterKeyID": string_or_null(d.kms_master_key_id()),
             })),
             "bucketKeyEnabled": r.bucket_key_enabled().unwrap_or(false),
         })).collect::<Vec<_>>()

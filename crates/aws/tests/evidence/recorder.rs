@@ -6,7 +6,7 @@ use aws_sdk_config::types::{
     ConfigurationRecorder, DeliveryChannel, ExclusionByResourceTypes, RecordingGroup,
     RecordingStrategy, RecordingStrategyType, ResourceType,
 };
-use sidewatch_aws::recorder::ConfigRecorders;
+use sidewatch_aws::ConfigRecorders;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/config";
 

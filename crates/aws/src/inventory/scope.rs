@@ -6,7 +6,7 @@
 //! the collectors' sources by a test, so a collector that starts calling a new operation fails the
 //! build's tests until the operation is listed here.
 
-use crate::inventory::port_error;
+use crate::error::port_error;
 use aws_config::SdkConfig;
 use sidewatch_core::ports::PortError;
 
@@ -98,21 +98,21 @@ mod tests {
 
     /// The collectors' sources, to find every operation they name.
     const SOURCES: &[&str] = &[
-        include_str!("inventory/mod.rs"),
-        include_str!("inventory/cloudtrail_trail.rs"),
-        include_str!("inventory/ec2_instance.rs"),
-        include_str!("inventory/ec2_network_acl.rs"),
-        include_str!("inventory/ec2_security_group.rs"),
-        include_str!("inventory/ec2_volume.rs"),
-        include_str!("inventory/ec2_vpc.rs"),
-        include_str!("inventory/iam.rs"),
-        include_str!("inventory/iam_policy.rs"),
-        include_str!("inventory/iam_role.rs"),
-        include_str!("inventory/iam_user.rs"),
-        include_str!("inventory/kms_key.rs"),
-        include_str!("inventory/lambda_function.rs"),
-        include_str!("inventory/rds_db_instance.rs"),
-        include_str!("inventory/s3_bucket.rs"),
+        include_str!("mod.rs"),
+        include_str!("cloudtrail_trail.rs"),
+        include_str!("ec2_instance.rs"),
+        include_str!("ec2_network_acl.rs"),
+        include_str!("ec2_security_group.rs"),
+        include_str!("ec2_volume.rs"),
+        include_str!("ec2_vpc.rs"),
+        include_str!("iam.rs"),
+        include_str!("iam_policy.rs"),
+        include_str!("iam_role.rs"),
+        include_str!("iam_user.rs"),
+        include_str!("kms_key.rs"),
+        include_str!("lambda_function.rs"),
+        include_str!("rds_db_instance.rs"),
+        include_str!("s3_bucket.rs"),
     ];
 
     const SERVICES: &[&str] = &["cloudtrail", "ec2", "iam", "kms", "lambda", "rds", "s3"];

@@ -9,7 +9,7 @@
 //! time budget; the `FailedFindings` of an answer are re-sent when their code is retryable
 //! (`InternalException`, throttling) and reported otherwise (`InvalidInput` is final).
 
-use crate::asff;
+use super::asff;
 use crate::error::{PortResultExt, failure_kind};
 use crate::retry::{
     RateLimiter, Refusal, RetryPolicy, adapter_basics, deliver, with_retries, without_sdk_retries,

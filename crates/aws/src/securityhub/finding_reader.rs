@@ -6,7 +6,7 @@
 //! the same conditions are checked again on every finding returned: a stand-in that ignores
 //! filters (moto does) cannot make the sweep act on another product's findings.
 
-use crate::asff;
+use super::asff;
 use crate::error::PortResultExt;
 use crate::retry::{RateLimiter, RetryPolicy, adapter_basics, with_retries, without_sdk_retries};
 use aws_sdk_securityhub::types::{AwsSecurityFindingFilters, StringFilter, StringFilterComparison};

@@ -1,0 +1,5 @@
+//! AWS STS: [`caller_identity`], whose credentials these are ([`StsIdentity`]).
+
+pub mod caller_identity;
+
+pub use caller_identity::StsIdentity;
