@@ -25,6 +25,7 @@
 
 pub mod arn;
 pub mod boundary;
+pub mod change;
 pub mod control;
 pub mod controls;
 pub mod doors;

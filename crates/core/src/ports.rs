@@ -11,6 +11,8 @@
 //! to the Lambda runtime, which retries the invocation and finally keeps the event in the
 //! dead-letter queue. Nothing is dropped silently.
 
+use crate::change::Plan;
+use crate::control::Control;
 use crate::doors::evaluations::ConfigEvaluation;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::ConfigRecorder;
@@ -278,6 +280,20 @@ impl ItemSource for () {
     }
 }
 
+/// A door that reads no evidence (its items carry what their controls read): each missing kind
+/// is stored as a failed read, so its controls are INSUFFICIENT_DATA, never a pass.
+impl EvidenceSource for () {
+    async fn collect(&self, item: &mut ConfigurationItem, kinds: &[EvidenceKind]) {
+        let error = crate::evidence::EvidenceError::new(
+            "NotCollected",
+            "this door reads no evidence; the item did not carry it",
+        );
+        for kind in kinds {
+            item.insert_evidence(*kind, error.to_value());
+        }
+    }
+}
+
 fn no_config_reads(what: &str) -> PortError {
     PortError::new(
         "config:read",
@@ -362,6 +378,40 @@ pub trait InventorySource {
     fn collect(&self, resource_type: &str, region: &str) -> impl Future<Output = Collected> + Send;
 }
 
+/// The resource as re-read from AWS.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveResource {
+    /// The service says it does not exist (or it is terminated / being deleted).
+    Gone,
+    /// The resource as a configuration item (notification shape), with its live tags in
+    /// `tags` and the evidence the control needs in `supplementary`.
+    Present(Box<ConfigurationItem>),
+}
+
+/// Re-reads the resource a finding names.
+pub trait LiveSource {
+    /// The live state of `resource_id` (a Config resource id of `resource_type`), with what
+    /// `control` reads. `Err` when the read itself failed: the function then does nothing.
+    fn read(
+        &self,
+        control: &'static Control,
+        resource_type: &str,
+        resource_id: &str,
+    ) -> impl Future<Output = Result<LiveResource, PortError>> + Send;
+}
+
+/// Makes the change a [`Plan`] describes. Implementations make only the calls the plan names.
+pub trait PlanExecutor {
+    /// Applies `plan`; `Err` when AWS refused or the call failed.
+    fn execute(&self, plan: &Plan) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+/// Stores one audit object.
+pub trait AuditStore {
+    /// Writes `body` (JSON) under `key`.
+    fn put(&self, key: &str, body: String) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
 /// The ports of a door that publishes findings: the pipeline's reads and Security Hub.
 pub trait PublishPorts: PipelinePorts {
     type Findings: FindingsSink + Sync;
@@ -387,6 +437,13 @@ pub trait SweepPorts: PublishPorts {
     fn queue(&self) -> &Self::Queue;
     fn recorders(&self) -> &Self::Recorders;
     fn inventory(&self) -> &Self::Inventory;
+}
+
+/// Reads the time (`CreatedAt` / `UpdatedAt`): the functions use the system clock, tests a
+/// stopped one; the core itself reads no clock.
+pub trait Clock: Send + Sync {
+    /// Now, in UTC.
+    fn now(&self) -> time::OffsetDateTime;
 }
 
 /// Tells which account the credentials belong to (`sts:GetCallerIdentity`, which needs no

@@ -17,11 +17,7 @@ use sidewatch_core::{ConfigurationItem, Engine, Finding, FindingBuilder, Finding
 use std::collections::HashSet;
 use time::OffsetDateTime;
 
-/// Reads the time. The functions use [`SystemClock`]; tests use [`FixedClock`].
-pub trait Clock: Send + Sync {
-    /// Now, in UTC.
-    fn now(&self) -> OffsetDateTime;
-}
+pub use sidewatch_core::ports::Clock;
 
 /// The system clock.
 #[derive(Debug, Clone, Copy, Default)]

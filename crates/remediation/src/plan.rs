@@ -19,13 +19,12 @@
 //! act, which [`plan`] answers with [`NotRemediable::NotifyOnly`].
 
 use super::{PasswordPolicySettings, RemediationConfig};
-use serde::Serialize;
 use serde_json::{Value, json};
+pub use sidewatch_core::change::{AccountPasswordPolicy, GroupPair, IpPermission, Plan, TLS_SID};
 use sidewatch_core::control::{Context, Control, PlanKind, Remediation};
 use sidewatch_core::controls::account;
 use sidewatch_core::controls::ec2::ingress::{
-    Family, PortRange, Protocol, Traffic, Transport, World, exposures, parse_permissions,
-    world_family,
+    Family, Transport, World, exposures, parse_permissions, world_family,
 };
 use sidewatch_core::controls::{self, catalog};
 use sidewatch_core::engine::{Engine, EngineConfig};
@@ -34,10 +33,6 @@ use sidewatch_core::evidence::shapes::PasswordPolicy;
 use sidewatch_core::item::{ConfigurationItem, json_type, value_as_i64};
 use sidewatch_core::params::ResolvedParams;
 use sidewatch_core::verdict::Verdict;
-use std::fmt;
-
-/// The `Sid` of the statement S3.5's remediation adds.
-pub const TLS_SID: &str = "sidewatch-deny-insecure-transport";
 
 /// Whether sidewatch can fix a control automatically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,102 +61,45 @@ pub fn remediation_table() -> Vec<(&'static Control, Remediability)> {
         .collect()
 }
 
-/// One security-group permission to revoke, in the EC2 API's terms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IpPermission {
-    /// As recorded: `tcp`, `udp`, `icmp`, `-1`, or a protocol number.
-    pub ip_protocol: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_port: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to_port: Option<i64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ipv4_ranges: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ipv6_ranges: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub user_id_group_pairs: Vec<GroupPair>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub prefix_list_ids: Vec<String>,
+/// The permission at `raw` with only its protocol and ports (no peers yet).
+pub(crate) fn bare_permission(raw: &Value) -> Result<IpPermission, String> {
+    let ip_protocol = match raw.get("ipProtocol") {
+        Some(Value::String(s)) => s.trim().to_owned(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err("a permission has no readable ipProtocol".to_owned()),
+    };
+    Ok(IpPermission {
+        ip_protocol,
+        from_port: raw.get("fromPort").and_then(value_as_i64),
+        to_port: raw.get("toPort").and_then(value_as_i64),
+        ipv4_ranges: Vec::new(),
+        ipv6_ranges: Vec::new(),
+        user_id_group_pairs: Vec::new(),
+        prefix_list_ids: Vec::new(),
+    })
 }
 
-/// A referenced security group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupPair {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-}
-
-impl IpPermission {
-    /// The permission at `raw` with only its protocol and ports (no peers yet).
-    fn bare(raw: &Value) -> Result<Self, String> {
-        let ip_protocol = match raw.get("ipProtocol") {
-            Some(Value::String(s)) => s.trim().to_owned(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => return Err("a permission has no readable ipProtocol".to_owned()),
-        };
-        Ok(IpPermission {
-            ip_protocol,
-            from_port: raw.get("fromPort").and_then(value_as_i64),
-            to_port: raw.get("toPort").and_then(value_as_i64),
-            ipv4_ranges: Vec::new(),
-            ipv6_ranges: Vec::new(),
-            user_id_group_pairs: Vec::new(),
-            prefix_list_ids: Vec::new(),
+/// The whole permission as recorded.
+pub(crate) fn whole_permission(raw: &Value) -> Result<IpPermission, String> {
+    let mut p = bare_permission(raw)?;
+    p.ipv4_ranges = cidrs(raw, Family::V4);
+    p.ipv6_ranges = cidrs(raw, Family::V6);
+    p.user_id_group_pairs = list(raw, "userIdGroupPairs")
+        .filter_map(|pair| {
+            let field = |k: &str| pair.get(k).and_then(Value::as_str).map(str::to_owned);
+            let pair = GroupPair {
+                group_id: field("groupId"),
+                group_name: field("groupName"),
+                user_id: field("userId"),
+            };
+            (pair.group_id.is_some() || pair.group_name.is_some()).then_some(pair)
         })
-    }
-
-    /// The whole permission as recorded.
-    fn whole(raw: &Value) -> Result<Self, String> {
-        let mut p = Self::bare(raw)?;
-        p.ipv4_ranges = cidrs(raw, Family::V4);
-        p.ipv6_ranges = cidrs(raw, Family::V6);
-        p.user_id_group_pairs = list(raw, "userIdGroupPairs")
-            .filter_map(|pair| {
-                let field = |k: &str| pair.get(k).and_then(Value::as_str).map(str::to_owned);
-                let pair = GroupPair {
-                    group_id: field("groupId"),
-                    group_name: field("groupName"),
-                    user_id: field("userId"),
-                };
-                (pair.group_id.is_some() || pair.group_name.is_some()).then_some(pair)
-            })
-            .collect();
-        p.prefix_list_ids = list(raw, "prefixListIds")
-            .filter_map(|v| v.get("prefixListId").and_then(Value::as_str))
-            .map(str::to_owned)
-            .collect();
-        Ok(p)
-    }
-
-    /// "tcp 22 from 0.0.0.0/0, ::/0".
-    pub fn describe(&self) -> String {
-        let protocol = Protocol::parse(&Value::String(self.ip_protocol.clone()))
-            .unwrap_or_else(|| Protocol::Other(self.ip_protocol.clone()));
-        let ports = match protocol {
-            Protocol::Tcp | Protocol::Udp => PortRange::from_bounds(self.from_port, self.to_port),
-            _ => PortRange::ALL,
-        };
-        let peers: Vec<&str> = self
-            .ipv4_ranges
-            .iter()
-            .chain(&self.ipv6_ranges)
-            .map(String::as_str)
-            .chain(
-                self.user_id_group_pairs
-                    .iter()
-                    .filter_map(|g| g.group_id.as_deref().or(g.group_name.as_deref())),
-            )
-            .chain(self.prefix_list_ids.iter().map(String::as_str))
-            .collect();
-        format!("{} from {}", Traffic { protocol, ports }, peers.join(", "))
-    }
+        .collect();
+    p.prefix_list_ids = list(raw, "prefixListIds")
+        .filter_map(|v| v.get("prefixListId").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    Ok(p)
 }
 
 /// The entries of the list `field` of a permission (absent or not a list: none).
@@ -194,174 +132,6 @@ fn cidrs(raw: &Value, family: Family) -> Vec<String> {
         }
     }
     out
-}
-
-/// The password policy to apply (`iam:UpdateAccountPasswordPolicy`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AccountPasswordPolicy {
-    pub minimum_password_length: i64,
-    pub require_symbols: bool,
-    pub require_numbers: bool,
-    pub require_uppercase_characters: bool,
-    pub require_lowercase_characters: bool,
-    pub allow_users_to_change_password: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_password_age: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password_reuse_prevention: Option<i64>,
-    pub hard_expiry: bool,
-}
-
-/// One change, as data. The adapter maps each to one SDK call (two for EC2.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "action", rename_all_fields = "camelCase")]
-pub enum Plan {
-    /// `s3:PutPublicAccessBlock` with all four settings true.
-    PutBucketPublicAccessBlock { bucket: String },
-    /// `s3control:PutPublicAccessBlock` with all four settings true.
-    PutAccountPublicAccessBlock { account_id: String },
-    /// `s3:PutBucketPolicy` with this whole document.
-    PutBucketPolicy { bucket: String, policy: Value },
-    /// `s3:PutBucketEncryption`: SSE-KMS with this key (`None`: the AWS managed key `aws/s3`).
-    PutBucketEncryption {
-        bucket: String,
-        kms_master_key_id: Option<String>,
-        bucket_key_enabled: bool,
-    },
-    /// `s3:PutBucketVersioning` with `Status: Enabled` (MFA delete untouched).
-    PutBucketVersioning { bucket: String },
-    /// `ec2:RevokeSecurityGroupIngress` (and `ec2:RevokeSecurityGroupEgress` when `egress` is not
-    /// empty) with exactly these permissions.
-    RevokeSecurityGroupRules {
-        group_id: String,
-        ingress: Vec<IpPermission>,
-        egress: Vec<IpPermission>,
-    },
-    /// `ec2:ModifyInstanceMetadataOptions` with `HttpTokens: required`.
-    RequireImdsv2 { instance_id: String },
-    /// `ec2:EnableEbsEncryptionByDefault` in the Region.
-    EnableEbsEncryptionByDefault { region: String },
-    /// `kms:EnableKeyRotation`.
-    EnableKeyRotation { key_id: String },
-    /// `cloudtrail:UpdateTrail` with `EnableLogFileValidation: true`.
-    EnableLogFileValidation { trail: String },
-    /// `iam:UpdateAccountPasswordPolicy`.
-    UpdateAccountPasswordPolicy { policy: AccountPasswordPolicy },
-    /// `rds:ModifyDBInstance` with only these settings.
-    ModifyDbInstance {
-        db_instance_identifier: String,
-        backup_retention_period: Option<i64>,
-        auto_minor_version_upgrade: Option<bool>,
-        apply_immediately: bool,
-    },
-}
-
-impl Plan {
-    /// The change in one sentence, imperative ("revoke ingress tcp 22 from 0.0.0.0/0 on sg-1");
-    /// dry-run notes prefix it with "would ".
-    pub fn describe(&self) -> String {
-        match self {
-            Plan::PutBucketPublicAccessBlock { bucket } => format!(
-                "turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and \
-                 RestrictPublicBuckets on bucket {bucket}"
-            ),
-            Plan::PutAccountPublicAccessBlock { account_id } => format!(
-                "turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and \
-                 RestrictPublicBuckets for account {account_id}"
-            ),
-            Plan::PutBucketPolicy { bucket, .. } => format!(
-                "add statement {TLS_SID} (Deny s3:* to every principal when aws:SecureTransport \
-                 is false) to the bucket policy of {bucket}, keeping every other statement"
-            ),
-            Plan::PutBucketEncryption {
-                bucket,
-                kms_master_key_id,
-                ..
-            } => format!(
-                "set default encryption of bucket {bucket} to SSE-KMS with {}",
-                kms_master_key_id
-                    .as_deref()
-                    .map_or("the AWS managed key aws/s3".to_owned(), |k| format!(
-                        "key {k}"
-                    ))
-            ),
-            Plan::PutBucketVersioning { bucket } => {
-                format!("enable versioning on bucket {bucket}")
-            }
-            Plan::RevokeSecurityGroupRules {
-                group_id,
-                ingress,
-                egress,
-            } => {
-                let mut parts: Vec<String> = ingress
-                    .iter()
-                    .map(|p| format!("ingress {}", p.describe()))
-                    .collect();
-                parts.extend(egress.iter().map(|p| format!("egress {}", p.describe())));
-                format!("revoke {} on {group_id}", parts.join("; "))
-            }
-            Plan::RequireImdsv2 { instance_id } => {
-                format!("require IMDSv2 (HttpTokens required) on instance {instance_id}")
-            }
-            Plan::EnableEbsEncryptionByDefault { region } => {
-                format!("turn on EBS encryption by default in {region}")
-            }
-            Plan::EnableKeyRotation { key_id } => {
-                format!("enable automatic rotation of KMS key {key_id}")
-            }
-            Plan::EnableLogFileValidation { trail } => {
-                format!("enable log file validation on trail {trail}")
-            }
-            Plan::UpdateAccountPasswordPolicy { policy } => {
-                let mut text = format!(
-                    "set the account password policy to minimum length {}, require uppercase {}, \
-                     lowercase {}, numbers {}, symbols {}",
-                    policy.minimum_password_length,
-                    policy.require_uppercase_characters,
-                    policy.require_lowercase_characters,
-                    policy.require_numbers,
-                    policy.require_symbols
-                );
-                if let Some(n) = policy.password_reuse_prevention {
-                    text.push_str(&format!(", remember {n} passwords"));
-                }
-                if let Some(days) = policy.max_password_age {
-                    text.push_str(&format!(", expire after {days} days"));
-                }
-                text
-            }
-            Plan::ModifyDbInstance {
-                db_instance_identifier,
-                backup_retention_period,
-                auto_minor_version_upgrade,
-                apply_immediately,
-            } => {
-                let mut changes = Vec::new();
-                if let Some(days) = backup_retention_period {
-                    changes.push(format!("backup retention to {days} days"));
-                }
-                if let Some(on) = auto_minor_version_upgrade {
-                    changes.push(format!("automatic minor version upgrade to {on}"));
-                }
-                let when = if *apply_immediately {
-                    "now"
-                } else {
-                    "in the next maintenance window"
-                };
-                format!(
-                    "set {} on DB instance {db_instance_identifier} {when}",
-                    changes.join(" and ")
-                )
-            }
-        }
-    }
-}
-
-impl fmt::Display for Plan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.describe())
-    }
 }
 
 /// Why there is no plan.
@@ -406,12 +176,7 @@ pub fn evaluate_live(
     item: &ConfigurationItem,
     config: &RemediationConfig,
 ) -> Result<Verdict, String> {
-    let engine = Engine::new(&EngineConfig {
-        select: vec![control.id.to_owned()],
-        exclude: Vec::new(),
-        overrides: config.overrides.clone(),
-    })
-    .map_err(|e| e.to_string())?;
+    let engine = control_engine(control, config)?;
     Ok(engine
         .evaluate(item)
         .into_iter()
@@ -425,6 +190,16 @@ pub fn evaluate_live(
             },
             |e| e.verdict,
         ))
+}
+
+/// The engine of `control` alone, with the remediation's parameter overrides.
+pub fn control_engine(control: &Control, config: &RemediationConfig) -> Result<Engine, String> {
+    Engine::new(&EngineConfig {
+        select: vec![control.id.to_owned()],
+        exclude: Vec::new(),
+        overrides: config.overrides.clone(),
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// The exact change that makes `live_item` comply with `control_id`.
@@ -648,7 +423,7 @@ fn all_permissions(
         None => Ok(Vec::new()),
         Some(Value::Array(list)) => list
             .iter()
-            .map(|raw| IpPermission::whole(raw).map_err(cannot))
+            .map(|raw| whole_permission(raw).map_err(cannot))
             .collect(),
         Some(other) => Err(cannot(format!("{field} is {}", json_type(other)))),
     }
@@ -691,7 +466,7 @@ fn world_open(
         let source = raw_list
             .get(number.saturating_sub(1))
             .ok_or_else(|| cannot(format!("permission #{number} is missing")))?;
-        let mut p = IpPermission::bare(source).map_err(cannot)?;
+        let mut p = bare_permission(source).map_err(cannot)?;
         for family in families {
             let open: Vec<String> = cidrs(source, family)
                 .into_iter()

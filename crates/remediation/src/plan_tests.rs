@@ -39,7 +39,7 @@ fn revoke(item: &ConfigurationItem, plan: &Plan) -> ConfigurationItem {
         };
         for r in revoked {
             for p in list.iter_mut() {
-                let same = IpPermission::bare(p).unwrap();
+                let same = crate::plan::bare_permission(p).unwrap();
                 if same.ip_protocol != r.ip_protocol
                     || same.from_port != r.from_port
                     || same.to_port != r.to_port

@@ -25,10 +25,14 @@
 //! ever made twice.
 
 use serde_json::{Value, json};
-use sidewatch_aws::remediate::{AuditStore, LiveResource, LiveSource, PlanExecutor};
+use sidewatch_core::boundary::AccountBoundary;
 use sidewatch_core::engine::EngineConfig;
-use sidewatch_core::ports::{FindingRef, FindingUpdate, FindingsSink, FindingsWorkflow};
-use sidewatch_core::{ConfigurationItem, Control, Evaluation, FindingBuilder, FindingContext};
+use sidewatch_core::pipeline::{self, ForeignItems, Run};
+use sidewatch_core::ports::{
+    AuditStore, FindingRef, FindingUpdate, FindingsSink, FindingsWorkflow, LiveResource,
+    LiveSource, PipelinePorts, PlanExecutor,
+};
+use sidewatch_core::{ConfigurationItem, Control, FindingBuilder, FindingContext};
 use sidewatch_core::{Source, Verdict};
 use sidewatch_remediation::audit::{AuditRecord, Outcome, UPDATED_BY, WORKFLOW_STATUS};
 use sidewatch_remediation::event::{EventFinding, SecurityHubEvent, Trigger};
@@ -387,8 +391,49 @@ where
                 return;
             }
         };
-        let verdict =
-            plan::evaluate_live(control, &item, &self.config).unwrap_or_else(Verdict::insufficient);
+        // The re-check is the one pipeline's: the function's own account only, the control alone.
+        let (engine, account) = match (
+            plan::control_engine(control, &self.config),
+            AccountBoundary::new(&self.config.account_id),
+        ) {
+            (Ok(engine), Ok(account)) => (engine, account),
+            (Err(e), _) => {
+                return report
+                    .failures
+                    .push(format!("{} {resource_id}: {e}", control.id));
+            }
+            (_, Err(e)) => {
+                return report
+                    .failures
+                    .push(format!("{} {resource_id}: {e}", control.id));
+            }
+        };
+        let builder = FindingBuilder::new(FindingContext {
+            account_override: Some(self.config.account_id.clone()),
+            region_override: self.config.region.clone(),
+            source: Source::Event,
+            now,
+        });
+        let run = Run {
+            engine: &engine,
+            account: &account,
+            findings: Some(&builder),
+            stale_before: None,
+            foreign_items: ForeignItems::Refuse,
+        };
+        let outcome = pipeline::run(vec![pipeline::Trigger::Item(item)], run, &LiveItemPorts).await;
+        let verdict = outcome
+            .evaluations()
+            .find(|e| e.control.id == control.id)
+            .map_or_else(
+                || {
+                    Verdict::insufficient(format!(
+                        "{} was not evaluated on the re-read {resource_id}",
+                        control.id
+                    ))
+                },
+                |e| e.verdict.clone(),
+            );
         report.reevaluations.push(format!(
             "{} {resource_id}: {}",
             control.id,
@@ -401,26 +446,21 @@ where
             reason = verdict.reason(),
             "re-evaluated after remediation"
         );
+        report.failures.extend(
+            outcome
+                .problems
+                .iter()
+                .map(|p| format!("{} {resource_id}: {p}", control.id))
+                .chain(outcome.refused.iter().map(|r| r.to_string())),
+        );
         let Some(sink) = &self.sink else {
             return;
         };
-        let builder = FindingBuilder::new(FindingContext {
-            account_override: Some(self.config.account_id.clone()),
-            region_override: self.config.region.clone(),
-            source: Source::Event,
-            now,
-        });
-        let finding = match builder.build(&item, &Evaluation { control, verdict }) {
-            Ok(f) => f,
-            Err(e) => {
-                report.failures.push(format!(
-                    "{} {resource_id}: the re-evaluated finding cannot be built: {e}",
-                    control.id
-                ));
-                return;
-            }
-        };
-        match sink.import(vec![finding]).await {
+        let findings = outcome.findings;
+        if findings.is_empty() {
+            return;
+        }
+        match sink.import(findings).await {
             Ok(delivery) if delivery.is_complete() => {}
             Ok(delivery) => report.failures.extend(
                 delivery
@@ -499,4 +539,19 @@ fn log(record: &AuditRecord) {
         record = %record.to_json(),
         "remediation decision"
     );
+}
+
+/// The re-check's ports: the live item arrives with the evidence its control reads (the live
+/// source collected it), so nothing is read from AWS Config and no evidence twice.
+struct LiveItemPorts;
+
+impl PipelinePorts for LiveItemPorts {
+    type Items = ();
+    type Evidence = ();
+    fn items(&self) -> &() {
+        &()
+    }
+    fn evidence(&self) -> &() {
+        &()
+    }
 }

@@ -21,15 +21,8 @@ type Handler = Remediator<
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_current_span(false)
-        .without_time()
-        .init();
+    // The functions' shared JSON logs (crates/lambda), like the other three.
+    sidewatch_lambda::logging::init();
     let sdk = ClientOptions::from_env().load().await;
     let handler: Arc<OnceCell<Handler>> = Arc::new(OnceCell::new());
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
@@ -78,9 +71,17 @@ async fn main() -> Result<(), Error> {
                     })
                 })
                 .await?;
-            let report = handler
-                .handle(&event.payload, time::OffsetDateTime::now_utc())
-                .await;
+            let started = std::time::Instant::now();
+            let now = time::OffsetDateTime::now_utc();
+            let report = handler.handle(&event.payload, now).await;
+            // One EMF line per invocation, as every sidewatch function writes.
+            let metrics = sidewatch_lambda::Metrics {
+                evaluations: report.reevaluations.len() as u64,
+                failures: report.failures.len() as u64,
+                ..sidewatch_lambda::Metrics::default()
+            };
+            let millis = i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+            metrics.emit("remediate", started.elapsed(), millis);
             if report.failures.is_empty() {
                 Ok(report.summary())
             } else {

@@ -23,47 +23,13 @@ use crate::clients::{AwsClients, local_authority};
 use crate::collect::EvidenceCollector;
 pub(crate) use crate::error::port_error;
 use aws_config::SdkConfig;
-use sidewatch_core::ConfigurationItem;
 use sidewatch_core::Control;
 use sidewatch_core::ports::{FailureKind, PortError};
 use sidewatch_remediation::plan::Plan;
-use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The resource as re-read from AWS.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LiveResource {
-    /// The service says it does not exist (or it is terminated / being deleted).
-    Gone,
-    /// The resource as a configuration item (notification shape), with its live tags in
-    /// `tags` and the evidence the control needs in `supplementary`.
-    Present(Box<ConfigurationItem>),
-}
-
-/// Re-reads the resource a finding names.
-pub trait LiveSource {
-    /// The live state of `resource_id` (a Config resource id of `resource_type`), with what
-    /// `control` reads. `Err` when the read itself failed: the function then does nothing.
-    fn read(
-        &self,
-        control: &'static Control,
-        resource_type: &str,
-        resource_id: &str,
-    ) -> impl Future<Output = Result<LiveResource, PortError>> + Send;
-}
-
-/// Makes the change a [`Plan`] describes. Implementations make only the calls the plan names.
-pub trait PlanExecutor {
-    /// Applies `plan`; `Err` when AWS refused or the call failed.
-    fn execute(&self, plan: &Plan) -> impl Future<Output = Result<(), PortError>> + Send;
-}
-
-/// Stores one audit object.
-pub trait AuditStore {
-    /// Writes `body` (JSON) under `key`.
-    fn put(&self, key: &str, body: String) -> impl Future<Output = Result<(), PortError>> + Send;
-}
+pub use sidewatch_core::ports::{AuditStore, LiveResource, LiveSource, PlanExecutor};
 
 /// The SDK clients remediation uses: the adapters' [`AwsClients`] plus S3 and RDS, and the
 /// [`EvidenceCollector`] for the evidence a control needs on the live item.
