@@ -412,6 +412,23 @@ pub trait AuditStore {
     fn put(&self, key: &str, body: String) -> impl Future<Output = Result<(), PortError>> + Send;
 }
 
+/// The remediation function's ports: the live re-read, the executor, the workflow update, and
+/// optionally where the re-evaluated finding and the audit object go.
+pub trait RemediationPorts {
+    type Live: LiveSource + Sync;
+    type Executor: PlanExecutor + Sync;
+    type Workflow: FindingsWorkflow + Sync;
+    type Findings: FindingsSink + Sync;
+    type Audit: AuditStore + Sync;
+    fn live(&self) -> &Self::Live;
+    fn executor(&self) -> &Self::Executor;
+    fn workflow(&self) -> &Self::Workflow;
+    /// Where the re-evaluated finding goes; `None` logs it only.
+    fn findings(&self) -> Option<&Self::Findings>;
+    /// Where audit objects go; `None` keeps them in the log only.
+    fn audit(&self) -> Option<&Self::Audit>;
+}
+
 /// The ports of a door that publishes findings: the pipeline's reads and Security Hub.
 pub trait PublishPorts: PipelinePorts {
     type Findings: FindingsSink + Sync;

@@ -30,7 +30,7 @@ use sidewatch_core::engine::EngineConfig;
 use sidewatch_core::pipeline::{self, ForeignItems, Run};
 use sidewatch_core::ports::{
     AuditStore, FindingRef, FindingUpdate, FindingsSink, FindingsWorkflow, LiveResource,
-    LiveSource, PipelinePorts, PlanExecutor,
+    LiveSource, PipelinePorts, PlanExecutor, RemediationPorts,
 };
 use sidewatch_core::{ConfigurationItem, Control, FindingBuilder, FindingContext};
 use sidewatch_core::{Source, Verdict};
@@ -156,10 +156,9 @@ impl Report {
     }
 }
 
-/// The handler, generic over what it calls outside, so tests can count and fake.
-#[derive(Debug)]
-pub struct Remediator<L, X, W, S, A> {
-    pub config: RemediationConfig,
+/// The remediation function's adapters, as one ports bundle (tests fill it with fakes).
+#[derive(Debug, Clone)]
+pub struct RemediationAdapters<L, X, W, S, A> {
     pub live: L,
     pub executor: X,
     pub workflow: W,
@@ -169,7 +168,7 @@ pub struct Remediator<L, X, W, S, A> {
     pub audit: Option<A>,
 }
 
-impl<L, X, W, S, A> Remediator<L, X, W, S, A>
+impl<L, X, W, S, A> RemediationPorts for RemediationAdapters<L, X, W, S, A>
 where
     L: LiveSource + Sync,
     X: PlanExecutor + Sync,
@@ -177,6 +176,36 @@ where
     S: FindingsSink + Sync,
     A: AuditStore + Sync,
 {
+    type Live = L;
+    type Executor = X;
+    type Workflow = W;
+    type Findings = S;
+    type Audit = A;
+    fn live(&self) -> &L {
+        &self.live
+    }
+    fn executor(&self) -> &X {
+        &self.executor
+    }
+    fn workflow(&self) -> &W {
+        &self.workflow
+    }
+    fn findings(&self) -> Option<&S> {
+        self.sink.as_ref()
+    }
+    fn audit(&self) -> Option<&A> {
+        self.audit.as_ref()
+    }
+}
+
+/// The handler: its configuration and one ports bundle, so tests can count and fake.
+#[derive(Debug)]
+pub struct Remediator<P> {
+    pub config: RemediationConfig,
+    pub ports: P,
+}
+
+impl<P: RemediationPorts> Remediator<P> {
     /// Handles one event at `now`.
     pub async fn handle(&self, event: &Value, now: OffsetDateTime) -> Report {
         let time = now.format(&Rfc3339).unwrap_or_default();
@@ -258,7 +287,12 @@ where
             ..
         } = decision.clone()
         {
-            match self.live.read(control, &resource_type, &resource_id).await {
+            match self
+                .ports
+                .live()
+                .read(control, &resource_type, &resource_id)
+                .await
+            {
                 Err(e) => {
                     report.failures.push(format!(
                         "{} {resource_id}: the live re-read failed: {e}",
@@ -279,7 +313,7 @@ where
                                 reason: e.to_string(),
                             },
                             (Ok(_), Mode::DryRun | Mode::Off) => Outcome::DryRun,
-                            (Ok(p), Mode::Apply) => match self.executor.execute(p).await {
+                            (Ok(p), Mode::Apply) => match self.ports.executor().execute(p).await {
                                 Ok(()) => Outcome::Applied,
                                 Err(e) => {
                                     report.failures.push(format!(
@@ -335,7 +369,7 @@ where
             updated_by: UPDATED_BY.to_owned(),
             workflow_status: Some(WORKFLOW_STATUS.to_owned()),
         };
-        match self.workflow.update(&update).await {
+        match self.ports.workflow().update(&update).await {
             Ok(delivery) if delivery.is_complete() => {}
             Ok(delivery) => report.failures.extend(delivery.failed.iter().map(|f| {
                 format!(
@@ -354,7 +388,7 @@ where
         record: &AuditRecord,
         report: &mut Report,
     ) {
-        let Some(audit) = &self.audit else {
+        let Some(audit) = self.ports.audit() else {
             return;
         };
         let key = audit_key(record, event.id.as_deref(), index);
@@ -375,7 +409,12 @@ where
         else {
             return;
         };
-        let item = match self.live.read(control, resource_type, resource_id).await {
+        let item = match self
+            .ports
+            .live()
+            .read(control, resource_type, resource_id)
+            .await
+        {
             Ok(LiveResource::Present(item)) => *item,
             Ok(LiveResource::Gone) => {
                 report
@@ -453,7 +492,7 @@ where
                 .map(|p| format!("{} {resource_id}: {p}", control.id))
                 .chain(outcome.refused.iter().map(|r| r.to_string())),
         );
-        let Some(sink) = &self.sink else {
+        let Some(sink) = self.ports.findings() else {
             return;
         };
         let findings = outcome.findings;

@@ -7,16 +7,18 @@ use serde_json::Value;
 use sidewatch_aws::remediate::RemediationClients;
 use sidewatch_aws::{ClientOptions, SecurityHubPublisher, SecurityHubWorkflow, StsIdentity};
 use sidewatch_core::ports::CallerIdentity;
-use sidewatch_remediate::{Remediator, Settings, account_of_function_arn};
+use sidewatch_remediate::{RemediationAdapters, Remediator, Settings, account_of_function_arn};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 type Handler = Remediator<
-    RemediationClients,
-    RemediationClients,
-    SecurityHubWorkflow,
-    SecurityHubPublisher,
-    RemediationClients,
+    RemediationAdapters<
+        RemediationClients,
+        RemediationClients,
+        SecurityHubWorkflow,
+        SecurityHubPublisher,
+        RemediationClients,
+    >,
 >;
 
 #[tokio::main]
@@ -60,14 +62,16 @@ async fn main() -> Result<(), Error> {
                         .with_audit_bucket(settings.audit_bucket.clone());
                     Ok::<Handler, Diagnostic>(Remediator {
                         config: settings.remediation,
-                        live: clients.clone(),
-                        executor: clients.clone(),
-                        workflow: SecurityHubWorkflow::from_sdk_config(&sdk),
-                        // After an applied fix the resource is re-read and its finding re-imported
-                        // (PASSED on the same Id), so Security Hub resolves it without waiting
-                        // for Config's change event.
-                        sink: Some(SecurityHubPublisher::from_sdk_config(&sdk)),
-                        audit: settings.audit_bucket.is_some().then_some(clients),
+                        ports: RemediationAdapters {
+                            live: clients.clone(),
+                            executor: clients.clone(),
+                            workflow: SecurityHubWorkflow::from_sdk_config(&sdk),
+                            // After an applied fix the resource is re-read and its finding re-imported
+                            // (PASSED on the same Id), so Security Hub resolves it without waiting
+                            // for Config's change event.
+                            sink: Some(SecurityHubPublisher::from_sdk_config(&sdk)),
+                            audit: settings.audit_bucket.is_some().then_some(clients),
+                        },
                     })
                 })
                 .await?;

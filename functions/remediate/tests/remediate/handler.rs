@@ -6,7 +6,7 @@ use crate::support::{
 use serde_json::{Value, json};
 use sidewatch_aws::remediate::{CountingExecutor, PlanExecutor, RemediationClients};
 use sidewatch_core::ports::{FailureKind, PortError};
-use sidewatch_remediate::{Remediator, Settings, account_of_function_arn};
+use sidewatch_remediate::{RemediationAdapters, Remediator, Settings, account_of_function_arn};
 use sidewatch_remediation::Mode;
 use sidewatch_remediation::plan::Plan;
 use sidewatch_testkit::{ACCOUNT, REGION};
@@ -122,11 +122,13 @@ async fn a_failed_write_is_reported_and_a_retry_does_not_act_twice() {
     let executor = CountingExecutor::new(Refusing);
     let remediator = Remediator {
         config: bench.settings(Mode::Apply).remediation,
-        live: bench.clients.clone(),
-        executor: executor.clone(),
-        workflow: workflow.clone(),
-        sink: Some(FakeSink::default()),
-        audit: None::<RemediationClients>,
+        ports: RemediationAdapters {
+            live: bench.clients.clone(),
+            executor: executor.clone(),
+            workflow: workflow.clone(),
+            sink: Some(FakeSink::default()),
+            audit: None::<RemediationClients>,
+        },
     };
     let now = OffsetDateTime::now_utc();
     let report = remediator.handle(&event, now).await;

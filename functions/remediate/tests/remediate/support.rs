@@ -11,7 +11,7 @@ use sidewatch_core::{
     ConfigurationItem, Evaluation, Finding, FindingBuilder, FindingContext, Source, Verdict,
     controls,
 };
-use sidewatch_remediate::{Remediator, Report, Settings};
+use sidewatch_remediate::{RemediationAdapters, Remediator, Report, Settings};
 use sidewatch_remediation::Mode;
 use sidewatch_testkit::{ACCOUNT, Moto, REGION};
 use std::sync::{Arc, Mutex};
@@ -218,13 +218,15 @@ impl Bench {
         let imported_before = self.sink.findings.lock().unwrap().len();
         let remediator = Remediator {
             config: settings.remediation,
-            live: self.clients.clone(),
-            executor: self.executor.clone(),
-            workflow: self.workflow.clone(),
-            sink: Some(self.sink.clone()),
-            audit: settings
-                .audit_bucket
-                .map(|b| self.clients.clone().with_audit_bucket(Some(b))),
+            ports: RemediationAdapters {
+                live: self.clients.clone(),
+                executor: self.executor.clone(),
+                workflow: self.workflow.clone(),
+                sink: Some(self.sink.clone()),
+                audit: settings
+                    .audit_bucket
+                    .map(|b| self.clients.clone().with_audit_bucket(Some(b))),
+            },
         };
         let now =
             OffsetDateTime::parse(NOW, &time::format_description::well_known::Rfc3339).unwrap();
