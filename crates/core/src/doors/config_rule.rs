@@ -27,8 +27,11 @@ use super::{
 use crate::boundary::Claim;
 use crate::engine::{Engine, EngineConfig, EngineError, Evaluation};
 use crate::evidence::EvidenceKind;
+use crate::item::ACCOUNT_RESOURCE_TYPE;
 use crate::item::{ConfigurationItem, json_type};
 use crate::params::ParamError;
+use crate::pipeline::Trigger;
+use crate::ports::ResourceKey;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -621,6 +624,54 @@ fn split_list(value: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+// ----- what the event asks the pipeline to do -----
+
+/// The fetch of an oversized change's full item; when the summary says the resource is gone
+/// there is nothing to fetch and the summary is evaluated (NOT_APPLICABLE).
+pub(super) fn oversized_trigger(summary: &ResourceSummary) -> Trigger {
+    if summary.is_gone() {
+        Trigger::Item(summary.placeholder_item().clone())
+    } else {
+        Trigger::Fetch {
+            key: ResourceKey {
+                resource_type: summary.resource_type().to_owned(),
+                resource_id: summary.resource_id().to_owned(),
+            },
+            summary: Some(summary.placeholder_item().clone()),
+        }
+    }
+}
+
+impl ConfigRuleEvent {
+    /// The one trigger of a Config rule invocation, reported in `region`:
+    /// * a change: its item (NOT_APPLICABLE when it left the rule's scope);
+    /// * an oversized change: the full item read from Config (the summary when Config has none),
+    ///   the summary itself when the resource is gone or left the scope;
+    /// * a periodic run: the account-level item.
+    pub fn trigger(&self, region: &str, evaluates_global_resources: bool) -> Trigger {
+        match &self.invoking_event {
+            InvokingEvent::ConfigurationItemChange { item, .. } if self.event_left_scope => {
+                Trigger::LeftScope(item.clone())
+            }
+            InvokingEvent::ConfigurationItemChange { item, .. } => Trigger::Item(item.clone()),
+            InvokingEvent::OversizedConfigurationItemChange { summary, .. }
+                if self.event_left_scope =>
+            {
+                Trigger::LeftScope(summary.placeholder_item().clone())
+            }
+            InvokingEvent::OversizedConfigurationItemChange { summary, .. } => {
+                oversized_trigger(summary)
+            }
+            InvokingEvent::Scheduled { .. } => Trigger::Account {
+                item: self
+                    .account_item(region, evaluates_global_resources)
+                    .unwrap_or_else(|| ConfigurationItem::new(ACCOUNT_RESOURCE_TYPE, "")),
+                only: None,
+            },
+        }
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,11 @@ use super::cloudtrail::{self, Record, Target};
 use super::config_rule::InvokingEvent;
 use super::{DoorError, ResourceSummary, decode, missing, parse_time, text};
 use crate::boundary::Claim;
+use crate::engine::Engine;
+use crate::item::ACCOUNT_RESOURCE_TYPE;
 use crate::item::ConfigurationItem;
+use crate::pipeline::{Staleness, Trigger};
+use crate::ports::ResourceKey;
 use serde::Deserialize;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -241,5 +245,88 @@ impl ApiCall {
             event_name,
             target,
         })
+    }
+}
+impl EventBridgeEvent {
+    /// The triggers of an EventBridge event, and the API call its items may predate:
+    /// * a Config change: its item (an oversized one fetched from Config);
+    /// * a schedule: the account-level item;
+    /// * an API call on the account: the account-level item, only the controls the call affects
+    ///   (their evidence read afresh);
+    /// * an API call on a resource: the resource read from Config — or, when Config has no item
+    ///   yet, what the event names (INSUFFICIENT_DATA where that is not enough) — never PASSED
+    ///   from an item captured before the call;
+    /// * anything else: nothing.
+    pub fn triggers(
+        &self,
+        engine: &Engine,
+        evaluates_global_resources: bool,
+    ) -> (Vec<Trigger>, Option<Staleness>) {
+        let account = || self.account_item(evaluates_global_resources);
+        match &self.detail {
+            Detail::Ignored { .. } => (Vec::new(), None),
+            Detail::ConfigurationItemChange { item, .. } => {
+                (vec![Trigger::Item(item.clone())], None)
+            }
+            Detail::OversizedConfigurationItemChange { summary } => {
+                (vec![super::config_rule::oversized_trigger(summary)], None)
+            }
+            Detail::Scheduled => (
+                vec![Trigger::Account {
+                    item: account(),
+                    only: None,
+                }],
+                None,
+            ),
+            Detail::ApiCall(call) => {
+                let stale = Staleness {
+                    call_time: self.envelope.time,
+                    call: call.event_name.clone(),
+                };
+                match &call.target {
+                    Target::Ignored { .. } => (Vec::new(), None),
+                    Target::Account { .. } => (
+                        vec![Trigger::Account {
+                            item: account(),
+                            only: Some(
+                                call.target
+                                    .affected_controls(engine)
+                                    .into_iter()
+                                    .filter(|c| c.applies_to(ACCOUNT_RESOURCE_TYPE))
+                                    .map(|c| c.id)
+                                    .collect(),
+                            ),
+                        }],
+                        None,
+                    ),
+                    Target::Resource {
+                        resource_type,
+                        resource_id,
+                    } => {
+                        let mut named = ConfigurationItem::new(*resource_type, resource_id);
+                        named.account_id = Some(self.envelope.account.clone());
+                        named.region = Some(self.envelope.region.clone());
+                        let trigger = Trigger::Fetch {
+                            key: ResourceKey {
+                                resource_type: (*resource_type).to_owned(),
+                                resource_id: resource_id.clone(),
+                            },
+                            summary: Some(named),
+                        };
+                        (vec![trigger], Some(stale))
+                    }
+                    Target::ResourceNamed {
+                        resource_type,
+                        resource_name,
+                    } => (
+                        vec![Trigger::FindByName {
+                            resource_type: (*resource_type).to_owned(),
+                            name: resource_name.clone(),
+                        }],
+                        Some(stale),
+                    ),
+                }
+            }
+        }
     }
 }

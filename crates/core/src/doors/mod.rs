@@ -44,7 +44,6 @@ pub mod cloudtrail;
 pub mod config_rule;
 pub mod evaluations;
 pub mod eventbridge;
-pub mod triggers;
 
 #[cfg(test)]
 mod tests;
