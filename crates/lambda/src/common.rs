@@ -203,6 +203,9 @@ pub enum HandlerError {
     /// The event is of another account: refused before any read or write.
     #[error("{0}")]
     ForeignAccount(#[from] ForeignAccount),
+    /// A setting of the function is wrong (the message names the variable).
+    #[error("{0}; fix the function's environment in the stack")]
+    Settings(String),
     /// Some findings, evaluations or calls failed; the rest were delivered.
     #[error(
         "{} problem(s) after delivering the rest: {}. {}",
@@ -229,6 +232,10 @@ impl HandlerError {
                 foreign_account_refusals: 1,
                 ..Metrics::default()
             },
+            HandlerError::Settings(_) => Metrics {
+                failures: 1,
+                ..Metrics::default()
+            },
             HandlerError::Incomplete { metrics, .. } => *metrics,
         }
     }
@@ -239,6 +246,7 @@ impl HandlerError {
         match self {
             HandlerError::Event(_) => "InvalidEvent",
             HandlerError::ForeignAccount(_) => "ForeignAccount",
+            HandlerError::Settings(_) => "InvalidSettings",
             HandlerError::Incomplete { class, .. } => class.error_type(),
         }
     }
@@ -255,6 +263,8 @@ pub enum ProblemClass {
     EvidenceUnavailable,
     /// Security Hub or AWS Config refused or did not answer a delivery.
     DeliveryFailed,
+    /// A remediation (its change, its record or its re-check) failed after the others acted.
+    RemediationIncomplete,
 }
 
 impl ProblemClass {
@@ -264,6 +274,7 @@ impl ProblemClass {
             ProblemClass::FindingInvalid => "FindingInvalid",
             ProblemClass::EvidenceUnavailable => "EvidenceUnavailable",
             ProblemClass::DeliveryFailed => "DeliveryFailed",
+            ProblemClass::RemediationIncomplete => "RemediationIncomplete",
         }
     }
 
@@ -282,6 +293,10 @@ impl ProblemClass {
                 "Lambda retries the event and the dead-letter queue keeps it; if it persists, check \
                  that Security Hub is enabled and the function role may call \
                  securityhub:BatchImportFindings (and config:PutEvaluations)"
+            }
+            ProblemClass::RemediationIncomplete => {
+                "Lambda retries the event (every action is idempotent) and the dead-letter queue \
+                 keeps it; if it persists, check the remediation role's permissions"
             }
         }
     }

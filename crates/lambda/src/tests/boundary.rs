@@ -231,7 +231,20 @@ fn every_failure_class_has_a_short_stable_error_type_and_advice() {
     report.problem("a finding");
     report.problem_of(crate::common::ProblemClass::DeliveryFailed, "importing");
     let delivery = report.finish().unwrap_err();
+    let mut report = crate::common::Report::default();
+    report.problem_of(
+        crate::common::ProblemClass::RemediationIncomplete,
+        "a write",
+    );
+    let remediation = report.finish().unwrap_err();
+    let settings = HandlerError::Settings("SIDEWATCH_REMEDIATION_MODE must be off".into());
     for (error, error_type, advice) in [
+        (&remediation, "RemediationIncomplete", "remediation role"),
+        (
+            &settings,
+            "InvalidSettings",
+            "fix the function's environment",
+        ),
         (&invalid, "InvalidEvent", "check what sends this event"),
         (&foreign, "ForeignAccount", "deploy it in"),
         (&unavailable, "EvidenceUnavailable", "read permissions"),
