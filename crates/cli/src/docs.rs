@@ -250,8 +250,12 @@ pub fn remediation_markdown() -> String {
         "Regenerate with `{REGENERATE_REMEDIATION}`. Remediation is opt-in per control \
          (allow-list), dry-run by default, never acts on a finding sidewatch did not make nor on \
          a resource other than the one the finding names in the function's own account and \
-         Region, and re-reads the live resource before acting. {automatic} of {} controls can be \
-         fixed automatically; the others only notify, for the reason given.\n",
+         Region, and re-reads the live resource before acting. A finding of another account is \
+         refused (`other-account`, the account boundary); a global resource (IAM) has its findings \
+         in the Region that reports it (the function's own, see the Region rule in \
+         docs/architecture.md), so the remediation function of that Region acts on them. \
+         {automatic} of {} controls can be fixed automatically; the others only notify, for the \
+         reason given.\n",
         rows.len()
     );
     md.push_str("| Control | Title | Remediation | What it does / why not |\n|---|---|---|---|\n");

@@ -197,7 +197,7 @@ fn parse_fail_on(text: &str) -> Result<FailOn, String> {
 
 fn parse_account(text: &str) -> Result<String, String> {
     let text = text.trim();
-    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+    if sidewatch_core::boundary::is_account_id(text) {
         Ok(text.to_owned())
     } else {
         Err("an AWS account id is 12 digits, e.g. 123456789012".to_owned())

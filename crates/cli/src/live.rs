@@ -194,7 +194,7 @@ impl Live {
         }
         let mut by_region = HashMap::new();
         for item in &items {
-            let region = self.evidence_region(item);
+            let region = evidence_region(item, &self.home_region).to_owned();
             if let std::collections::hash_map::Entry::Vacant(slot) = by_region.entry(region) {
                 let collector = self.collector(slot.key());
                 slot.insert(collector);
@@ -219,16 +219,6 @@ impl Live {
             self.failures.record(&evaluated.item, kinds);
         }
         outcome.evaluated
-    }
-
-    /// The Region whose clients read an item's evidence: its own; the clients' Region for global
-    /// items (IAM is called there).
-    fn evidence_region(&self, item: &ConfigurationItem) -> String {
-        item.region
-            .as_deref()
-            .filter(|r| is_region(r))
-            .unwrap_or(&self.home_region)
-            .to_owned()
     }
 
     /// The account-level items: one per account and Region the input's items came from (or
@@ -274,6 +264,15 @@ impl Live {
     }
 }
 
+/// The Region whose clients read an item's evidence: its own; `home` (the clients' Region) for
+/// global items, whose services (IAM) are called there.
+fn evidence_region<'a>(item: &'a ConfigurationItem, home: &'a str) -> &'a str {
+    item.region
+        .as_deref()
+        .filter(|r| is_region(r))
+        .unwrap_or(home)
+}
+
 /// The evidence port of a live scan: each item read with its own Region's collector.
 struct RegionalEvidence {
     by_region: HashMap<String, EvidenceCollector>,
@@ -282,12 +281,7 @@ struct RegionalEvidence {
 
 impl EvidenceSource for RegionalEvidence {
     async fn collect(&self, item: &mut ConfigurationItem, kinds: &[EvidenceKind]) {
-        let region = item
-            .region
-            .as_deref()
-            .filter(|r| is_region(r))
-            .unwrap_or(&self.home);
-        match self.by_region.get(region) {
+        match self.by_region.get(evidence_region(item, &self.home)) {
             Some(collector) => collector.collect(item, kinds).await,
             None => {
                 let error = EvidenceError::new("InternalError", "no clients for the item's Region");

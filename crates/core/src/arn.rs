@@ -244,8 +244,7 @@ impl<'a> DefaultProduct<'a> {
             .strip_suffix("/default")?;
         (arn.service == "securityhub"
             && !arn.region.is_empty()
-            && arn.account.len() == 12
-            && arn.account.bytes().all(|b| b.is_ascii_digit())
+            && crate::boundary::is_account_id(arn.account)
             && owner == arn.account)
             .then_some(DefaultProduct {
                 partition: arn.partition,

@@ -117,14 +117,6 @@ impl Settings {
     }
 }
 
-/// The account id in a Lambda function ARN (`arn:aws:lambda:<region>:<account>:function:<name>`).
-pub fn account_of_function_arn(arn: &str) -> Option<&str> {
-    sidewatch_core::arn::Arn::parse(arn)
-        .filter(|arn| arn.lambda_function().is_some())
-        .map(|arn| arn.account)
-        .filter(|account| sidewatch_core::boundary::is_account_id(account))
-}
-
 /// What the handler did with one event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {

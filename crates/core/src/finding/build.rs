@@ -144,7 +144,7 @@ impl FindingBuilder {
             .ok_or_else(|| FindingError::MissingAccount {
                 resource: resource_label(item),
             })?;
-        if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+        if crate::boundary::is_account_id(account) {
             Ok(account.to_owned())
         } else {
             Err(FindingError::InvalidAccount {

@@ -5,8 +5,9 @@ use crate::support::{
 };
 use serde_json::{Value, json};
 use sidewatch_aws::remediate::{CountingExecutor, PlanExecutor, RemediationClients};
+use sidewatch_core::boundary::AccountBoundary;
 use sidewatch_core::ports::{FailureKind, PortError};
-use sidewatch_remediate::{RemediationAdapters, Remediator, Settings, account_of_function_arn};
+use sidewatch_remediate::{RemediationAdapters, Remediator, Settings};
 use sidewatch_remediation::Mode;
 use sidewatch_remediation::plan::Plan;
 use sidewatch_testkit::{ACCOUNT, REGION};
@@ -216,11 +217,14 @@ fn settings_come_from_the_environment_and_refuse_typos() {
         REGION,
     );
     assert!(typo.unwrap_err().contains("SIDEWATCH_REMEDIATION_MODE"));
+    // The account the shared runtime gives the function: the one its ARN names.
     assert_eq!(
-        account_of_function_arn(
+        AccountBoundary::of_function_arn(
             "arn:aws:lambda:us-east-1:123456789012:function:sidewatch-remediate"
-        ),
-        Some("123456789012")
+        )
+        .unwrap()
+        .account(),
+        "123456789012"
     );
-    assert_eq!(account_of_function_arn("not an arn"), None);
+    assert!(AccountBoundary::of_function_arn("not an arn").is_err());
 }
