@@ -31,18 +31,20 @@ fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
     const INDENT: &str = "                                   ";
     writeln!(
         out,
-        "{} {} {} {} TITLE",
+        "{} {} {} {} {} TITLE",
         cell("ID", 14),
         cell("SEVERITY", 13),
+        cell("DUTY", 22),
         cell("CIS v3.0.0", 10),
         cell("RESOURCE TYPES", 30)
     )?;
     for c in controls {
         writeln!(
             out,
-            "{} {} {} {} {}",
+            "{} {} {} {} {} {}",
             cell(c.id, 14),
             cell(c.severity.label(), 13),
+            cell(c.duty.slug(), 22),
             cell(c.mappings.cis_v3.unwrap_or("–"), 10),
             cell(&c.resource_types.join(", "), 30),
             c.title

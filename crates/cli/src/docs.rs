@@ -60,17 +60,18 @@ fn write_markdown(md: &mut String, controls: &[&Control]) -> std::fmt::Result {
     writeln!(md)?;
     writeln!(
         md,
-        "| ID | Title | Severity | Resource types | FSBP | CIS v3.0.0 |"
+        "| ID | Title | Severity | Duty | Resource types | FSBP | CIS v3.0.0 |"
     )?;
-    writeln!(md, "|---|---|---|---|---|---|")?;
+    writeln!(md, "|---|---|---|---|---|---|---|")?;
     for c in controls {
         writeln!(
             md,
-            "| [{id}](#{anchor}) | {title} | {severity} | {types} | {fsbp} | {cis} |",
+            "| [{id}](#{anchor}) | {title} | {severity} | {duty} | {types} | {fsbp} | {cis} |",
             id = c.id,
             anchor = anchor(c.id),
             title = escape(c.title),
             severity = c.severity.label(),
+            duty = c.duty.title(),
             types = code_list(c.resource_types, "<br>"),
             fsbp = c.mappings.fsbp.unwrap_or("–"),
             cis = c.mappings.cis_v3.unwrap_or("–"),
@@ -96,8 +97,9 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
     writeln!(md)?;
     writeln!(
         md,
-        "Severity: {} · Resource types: {} · {}",
+        "Severity: {} · Duty: {} · Resource types: {} · {}",
         c.severity.label(),
+        c.duty.title(),
         code_list(c.resource_types, ", "),
         standards_line(&c.mappings)
     )?;
@@ -302,6 +304,7 @@ fn control_json(c: &Control) -> Value {
         "id": c.id,
         "title": c.title,
         "severity": c.severity.label(),
+        "duty": c.duty.slug(),
         "resourceTypes": c.resource_types,
         "rationale": c.rationale,
         "remediation": c.remediation,
@@ -340,6 +343,7 @@ mod tests {
         remediation: "Narrow the policy.",
         remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
         remediation_hook: sidewatch_core::Remediation::NotifyOnly { why: "by hand" },
+        duty: sidewatch_core::Duty::IdentityAndAccess,
         mappings: Mappings {
             fsbp: None,
             cis_v3: Some("1.16"),

@@ -11,6 +11,61 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+/// The customer's duty under the AWS shared responsibility model that a control checks: AWS
+/// secures the cloud, the customer what is in it. Each control declares one, so a report can say
+/// per service which duties are checked and how they stand — and which no control covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Duty {
+    /// Data protection and encryption: at rest, in transit, secrets kept out of configuration.
+    DataProtection,
+    /// Identity and access: users, credentials, MFA, policies, who can reach a resource.
+    IdentityAndAccess,
+    /// Network configuration: security groups, NACLs, public addresses and endpoints.
+    NetworkConfiguration,
+    /// Operating system and patching: the customer's software kept current and hardened.
+    OsAndPatching,
+    /// Logging and monitoring: recording what happens and watching for threats.
+    LoggingAndMonitoring,
+    /// Resilience: backups, versioning, redundancy, protection from deletion.
+    Resilience,
+}
+
+impl Duty {
+    /// Every duty, in the order reports list them.
+    pub const ALL: [Duty; 6] = [
+        Duty::DataProtection,
+        Duty::IdentityAndAccess,
+        Duty::NetworkConfiguration,
+        Duty::OsAndPatching,
+        Duty::LoggingAndMonitoring,
+        Duty::Resilience,
+    ];
+
+    /// The duty's name for people ("Data protection and encryption").
+    pub fn title(self) -> &'static str {
+        match self {
+            Duty::DataProtection => "Data protection and encryption",
+            Duty::IdentityAndAccess => "Identity and access",
+            Duty::NetworkConfiguration => "Network configuration",
+            Duty::OsAndPatching => "OS and patching",
+            Duty::LoggingAndMonitoring => "Logging and monitoring",
+            Duty::Resilience => "Resilience",
+        }
+    }
+
+    /// A stable machine name (`data-protection`), for JSON and command lines.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Duty::DataProtection => "data-protection",
+            Duty::IdentityAndAccess => "identity-and-access",
+            Duty::NetworkConfiguration => "network-configuration",
+            Duty::OsAndPatching => "os-and-patching",
+            Duty::LoggingAndMonitoring => "logging-and-monitoring",
+            Duty::Resilience => "resilience",
+        }
+    }
+}
+
 /// Severity of a failed control, as Security Hub labels it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
@@ -136,6 +191,8 @@ pub struct Control {
     /// What the remediation hook offers when the control fails: an automatic change, or a
     /// notification only and why a person must act.
     pub remediation_hook: Remediation,
+    /// The customer duty of the shared responsibility model it checks.
+    pub duty: Duty,
     /// FSBP / CIS / NIST ids.
     pub mappings: Mappings,
     /// Tunable thresholds with their defaults.

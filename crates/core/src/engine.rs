@@ -536,6 +536,7 @@ mod tests {
             remediation: "r",
             remediation_url: "https://example.com",
             remediation_hook: crate::control::Remediation::NotifyOnly { why: "a fake" },
+            duty: crate::Duty::IdentityAndAccess,
             mappings: crate::Mappings::NONE,
             parameters: &[],
             evidence: &[],

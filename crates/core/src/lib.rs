@@ -39,7 +39,7 @@ pub mod ports;
 pub mod snapshot;
 pub mod verdict;
 
-pub use control::{Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
+pub use control::{Control, Duty, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 pub use controls::catalog;
 pub use engine::{Engine, EngineConfig, EngineError, Evaluation};
 pub use evidence::{EvidenceError, EvidenceKind};

@@ -12,7 +12,8 @@
 //! The findings are full ASFF findings as Security Hub stores them: besides what sidewatch sent
 //! (see [`sidewatch_core::finding::Finding`]) they carry `Workflow`, `WorkflowState`, `ProductName`,
 //! `CompanyName`, `Region`, `FirstObservedAt`, `ProcessedAt`, `Note`, and Security Hub's own
-//! `ProductFields` entries. They are read leniently, field by field, so one finding of another
+//! `ProductFields` entries. The envelope is decoded with serde (a bad field is named by its path);
+//! each finding is read on its own with every field optional, so one finding of another
 //! product (a GuardDuty finding has no `Compliance`) or with an odd field never makes the whole
 //! event unreadable: a finding that cannot be read is kept as an error and skipped by the guard.
 
@@ -39,12 +40,8 @@ pub enum EventError {
     NotAnObject(&'static str),
     #[error("the Security Hub event has no `{0}`")]
     MissingField(&'static str),
-    #[error("`{field}` of the Security Hub event must be {expected}, found {found}")]
-    WrongType {
-        field: &'static str,
-        expected: &'static str,
-        found: &'static str,
-    },
+    #[error("`{path}` of the Security Hub event cannot be read: {message}")]
+    Field { path: String, message: String },
     #[error("the event comes from source '{0}', not {SOURCE}")]
     WrongSource(String),
     #[error(
@@ -52,6 +49,41 @@ pub enum EventError {
          '{FINDINGS_IMPORTED}' and '{FINDINGS_CUSTOM_ACTION}'"
     )]
     UnsupportedDetailType(String),
+}
+
+/// The EventBridge envelope as Security Hub sends it. `aws_lambda_events`' `EventBridgeEvent`
+/// is not used: it needs `time` as a `chrono` timestamp and gives no field path on a bad type.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Wire {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    detail_type: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    time: Option<String>,
+    #[serde(default)]
+    resources: Option<Vec<String>>,
+    #[serde(default)]
+    detail: Option<WireDetail>,
+}
+
+/// `detail` of both event kinds; the findings stay JSON so each is read on its own.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireDetail {
+    #[serde(default)]
+    action_name: Option<String>,
+    #[serde(default)]
+    action_description: Option<String>,
+    #[serde(default)]
+    findings: Option<Vec<Value>>,
 }
 
 /// What brought the findings: Security Hub importing them, or a person.
@@ -109,76 +141,48 @@ impl SecurityHubEvent {
         if !value.is_object() {
             return Err(EventError::NotAnObject(json_type(value)));
         }
-        let source = required_str(value, "source")?;
+        let wire: Wire =
+            serde_path_to_error::deserialize(value).map_err(|e| EventError::Field {
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+            })?;
+        let source = required(wire.source, "source")?;
         if source != SOURCE {
-            return Err(EventError::WrongSource(source.to_owned()));
+            return Err(EventError::WrongSource(source));
         }
-        let detail_type = required_str(value, "detail-type")?;
-        let detail = match value.get("detail") {
-            Some(d @ Value::Object(_)) => d,
-            None | Some(Value::Null) => return Err(EventError::MissingField("detail")),
-            Some(other) => {
-                return Err(EventError::WrongType {
-                    field: "detail",
-                    expected: "an object",
-                    found: json_type(other),
-                });
-            }
-        };
-        let trigger = match detail_type {
+        let detail_type = required(wire.detail_type, "detail-type")?;
+        let detail = wire.detail.ok_or(EventError::MissingField("detail"))?;
+        let trigger = match detail_type.as_str() {
             FINDINGS_IMPORTED => Trigger::Imported,
             FINDINGS_CUSTOM_ACTION => Trigger::CustomAction {
-                name: required_str(detail, "actionName")
-                    .map_err(|_| EventError::MissingField("detail.actionName"))?
-                    .to_owned(),
-                description: detail
-                    .get("actionDescription")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
+                name: required(detail.action_name, "detail.actionName")?,
+                description: detail.action_description,
             },
-            other => return Err(EventError::UnsupportedDetailType(other.to_owned())),
+            _ => return Err(EventError::UnsupportedDetailType(detail_type)),
         };
-        let findings = match detail.get("findings") {
-            Some(Value::Array(list)) => list.iter().map(EventFinding::from_value).collect(),
-            None | Some(Value::Null) => return Err(EventError::MissingField("detail.findings")),
-            Some(other) => {
-                return Err(EventError::WrongType {
-                    field: "detail.findings",
-                    expected: "a list",
-                    found: json_type(other),
-                });
-            }
-        };
-        let resources = match value.get("resources") {
-            Some(Value::Array(list)) => list
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let findings = detail
+            .findings
+            .ok_or(EventError::MissingField("detail.findings"))?
+            .iter()
+            .map(EventFinding::from_value)
+            .collect();
         Ok(SecurityHubEvent {
-            id: value.get("id").and_then(Value::as_str).map(str::to_owned),
-            account: required_str(value, "account")?.to_owned(),
-            region: required_str(value, "region")?.to_owned(),
-            time: value.get("time").and_then(Value::as_str).map(str::to_owned),
-            resources,
+            id: wire.id,
+            account: required(wire.account, "account")?,
+            region: required(wire.region, "region")?,
+            time: wire.time,
+            resources: wire.resources.unwrap_or_default(),
             trigger,
             findings,
         })
     }
 }
 
-fn required_str<'a>(value: &'a Value, field: &'static str) -> Result<&'a str, EventError> {
-    match value.get(field) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.as_str()),
-        None | Some(Value::Null) | Some(Value::String(_)) => Err(EventError::MissingField(field)),
-        Some(other) => Err(EventError::WrongType {
-            field,
-            expected: "a string",
-            found: json_type(other),
-        }),
-    }
+/// A field the event must carry, not blank.
+fn required(field: Option<String>, name: &'static str) -> Result<String, EventError> {
+    field
+        .filter(|s| !s.trim().is_empty())
+        .ok_or(EventError::MissingField(name))
 }
 
 /// The parts of an ASFF finding the guards read. Every field is optional here; the guard decides
@@ -389,6 +393,17 @@ mod tests {
         assert!(matches!(
             SecurityHubEvent::from_json_str("{"),
             Err(EventError::Json(_))
+        ));
+        let mut numeric_account = envelope(FINDINGS_IMPORTED, json!({"findings": []}));
+        numeric_account["account"] = json!(111122223333u64);
+        assert!(matches!(
+            SecurityHubEvent::from_value(&numeric_account),
+            Err(EventError::Field { path, .. }) if path == "account"
+        ));
+        let findings_object = envelope(FINDINGS_IMPORTED, json!({"findings": {"Id": "f"}}));
+        assert!(matches!(
+            SecurityHubEvent::from_value(&findings_object),
+            Err(EventError::Field { path, .. }) if path == "detail.findings"
         ));
     }
 

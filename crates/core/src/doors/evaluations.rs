@@ -184,6 +184,7 @@ mod unit {
             remediation: "r",
             remediation_url: "https://example.com",
             remediation_hook: crate::control::Remediation::NotifyOnly { why: "a fake" },
+            duty: crate::Duty::IdentityAndAccess,
             mappings: Mappings::NONE,
             parameters: &[],
             evidence: &[],

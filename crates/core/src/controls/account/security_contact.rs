@@ -1,6 +1,6 @@
 //! Account.1 — Security contact information should be provided for an AWS account.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::SecurityContact;
@@ -24,6 +24,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "a person must provide the security contact's details",
     },
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: Some("Account.1"),
         cis_v3: Some("1.2"),

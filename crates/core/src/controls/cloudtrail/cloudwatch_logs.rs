@@ -1,6 +1,6 @@
 //! CloudTrail.5 — CloudTrail trails should be integrated with Amazon CloudWatch Logs.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -21,6 +21,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "CloudWatch Logs delivery needs a log group and an IAM role chosen by a person",
     },
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: Some("CloudTrail.5"),
         cis_v3: None,

@@ -1,6 +1,6 @@
 //! CloudTrail.2 — CloudTrail should have encryption at-rest enabled.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -19,6 +19,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "encrypting a trail needs a KMS key whose policy lets CloudTrail use it",
     },
+    duty: Duty::DataProtection,
     mappings: Mappings {
         fsbp: Some("CloudTrail.2"),
         cis_v3: Some("3.5"),

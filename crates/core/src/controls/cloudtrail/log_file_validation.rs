@@ -1,6 +1,6 @@
 //! CloudTrail.4 — CloudTrail log file validation should be enabled.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -21,6 +21,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::LogFileValidation,
         does: "enables log file validation on the trail (cloudtrail:UpdateTrail)",
     },
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: Some("CloudTrail.4"),
         cis_v3: Some("3.2"),

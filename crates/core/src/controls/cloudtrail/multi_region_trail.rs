@@ -1,7 +1,7 @@
 //! CloudTrail.1 — CloudTrail should be enabled and configured with at least one multi-Region
 //! trail that includes read and write management events.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::controls::account;
 use crate::controls::cloudtrail::trails;
 use crate::evidence::EvidenceKind;
@@ -28,6 +28,7 @@ pub const CONTROL: Control = Control {
                   and `start-logging`.",
     remediation_url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-a-trail-using-the-console-first-time.html",
     remediation_hook: trails::NEEDS_A_TRAIL,
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: Some("CloudTrail.1"),
         cis_v3: Some("3.1"),

@@ -1,6 +1,6 @@
 //! CloudTrail.3 — At least one CloudTrail trail should be enabled.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::controls::account;
 use crate::controls::cloudtrail::trails;
 use crate::evidence::EvidenceKind;
@@ -22,6 +22,7 @@ pub const CONTROL: Control = Control {
                   (`aws cloudtrail start-logging`).",
     remediation_url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-a-trail-using-the-console-first-time.html",
     remediation_hook: trails::NEEDS_A_TRAIL,
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: None,
         cis_v3: None,

@@ -1,7 +1,7 @@
 //! Config.1 — AWS Config should be enabled and use the service-linked role for resource
 //! recording.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::{account, catalog};
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{ConfigRecorder, ConfigRecorders};
@@ -32,6 +32,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "recording needs a delivery channel, bucket and role chosen by a person",
     },
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: Some("Config.1"),
         cis_v3: Some("3.3"),

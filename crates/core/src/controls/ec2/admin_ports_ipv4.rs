@@ -2,7 +2,9 @@
 //! administration ports.
 
 use super::ingress::{REVOKE_WORLD_OPEN, TCP_UDP, World, open_ports_verdict};
-use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
+use crate::control::{
+    Context, Control, Duty, Mappings, OpenPorts, PlanKind, Remediation, Severity,
+};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -54,6 +56,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::RevokeWorldOpenIngress(admin_ipv4),
         does: REVOKE_WORLD_OPEN,
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: Some("EC2.53"),
         cis_v3: Some("5.2"),

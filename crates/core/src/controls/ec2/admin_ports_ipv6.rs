@@ -3,7 +3,9 @@
 
 use super::admin_ports_ipv4::{RESTRICT_PORTS, admin_ports, admin_ports_verdict};
 use super::ingress::{REVOKE_WORLD_OPEN, World};
-use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
+use crate::control::{
+    Context, Control, Duty, Mappings, OpenPorts, PlanKind, Remediation, Severity,
+};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -24,6 +26,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::RevokeWorldOpenIngress(admin_ipv6),
         does: REVOKE_WORLD_OPEN,
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: Some("EC2.54"),
         cis_v3: Some("5.3"),

@@ -19,7 +19,7 @@
 use super::ingress::{
     Family, Permission, PortRange, Protocol, item_permissions, join_findings, join_ports,
 };
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -43,6 +43,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "which publicly open ports are intended is a person's call",
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: Some("EC2.18"),
         cis_v3: None,

@@ -1,7 +1,7 @@
 //! EC2.2 — VPC default security groups should not allow inbound or outbound traffic.
 
 use super::ingress::{Permission, item_permissions, join_findings};
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -22,6 +22,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::RevokeAllSecurityGroupRules,
         does: "revokes every inbound and outbound rule of the VPC default security group",
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: Some("EC2.2"),
         cis_v3: Some("5.4"),

@@ -1,6 +1,6 @@
 //! EC2.7 — EBS default encryption should be enabled.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::EbsEncryptionByDefault;
@@ -24,6 +24,7 @@ pub const CONTROL: Control = Control {
         does: "turns on EBS encryption by default in the Region \
                (ec2:EnableEbsEncryptionByDefault)",
     },
+    duty: Duty::DataProtection,
     mappings: Mappings {
         fsbp: Some("EC2.7"),
         cis_v3: Some("2.2.1"),

@@ -1,7 +1,9 @@
 //! EC2.19 — Security groups should not allow unrestricted access to ports with high risk.
 
 use super::ingress::{REVOKE_WORLD_OPEN, TCP, TCP_UDP, World, open_ports_verdict};
-use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
+use crate::control::{
+    Context, Control, Duty, Mappings, OpenPorts, PlanKind, Remediation, Severity,
+};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -22,6 +24,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::RevokeWorldOpenIngress(high_risk),
         does: REVOKE_WORLD_OPEN,
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: Some("EC2.19"),
         cis_v3: None,

@@ -1,7 +1,7 @@
 //! EC2.8 — EC2 instances should use Instance Metadata Service Version 2 (IMDSv2).
 
 use super::ending_instance;
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -21,6 +21,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::RequireImdsv2,
         does: "requires IMDSv2 tokens on the instance (ec2:ModifyInstanceMetadataOptions)",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("EC2.8"),
         cis_v3: Some("5.6"),

@@ -2,7 +2,7 @@
 
 use super::ingress::{TCP_UDP, describe_ports, join_findings};
 use super::nacl::{parse_entries, world_ingress};
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -30,6 +30,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "network ACL entries are ordered: changing one can open or close other traffic",
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: Some("EC2.21"),
         cis_v3: Some("5.1"),

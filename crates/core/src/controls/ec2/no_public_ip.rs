@@ -1,7 +1,7 @@
 //! EC2.9 — Amazon EC2 instances should not have a public IPv4 address.
 
 use super::ending_instance;
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::item::json_type;
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -25,6 +25,7 @@ pub const CONTROL: Control = Control {
         why: "removing a public IP address cuts the instance off; it needs a person to re-plan \
               access",
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: Some("EC2.9"),
         cis_v3: None,

@@ -1,7 +1,9 @@
 //! EC2.14 — Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 3389.
 
 use super::ingress::{REVOKE_WORLD_OPEN, TCP, World, open_ports_verdict};
-use crate::control::{Context, Control, Mappings, OpenPorts, PlanKind, Remediation, Severity};
+use crate::control::{
+    Context, Control, Duty, Mappings, OpenPorts, PlanKind, Remediation, Severity,
+};
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -22,6 +24,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::RevokeWorldOpenIngress(rdp),
         does: REVOKE_WORLD_OPEN,
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: None,
         cis_v3: None,

@@ -1,7 +1,7 @@
 //! EC2.3 — Attached Amazon EBS volumes should be encrypted at-rest.
 
 use super::state_name;
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::item::{Unreadable, found};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -23,6 +23,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "an attached volume cannot be encrypted in place: it must be copied and swapped",
     },
+    duty: Duty::DataProtection,
     mappings: Mappings {
         fsbp: Some("EC2.3"),
         cis_v3: None,

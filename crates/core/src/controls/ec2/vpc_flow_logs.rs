@@ -11,7 +11,7 @@
 //! is not really logged. Flow logs on subnets or network interfaces of the VPC are not VPC flow
 //! logs and are not in the evidence.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{FlowLog, FlowLogs};
 use crate::verdict::Verdict;
@@ -32,6 +32,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "flow logs need a destination and IAM role chosen by a person",
     },
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: Some("EC2.6"),
         cis_v3: Some("3.7"),

@@ -1,6 +1,6 @@
 //! GuardDuty.1 — GuardDuty should be enabled.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::GuardDutyDetectors;
@@ -21,6 +21,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "enabling GuardDuty costs money and is usually an organization-level decision",
     },
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: Some("GuardDuty.1"),
         cis_v3: None,

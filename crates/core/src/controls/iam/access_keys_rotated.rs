@@ -10,7 +10,7 @@
 //! capture time could understate an age.
 
 use super::user_evidence::{date, days, required_time, user_name};
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::AccessKeys;
 use crate::params::{ParamKind, ParamSpec};
@@ -34,6 +34,7 @@ pub const CONTROL: Control = Control {
                   user keys with IAM roles or IAM Identity Center.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-3",
     remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.3"),
         cis_v3: Some("1.14"),

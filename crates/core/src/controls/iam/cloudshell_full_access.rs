@@ -10,7 +10,7 @@
 //! AWS Config records the list on every user, role and group item (empty when nothing is
 //! attached); when it is missing or not a list, the verdict is INSUFFICIENT_DATA.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::item::json_type;
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -33,6 +33,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "detaching AWSCloudShellFullAccess can break someone's work; a person decides",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.22"),

@@ -12,7 +12,7 @@
 //! evidence; without it the verdict is INSUFFICIENT_DATA.
 
 use super::user_evidence::user_name;
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::controls::evidence_fields::evidence_with;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{LoginProfile, MfaDevices};
@@ -32,6 +32,7 @@ pub const CONTROL: Control = Control {
                   (iam:DeleteLoginProfile).",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-5",
     remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.5"),
         cis_v3: Some("1.10"),

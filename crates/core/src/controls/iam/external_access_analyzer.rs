@@ -1,6 +1,6 @@
 //! IAM.28 — IAM Access Analyzer external access analyzer should be enabled.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{AccessAnalyzer, AccessAnalyzers};
@@ -25,6 +25,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "an analyzer's zone of trust (account or organization) is a person's choice",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.20"),

@@ -5,7 +5,7 @@
 //! policy fails them all: IAM then applies its default policy, which AWS's managed rule reports as
 //! NON_COMPLIANT.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::PasswordPolicy;
@@ -44,6 +44,7 @@ pub(crate) const fn setting_control(
         remediation_hook: REMEDIATION_HOOK,
         // IAM.11–17 come from Security Hub's CIS and NIST standards, not from FSBP (which has only
         // IAM.7 for the password policy).
+        duty: Duty::IdentityAndAccess,
         mappings: Mappings {
             fsbp: None,
             cis_v3,

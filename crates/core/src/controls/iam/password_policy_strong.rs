@@ -1,6 +1,6 @@
 //! IAM.7 — Password policies for IAM users should have strong configurations.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::controls::account;
 use crate::controls::iam::password_policy::{self, Requirement};
 use crate::evidence::EvidenceKind;
@@ -24,6 +24,7 @@ pub const CONTROL: Control = Control {
                   replace IAM users with federation through IAM Identity Center.",
     remediation_url: password_policy::REMEDIATION_URL,
     remediation_hook: password_policy::REMEDIATION_HOOK,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.7"),
         cis_v3: None,

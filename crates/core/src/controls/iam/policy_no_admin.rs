@@ -23,7 +23,7 @@ use super::managed_policy::{
     self, EXCLUDE_BOUNDARY, LEAST_PRIVILEGE_NIST, every_resource, is_every_action,
     withholds_all_of_iam,
 };
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::policy::{Scope, Statement};
 use crate::verdict::Verdict;
 
@@ -43,6 +43,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "narrowing an admin policy needs a person who knows what it is for",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.1"),
         cis_v3: None,

@@ -20,7 +20,7 @@
 use super::managed_policy::{
     self, EXCLUDE_BOUNDARY, LEAST_PRIVILEGE_NIST, is_every_action, is_service_wildcard,
 };
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::policy::{Scope, Statement};
 use crate::verdict::Verdict;
 
@@ -41,6 +41,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "narrowing service wildcards needs a person who knows what the policy is for",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.21"),
         cis_v3: None,

@@ -1,6 +1,6 @@
 //! IAM.4 — IAM root user access key should not exist.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::AccountSummary;
@@ -20,6 +20,7 @@ pub const CONTROL: Control = Control {
                   Center. Organizations can instead remove root credentials centrally.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user_manage_delete-key",
     remediation_hook: super::ROOT_ONLY,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.4"),
         cis_v3: Some("1.4"),

@@ -1,6 +1,6 @@
 //! IAM.6 — Hardware MFA should be enabled for the root user.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::controls::account;
 use crate::controls::iam::root_mfa::{NO_ROOT_MFA, root_mfa_enabled};
 use crate::evidence::EvidenceKind;
@@ -23,6 +23,7 @@ pub const CONTROL: Control = Control {
                   safe place that is not a personal phone.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
     remediation_hook: super::ROOT_ONLY,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.6"),
         cis_v3: Some("1.6"),

@@ -1,6 +1,6 @@
 //! IAM.9 — MFA should be enabled for the root user.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::AccountSummary;
@@ -22,6 +22,7 @@ pub const CONTROL: Control = Control {
                   credentials centrally with AWS Organizations.",
     remediation_url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
     remediation_hook: super::ROOT_ONLY,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.5"),

@@ -1,6 +1,6 @@
 //! IAM.18 — Ensure a support role has been created to manage incidents with AWS Support.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::SupportRole;
@@ -22,6 +22,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "a support role needs a person to choose who may assume it",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.17"),

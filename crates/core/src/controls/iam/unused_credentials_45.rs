@@ -4,7 +4,7 @@
 //! credentials unused for 45 days, as the CIS AWS Foundations Benchmark asks.
 
 use super::unused_credentials::{RATIONALE, REMEDIATION, evaluate, max_usage_age};
-use crate::control::{Control, Mappings, Severity};
+use crate::control::{Control, Duty, Mappings, Severity};
 use crate::evidence::EvidenceKind;
 
 pub const CONTROL: Control = Control {
@@ -16,6 +16,7 @@ pub const CONTROL: Control = Control {
     remediation: REMEDIATION,
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-22",
     remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("1.12"),

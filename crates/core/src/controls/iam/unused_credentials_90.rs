@@ -4,7 +4,7 @@
 //! credentials unused for 90 days (`maxCredentialUsageAge`, as in AWS's rule).
 
 use super::unused_credentials::{RATIONALE, REMEDIATION, evaluate, max_usage_age};
-use crate::control::{Control, Mappings, Severity};
+use crate::control::{Control, Duty, Mappings, Severity};
 use crate::evidence::EvidenceKind;
 
 pub const CONTROL: Control = Control {
@@ -16,6 +16,7 @@ pub const CONTROL: Control = Control {
     remediation: REMEDIATION,
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-8",
     remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.8"),
         cis_v3: None,

@@ -6,7 +6,7 @@
 //! (`iam:ListMFADevices`). An empty list fails; missing or failed evidence is INSUFFICIENT_DATA.
 
 use super::user_evidence::user_name;
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{MfaDevice, MfaDevices};
 use crate::verdict::Verdict;
@@ -23,6 +23,7 @@ pub const CONTROL: Control = Control {
                   that only run workloads are better replaced by IAM roles.",
     remediation_url: "https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-19",
     remediation_hook: super::CREDENTIALS_BELONG_TO_PEOPLE,
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: None,
         cis_v3: None,

@@ -10,7 +10,7 @@
 //! users that Amazon SES creates for SMTP credentials; the configuration item carries nothing that
 //! identifies such users reliably, so sidewatch does not guess and evaluates them like any user.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::verdict::Verdict;
 use serde_json::Value;
 
@@ -29,6 +29,7 @@ pub const CONTROL: Control = Control {
         why: "moving a user's policies to groups or roles needs a person; detaching them locks \
               the user out",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("IAM.2"),
         cis_v3: Some("1.15"),

@@ -16,7 +16,7 @@
 //! Keys outside that scope are NOT_APPLICABLE; a key whose manager, state or spec is not recorded
 //! is INSUFFICIENT_DATA rather than guessed in or out of scope.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::KeyRotation;
 use crate::verdict::Verdict;
@@ -38,6 +38,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::KeyRotation,
         does: "enables automatic key rotation (kms:EnableKeyRotation)",
     },
+    duty: Duty::DataProtection,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("3.6"),

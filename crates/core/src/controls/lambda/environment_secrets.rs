@@ -11,7 +11,7 @@
 //! `hits` list, an evidence entry without `hits` is INSUFFICIENT_DATA rather than read as "no
 //! secret".
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::evidence_fields::evidence_with;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::LambdaEnvironmentSecrets;
@@ -34,6 +34,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "secrets must be moved to a secret store and rotated by their owner",
     },
+    duty: Duty::DataProtection,
     mappings: Mappings::NONE,
     parameters: &[],
     evidence: &[EvidenceKind::LambdaEnvironmentSecrets],

@@ -31,7 +31,7 @@
 //!
 //! Deny statements are not weighed against Allows; an unreadable policy is INSUFFICIENT_DATA.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::policy::{LIMITING_KEYS, PolicyDocument, Scope, Statement};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -55,6 +55,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "removing a policy statement can break the service that invokes the function",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("Lambda.1"),
         cis_v3: None,

@@ -24,7 +24,7 @@
 //! The list dates; AWS deprecates runtimes on a published schedule. Override it with
 //! `Lambda.2.runtime=…` as runtimes come and go.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -45,6 +45,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "moving to a supported runtime needs code changes and tests",
     },
+    duty: Duty::OsAndPatching,
     mappings: Mappings {
         fsbp: Some("Lambda.2"),
         cis_v3: None,

@@ -1,6 +1,6 @@
 //! RDS.13 — RDS automatic minor version upgrades should be enabled.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -22,6 +22,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::DbAutoMinorVersionUpgrade,
         does: "turns on automatic minor version upgrades (rds:ModifyDBInstance)",
     },
+    duty: Duty::OsAndPatching,
     mappings: Mappings {
         fsbp: Some("RDS.13"),
         cis_v3: Some("2.3.2"),

@@ -1,6 +1,6 @@
 //! RDS.11 — RDS instances should have automatic backups enabled.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -26,6 +26,7 @@ pub const CONTROL: Control = Control {
         does: "sets backup retention to the control's backupRetentionMinimum \
                (rds:ModifyDBInstance, next maintenance window)",
     },
+    duty: Duty::Resilience,
     mappings: Mappings {
         fsbp: Some("RDS.11"),
         cis_v3: None,

@@ -1,7 +1,7 @@
 //! RDS.2 — RDS DB instances should prohibit public access, as determined by the
 //! PubliclyAccessible configuration.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -23,6 +23,7 @@ pub const CONTROL: Control = Control {
         why: "turning public access off can cut off clients that reach the instance over the \
               internet",
     },
+    duty: Duty::NetworkConfiguration,
     mappings: Mappings {
         fsbp: Some("RDS.2"),
         cis_v3: Some("2.3.3"),

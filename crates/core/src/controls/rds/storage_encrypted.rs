@@ -1,6 +1,6 @@
 //! RDS.3 — RDS DB instances should have encryption at-rest enabled.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -22,6 +22,7 @@ pub const CONTROL: Control = Control {
         why: "encryption cannot be turned on for an existing instance: it must be restored from \
               an encrypted snapshot copy",
     },
+    duty: Duty::DataProtection,
     mappings: Mappings {
         fsbp: Some("RDS.3"),
         cis_v3: Some("2.3.1"),

@@ -1,7 +1,7 @@
 //! S3.1 — S3 general purpose buckets should have block public access settings enabled
 //! (account level).
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::AccountPublicAccessBlock;
@@ -27,6 +27,7 @@ pub const CONTROL: Control = Control {
         does: "turns on all four account-level Block Public Access settings \
                (s3control:PutPublicAccessBlock)",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("S3.1"),
         cis_v3: Some("2.1.4"),

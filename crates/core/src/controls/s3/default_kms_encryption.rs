@@ -1,6 +1,6 @@
 //! S3.17 — S3 general purpose buckets should be encrypted at rest with AWS KMS keys.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -28,6 +28,7 @@ pub const CONTROL: Control = Control {
         does: "sets default encryption to SSE-KMS with the configured key or aws/s3 \
                (s3:PutBucketEncryption)",
     },
+    duty: Duty::DataProtection,
     mappings: Mappings {
         fsbp: Some("S3.17"),
         cis_v3: None,

@@ -1,6 +1,6 @@
 //! S3.20 — S3 general purpose buckets should have MFA delete enabled.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -24,6 +24,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "only the root user with its MFA device can enable MFA delete",
     },
+    duty: Duty::Resilience,
     mappings: Mappings {
         fsbp: Some("S3.20"),
         cis_v3: Some("2.1.2"),

@@ -1,6 +1,6 @@
 //! S3.23 — S3 general purpose buckets should log object-level read events.
 
-use crate::control::{Context, Control, Mappings, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Severity};
 use crate::controls::account;
 use crate::controls::cloudtrail::trails;
 use crate::evidence::EvidenceKind;
@@ -25,6 +25,7 @@ pub const CONTROL: Control = Control {
                   data events can be numerous and are billed per event.",
     remediation_url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-cloudtrail-logging-for-s3.html",
     remediation_hook: trails::DATA_EVENTS_COST,
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: None,
         cis_v3: Some("3.9"),

@@ -1,6 +1,6 @@
 //! S3.8 — S3 general purpose buckets should block public access (bucket level).
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
 
@@ -21,6 +21,7 @@ pub const CONTROL: Control = Control {
         does: "turns on all four bucket-level Block Public Access settings \
                (s3:PutPublicAccessBlock)",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("S3.8"),
         cis_v3: Some("2.1.4"),

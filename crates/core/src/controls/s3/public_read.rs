@@ -6,7 +6,7 @@
 //! public `Allow` of an `s3:Get*` or `s3:List*` action in the bucket policy.
 
 use super::public_exposure::{NIST_800_53_R5, READ, evaluate as evaluate_access};
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::evidence::EvidenceKind;
 use crate::verdict::Verdict;
 
@@ -31,6 +31,7 @@ pub const CONTROL: Control = Control {
         why: "fix public read with S3.8 (bucket) and S3.1 (account) Block Public Access, after \
               checking who reads the bucket",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("S3.2"),
         cis_v3: None,

@@ -7,7 +7,7 @@
 //! `s3:AbortMultipartUpload` or `s3:RestoreObject` action in the bucket policy.
 
 use super::public_exposure::{NIST_800_53_R5, WRITE, evaluate as evaluate_access};
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::evidence::EvidenceKind;
 use crate::verdict::Verdict;
 
@@ -33,6 +33,7 @@ pub const CONTROL: Control = Control {
         why: "fix public write with S3.8 (bucket) and S3.1 (account) Block Public Access, after \
               checking who writes to the bucket",
     },
+    duty: Duty::IdentityAndAccess,
     mappings: Mappings {
         fsbp: Some("S3.3"),
         cis_v3: None,

@@ -1,6 +1,6 @@
 //! S3.9 — S3 general purpose buckets should have server access logging enabled.
 
-use crate::control::{Context, Control, Mappings, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -20,6 +20,7 @@ pub const CONTROL: Control = Control {
     remediation_hook: Remediation::NotifyOnly {
         why: "server access logging needs a target bucket chosen by a person",
     },
+    duty: Duty::LoggingAndMonitoring,
     mappings: Mappings {
         fsbp: Some("S3.9"),
         cis_v3: None,

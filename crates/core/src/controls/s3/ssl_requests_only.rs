@@ -22,7 +22,7 @@
 //! extra test would still be allowed. No policy at all (`BucketPolicy` absent or
 //! `{"policyText": null}`) fails; an unreadable policy is INSUFFICIENT_DATA.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::policy::{Condition, PolicyDocument, Scope, Statement};
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -46,6 +46,7 @@ pub const CONTROL: Control = Control {
         does: "adds one Deny statement for aws:SecureTransport false to the bucket policy, \
                keeping every other statement",
     },
+    duty: Duty::DataProtection,
     mappings: Mappings {
         fsbp: Some("S3.5"),
         cis_v3: Some("2.1.1"),

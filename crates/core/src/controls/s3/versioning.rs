@@ -1,6 +1,6 @@
 //! S3.14 — S3 general purpose buckets should have versioning enabled.
 
-use crate::control::{Context, Control, Mappings, PlanKind, Remediation, Severity};
+use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::checks;
 use crate::verdict::Verdict;
 
@@ -20,6 +20,7 @@ pub const CONTROL: Control = Control {
         plan: PlanKind::BucketVersioning,
         does: "enables bucket versioning (s3:PutBucketVersioning), leaving MFA delete as it is",
     },
+    duty: Duty::Resilience,
     mappings: Mappings {
         fsbp: Some("S3.14"),
         cis_v3: None,
