@@ -53,7 +53,9 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     match status {
         None | Some(Value::Null) => checks::missing(STATUS),
         Some(Value::String(status)) if status.trim().eq_ignore_ascii_case("ENABLED") => {
-            Verdict::pass(format!("point-in-time recovery is enabled ({STATUS} is ENABLED)"))
+            Verdict::pass(format!(
+                "point-in-time recovery is enabled ({STATUS} is ENABLED)"
+            ))
         }
         Some(Value::String(status)) if !status.trim().is_empty() => Verdict::fail(format!(
             "point-in-time recovery is not enabled ({STATUS} is {})",
@@ -87,7 +89,10 @@ mod tests {
     fn the_recovery_status_decides() {
         assert!(run(json!("ENABLED")).is_compliant());
         let v = run(json!("DISABLED"));
-        assert!(v.is_non_compliant() && v.reason().contains("DISABLED"), "{v}");
+        assert!(
+            v.is_non_compliant() && v.reason().contains("DISABLED"),
+            "{v}"
+        );
     }
 
     #[test]

@@ -57,10 +57,8 @@ mod tests {
     fn the_encrypted_flag_decides() {
         let v = testing::with_configuration(&CONTROL, json!({"Encrypted": true}));
         assert!(v.is_compliant(), "{v}");
-        let v = testing::with_configuration(
-            &CONTROL,
-            json!({"Encrypted": false, "KmsKeyId": null}),
-        );
+        let v =
+            testing::with_configuration(&CONTROL, json!({"Encrypted": false, "KmsKeyId": null}));
         assert!(v.is_non_compliant(), "{v}");
         // The camelCase spelling of other types does not stand in for this type's field.
         let v = testing::with_configuration(&CONTROL, json!({"encrypted": true}));

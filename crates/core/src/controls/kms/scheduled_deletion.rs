@@ -89,10 +89,8 @@ mod tests {
                 "key k-1 is scheduled for deletion on 2026-12-30T00:00:00Z (keyState PendingDeletion)"
             )
         );
-        let v = testing::with_configuration(
-            &CONTROL,
-            json!({"keyState": "PendingReplicaDeletion"}),
-        );
+        let v =
+            testing::with_configuration(&CONTROL, json!({"keyState": "PendingReplicaDeletion"}));
         assert!(v.is_non_compliant(), "{v}");
     }
 

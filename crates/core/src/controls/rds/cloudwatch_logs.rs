@@ -122,16 +122,28 @@ mod tests {
         );
         assert!(v.is_compliant(), "{v}");
         let v = testing::with_configuration(&CONTROL, instance("postgres", json!(["postgresql"])));
-        assert!(v.is_non_compliant() && v.reason().contains("upgrade"), "{v}");
-        let v = testing::with_configuration(&CONTROL, instance("aurora-postgresql", json!(["postgresql"])));
+        assert!(
+            v.is_non_compliant() && v.reason().contains("upgrade"),
+            "{v}"
+        );
+        let v = testing::with_configuration(
+            &CONTROL,
+            instance("aurora-postgresql", json!(["postgresql"])),
+        );
         assert!(v.is_compliant(), "{v}");
         let v = testing::with_configuration(
             &CONTROL,
             instance("mysql", json!(["audit", "error", "general"])),
         );
-        assert!(v.is_non_compliant() && v.reason().contains("slowquery"), "{v}");
+        assert!(
+            v.is_non_compliant() && v.reason().contains("slowquery"),
+            "{v}"
+        );
         let v = testing::with_configuration(&CONTROL, instance("sqlserver-ex", json!([])));
-        assert!(v.is_non_compliant() && v.reason().contains("holds nothing"), "{v}");
+        assert!(
+            v.is_non_compliant() && v.reason().contains("holds nothing"),
+            "{v}"
+        );
     }
 
     #[test]

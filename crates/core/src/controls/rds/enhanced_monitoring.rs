@@ -83,7 +83,10 @@ mod tests {
         assert!(run(json!({"monitoringInterval": 60}), &[]).is_compliant());
         let v = run(json!({"monitoringInterval": 0}), &[]);
         assert!(v.is_non_compliant() && v.reason().contains("off"), "{v}");
-        let v = run(json!({"monitoringInterval": 60}), &[("monitoringInterval", "5")]);
+        let v = run(
+            json!({"monitoringInterval": 60}),
+            &[("monitoringInterval", "5")],
+        );
         assert!(v.is_non_compliant(), "{v}");
         let v = run(
             json!({"monitoringInterval": "5"}),

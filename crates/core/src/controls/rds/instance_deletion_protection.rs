@@ -83,9 +83,15 @@ mod tests {
 
     #[test]
     fn listed_engines_are_judged_on_the_flag() {
-        let v = run(json!({"engine": "postgres", "deletionProtection": true}), &[]);
+        let v = run(
+            json!({"engine": "postgres", "deletionProtection": true}),
+            &[],
+        );
         assert!(v.is_compliant(), "{v}");
-        let v = run(json!({"engine": "oracle-ee-cdb", "deletionProtection": false}), &[]);
+        let v = run(
+            json!({"engine": "oracle-ee-cdb", "deletionProtection": false}),
+            &[],
+        );
         assert!(v.is_non_compliant(), "{v}");
         let v = run(json!({"engine": "mysql"}), &[]);
         assert!(v.is_insufficient(), "{v}");

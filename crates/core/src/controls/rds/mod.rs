@@ -138,7 +138,12 @@ pub(crate) fn engine(item: &ConfigurationItem) -> Result<&str, Verdict> {
 
 /// The instance states in which RDS.9 and RDS.10 judge an instance, as Security Hub documents
 /// them; other states (creating, stopped, modifying, deleting…) are NOT_APPLICABLE.
-const EVALUATED_STATES: [&str; 4] = ["available", "backing-up", "storage-optimization", "storage-full"];
+const EVALUATED_STATES: [&str; 4] = [
+    "available",
+    "backing-up",
+    "storage-optimization",
+    "storage-full",
+];
 
 /// NOT_APPLICABLE (or INSUFFICIENT_DATA when the state is not recorded) for an instance whose
 /// `configuration.dBInstanceStatus` is not one of the evaluated states; `None` when it is.
@@ -147,7 +152,11 @@ pub(crate) fn outside_evaluated_states(item: &ConfigurationItem) -> Option<Verdi
     match checks::text(item.config("/dBInstanceStatus"), NAME) {
         Err(verdict) => Some(verdict),
         Ok(None) => Some(checks::missing(NAME)),
-        Ok(Some(status)) if EVALUATED_STATES.iter().any(|s| s.eq_ignore_ascii_case(status)) => {
+        Ok(Some(status))
+            if EVALUATED_STATES
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(status)) =>
+        {
             None
         }
         Ok(Some(status)) => Some(Verdict::not_applicable(format!(
@@ -203,7 +212,12 @@ mod tests {
         assert!(engine(&item).unwrap_err().is_insufficient());
         assert!(outside_evaluated_states(&item).is_some_and(|v| v.is_insufficient()));
         item.configuration = json!({"dBInstanceStatus": "stopped"});
-        assert!(engine(&item).unwrap_err().reason().contains("configuration.engine"));
+        assert!(
+            engine(&item)
+                .unwrap_err()
+                .reason()
+                .contains("configuration.engine")
+        );
         assert!(outside_evaluated_states(&item).is_some_and(|v| v.is_not_applicable()));
         item.configuration = json!({"dBInstanceStatus": "storage-full"});
         assert!(outside_evaluated_states(&item).is_none());

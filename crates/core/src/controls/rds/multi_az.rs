@@ -65,10 +65,8 @@ mod tests {
 
     #[test]
     fn the_multi_az_flag_decides_outside_cluster_engines() {
-        let v = testing::with_configuration(
-            &CONTROL,
-            json!({"engine": "postgres", "multiAZ": true}),
-        );
+        let v =
+            testing::with_configuration(&CONTROL, json!({"engine": "postgres", "multiAZ": true}));
         assert!(v.is_compliant(), "{v}");
         let v = testing::with_configuration(
             &CONTROL,
@@ -82,10 +80,8 @@ mod tests {
         );
         assert!(v.is_non_compliant(), "{v}");
         for engine in ["aurora-mysql", "aurora-postgresql", "neptune", "docdb"] {
-            let v = testing::with_configuration(
-                &CONTROL,
-                json!({"engine": engine, "multiAZ": false}),
-            );
+            let v =
+                testing::with_configuration(&CONTROL, json!({"engine": engine, "multiAZ": false}));
             assert!(v.is_not_applicable(), "{engine}: {v}");
         }
     }

@@ -50,9 +50,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         Err(verdict) => return verdict,
     };
     let Some(default) = Family::of(engine).default_port() else {
-        return Verdict::not_applicable(format!(
-            "no default port is known for engine {engine}"
-        ));
+        return Verdict::not_applicable(format!("no default port is known for engine {engine}"));
     };
     let port = match checks::integer(ctx.item.config("/endpoint/port"), PORT) {
         Ok(Some(port)) => port,

@@ -75,7 +75,10 @@ mod tests {
         assert!(v.is_non_compliant(), "{v}");
         let v = run(
             &CONTROL,
-            item("AWS::RDS::DBClusterSnapshot", json!({"storageEncrypted": false})),
+            item(
+                "AWS::RDS::DBClusterSnapshot",
+                json!({"storageEncrypted": false}),
+            ),
             &[],
         );
         assert!(

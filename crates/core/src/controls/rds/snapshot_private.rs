@@ -142,7 +142,11 @@ mod tests {
         let public = json!([{"attributeName": "restore", "attributeValues": ["all"]}]);
         let v = run(
             &CONTROL,
-            snapshot("AWS::RDS::DBSnapshot", "DBSnapshotAttributes", public.clone()),
+            snapshot(
+                "AWS::RDS::DBSnapshot",
+                "DBSnapshotAttributes",
+                public.clone(),
+            ),
             &[],
         );
         assert!(v.is_non_compliant(), "{v}");
@@ -180,7 +184,10 @@ mod tests {
             ),
             &[],
         );
-        assert!(v.is_compliant() && v.reason().contains("210987654321"), "{v}");
+        assert!(
+            v.is_compliant() && v.reason().contains("210987654321"),
+            "{v}"
+        );
     }
 
     #[test]

@@ -12,7 +12,8 @@ pub mod rotation_enabled;
 pub mod rotation_succeeds;
 
 /// This service's controls; the catalog joins every service's list.
-pub(crate) static CONTROLS: &[&Control] = &[&rotation_enabled::CONTROL, &rotation_succeeds::CONTROL];
+pub(crate) static CONTROLS: &[&Control] =
+    &[&rotation_enabled::CONTROL, &rotation_succeeds::CONTROL];
 
 /// NOT_APPLICABLE for a secret scheduled for deletion, INSUFFICIENT_DATA for an item that does
 /// not record the secret (no `ARN` or `Name`) or whose `Deleted` or `RotationEnabled` is

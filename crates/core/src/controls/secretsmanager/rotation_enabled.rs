@@ -62,7 +62,9 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     }
     let maximum = ctx.int("maximumAllowedRotationFrequency");
     if maximum <= 0 {
-        return Verdict::pass("automatic rotation is enabled (configuration.RotationEnabled is true)");
+        return Verdict::pass(
+            "automatic rotation is enabled (configuration.RotationEnabled is true)",
+        );
     }
     let days = match interval_days(item) {
         Ok(days) => days,
@@ -83,7 +85,8 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
 /// `rate(N hours)` schedule expression. A `cron()` schedule has no single interval and is
 /// INSUFFICIENT_DATA for the frequency check.
 fn interval_days(item: &crate::ConfigurationItem) -> Result<f64, Verdict> {
-    if let Some(days) = checks::integer(item.config("/RotationRules/AutomaticallyAfterDays"), DAYS)? {
+    if let Some(days) = checks::integer(item.config("/RotationRules/AutomaticallyAfterDays"), DAYS)?
+    {
         return Ok(days as f64);
     }
     let Some(expression) = checks::text(

@@ -79,7 +79,8 @@ mod tests {
             json!({"Name": "db", "RotationEnabled": false, "RotationOccurringAsScheduled": false}),
         );
         assert!(v.is_not_applicable(), "{v}");
-        let v = testing::with_configuration(&CONTROL, json!({"Name": "db", "RotationEnabled": true}));
+        let v =
+            testing::with_configuration(&CONTROL, json!({"Name": "db", "RotationEnabled": true}));
         assert!(v.is_insufficient(), "{v}");
     }
 }

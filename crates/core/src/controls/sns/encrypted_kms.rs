@@ -79,7 +79,8 @@ mod tests {
         assert!(v.is_non_compliant(), "{v}");
         let v = testing::with_configuration(&CONTROL, json!({"KmsMasterKeyId": "alias/aws/sns"}));
         assert!(v.is_insufficient(), "{v}");
-        let v = testing::with_configuration(&CONTROL, json!({"TopicArn": ARN, "KmsMasterKeyId": []}));
+        let v =
+            testing::with_configuration(&CONTROL, json!({"TopicArn": ARN, "KmsMasterKeyId": []}));
         assert!(v.is_insufficient(), "{v}");
     }
 }

@@ -45,7 +45,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     if let Err(verdict) = checks::require_recorded(item, "/QueueArn") {
         return verdict;
     }
-    match checks::text(item.config("/KmsMasterKeyId"), "configuration.KmsMasterKeyId") {
+    match checks::text(
+        item.config("/KmsMasterKeyId"),
+        "configuration.KmsMasterKeyId",
+    ) {
         Err(verdict) => return verdict,
         Ok(Some(key)) => {
             return Verdict::pass(format!(
