@@ -2,10 +2,11 @@
 //!
 //! Decided by `configuration.keyState` (in the AWS Config resource schema for `AWS::KMS::Key`,
 //! with `deletionDate` set while deletion is scheduled). `PendingDeletion` fails; so does
-//! `PendingReplicaDeletion`, the state of a multi-Region replica key scheduled for deletion:
-//! AWS's text says the control fails if a key "is scheduled for deletion", which both states
-//! mean (the state name for replicas is inferred from the KMS API reference, not Security Hub's
-//! text). AWS managed keys cannot be scheduled for deletion and pass like any key not pending.
+//! `PendingReplicaDeletion`, the state the KMS API reference gives a multi-Region primary key
+//! that is scheduled for deletion and waits for its replica keys to be deleted first. AWS's text
+//! says the control fails if a key "is scheduled for deletion", which both states mean; that
+//! Security Hub's own rule also fails `PendingReplicaDeletion` is inferred, not read in AWS's
+//! text. AWS managed keys cannot be scheduled for deletion and pass like any key not pending.
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::verdict::Verdict;
@@ -16,9 +17,9 @@ pub const CONTROL: Control = Control {
     severity: Severity::Critical,
     resource_types: &["AWS::KMS::Key"],
     rationale: "Fails when the key's configuration.keyState is PendingDeletion (or \
-                PendingReplicaDeletion for a multi-Region replica): once the waiting period ends \
-                the key and everything encrypted under it are lost. Passes in any other state. \
-                An item without keyState is INSUFFICIENT_DATA.",
+                PendingReplicaDeletion, a multi-Region primary key waiting for its replicas): \
+                once the waiting period ends the key and everything encrypted under it are lost. \
+                Passes in any other state. An item without keyState is INSUFFICIENT_DATA.",
     remediation: "If the deletion is not intended, cancel it (kms:CancelKeyDeletion) before the \
                   waiting period ends, then enable the key again (kms:EnableKey). If it is \
                   intended, re-encrypt the data under another key first.",

@@ -1,8 +1,9 @@
 //! RDS.5 — RDS DB instances should be configured with multiple Availability Zones.
 //!
 //! Instances of engines whose availability is the DB cluster's (Aurora, Neptune, DocumentDB) are
-//! not applicable, decided by `configuration.engine` as AWS's control text excludes them — not by
-//! `dBClusterIdentifier`, which Multi-AZ DB cluster members of MySQL and PostgreSQL carry too.
+//! not applicable, decided by `configuration.engine`: the rds-multi-az-support rule's page says it
+//! "does not evaluate Amazon Aurora DB, Amazon DocumentDB, and Amazon Neptune DB instances". Not
+//! by `dBClusterIdentifier`, which Multi-AZ DB cluster members of MySQL and PostgreSQL carry too.
 
 use super::Family;
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
