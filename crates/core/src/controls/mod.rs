@@ -20,6 +20,7 @@ pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
+pub(crate) mod nist;
 pub mod policy;
 pub mod rds;
 pub mod s3;

@@ -47,10 +47,7 @@ const ENGINES: [&str; 6] = [
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
-    if let Some(verdict) = super::outside_evaluated_states(item) {
-        return verdict;
-    }
-    let engine = match super::engine(item) {
+    let engine = match super::evaluated_instance_engine(item) {
         Ok(engine) => engine,
         Err(verdict) => return verdict,
     };

@@ -145,21 +145,20 @@ const EVALUATED_STATES: [&str; 4] = [
     "storage-full",
 ];
 
-/// NOT_APPLICABLE (or INSUFFICIENT_DATA when the state is not recorded) for an instance whose
-/// `configuration.dBInstanceStatus` is not one of the evaluated states; `None` when it is.
-pub(crate) fn outside_evaluated_states(item: &ConfigurationItem) -> Option<Verdict> {
+/// The engine of an instance in one of the states RDS.9 and RDS.10 judge; NOT_APPLICABLE for an
+/// instance in another state, INSUFFICIENT_DATA when the state or the engine is not recorded.
+pub(crate) fn evaluated_instance_engine(item: &ConfigurationItem) -> Result<&str, Verdict> {
     const NAME: &str = "configuration.dBInstanceStatus";
-    match checks::text(item.config("/dBInstanceStatus"), NAME) {
-        Err(verdict) => Some(verdict),
-        Ok(None) => Some(checks::missing(NAME)),
-        Ok(Some(status))
+    match checks::text(item.config("/dBInstanceStatus"), NAME)? {
+        None => Err(checks::missing(NAME)),
+        Some(status)
             if EVALUATED_STATES
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case(status)) =>
         {
-            None
+            engine(item)
         }
-        Ok(Some(status)) => Some(Verdict::not_applicable(format!(
+        Some(status) => Err(Verdict::not_applicable(format!(
             "the DB instance is {status}; only instances that are {} are evaluated",
             EVALUATED_STATES.join(", ")
         ))),
@@ -210,17 +209,25 @@ mod tests {
         let mut item = ConfigurationItem::new("AWS::RDS::DBInstance", "db-1");
         item.configuration = json!({"engine": 5, "dBInstanceStatus": ["available"]});
         assert!(engine(&item).unwrap_err().is_insufficient());
-        assert!(outside_evaluated_states(&item).is_some_and(|v| v.is_insufficient()));
-        item.configuration = json!({"dBInstanceStatus": "stopped"});
         assert!(
-            engine(&item)
+            evaluated_instance_engine(&item)
                 .unwrap_err()
-                .reason()
-                .contains("configuration.engine")
+                .is_insufficient()
         );
-        assert!(outside_evaluated_states(&item).is_some_and(|v| v.is_not_applicable()));
+        item.configuration = json!({"engine": "mysql", "dBInstanceStatus": "stopped"});
+        assert!(
+            evaluated_instance_engine(&item)
+                .unwrap_err()
+                .is_not_applicable()
+        );
         item.configuration = json!({"dBInstanceStatus": "storage-full"});
-        assert!(outside_evaluated_states(&item).is_none());
+        let missing = evaluated_instance_engine(&item).unwrap_err();
+        assert!(
+            missing.reason().contains("configuration.engine"),
+            "{missing}"
+        );
+        item.configuration = json!({"engine": "mysql", "dBInstanceStatus": "storage-full"});
+        assert_eq!(evaluated_instance_engine(&item), Ok("mysql"));
     }
 
     #[test]
