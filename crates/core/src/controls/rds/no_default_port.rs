@@ -3,7 +3,7 @@
 //! The port is `configuration.endpoint.port` (in the AWS Config resource schema for
 //! `AWS::RDS::DBInstance`); `configuration.dbInstancePort` is recorded as 0 on many real items
 //! beside the real endpoint port and is not read. The default-port table lives in
-//! [`super::Family::default_port`]. Cluster members are evaluated like any instance: AWS's text
+//! `rds::Family::default_port`. Cluster members are evaluated like any instance: AWS's text
 //! does not exclude them.
 
 use super::Family;

@@ -62,9 +62,11 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     }
     let maximum = ctx.int("maximumAllowedRotationFrequency");
     if maximum <= 0 {
-        return Verdict::pass(
-            "automatic rotation is enabled (configuration.RotationEnabled is true)",
-        );
+        let every = interval_days(item)
+            .map_or_else(|_| String::new(), |days| format!(", every {days} days"));
+        return Verdict::pass(format!(
+            "automatic rotation is enabled (configuration.RotationEnabled is true{every})"
+        ));
     }
     let days = match interval_days(item) {
         Ok(days) => days,
@@ -133,7 +135,16 @@ mod tests {
     fn rotation_must_be_enabled() {
         let on = json!({"Name": "db", "RotationEnabled": true,
                         "RotationRules": {"AutomaticallyAfterDays": 30}});
-        assert!(run(on, &[]).is_compliant());
+        assert_eq!(
+            run(on, &[]),
+            Verdict::pass(
+                "automatic rotation is enabled (configuration.RotationEnabled is true, every 30 days)"
+            )
+        );
+        // Without a maximum, a cron schedule or no rules at all still pass: rotation is on.
+        let cron = json!({"Name": "db", "RotationEnabled": true,
+                          "RotationRules": {"RotationScheduleExpression": "cron(0 4 ? * SUN *)"}});
+        assert!(run(cron, &[]).is_compliant());
         let v = run(json!({"Name": "db", "RotationEnabled": false}), &[]);
         assert!(v.is_non_compliant(), "{v}");
         let v = run(json!({"Name": "db"}), &[]);
