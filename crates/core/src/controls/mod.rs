@@ -12,15 +12,21 @@ pub mod account;
 pub(crate) mod checks;
 pub mod cloudtrail;
 pub mod config;
+pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
+pub(crate) mod nist;
 pub mod policy;
 pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
+pub mod sns;
+pub mod sqs;
 #[cfg(test)]
 mod test_support;
 
@@ -31,13 +37,18 @@ pub fn catalog() -> &'static [&'static Control] {
             account::CONTROLS,
             cloudtrail::CONTROLS,
             config::CONTROLS,
+            dynamodb::CONTROLS,
             ec2::CONTROLS,
+            efs::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
             kms::CONTROLS,
             lambda::CONTROLS,
             rds::CONTROLS,
             s3::CONTROLS,
+            secretsmanager::CONTROLS,
+            sns::CONTROLS,
+            sqs::CONTROLS,
         ]
         .concat();
         all.sort_by(|a, b| compare_ids(a.id, b.id));
