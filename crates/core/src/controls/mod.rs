@@ -13,6 +13,9 @@ pub(crate) mod checks;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod eks;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
@@ -32,6 +35,9 @@ pub fn catalog() -> &'static [&'static Control] {
             cloudtrail::CONTROLS,
             config::CONTROLS,
             ec2::CONTROLS,
+            ecr::CONTROLS,
+            ecs::CONTROLS,
+            eks::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
             kms::CONTROLS,
