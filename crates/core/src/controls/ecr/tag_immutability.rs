@@ -99,7 +99,11 @@ mod tests {
                  ImageTagMutability is IMMUTABLE)"
             )
         );
-        for value in ["MUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"] {
+        for value in [
+            "MUTABLE",
+            "IMMUTABLE_WITH_EXCLUSION",
+            "MUTABLE_WITH_EXCLUSION",
+        ] {
             let v = run(json!(value));
             assert!(v.is_non_compliant(), "{value}: {v}");
         }
@@ -110,7 +114,10 @@ mod tests {
         for value in [json!(null), json!(true), json!("FROZEN")] {
             let v = run(value);
             assert!(v.is_insufficient(), "{v}");
-            assert!(v.reason().contains("configuration.ImageTagMutability"), "{v}");
+            assert!(
+                v.reason().contains("configuration.ImageTagMutability"),
+                "{v}"
+            );
         }
     }
 }

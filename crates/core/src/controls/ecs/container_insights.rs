@@ -111,7 +111,9 @@ mod tests {
 
     #[test]
     fn disabled_or_no_setting_fails() {
-        assert!(run(json!([{"Name": "containerInsights", "Value": "disabled"}])).is_non_compliant());
+        assert!(
+            run(json!([{"Name": "containerInsights", "Value": "disabled"}])).is_non_compliant()
+        );
         assert!(run(json!([])).is_non_compliant());
         assert!(run(json!(null)).is_non_compliant());
     }

@@ -102,10 +102,18 @@ mod tests {
             {"Name": "agent", "Environment": [{"Name": "UPSTREAM", "Value": key}]}]));
         assert!(v.is_non_compliant(), "{v}");
         let reason = v.reason();
-        assert!(reason.contains("container app: environment variable(s) that look like secrets: DB_PASSWORD ("), "{v}");
+        assert!(
+            reason.contains(
+                "container app: environment variable(s) that look like secrets: DB_PASSWORD ("
+            ),
+            "{v}"
+        );
         assert!(reason.contains("container agent:"), "{v}");
         assert!(reason.contains("UPSTREAM (AWS access key id)"), "{v}");
-        assert!(!reason.contains(SECRET_VALUE) && !reason.contains(&key), "{v}");
+        assert!(
+            !reason.contains(SECRET_VALUE) && !reason.contains(&key),
+            "{v}"
+        );
         assert!(!reason.contains("LOG_LEVEL"), "{v}");
     }
 

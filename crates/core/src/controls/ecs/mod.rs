@@ -172,7 +172,9 @@ pub(crate) fn each_container(
     for container in &task.containers {
         match check(item, container) {
             Ok(Finding::Complies) => {}
-            Ok(Finding::Fails(why)) => failures.push(format!("container {}: {why}", container.name)),
+            Ok(Finding::Fails(why)) => {
+                failures.push(format!("container {}: {why}", container.name))
+            }
             Err(verdict) => {
                 unreadable.get_or_insert(verdict);
             }
@@ -185,7 +187,11 @@ pub(crate) fn each_container(
         return verdict;
     }
     let count = task.containers.len();
-    let noun = if count == 1 { "container" } else { "containers" };
+    let noun = if count == 1 {
+        "container"
+    } else {
+        "containers"
+    };
     Verdict::pass(format!("{}: {pass} ({count} {noun})", task.label))
 }
 
@@ -260,7 +266,10 @@ mod tests {
         assert_eq!(task.label, "task definition web:7");
         assert_eq!(task.containers[0].name, "app");
         assert_eq!(task.containers[1].name, "#2");
-        assert_eq!(task.containers[1].pointer("Privileged"), "/ContainerDefinitions/1/Privileged");
+        assert_eq!(
+            task.containers[1].pointer("Privileged"),
+            "/ContainerDefinitions/1/Privileged"
+        );
     }
 
     #[test]
@@ -303,6 +312,9 @@ mod tests {
             })
         };
         let v = each_container(&item, check, "ok");
-        assert_eq!(v, Verdict::fail("task definition web: container b: privileged"));
+        assert_eq!(
+            v,
+            Verdict::fail("task definition web: container b: privileged")
+        );
     }
 }

@@ -136,7 +136,10 @@ mod tests {
         ] {
             let v = run(containers);
             assert!(v.is_insufficient(), "{v}");
-            assert!(v.reason().contains("ContainerDefinitions[0].Environment"), "{v}");
+            assert!(
+                v.reason().contains("ContainerDefinitions[0].Environment"),
+                "{v}"
+            );
         }
     }
 

@@ -49,7 +49,12 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
     match item.read_str("/RuntimePlatform/OperatingSystemFamily") {
         Err(unreadable) => return unreadable.into(),
-        Ok(Some(family)) if family.trim().to_ascii_uppercase().starts_with("WINDOWS_SERVER") => {
+        Ok(Some(family))
+            if family
+                .trim()
+                .to_ascii_uppercase()
+                .starts_with("WINDOWS_SERVER") =>
+        {
             return Verdict::not_applicable(format!(
                 "the task definition runs Windows containers ({}), which do not support a \
                  read-only root file system",

@@ -57,7 +57,10 @@ mod tests {
     fn enabled_fails_and_disabled_passes() {
         let v = run(json!({"AwsVpcConfiguration": {"AssignPublicIp": "ENABLED"}}));
         assert!(v.is_non_compliant(), "{v}");
-        assert!(v.reason().contains("task set ecs-svc/1234567890123456789"), "{v}");
+        assert!(
+            v.reason().contains("task set ecs-svc/1234567890123456789"),
+            "{v}"
+        );
         let v = run(json!({"AwsVpcConfiguration": {"AssignPublicIp": "DISABLED"}}));
         assert!(v.is_compliant(), "{v}");
     }

@@ -113,13 +113,18 @@ mod tests {
         );
         assert_eq!(
             v,
-            Verdict::pass("cluster platform sends the audit control plane log(s) to CloudWatch Logs")
+            Verdict::pass(
+                "cluster platform sends the audit control plane log(s) to CloudWatch Logs"
+            )
         );
     }
 
     #[test]
     fn other_types_or_none_fail() {
-        let v = run(json!({"ClusterLogging": {"EnabledTypes": [{"Type": "api"}]}}), &[]);
+        let v = run(
+            json!({"ClusterLogging": {"EnabledTypes": [{"Type": "api"}]}}),
+            &[],
+        );
         assert_eq!(
             v,
             Verdict::fail(

@@ -33,8 +33,8 @@ pub const CONTROL: Control = Control {
         fsbp: Some("EKS.1"),
         cis_v3: None,
         nist_800_53_r5: &[
-            "AC-21", "AC-3", "AC-3(7)", "AC-4", "AC-4(21)", "AC-6", "SC-7", "SC-7(11)",
-            "SC-7(16)", "SC-7(20)", "SC-7(21)", "SC-7(3)", "SC-7(4)", "SC-7(9)",
+            "AC-21", "AC-3", "AC-3(7)", "AC-4", "AC-4(21)", "AC-6", "SC-7", "SC-7(11)", "SC-7(16)",
+            "SC-7(20)", "SC-7(21)", "SC-7(3)", "SC-7(4)", "SC-7(9)",
         ],
     },
     parameters: &[],
@@ -53,7 +53,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         &format!("the API endpoint of cluster {cluster} is publicly accessible"),
     );
     // Say who may reach a public endpoint: the CIDR blocks, when the item lists them as strings.
-    match (verdict, item.config("/ResourcesVpcConfig/PublicAccessCidrs")) {
+    match (
+        verdict,
+        item.config("/ResourcesVpcConfig/PublicAccessCidrs"),
+    ) {
         (Verdict::NonCompliant(reason), Some(Value::Array(cidrs))) if !cidrs.is_empty() => {
             let cidrs: Vec<&str> = cidrs.iter().filter_map(Value::as_str).collect();
             if cidrs.is_empty() {
@@ -81,8 +84,10 @@ mod tests {
 
     #[test]
     fn a_public_endpoint_fails_even_when_restricted() {
-        let v = run(json!({"EndpointPublicAccess": true, "EndpointPrivateAccess": true,
-                           "PublicAccessCidrs": ["203.0.113.0/24"]}));
+        let v = run(
+            json!({"EndpointPublicAccess": true, "EndpointPrivateAccess": true,
+                           "PublicAccessCidrs": ["203.0.113.0/24"]}),
+        );
         assert_eq!(
             v,
             Verdict::fail(
@@ -101,7 +106,11 @@ mod tests {
 
     #[test]
     fn absent_or_odd_flags_are_insufficient() {
-        for vpc in [json!({}), json!({"EndpointPublicAccess": "public"}), json!(null)] {
+        for vpc in [
+            json!({}),
+            json!({"EndpointPublicAccess": "public"}),
+            json!(null),
+        ] {
             let v = run(vpc);
             assert!(v.is_insufficient(), "{v}");
         }
