@@ -70,11 +70,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
 
 /// The repository's name for reasons.
 pub(crate) fn repository_name(item: &crate::item::ConfigurationItem) -> &str {
-    item.config_str("/RepositoryName")
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .or(item.resource_name.as_deref())
-        .unwrap_or(&item.resource_id)
+    crate::controls::checks::resource_name(item, "/RepositoryName")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! reading of the ECS API (both values turn Container Insights on).
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
+use crate::controls::checks;
 use crate::item::{Unreadable, found};
 use crate::verdict::Verdict;
 use serde_json::Value;
@@ -40,7 +41,7 @@ pub const CONTROL: Control = Control {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
-    let cluster = format!("cluster {}", super::display_name(item, "/ClusterName"));
+    let cluster = format!("cluster {}", checks::resource_name(item, "/ClusterName"));
     let settings = match item.read("/ClusterSettings") {
         Err(unreadable) => return unreadable.into(),
         Ok(None) => &[][..],

@@ -76,7 +76,6 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::checks::testing;
     use serde_json::{Value, json};
 
     const SECRET_VALUE: &str = "hunter2-very-secret";
@@ -86,10 +85,7 @@ mod tests {
     }
 
     fn run(containers: Value) -> Verdict {
-        testing::with_configuration(
-            &CONTROL,
-            json!({"Family": "billing", "Status": "ACTIVE", "ContainerDefinitions": containers}),
-        )
+        super::super::run_containers(&CONTROL, containers)
     }
 
     #[test]

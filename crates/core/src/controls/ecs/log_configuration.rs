@@ -65,14 +65,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::checks::testing;
     use serde_json::{Value, json};
 
     fn run(containers: Value) -> Verdict {
-        testing::with_configuration(
-            &CONTROL,
-            json!({"Family": "web", "Status": "ACTIVE", "ContainerDefinitions": containers}),
-        )
+        super::super::run_containers(&CONTROL, containers)
     }
 
     #[test]

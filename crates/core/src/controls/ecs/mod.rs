@@ -233,14 +233,14 @@ pub(crate) fn assign_public_ip(item: &ConfigurationItem, awsvpc: &str, what: &st
     }
 }
 
-/// A resource's name for reasons: `configuration.<field>` when set, else the item's resource name
-/// or id.
-pub(crate) fn display_name<'a>(item: &'a ConfigurationItem, field: &str) -> &'a str {
-    item.config_str(field)
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .or(item.resource_name.as_deref())
-        .unwrap_or(&item.resource_id)
+/// Test support: a control's verdict on an ACTIVE revision of task definition family `web` with
+/// these container definitions.
+#[cfg(test)]
+pub(crate) fn run_containers(control: &Control, containers: Value) -> Verdict {
+    crate::controls::checks::testing::with_configuration(
+        control,
+        serde_json::json!({"Family": "web", "Status": "ACTIVE", "ContainerDefinitions": containers}),
+    )
 }
 
 #[cfg(test)]

@@ -97,10 +97,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn run(containers: Value) -> Verdict {
-        testing::with_configuration(
-            &CONTROL,
-            json!({"Family": "billing", "Status": "ACTIVE", "ContainerDefinitions": containers}),
-        )
+        super::super::run_containers(&CONTROL, containers)
     }
 
     #[test]
@@ -112,7 +109,7 @@ mod tests {
         assert_eq!(
             v,
             Verdict::fail(
-                "task definition billing: container app: environment variable(s) \
+                "task definition web: container app: environment variable(s) \
                  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"
             )
         );

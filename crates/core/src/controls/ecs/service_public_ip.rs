@@ -6,6 +6,7 @@
 //! is `DISABLED`.
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
+use crate::controls::checks;
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -41,7 +42,10 @@ pub const CONTROL: Control = Control {
 };
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
-    let what = format!("service {}", super::display_name(ctx.item, "/ServiceName"));
+    let what = format!(
+        "service {}",
+        checks::resource_name(ctx.item, "/ServiceName")
+    );
     super::assign_public_ip(ctx.item, "AwsvpcConfiguration", &what)
 }
 

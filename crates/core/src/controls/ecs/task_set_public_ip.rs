@@ -6,6 +6,7 @@
 //! service's `Awsvpc`). Task sets come from EXTERNAL and CodeDeploy blue/green deployments.
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
+use crate::controls::checks;
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -36,7 +37,7 @@ pub const CONTROL: Control = Control {
 };
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
-    let what = format!("task set {}", super::display_name(ctx.item, "/Id"));
+    let what = format!("task set {}", checks::resource_name(ctx.item, "/Id"));
     super::assign_public_ip(ctx.item, "AwsVpcConfiguration", &what)
 }
 

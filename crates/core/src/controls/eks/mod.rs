@@ -22,9 +22,5 @@ pub(crate) static CONTROLS: &[&Control] = &[
 
 /// The cluster's name for reasons.
 fn cluster_name(item: &ConfigurationItem) -> &str {
-    item.config_str("/Name")
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .or(item.resource_name.as_deref())
-        .unwrap_or(&item.resource_id)
+    crate::controls::checks::resource_name(item, "/Name")
 }
