@@ -21,6 +21,7 @@
 //! are no longer used; deregistered (INACTIVE) revisions are not applicable. This never passes
 //! anything on a guess: each verdict is about the revision the item records.
 
+use crate::arn::Arn;
 use crate::control::Control;
 use crate::item::{ConfigurationItem, Unreadable, found};
 use crate::verdict::Verdict;
@@ -122,27 +123,27 @@ pub(crate) fn task_definition(item: &ConfigurationItem) -> Result<TaskDefinition
     Ok(TaskDefinition { label, containers })
 }
 
-/// `task definition web:7`: the family and the revision (the number after the last `:` of
-/// `TaskDefinitionArn`); the resource name or id when the family is not recorded.
+/// `task definition web:7`: the family (`Family`, else the one in `TaskDefinitionArn`, else the
+/// resource name or id) and the revision from `TaskDefinitionArn`, when it holds one.
 fn revision_label(item: &ConfigurationItem) -> Result<String, Verdict> {
     let family = item
         .read_str("/Family")?
         .map(str::trim)
         .filter(|f| !f.is_empty());
-    let revision = item
+    let from_arn = item
         .read_str("/TaskDefinitionArn")?
-        .and_then(|arn| arn.rsplit_once(':'))
-        .map(|(_, revision)| revision.trim())
-        .filter(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()));
-    let family = family
-        .or(item.resource_name.as_deref())
-        .unwrap_or(&item.resource_id);
-    Ok(match revision {
-        Some(revision) if !family.ends_with(&format!(":{revision}")) => {
-            format!("task definition {family}:{revision}")
-        }
-        _ => format!("task definition {family}"),
-    })
+        .and_then(|arn| Arn::parse(arn.trim()))
+        .and_then(|arn| arn.ecs_task_definition());
+    let label = match (family, from_arn) {
+        (Some(family), Some((_, revision))) => format!("{family}:{revision}"),
+        (None, Some((family, revision))) => format!("{family}:{revision}"),
+        (Some(family), None) => family.to_owned(),
+        (None, None) => item
+            .resource_name
+            .clone()
+            .unwrap_or_else(|| item.resource_id.clone()),
+    };
+    Ok(format!("task definition {label}"))
 }
 
 /// What one container's check found.
