@@ -286,7 +286,10 @@ fn the_table_shows_failures_first_and_counts_what_needs_live() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!(hidden > 0 && collapsed.contains("--show-insufficient"), "{collapsed}");
+    assert!(
+        hidden > 0 && collapsed.contains("--show-insufficient"),
+        "{collapsed}"
+    );
     let last = lines.last().unwrap();
     assert!(
         last.contains(" FAILED (") && last.contains(" CRITICAL") && last.contains(" PASSED"),

@@ -127,6 +127,16 @@ pub(crate) fn require_recorded(item: &ConfigurationItem, pointer: &str) -> Resul
     }
 }
 
+/// A resource's name for reasons: the text at `pointer` inside `configuration` when set
+/// (`/RepositoryName`), else the item's resource name, else its resource id.
+pub(crate) fn resource_name<'a>(item: &'a ConfigurationItem, pointer: &str) -> &'a str {
+    item.config_str(pointer)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .or(item.resource_name.as_deref())
+        .unwrap_or(&item.resource_id)
+}
+
 /// A `supplementaryConfiguration` entry the control needs, as the object AWS Config records, or
 /// INSUFFICIENT_DATA naming the entry when it is absent, null or not an object.
 pub(crate) fn supplementary<'a>(

@@ -14,7 +14,10 @@ pub mod cloudtrail;
 pub mod config;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
 pub mod efs;
+pub mod eks;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
@@ -40,6 +43,9 @@ pub fn catalog() -> &'static [&'static Control] {
             dynamodb::CONTROLS,
             ec2::CONTROLS,
             efs::CONTROLS,
+            ecr::CONTROLS,
+            ecs::CONTROLS,
+            eks::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
             kms::CONTROLS,
