@@ -13,6 +13,7 @@ pub(crate) mod checks;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
+pub mod elb;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
@@ -32,6 +33,7 @@ pub fn catalog() -> &'static [&'static Control] {
             cloudtrail::CONTROLS,
             config::CONTROLS,
             ec2::CONTROLS,
+            elb::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
             kms::CONTROLS,
