@@ -24,6 +24,7 @@ pub mod rds;
 pub mod s3;
 #[cfg(test)]
 mod test_support;
+pub mod waf;
 
 /// Every control sidewatch knows, ordered by id (`CloudTrail.2` … `S3.20`).
 pub fn catalog() -> &'static [&'static Control] {
@@ -40,6 +41,7 @@ pub fn catalog() -> &'static [&'static Control] {
             lambda::CONTROLS,
             rds::CONTROLS,
             s3::CONTROLS,
+            waf::CONTROLS,
         ]
         .concat();
         all.sort_by(|a, b| compare_ids(a.id, b.id));
