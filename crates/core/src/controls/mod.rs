@@ -9,7 +9,9 @@ use crate::control::{Control, compare_ids};
 use std::sync::LazyLock;
 
 pub mod account;
+pub mod apigateway;
 pub(crate) mod checks;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
@@ -31,6 +33,8 @@ pub fn catalog() -> &'static [&'static Control] {
     static CATALOG: LazyLock<Vec<&'static Control>> = LazyLock::new(|| {
         let mut all: Vec<&'static Control> = [
             account::CONTROLS,
+            apigateway::CONTROLS,
+            cloudfront::CONTROLS,
             cloudtrail::CONTROLS,
             config::CONTROLS,
             ec2::CONTROLS,
