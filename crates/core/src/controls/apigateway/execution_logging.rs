@@ -43,10 +43,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("APIGateway.1"),
         cis_v3: None,
-        nist_800_53_r5: &[
-            "AC-4(26)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)", "AU-6(4)", "CA-7", "SC-7(9)",
-            "SI-7(8)",
-        ],
+        nist_800_53_r5: crate::controls::NIST_REQUEST_LOGGING,
     },
     parameters: &[ParamSpec {
         name: "loggingLevel",

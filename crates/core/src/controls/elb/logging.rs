@@ -39,10 +39,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("ELB.5"),
         cis_v3: None,
-        nist_800_53_r5: &[
-            "AC-4(26)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)", "AU-6(4)", "CA-7", "SC-7(9)",
-            "SI-7(8)",
-        ],
+        nist_800_53_r5: crate::controls::NIST_REQUEST_LOGGING,
     },
     parameters: &[ParamSpec {
         name: "s3BucketNames",
@@ -107,18 +104,8 @@ fn application(item: &ConfigurationItem) -> Logging {
     if !super::attribute_flag(item, "access_logs.s3.enabled")? {
         return Ok(None);
     }
-    let bucket = item
-        .supplementary("LoadBalancerAttributes")
-        .and_then(Value::as_array)
-        .and_then(|entries| {
-            entries.iter().find_map(|e| {
-                let key = e.get("key").or_else(|| e.get("Key"))?.as_str()?;
-                (key == "access_logs.s3.bucket")
-                    .then(|| e.get("value").or_else(|| e.get("Value")))
-                    .flatten()
-                    .and_then(Value::as_str)
-            })
-        })
+    let bucket = super::attribute(item, "access_logs.s3.bucket")?
+        .and_then(|(_, value)| value.as_str())
         .map(str::trim)
         .filter(|b| !b.is_empty())
         .map(str::to_owned);

@@ -65,10 +65,13 @@ fn require_type(item: &ConfigurationItem, types: &[&str], what: &str) -> Option<
     }
 }
 
-/// A boolean attribute of an ELBv2 load balancer (`deletion_protection.enabled`) from
-/// `supplementaryConfiguration.LoadBalancerAttributes[]`. Absent entry, absent attribute or a
-/// value other than true / false is INSUFFICIENT_DATA naming what is missing.
-fn attribute_flag(item: &ConfigurationItem, key: &str) -> Result<bool, Verdict> {
+/// The value of an ELBv2 load balancer attribute (`deletion_protection.enabled`) from
+/// `supplementaryConfiguration.LoadBalancerAttributes[]`, with its index: `Ok(None)` when the
+/// list does not hold the attribute, INSUFFICIENT_DATA when the list is absent or not a list.
+fn attribute<'a>(
+    item: &'a ConfigurationItem,
+    key: &str,
+) -> Result<Option<(usize, &'a Value)>, Verdict> {
     let entries = match item.supplementary("LoadBalancerAttributes") {
         None => {
             return Err(Verdict::insufficient(format!(
@@ -83,31 +86,34 @@ fn attribute_flag(item: &ConfigurationItem, key: &str) -> Result<bool, Verdict> 
             )));
         }
     };
-    let field = |entry: &Value, name: &str| -> Option<Value> {
-        let object = entry.as_object()?;
-        object
+    // Config's camelCase `key` / `value`, or the API's `Key` / `Value`.
+    let field = |entry: &'a Value, name: &str| -> Option<&'a Value> {
+        entry
+            .as_object()?
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v)
     };
-    for (index, entry) in entries.iter().enumerate() {
-        let Some(Value::String(name)) = field(entry, "key") else {
-            continue;
-        };
-        if name.trim() != key {
-            continue;
-        }
-        let value = field(entry, "value").unwrap_or(Value::Null);
-        return value_as_bool(&value).ok_or_else(|| {
+    Ok(entries.iter().enumerate().find_map(|(index, entry)| {
+        let name = field(entry, "key")?.as_str()?;
+        (name.trim() == key).then(|| (index, field(entry, "value").unwrap_or(&Value::Null)))
+    }))
+}
+
+/// A boolean ELBv2 attribute: absent entry, absent attribute or a value other than true / false
+/// is INSUFFICIENT_DATA naming what is missing.
+fn attribute_flag(item: &ConfigurationItem, key: &str) -> Result<bool, Verdict> {
+    match attribute(item, key)? {
+        None => Err(Verdict::insufficient(format!(
+            "{ATTRIBUTES} has no {key} attribute, so the setting cannot be decided"
+        ))),
+        Some((index, value)) => value_as_bool(value).ok_or_else(|| {
             Verdict::insufficient(format!(
                 "{ATTRIBUTES}[{index}] ({key}) has value {}, expected \"true\" or \"false\"",
-                describe_value(&value)
+                describe_value(value)
             ))
-        });
+        }),
     }
-    Err(Verdict::insufficient(format!(
-        "{ATTRIBUTES} has no {key} attribute, so the setting cannot be decided"
-    )))
 }
 
 /// The load balancer's name for reasons.

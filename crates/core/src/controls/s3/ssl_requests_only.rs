@@ -49,10 +49,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("S3.5"),
         cis_v3: Some("2.1.1"),
-        nist_800_53_r5: &[
-            "AC-17(2)", "AC-4", "IA-5(1)", "SC-12(3)", "SC-13", "SC-23", "SC-23(3)", "SC-7(4)",
-            "SC-8", "SC-8(1)", "SC-8(2)", "SI-7(6)",
-        ],
+        nist_800_53_r5: crate::controls::NIST_ENCRYPTION_IN_TRANSIT,
     },
     parameters: &[],
     evidence: &[],
