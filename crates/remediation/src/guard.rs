@@ -650,6 +650,11 @@ fn resource_named(
             .resource
             .strip_prefix(prefix)
             .is_some_and(|rest| !rest.is_empty()),
+        ArnResource::Kinds(prefixes) => prefixes.iter().any(|prefix| {
+            arn.resource
+                .strip_prefix(prefix)
+                .is_some_and(|rest| !rest.is_empty())
+        }),
     };
     if !names_it {
         return Err(inconsistent(format!(
@@ -682,6 +687,9 @@ enum ArnResource {
     /// an opaque id (IAM `AIDA…`, RDS `db-…`), so only the kind can be checked here; the live
     /// read then looks the resource up by that id in the function's own account.
     Kind(&'static str),
+    /// Like [`ArnResource::Kind`], for resource types whose ARNs use one of several prefixes
+    /// (AWS WAF web ACLs: `regional/webacl/` or `global/webacl/`).
+    Kinds(&'static [&'static str]),
 }
 
 impl ArnResource {
@@ -689,6 +697,7 @@ impl ArnResource {
         match self {
             ArnResource::Id(prefix) => format!("{prefix}{resource_id}"),
             ArnResource::Kind(prefix) => format!("{prefix}<name>"),
+            ArnResource::Kinds(prefixes) => format!("{}<name>", prefixes.join("<name> or ")),
         }
     }
 }
@@ -697,7 +706,7 @@ impl ArnShape {
     /// The shape of every resource type of the catalog but the account (a test keeps it
     /// complete), `None` for any other.
     fn of(resource_type: &str) -> Option<Self> {
-        use ArnResource::{Id, Kind};
+        use ArnResource::{Id, Kind, Kinds};
         let regional = |service, resource| ArnShape {
             service,
             has_region: true,
@@ -731,6 +740,41 @@ impl ArnShape {
             "AWS::IAM::Role" => iam("role/"),
             "AWS::IAM::Group" => iam("group/"),
             "AWS::IAM::Policy" => iam("policy/"),
+            // Config's resource id of an ELBv2 load balancer or listener is its whole ARN.
+            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+                regional("elasticloadbalancing", Kind("loadbalancer/"))
+            }
+            "AWS::ElasticLoadBalancingV2::Listener" => {
+                regional("elasticloadbalancing", Kind("listener/"))
+            }
+            "AWS::ElasticLoadBalancing::LoadBalancer" => {
+                regional("elasticloadbalancing", Id("loadbalancer/"))
+            }
+            "AWS::WAFRegional::Rule" => regional("waf-regional", Id("rule/")),
+            "AWS::WAFRegional::RuleGroup" => regional("waf-regional", Id("rulegroup/")),
+            "AWS::WAFv2::WebACL" => {
+                regional("wafv2", Kinds(&["regional/webacl/", "global/webacl/"]))
+            }
+            "AWS::CloudFront::Distribution" => ArnShape {
+                service: "cloudfront",
+                has_region: false,
+                has_account: true,
+                resource: Id("distribution/"),
+            },
+            // API Gateway ARNs carry no account:
+            // arn:aws:apigateway:<region>::/restapis/<id>/stages/<name>.
+            "AWS::ApiGateway::Stage" => ArnShape {
+                service: "apigateway",
+                has_region: true,
+                has_account: false,
+                resource: Kind("/restapis/"),
+            },
+            "AWS::ApiGatewayV2::Stage" => ArnShape {
+                service: "apigateway",
+                has_region: true,
+                has_account: false,
+                resource: Kind("/apis/"),
+            },
             _ => return None,
         })
     }
