@@ -56,6 +56,15 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         Ok(Some(origin)) => origin,
     };
     let id = super::id(item);
+    // Config records an unset root object as "" (or null); a field missing altogether says the
+    // item is incomplete, not that the object is unset.
+    if item
+        .configuration
+        .pointer("/distributionConfig/defaultRootObject")
+        .is_none()
+    {
+        return checks::missing(ROOT);
+    }
     match checks::text(item.config("/distributionConfig/defaultRootObject"), ROOT) {
         Err(verdict) => verdict,
         Ok(Some(object)) => Verdict::pass(format!(
@@ -170,6 +179,14 @@ mod tests {
         assert!(run(json!(""), json!({})).is_insufficient());
         assert!(run(json!(""), json!([{"domainName": 7}])).is_insufficient());
         let s3 = json!([{"domainName": "b.s3.amazonaws.com"}]);
-        assert!(run(json!(["index.html"]), s3).is_insufficient());
+        assert!(run(json!(["index.html"]), s3.clone()).is_insufficient());
+        let v = testing::with_configuration(
+            &CONTROL,
+            json!({"distributionConfig": {"origins": {"items": s3}}}),
+        );
+        assert!(
+            v.is_insufficient() && v.reason().contains("defaultRootObject"),
+            "{v}"
+        );
     }
 }
