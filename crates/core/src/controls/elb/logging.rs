@@ -55,7 +55,8 @@ pub const CONTROL: Control = Control {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
-    let logging = if item.resource_type == "AWS::ElasticLoadBalancing::LoadBalancer" {
+    let classic_lb = item.resource_type == "AWS::ElasticLoadBalancing::LoadBalancer";
+    let logging = if classic_lb {
         classic(item)
     } else {
         if let Some(verdict) =
@@ -69,7 +70,14 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let bucket = match logging {
         Err(verdict) => return verdict,
         Ok(None) => {
-            return Verdict::fail(format!("load balancer {name} does not write access logs"));
+            let setting = if classic_lb {
+                "supplementaryConfiguration.LoadBalancerAttributes.accessLog.enabled"
+            } else {
+                "access_logs.s3.enabled"
+            };
+            return Verdict::fail(format!(
+                "load balancer {name} does not write access logs ({setting} is false)"
+            ));
         }
         Ok(Some(bucket)) => bucket,
     };

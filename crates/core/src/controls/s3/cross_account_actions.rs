@@ -134,6 +134,9 @@ fn foreign_grantee(statement: &Statement, owner: Option<&str>) -> Result<Option<
         };
         match account {
             Some(account) if account == owner => {}
+            Some(account) if account == value.trim() => {
+                return Ok(Some(format!("account {account}")));
+            }
             Some(account) => return Ok(Some(format!("account {account} ({value})"))),
             None => {
                 return Err(Verdict::insufficient(format!(
