@@ -41,14 +41,14 @@ fn require_setting(item: &ConfigurationItem, pointer: &str, pass: &str, fail: &s
     if let Some(unreadable) = item.configuration_unreadable() {
         return unreadable.into();
     }
-    let name = config_path(pointer);
     if item.configuration.pointer(pointer).is_none() {
-        return checks::missing(&name);
+        return checks::missing(&config_path(pointer));
     }
     let stage = stage(item);
-    match checks::text(item.config(pointer), &name) {
-        Err(verdict) => verdict,
-        Ok(Some(value)) => Verdict::pass(format!("stage {stage} {pass} {value}")),
-        Ok(None) => Verdict::fail(format!("stage {stage} {fail} ({name} is not set)")),
-    }
+    checks::require_text(
+        item,
+        pointer,
+        &format!("stage {stage} {pass}"),
+        &format!("stage {stage} {fail}"),
+    )
 }
