@@ -24,6 +24,9 @@ pub(crate) static CONTROLS: &[&Control] = &[
     &web_acl_not_empty::CONTROL,
 ];
 
+/// The NIST SP 800-53 r5 controls AWS's control reference lists for WAF.2 and WAF.3.
+const NIST_CLASSIC_NOT_EMPTY: &[&str] = &["AC-4(21)", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(21)"];
+
 /// How many entries the list at `pointer` holds: `Ok(None)` when absent or null,
 /// INSUFFICIENT_DATA naming the field when it is not a list.
 fn list_len(item: &ConfigurationItem, pointer: &str) -> Result<Option<usize>, Verdict> {

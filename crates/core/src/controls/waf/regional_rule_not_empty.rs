@@ -26,7 +26,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("WAF.2"),
         cis_v3: None,
-        nist_800_53_r5: &["AC-4(21)", "SC-7", "SC-7(11)", "SC-7(16)", "SC-7(21)"],
+        nist_800_53_r5: super::NIST_CLASSIC_NOT_EMPTY,
     },
     parameters: &[],
     evidence: &[],
