@@ -9,7 +9,9 @@ use crate::control::{Control, compare_ids};
 use std::sync::LazyLock;
 
 pub mod account;
+pub mod apigateway;
 pub(crate) mod checks;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod config;
 pub mod dynamodb;
@@ -18,6 +20,7 @@ pub mod ecr;
 pub mod ecs;
 pub mod efs;
 pub mod eks;
+pub mod elb;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
@@ -32,12 +35,15 @@ pub mod sns;
 pub mod sqs;
 #[cfg(test)]
 mod test_support;
+pub mod waf;
 
 /// Every control sidewatch knows, ordered by id (`CloudTrail.2` … `S3.20`).
 pub fn catalog() -> &'static [&'static Control] {
     static CATALOG: LazyLock<Vec<&'static Control>> = LazyLock::new(|| {
         let mut all: Vec<&'static Control> = [
             account::CONTROLS,
+            apigateway::CONTROLS,
+            cloudfront::CONTROLS,
             cloudtrail::CONTROLS,
             config::CONTROLS,
             dynamodb::CONTROLS,
@@ -46,6 +52,7 @@ pub fn catalog() -> &'static [&'static Control] {
             ecr::CONTROLS,
             ecs::CONTROLS,
             eks::CONTROLS,
+            elb::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
             kms::CONTROLS,
@@ -55,6 +62,7 @@ pub fn catalog() -> &'static [&'static Control] {
             secretsmanager::CONTROLS,
             sns::CONTROLS,
             sqs::CONTROLS,
+            waf::CONTROLS,
         ]
         .concat();
         all.sort_by(|a, b| compare_ids(a.id, b.id));

@@ -231,6 +231,8 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
     match config_resource_type {
         "AWS::::Account" => "AwsAccount",
         "AWS::ACM::Certificate" => "AwsCertificateManagerCertificate",
+        "AWS::ApiGateway::Stage" => "AwsApiGatewayStage",
+        "AWS::ApiGatewayV2::Stage" => "AwsApiGatewayV2Stage",
         "AWS::AutoScaling::AutoScalingGroup" => "AwsAutoScalingAutoScalingGroup",
         "AWS::AutoScaling::LaunchConfiguration" => "AwsAutoScalingLaunchConfiguration",
         "AWS::CloudFormation::Stack" => "AwsCloudFormationStack",
@@ -270,6 +272,9 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::SNS::Topic" => "AwsSnsTopic",
         "AWS::SQS::Queue" => "AwsSqsQueue",
         "AWS::SecretsManager::Secret" => "AwsSecretsManagerSecret",
+        "AWS::WAFRegional::Rule" => "AwsWafRegionalRule",
+        "AWS::WAFRegional::RuleGroup" => "AwsWafRegionalRuleGroup",
+        "AWS::WAFv2::WebACL" => "AwsWafv2WebAcl",
         _ => "Other",
     }
 }
@@ -775,12 +780,14 @@ mod tests {
         assert_eq!(asff_resource_type("AWS::Future::Thing"), "Other");
         assert_eq!(asff_resource_type(""), "Other");
         // Every type a control in the catalog evaluates has an ASFF type, except those ASFF
-        // defines none for: ECS task sets (ASFF has AwsEcsService, AwsEcsTask… but no task set).
-        const NO_ASFF_TYPE: &[&str] = &["AWS::ECS::TaskSet"];
+        // defines none for (its guidance is then `Other`): ECS task sets (ASFF has AwsEcsService,
+        // AwsEcsTask… but no task set) and ELBv2 listeners.
+        const NO_ASFF_TYPE: &[&str] =
+            &["AWS::ECS::TaskSet", "AWS::ElasticLoadBalancingV2::Listener"];
         for control in crate::catalog() {
             for t in control.resource_types {
                 if NO_ASFF_TYPE.contains(t) {
-                    assert_eq!(asff_resource_type(t), "Other", "{t}");
+                    assert_eq!(asff_resource_type(t), "Other", "{}: {t}", control.id);
                     continue;
                 }
                 assert_ne!(asff_resource_type(t), "Other", "{}: {t}", control.id);
