@@ -1,4 +1,4 @@
-"""moto's server as the tests run it, with S3 GetBucketVersioning answered in S3's documented shape.
+"""moto's server as the tests run it, with two S3 answers in S3's documented shape.
 
 Run it with the Python of the environment moto is installed in (.venv/bin/python after
 infra/bootstrap.sh), with the same arguments as ``moto_server``:
@@ -23,7 +23,13 @@ boto3 ignores the root name; the Rust SDK checks it and fails the call ("encount
 root: expected VersioningConfiguration but got ..."). So the S3.14 remediation and the versioning
 evidence could not be tested against moto from Rust.
 
-What changes: the root element's name of that one answer, nothing else. The bucket's state, the
+The same holds for GetBucketNotificationConfiguration of a bucket with no notification: S3 answers
+an empty ``<NotificationConfiguration/>``
+(https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html),
+moto 5.2.5 ``<GetBucketNotificationResponse .../>`` (a bucket with notifications is answered
+correctly), so S3.11's collector read failed for every bucket without one.
+
+What changes: the root element's name of those answers, nothing else. The bucket's state, the
 elements inside the root, the namespace, headers and status code stay moto's, and every other
 operation (including GetBucketVersioning's error answers, e.g. NoSuchBucket) is served untouched.
 If a later moto already answers ``VersioningConfiguration``, the body passes through as it is.
@@ -36,22 +42,27 @@ import xmltodict
 from moto.core.serialize import S3Serializer
 from moto.server import main
 
-OPERATION = "GetBucketVersioning"
-MOTO_ROOT = "GetBucketVersioningResponse"
-S3_ROOT = "VersioningConfiguration"
+# Operation -> the root element S3 documents for its answer.
+S3_ROOTS = {
+    "GetBucketVersioning": "VersioningConfiguration",
+    "GetBucketNotificationConfiguration": "NotificationConfiguration",
+    "GetBucketNotification": "NotificationConfiguration",
+}
 
 _moto_result_to_response = S3Serializer._serialized_result_to_response
 
 
 def _result_to_response(self, resp, result, shape, serialized_result):
-    """moto's successful S3 answer; for GetBucketVersioning, with S3's root element name."""
+    """moto's successful S3 answer; for the operations above, with S3's root element name."""
     resp = _moto_result_to_response(self, resp, result, shape, serialized_result)
-    if self.operation_model.name != OPERATION or not resp.get("body"):
+    s3_root = S3_ROOTS.get(self.operation_model.name)
+    if s3_root is None or not resp.get("body"):
         return resp
     document = xmltodict.parse(resp["body"])
-    if list(document) != [MOTO_ROOT]:
+    roots = list(document)
+    if len(roots) != 1 or roots[0] == s3_root or not roots[0].endswith("Response"):
         return resp
-    resp["body"] = self._serialize_body({S3_ROOT: document[MOTO_ROOT]})
+    resp["body"] = self._serialize_body({s3_root: document[roots[0]]})
     return resp
 
 

@@ -28,11 +28,11 @@ pub fn run(args: &ControlsArgs, io: &mut Io<'_>) -> u8 {
 }
 
 fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
-    const INDENT: &str = "                                   ";
+    const INDENT: &str = "                                       ";
     writeln!(
         out,
         "{} {} {} {} {} TITLE",
-        cell("ID", 14),
+        cell("ID", 18),
         cell("SEVERITY", 13),
         cell("DUTY", 22),
         cell("CIS v3.0.0", 10),
@@ -42,7 +42,7 @@ fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
         writeln!(
             out,
             "{} {} {} {} {} {}",
-            cell(c.id, 14),
+            cell(c.id, 18),
             cell(c.severity.label(), 13),
             cell(c.duty.slug(), 22),
             cell(c.mappings.cis_v3.unwrap_or("–"), 10),

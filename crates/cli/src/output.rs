@@ -68,7 +68,7 @@ fn push_cell(line: &mut String, text: &str, width: usize, pad: bool) {
 const COLUMNS: [(&str, usize); 6] = [
     ("STATUS", 12),
     ("SEVERITY", 13),
-    ("CONTROL", 12),
+    ("CONTROL", 16),
     ("RESOURCE TYPE", 28),
     ("RESOURCE ID", 36),
     ("REASON", 120),

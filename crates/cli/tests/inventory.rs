@@ -172,6 +172,52 @@ async fn seed_s3(c: &Clients, seeded: &mut Seeded) {
         .send()
         .await
         .unwrap();
+    // A lifecycle rule for the noncurrent versions (S3.10, S3.13) and an event notification
+    // (S3.11).
+    s3.put_bucket_lifecycle_configuration()
+        .bucket(records)
+        .lifecycle_configuration(
+            aws_sdk_s3::types::BucketLifecycleConfiguration::builder()
+                .rules(
+                    aws_sdk_s3::types::LifecycleRule::builder()
+                        .id("expire-noncurrent-versions")
+                        .status(aws_sdk_s3::types::ExpirationStatus::Enabled)
+                        .filter(
+                            aws_sdk_s3::types::LifecycleRuleFilter::builder()
+                                .prefix("")
+                                .build(),
+                        )
+                        .noncurrent_version_expiration(
+                            aws_sdk_s3::types::NoncurrentVersionExpiration::builder()
+                                .noncurrent_days(90)
+                                .build(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_notification_configuration()
+        .bucket(records)
+        .notification_configuration(
+            aws_sdk_s3::types::NotificationConfiguration::builder()
+                .queue_configurations(
+                    aws_sdk_s3::types::QueueConfiguration::builder()
+                        .id("new-objects")
+                        .queue_arn("arn:aws:sqs:us-east-1:123456789012:uploads")
+                        .events(aws_sdk_s3::types::Event::from("s3:ObjectCreated:*"))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
     seeded.compliant.push(records.to_owned());
     // Everyone may list it; no public access block, no versioning.
     s3.put_bucket_acl()
@@ -180,7 +226,7 @@ async fn seed_s3(c: &Clients, seeded: &mut Seeded) {
         .send()
         .await
         .unwrap();
-    for control in ["S3.2", "S3.8", "S3.14"] {
+    for control in ["S3.2", "S3.8", "S3.11", "S3.13", "S3.14"] {
         seeded.failing.push((control, "example-public".to_owned()));
     }
 }
@@ -528,11 +574,25 @@ async fn seed_regional(c: &Clients, seeded: &mut Seeded, lambda_role: &str) {
         if encrypted {
             create = create.kms_key_id(KEY_ARN);
         }
+        if name == "orders-db" {
+            // Every instance setting the RDS controls check, on (RDS.5, 6, 8, 9, 10, 23).
+            create = create
+                .multi_az(true)
+                .monitoring_interval(60)
+                .monitoring_role_arn("arn:aws:iam::123456789012:role/rds-monitoring-role")
+                .deletion_protection(true)
+                .enable_cloudwatch_logs_exports("postgresql")
+                .enable_cloudwatch_logs_exports("upgrade")
+                .enable_iam_database_authentication(true)
+                .port(6543);
+        }
         create.send().await.unwrap();
     }
     seeded.failing.push(("RDS.2", "reporting-db".to_owned()));
     seeded.compliant.push("orders-db".to_owned());
-    for control in ["RDS.3", "RDS.11", "RDS.13"] {
+    for control in [
+        "RDS.3", "RDS.5", "RDS.6", "RDS.8", "RDS.9", "RDS.10", "RDS.11", "RDS.13", "RDS.23",
+    ] {
         seeded.failing.push((control, "legacy-db".to_owned()));
     }
 

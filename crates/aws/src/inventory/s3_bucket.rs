@@ -10,6 +10,7 @@
 //! | `BucketVersioningConfiguration` | `GetBucketVersioning` | never configured → `{"status": "Off"}` |
 //! | `BucketLoggingConfiguration` | `GetBucketLogging` | no `LoggingEnabled` → both fields `null` |
 //! | `BucketLifecycleConfiguration` | `GetBucketLifecycleConfiguration` | `NoSuchLifecycleConfiguration` → key absent |
+//! | `BucketNotificationConfiguration` | `GetBucketNotificationConfiguration` | none set → `{"configurations": {}}` |
 //!
 //! A failed read leaves its key out (the controls then say INSUFFICIENT_DATA, or for the public
 //! access block FAIL, never PASS) — except `BucketPolicy`, where absence means "no policy": there
@@ -17,6 +18,7 @@
 
 use super::{Ctx, ItemParts, port_error, unreadable};
 use crate::convert::{rfc3339_or_null, string_or_null};
+use aws_sdk_s3::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationOutput;
 use aws_sdk_s3::types::{
     BucketVersioningStatus, Grant, Grantee, MfaDeleteStatus, Owner, Permission, Type,
 };
@@ -253,6 +255,18 @@ async fn bucket(ctx: &Ctx, listed: Listed) {
         Read::Failed(e) => fail(e),
     }
     match read(
+        "s3:GetBucketNotificationConfiguration",
+        c.get_bucket_notification_configuration()
+            .bucket(name)
+            .send()
+            .await,
+        &[],
+    ) {
+        Read::Got(out) => put("BucketNotificationConfiguration", notifications(&out)),
+        Read::Absent => {}
+        Read::Failed(e) => fail(e),
+    }
+    match read(
         "s3:GetBucketTagging",
         c.get_bucket_tagging().bucket(name).send().await,
         &["NoSuchTagSet"],
@@ -268,6 +282,56 @@ async fn bucket(ctx: &Ctx, listed: Listed) {
         Read::Failed(e) => fail(e),
     }
     ctx.out.item(parts.build()).await;
+}
+
+/// Config's `BucketNotificationConfiguration`: `{"configurations": {<id>: {"events", "filter",
+/// "type", <destination ARN>}}}`, one entry per queue, topic and Lambda notification (an entry S3
+/// returns without an id is keyed by its kind and position).
+fn notifications(out: &GetBucketNotificationConfigurationOutput) -> Value {
+    let mut configurations = serde_json::Map::new();
+    let mut add = |id: Option<&str>,
+                   kind: &str,
+                   index: usize,
+                   destination: (&str, &str),
+                   events: Vec<&str>| {
+        let key = id.map_or_else(|| format!("{kind}-{index}"), str::to_owned);
+        configurations.insert(
+            key,
+            json!({"events": events, "filter": null, "type": kind, destination.0: destination.1}),
+        );
+    };
+    for (i, q) in out.queue_configurations().iter().enumerate() {
+        let events = q.events().iter().map(|e| e.as_str()).collect();
+        add(
+            q.id(),
+            "QueueConfiguration",
+            i,
+            ("queueARN", q.queue_arn()),
+            events,
+        );
+    }
+    for (i, t) in out.topic_configurations().iter().enumerate() {
+        let events = t.events().iter().map(|e| e.as_str()).collect();
+        add(
+            t.id(),
+            "TopicConfiguration",
+            i,
+            ("topicARN", t.topic_arn()),
+            events,
+        );
+    }
+    for (i, l) in out.lambda_function_configurations().iter().enumerate() {
+        let events = l.events().iter().map(|e| e.as_str()).collect();
+        let arn = l.lambda_function_arn();
+        add(
+            l.id(),
+            "LambdaConfiguration",
+            i,
+            ("functionARN", arn),
+            events,
+        );
+    }
+    json!({"configurations": configurations})
 }
 
 fn owner(owner: Option<&Owner>) -> Value {

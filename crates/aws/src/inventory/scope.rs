@@ -44,6 +44,10 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ),
     ("s3:GetBucketLocation", "s3:GetBucketLocation"),
     ("s3:GetBucketLogging", "s3:GetBucketLogging"),
+    (
+        "s3:GetBucketNotificationConfiguration",
+        "s3:GetBucketNotification",
+    ),
     ("s3:GetBucketPolicy", "s3:GetBucketPolicy"),
     ("s3:GetBucketTagging", "s3:GetBucketTagging"),
     ("s3:GetBucketVersioning", "s3:GetBucketVersioning"),

@@ -68,6 +68,18 @@ async fn trails_db_instances_and_keys_get_the_same_verdicts() {
         if encrypted {
             create = create.kms_key_id(KEY_ARN);
         }
+        if name == "orders-db" {
+            // Every instance setting the RDS controls check, on (RDS.5, 6, 8, 9, 10, 23).
+            create = create
+                .multi_az(true)
+                .monitoring_interval(60)
+                .monitoring_role_arn("arn:aws:iam::123456789012:role/rds-monitoring-role")
+                .deletion_protection(true)
+                .enable_cloudwatch_logs_exports("postgresql")
+                .enable_cloudwatch_logs_exports("upgrade")
+                .enable_iam_database_authentication(true)
+                .port(6543);
+        }
         create.send().await.unwrap();
     }
 
@@ -117,7 +129,9 @@ async fn trails_db_instances_and_keys_get_the_same_verdicts() {
     let orders = find(&items, "AWS::RDS::DBInstance", "orders-db");
     assert_nothing_fails(orders);
     let legacy = find(&items, "AWS::RDS::DBInstance", "legacy-db");
-    for control in ["RDS.3", "RDS.11", "RDS.13"] {
+    for control in [
+        "RDS.3", "RDS.5", "RDS.6", "RDS.8", "RDS.9", "RDS.10", "RDS.11", "RDS.13", "RDS.23",
+    ] {
         assert_verdict(legacy, control, "NON_COMPLIANT");
     }
     assert_same_verdicts(
