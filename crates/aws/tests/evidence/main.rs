@@ -16,3 +16,4 @@ mod mocked;
 mod recorder;
 mod resources;
 mod sweep_queue;
+mod workloads;

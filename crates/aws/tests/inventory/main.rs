@@ -11,3 +11,4 @@ mod ec2;
 mod iam;
 mod regional;
 mod s3;
+mod workloads;

@@ -12,7 +12,10 @@ pub mod account;
 pub(crate) mod checks;
 pub mod cloudtrail;
 pub mod config;
+pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
+pub mod elb;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
@@ -21,8 +24,10 @@ pub mod lambda;
 pub mod policy;
 pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
 #[cfg(test)]
 mod test_support;
+pub mod waf;
 
 /// Every control sidewatch knows, ordered by id (`CloudTrail.2` … `S3.20`).
 pub fn catalog() -> &'static [&'static Control] {
@@ -31,13 +36,18 @@ pub fn catalog() -> &'static [&'static Control] {
             account::CONTROLS,
             cloudtrail::CONTROLS,
             config::CONTROLS,
+            dynamodb::CONTROLS,
             ec2::CONTROLS,
+            ecr::CONTROLS,
+            elb::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
             kms::CONTROLS,
             lambda::CONTROLS,
             rds::CONTROLS,
             s3::CONTROLS,
+            secretsmanager::CONTROLS,
+            waf::CONTROLS,
         ]
         .concat();
         all.sort_by(|a, b| compare_ids(a.id, b.id));

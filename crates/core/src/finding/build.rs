@@ -266,6 +266,8 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::SNS::Topic" => "AwsSnsTopic",
         "AWS::SQS::Queue" => "AwsSqsQueue",
         "AWS::SecretsManager::Secret" => "AwsSecretsManagerSecret",
+        "AWS::WAF::WebACL" => "AwsWafWebAcl",
+        "AWS::WAFv2::WebACL" => "AwsWafv2WebAcl",
         _ => "Other",
     }
 }
