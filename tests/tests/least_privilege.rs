@@ -222,7 +222,7 @@ async fn every_evaluator_role_reads_all_evidence_under_iam_enforcement() {
 }
 
 /// One action per service moto enforces, and the evidence its removal must break.
-const REMOVALS: [(&str, EvidenceKind); 6] = [
+const REMOVALS: [(&str, EvidenceKind); 11] = [
     (
         "iam:GetAccountPasswordPolicy",
         EvidenceKind::IamPasswordPolicy,
@@ -237,6 +237,23 @@ const REMOVALS: [(&str, EvidenceKind); 6] = [
     (
         "s3:GetAccountPublicAccessBlock",
         EvidenceKind::S3AccountPublicAccessBlock,
+    ),
+    (
+        "ecr:GetRegistryScanningConfiguration",
+        EvidenceKind::EcrRegistryScanning,
+    ),
+    (
+        "elasticloadbalancing:DescribeListeners",
+        EvidenceKind::ElbV2Listeners,
+    ),
+    ("wafv2:GetLoggingConfiguration", EvidenceKind::WafV2Logging),
+    (
+        "secretsmanager:DescribeSecret",
+        EvidenceKind::SecretsManagerSecret,
+    ),
+    (
+        "application-autoscaling:DescribeScalableTargets",
+        EvidenceKind::DynamoDbAutoScaling,
     ),
 ];
 
