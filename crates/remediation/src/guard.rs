@@ -731,6 +731,22 @@ impl ArnShape {
             "AWS::IAM::Role" => iam("role/"),
             "AWS::IAM::Group" => iam("group/"),
             "AWS::IAM::Policy" => iam("policy/"),
+            "AWS::ECR::Repository" => regional("ecr", Id("repository/")),
+            "AWS::DynamoDB::Table" => regional("dynamodb", Id("table/")),
+            // Config's resource id of these is the ARN itself: only the kind can be checked.
+            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+                regional("elasticloadbalancing", Kind("loadbalancer/"))
+            }
+            "AWS::SecretsManager::Secret" => regional("secretsmanager", Kind("secret:")),
+            // `regional/webacl/<name>/<id>` or `global/webacl/<name>/<id>`: named by its name.
+            "AWS::WAFv2::WebACL" => regional("wafv2", Kind("")),
+            // AWS WAF Classic global web ACLs: `arn:aws:waf::<account>:webacl/<id>`, no Region.
+            "AWS::WAF::WebACL" => ArnShape {
+                service: "waf",
+                has_region: false,
+                has_account: true,
+                resource: Id("webacl/"),
+            },
             _ => return None,
         })
     }
