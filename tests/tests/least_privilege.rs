@@ -127,8 +127,9 @@ fn subject_for(kind: EvidenceKind) -> ConfigurationItem {
             json!({"RepositoryName": "orders-api"}),
         ),
         EvidenceKind::ElbV2Listeners => {
-            let arn =
-                format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/50dc6c495c0c9188");
+            let arn = format!(
+                "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/50dc6c495c0c9188"
+            );
             item(
                 "AWS::ElasticLoadBalancingV2::LoadBalancer",
                 &arn,

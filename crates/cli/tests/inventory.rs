@@ -604,8 +604,8 @@ async fn seed_regional(c: &Clients, seeded: &mut Seeded, lambda_role: &str) {
 /// The secret is new and unread, so SecretsManager.3 and .4 pass on it (moto cannot age it).
 async fn seed_workloads(c: &Clients, seeded: &mut Seeded) -> String {
     use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
-        ProvisionedThroughput, ScalarAttributeType,
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType,
+        PointInTimeRecoverySpecification, ProvisionedThroughput, ScalarAttributeType,
     };
     use aws_sdk_ecr::types::{ImageScanningConfiguration, ImageTagMutability};
     use aws_sdk_elasticloadbalancingv2::types::{
@@ -644,10 +644,18 @@ async fn seed_workloads(c: &Clients, seeded: &mut Seeded) -> String {
 
     // Two ALBs: one forwards plain HTTP (ELB.1), one redirects it to HTTPS.
     let ec2 = &c.aws.ec2;
-    let vpc = ec2.create_vpc().cidr_block("10.50.0.0/16").send().await.unwrap();
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.50.0.0/16")
+        .send()
+        .await
+        .unwrap();
     let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
     let mut subnets = Vec::new();
-    for (cidr, zone) in [("10.50.1.0/24", "us-east-1a"), ("10.50.2.0/24", "us-east-1b")] {
+    for (cidr, zone) in [
+        ("10.50.1.0/24", "us-east-1a"),
+        ("10.50.2.0/24", "us-east-1b"),
+    ] {
         let s = ec2
             .create_subnet()
             .vpc_id(&vpc)
@@ -715,9 +723,15 @@ async fn seed_workloads(c: &Clients, seeded: &mut Seeded) -> String {
             elb.modify_load_balancer_attributes()
                 .load_balancer_arn(&arn)
                 .attributes(attribute("deletion_protection.enabled", "true"))
-                .attributes(attribute("routing.http.drop_invalid_header_fields.enabled", "true"))
+                .attributes(attribute(
+                    "routing.http.drop_invalid_header_fields.enabled",
+                    "true",
+                ))
                 .attributes(attribute("access_logs.s3.enabled", "true"))
-                .attributes(attribute("access_logs.s3.bucket", "example-cloudtrail-logs"))
+                .attributes(attribute(
+                    "access_logs.s3.bucket",
+                    "example-cloudtrail-logs",
+                ))
                 .send()
                 .await
                 .unwrap();

@@ -189,9 +189,7 @@ impl Inner {
                 subject.of_type("AWS::ECR::Repository")?;
                 workloads::registry_scanning(c).await
             }
-            EvidenceKind::ElbV2Listeners => {
-                workloads::listeners(c, subject.load_balancer()?).await
-            }
+            EvidenceKind::ElbV2Listeners => workloads::listeners(c, subject.load_balancer()?).await,
             EvidenceKind::WafClassicLogging => {
                 workloads::waf_classic_logging(c, subject.web_acl("AWS::WAF::WebACL")?).await
             }
@@ -362,7 +360,11 @@ impl Subject {
     }
 
     fn secret(&self) -> Result<&str, EvidenceError> {
-        self.require(&self.arn, "AWS::SecretsManager::Secret", "secret ARN or name")
+        self.require(
+            &self.arn,
+            "AWS::SecretsManager::Secret",
+            "secret ARN or name",
+        )
     }
 
     /// The Application Auto Scaling resource ids of the table and its indexes

@@ -11,8 +11,8 @@ use serde_json::Value;
 use sidewatch_core::EvidenceError;
 use sidewatch_core::evidence::shapes::{
     DynamoDbAutoScaling, ListenerAction, LoadBalancerListener, LoadBalancerListeners,
-    RegistryScanning, RegistryScanningFilter, RegistryScanningRule, ScalableTarget,
-    ScalingPolicy, SecretDates, WebAclLogging,
+    RegistryScanning, RegistryScanningFilter, RegistryScanningRule, ScalableTarget, ScalingPolicy,
+    SecretDates, WebAclLogging,
 };
 
 /// `ecr:GetRegistryScanningConfiguration` of the account's registry in the client's Region.
@@ -64,7 +64,11 @@ pub(super) async fn listeners(c: &AwsClients, arn: &str) -> Result<Value, Eviden
                     .default_actions()
                     .iter()
                     .map(|a| ListenerAction {
-                        action_type: a.r#type().map(|t| t.as_str()).unwrap_or_default().to_owned(),
+                        action_type: a
+                            .r#type()
+                            .map(|t| t.as_str())
+                            .unwrap_or_default()
+                            .to_owned(),
                         order: a.order().map(i64::from),
                         redirect_protocol: a
                             .redirect_config()
@@ -80,7 +84,13 @@ pub(super) async fn listeners(c: &AwsClients, arn: &str) -> Result<Value, Eviden
 /// `waf:GetLoggingConfiguration` (AWS WAF Classic, global endpoint); `WAFNonexistentItemException`
 /// means the web ACL has no logging configuration.
 pub(super) async fn waf_classic_logging(c: &AwsClients, arn: &str) -> Result<Value, EvidenceError> {
-    match c.waf.get_logging_configuration().resource_arn(arn).send().await {
+    match c
+        .waf
+        .get_logging_configuration()
+        .resource_arn(arn)
+        .send()
+        .await
+    {
         Ok(out) => to_json(&WebAclLogging {
             present: out.logging_configuration().is_some(),
             log_destination_configs: out
@@ -167,14 +177,16 @@ pub(super) async fn table_scaling(
                 .service_namespace(ServiceNamespace::Dynamodb)
                 .resource_id(id)
         )?;
-        policies.extend(listed.iter().map(|p| ScalingPolicy {
-            policy_name: p.policy_name().to_owned(),
-            resource_id: p.resource_id().to_owned(),
-            scalable_dimension: p.scalable_dimension().as_str().to_owned(),
-            policy_type: Some(p.policy_type().as_str().to_owned()),
-            target_value: p
-                .target_tracking_scaling_policy_configuration()
-                .map(|t| t.target_value()),
+        policies.extend(listed.iter().map(|p| {
+            ScalingPolicy {
+                policy_name: p.policy_name().to_owned(),
+                resource_id: p.resource_id().to_owned(),
+                scalable_dimension: p.scalable_dimension().as_str().to_owned(),
+                policy_type: Some(p.policy_type().as_str().to_owned()),
+                target_value: p
+                    .target_tracking_scaling_policy_configuration()
+                    .map(|t| t.target_value()),
+            }
         }));
     }
     to_json(&DynamoDbAutoScaling {
@@ -190,4 +202,3 @@ pub(super) async fn table_scaling(
         scaling_policies: policies,
     })
 }
-

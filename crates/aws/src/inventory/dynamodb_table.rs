@@ -42,9 +42,10 @@ async fn table(ctx: &Ctx, name: &str) {
     let Some(t) = described.table() else {
         return;
     };
-    let arn = t
-        .table_arn()
-        .map_or_else(|| ctx.arn("dynamodb", &format!("table/{name}")), str::to_owned);
+    let arn = t.table_arn().map_or_else(
+        || ctx.arn("dynamodb", &format!("table/{name}")),
+        str::to_owned,
+    );
     // Config's resource id of a table is its name.
     let mut parts = ctx.item(name, Some(name), Some(arn));
     parts.configuration = configuration(t);

@@ -19,8 +19,11 @@ pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
         let page = page.map_err(|e| port_error("ecr:DescribeRepositories", &e))?;
         repositories.extend(page.repositories().iter().cloned());
     }
-    ctx.for_each(repositories, |ctx, r| async move { repository(&ctx, &r).await })
-        .await;
+    ctx.for_each(
+        repositories,
+        |ctx, r| async move { repository(&ctx, &r).await },
+    )
+    .await;
     Ok(())
 }
 

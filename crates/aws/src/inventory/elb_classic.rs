@@ -23,11 +23,15 @@ pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
     let mut found = Vec::new();
     let mut pages = client.describe_load_balancers().into_paginator().send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| port_error("elasticloadbalancing:DescribeLoadBalancers", &e))?;
+        let page =
+            page.map_err(|e| port_error("elasticloadbalancing:DescribeLoadBalancers", &e))?;
         found.extend(page.load_balancer_descriptions().iter().cloned());
     }
-    ctx.for_each(found, |ctx, lb| async move { load_balancer(&ctx, &lb).await })
-        .await;
+    ctx.for_each(
+        found,
+        |ctx, lb| async move { load_balancer(&ctx, &lb).await },
+    )
+    .await;
     Ok(())
 }
 
@@ -47,9 +51,10 @@ async fn load_balancer(ctx: &Ctx, lb: &LoadBalancerDescription) {
     {
         Ok(out) => {
             if let Some(attributes) = out.load_balancer_attributes() {
-                parts
-                    .supplementary
-                    .insert("LoadBalancerAttributes".to_owned(), attributes_json(attributes));
+                parts.supplementary.insert(
+                    "LoadBalancerAttributes".to_owned(),
+                    attributes_json(attributes),
+                );
             }
         }
         // Left out: the attribute controls then say the attributes are not recorded.
@@ -193,7 +198,10 @@ mod tests {
             .build();
         let c = configuration(&lb);
         assert_eq!(c["loadBalancerName"], "legacy-web");
-        assert_eq!(c["listenerDescriptions"][0]["listener"]["protocol"], "HTTPS");
+        assert_eq!(
+            c["listenerDescriptions"][0]["listener"]["protocol"],
+            "HTTPS"
+        );
         assert_eq!(
             c["listenerDescriptions"][0]["policyNames"][0],
             "ELBSecurityPolicy-TLS-1-2-2017-01"

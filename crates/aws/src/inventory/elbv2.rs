@@ -23,7 +23,8 @@ async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, PortError> {
     let mut out = Vec::new();
     let mut pages = client.describe_load_balancers().into_paginator().send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| port_error("elasticloadbalancing:DescribeLoadBalancers", &e))?;
+        let page =
+            page.map_err(|e| port_error("elasticloadbalancing:DescribeLoadBalancers", &e))?;
         out.extend(page.load_balancers().iter().cloned());
     }
     Ok(out)
@@ -31,8 +32,11 @@ async fn load_balancers(ctx: &Ctx) -> Result<Vec<LoadBalancer>, PortError> {
 
 pub(super) async fn collect_load_balancers(ctx: &Ctx) -> Result<(), PortError> {
     let found = load_balancers(ctx).await?;
-    ctx.for_each(found, |ctx, lb| async move { load_balancer(&ctx, &lb).await })
-        .await;
+    ctx.for_each(
+        found,
+        |ctx, lb| async move { load_balancer(&ctx, &lb).await },
+    )
+    .await;
     Ok(())
 }
 
@@ -53,11 +57,14 @@ async fn load_balancer(ctx: &Ctx, lb: &LoadBalancer) {
             let attributes: Vec<Value> = out
                 .attributes()
                 .iter()
-                .map(|a| json!({"key": string_or_null(a.key()), "value": string_or_null(a.value())}))
+                .map(
+                    |a| json!({"key": string_or_null(a.key()), "value": string_or_null(a.value())}),
+                )
                 .collect();
-            parts
-                .supplementary
-                .insert("LoadBalancerAttributes".to_owned(), Value::Array(attributes));
+            parts.supplementary.insert(
+                "LoadBalancerAttributes".to_owned(),
+                Value::Array(attributes),
+            );
         }
         // Left out: the attribute controls then say the attributes are not recorded.
         Err(e) => ctx.out.failure(
@@ -75,8 +82,11 @@ pub(super) async fn collect_listeners(ctx: &Ctx) -> Result<(), PortError> {
         .filter_map(|lb| lb.load_balancer_arn())
         .map(str::to_owned)
         .collect();
-    ctx.for_each(arns, |ctx, arn| async move { listeners_of(&ctx, &arn).await })
-        .await;
+    ctx.for_each(
+        arns,
+        |ctx, arn| async move { listeners_of(&ctx, &arn).await },
+    )
+    .await;
     Ok(())
 }
 
@@ -223,7 +233,13 @@ mod tests {
         let c = listener_configuration(&l);
         assert_eq!(c["Protocol"], "HTTP");
         assert_eq!(c["DefaultActions"][0]["Type"], "redirect");
-        assert_eq!(c["DefaultActions"][0]["RedirectConfig"]["Protocol"], "HTTPS");
-        assert_eq!(c["DefaultActions"][0]["RedirectConfig"]["StatusCode"], "HTTP_301");
+        assert_eq!(
+            c["DefaultActions"][0]["RedirectConfig"]["Protocol"],
+            "HTTPS"
+        );
+        assert_eq!(
+            c["DefaultActions"][0]["RedirectConfig"]["StatusCode"],
+            "HTTP_301"
+        );
     }
 }

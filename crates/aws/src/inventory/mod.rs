@@ -43,8 +43,8 @@ mod kms_key;
 mod lambda_function;
 mod rds_db_instance;
 mod s3_bucket;
-mod secretsmanager_secret;
 pub mod scope;
+mod secretsmanager_secret;
 mod wafv2_web_acl;
 
 pub(crate) use crate::error::port_error;

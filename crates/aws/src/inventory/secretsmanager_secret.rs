@@ -25,7 +25,12 @@ pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
             parts.tags = secret
                 .tags()
                 .iter()
-                .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+                .filter_map(|t| {
+                    Some((
+                        t.key()?.to_owned(),
+                        t.value().unwrap_or_default().to_owned(),
+                    ))
+                })
                 .collect();
             parts.configuration = configuration(secret);
             ctx.out.item(parts.build()).await;

@@ -43,7 +43,10 @@ pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
                     found.push((scope.clone(), name.to_owned(), id.to_owned()));
                 }
             }
-            match page.next_marker().filter(|m| !m.is_empty() && !page.web_acls().is_empty()) {
+            match page
+                .next_marker()
+                .filter(|m| !m.is_empty() && !page.web_acls().is_empty())
+            {
                 Some(next) => marker = Some(next.to_owned()),
                 None => break,
             }

@@ -564,13 +564,16 @@ async fn denied_everywhere() -> EvidenceCollector {
             )
         }),
     ];
-    let ecr = [mock!(aws_sdk_ecr::Client::get_registry_scanning_configuration)
-        .then_http_response(json_denied)];
+    let ecr = [
+        mock!(aws_sdk_ecr::Client::get_registry_scanning_configuration)
+            .then_http_response(json_denied),
+    ];
     let elbv2 = [
         mock!(aws_sdk_elasticloadbalancingv2::Client::describe_listeners)
             .then_http_response(|| iam_error(403, "AccessDenied", "not authorized")),
     ];
-    let waf = [mock!(aws_sdk_waf::Client::get_logging_configuration).then_http_response(json_denied)];
+    let waf =
+        [mock!(aws_sdk_waf::Client::get_logging_configuration).then_http_response(json_denied)];
     let wafv2 =
         [mock!(aws_sdk_wafv2::Client::get_logging_configuration).then_http_response(json_denied)];
     let secretsmanager =

@@ -78,9 +78,8 @@ pub(crate) fn classic_logging(logging: bool) -> HttpResponse {
 /// A repository, an ALB with an HTTP listener, a web ACL, a secret and a provisioned table in
 /// moto — compliant or not — as configuration items.
 pub(crate) async fn seed(clients: &AwsClients, compliant: bool) -> Vec<ConfigurationItem> {
-    let region_arn = |service: &str, resource: &str| {
-        format!("arn:aws:{service}:{REGION}:{ACCOUNT}:{resource}")
-    };
+    let region_arn =
+        |service: &str, resource: &str| format!("arn:aws:{service}:{REGION}:{ACCOUNT}:{resource}");
     // ECR: scan on push (the registry of a new moto account scans BASIC, without rules).
     clients
         .ecr
@@ -105,10 +104,18 @@ pub(crate) async fn seed(clients: &AwsClients, compliant: bool) -> Vec<Configura
 
     // ELB: an ALB whose HTTP listener redirects to HTTPS, or forwards.
     let ec2 = &clients.ec2;
-    let vpc = ec2.create_vpc().cidr_block("10.60.0.0/16").send().await.unwrap();
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.60.0.0/16")
+        .send()
+        .await
+        .unwrap();
     let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
     let mut subnets = Vec::new();
-    for (cidr, zone) in [("10.60.1.0/24", "us-east-1a"), ("10.60.2.0/24", "us-east-1b")] {
+    for (cidr, zone) in [
+        ("10.60.1.0/24", "us-east-1a"),
+        ("10.60.2.0/24", "us-east-1b"),
+    ] {
         let s = ec2
             .create_subnet()
             .vpc_id(&vpc)
@@ -127,7 +134,10 @@ pub(crate) async fn seed(clients: &AwsClients, compliant: bool) -> Vec<Configura
         .send()
         .await
         .unwrap();
-    let lb_arn = lb.load_balancers()[0].load_balancer_arn().unwrap().to_owned();
+    let lb_arn = lb.load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .to_owned();
     let action = if compliant {
         Action::builder()
             .r#type(ActionTypeEnum::Redirect)
@@ -282,8 +292,7 @@ async fn waf_classic_logging_decides_waf_1() {
     for (logging, expected) in [(true, true), (false, false)] {
         let rule = mock!(aws_sdk_waf::Client::get_logging_configuration)
             .then_http_response(move || classic_logging(logging));
-        let collector =
-            collector_with(|c, sdk| mocked!(c, sdk, waf, aws_sdk_waf, &[&rule])).await;
+        let collector = collector_with(|c, sdk| mocked!(c, sdk, waf, aws_sdk_waf, &[&rule])).await;
         let mut acl = classic_acl_item();
         collect(&collector, &mut acl, &[EvidenceKind::WafClassicLogging]).await;
         let stored: WebAclLogging = evidence(&acl, EvidenceKind::WafClassicLogging);

@@ -55,10 +55,18 @@ async fn repositories(env: &Env) {
 /// Load Balancer.
 async fn load_balancers(env: &Env) {
     let ec2 = &env.clients.ec2;
-    let vpc = ec2.create_vpc().cidr_block("10.50.0.0/16").send().await.unwrap();
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.50.0.0/16")
+        .send()
+        .await
+        .unwrap();
     let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
     let mut subnets = Vec::new();
-    for (cidr, zone) in [("10.50.1.0/24", "us-east-1a"), ("10.50.2.0/24", "us-east-1b")] {
+    for (cidr, zone) in [
+        ("10.50.1.0/24", "us-east-1a"),
+        ("10.50.2.0/24", "us-east-1b"),
+    ] {
         let s = ec2
             .create_subnet()
             .vpc_id(&vpc)
@@ -79,7 +87,10 @@ async fn load_balancers(env: &Env) {
         .send()
         .await
         .unwrap();
-    let group = group.target_groups()[0].target_group_arn().unwrap().to_owned();
+    let group = group.target_groups()[0]
+        .target_group_arn()
+        .unwrap()
+        .to_owned();
     for (name, redirect) in [("shop-web", false), ("shop-secure", true)] {
         let lb = elb
             .create_load_balancer()
@@ -88,7 +99,10 @@ async fn load_balancers(env: &Env) {
             .send()
             .await
             .unwrap();
-        let arn = lb.load_balancers()[0].load_balancer_arn().unwrap().to_owned();
+        let arn = lb.load_balancers()[0]
+            .load_balancer_arn()
+            .unwrap()
+            .to_owned();
         let action = if redirect {
             Action::builder()
                 .r#type(ActionTypeEnum::Redirect)
@@ -281,12 +295,23 @@ async fn workload_items_look_like_configs_and_get_the_same_verdicts() {
         scanned.config_bool("/ImageScanningConfiguration/ScanOnPush"),
         Some(true)
     );
-    assert_eq!(scanned.config_str("/LifecyclePolicy/RegistryId"), Some(ACCOUNT));
-    assert!(scanned.config_str("/LifecyclePolicy/LifecyclePolicyText").is_some());
+    assert_eq!(
+        scanned.config_str("/LifecyclePolicy/RegistryId"),
+        Some(ACCOUNT)
+    );
+    assert!(
+        scanned
+            .config_str("/LifecyclePolicy/LifecyclePolicyText")
+            .is_some()
+    );
     assert_verdict(scanned, "ECR.1", "COMPLIANT");
     let unscanned = find(&items, "AWS::ECR::Repository", "reports-batch");
     assert_verdict(unscanned, "ECR.1", "NON_COMPLIANT");
-    assert!(unscanned.config("/LifecyclePolicy/LifecyclePolicyText").is_none());
+    assert!(
+        unscanned
+            .config("/LifecyclePolicy/LifecyclePolicyText")
+            .is_none()
+    );
     assert_same_verdicts(scanned, "ecr/fixtures/ECR.1/pass-basic-scan-on-push.json");
     assert_same_verdicts(unscanned, "ecr/fixtures/ECR.1/fail-no-scan-on-push.json");
 
@@ -302,12 +327,17 @@ async fn workload_items_look_like_configs_and_get_the_same_verdicts() {
     };
     let forwarding = lb("shop-web");
     assert_eq!(forwarding.config_str("/type"), Some("application"));
-    assert_eq!(Some(forwarding.resource_id.as_str()), forwarding.arn.as_deref());
+    assert_eq!(
+        Some(forwarding.resource_id.as_str()),
+        forwarding.arn.as_deref()
+    );
     let attributes = forwarding.supplementary("LoadBalancerAttributes").unwrap();
     assert!(
-        attributes.as_array().unwrap().iter().any(|a| {
-            a["key"] == "deletion_protection.enabled" && a["value"].is_string()
-        }),
+        attributes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| { a["key"] == "deletion_protection.enabled" && a["value"].is_string() }),
         "{attributes}"
     );
     assert_verdict(forwarding, "ELB.1", "NON_COMPLIANT");
@@ -332,8 +362,15 @@ async fn workload_items_look_like_configs_and_get_the_same_verdicts() {
         redirect.config_str("/DefaultActions/0/RedirectConfig/Protocol"),
         Some("HTTPS")
     );
-    assert_eq!(redirect.config_str("/LoadBalancerArn"), redirecting.arn.as_deref());
-    let classic = find(&items, "AWS::ElasticLoadBalancing::LoadBalancer", "legacy-web");
+    assert_eq!(
+        redirect.config_str("/LoadBalancerArn"),
+        redirecting.arn.as_deref()
+    );
+    let classic = find(
+        &items,
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        "legacy-web",
+    );
     assert_eq!(
         classic.config_str("/listenerDescriptions/0/listener/protocol"),
         Some("HTTP")
@@ -354,7 +391,10 @@ async fn workload_items_look_like_configs_and_get_the_same_verdicts() {
     let silent = find(&items, "AWS::WAFv2::WebACL", &unlogged);
     assert_verdict(silent, "WAF.11", "NON_COMPLIANT");
     assert_same_verdicts(silent, "waf/fixtures/WAF.11/fail-no-logging.json");
-    assert_same_verdicts(logging, "waf/fixtures/WAF.11/pass-logging-to-cloudwatch.json");
+    assert_same_verdicts(
+        logging,
+        "waf/fixtures/WAF.11/pass-logging-to-cloudwatch.json",
+    );
 
     // The secret: schema names, and its dates read by DescribeSecret (new and unread: passes).
     let secret = find(&items, "AWS::SecretsManager::Secret", "prod/orders/db");

@@ -477,7 +477,12 @@ const fn web_acl(
     event_name: &'static str,
     resource_type: &'static str,
 ) -> HandledCall {
-    resource(event_source, event_name, resource_type, Identifier::WebAclArn)
+    resource(
+        event_source,
+        event_name,
+        resource_type,
+        Identifier::WebAclArn,
+    )
 }
 
 /// Every API call sidewatch reacts to, as CloudTrail names it. The one place this list lives.
@@ -550,7 +555,11 @@ pub const HANDLED_CALLS: &[HandledCall] = &[
     account(ECR, "PutRegistryScanningConfiguration", REGISTRY_SCANNING),
     // Web ACL logging (AWS WAF Classic global web ACLs, AWS WAF web ACLs).
     web_acl(WAF_CLASSIC, "PutLoggingConfiguration", "AWS::WAF::WebACL"),
-    web_acl(WAF_CLASSIC, "DeleteLoggingConfiguration", "AWS::WAF::WebACL"),
+    web_acl(
+        WAF_CLASSIC,
+        "DeleteLoggingConfiguration",
+        "AWS::WAF::WebACL",
+    ),
     web_acl(WAFV2, "PutLoggingConfiguration", "AWS::WAFv2::WebACL"),
     web_acl(WAFV2, "DeleteLoggingConfiguration", "AWS::WAFv2::WebACL"),
 ];
@@ -811,7 +820,12 @@ mod unit {
     #[test]
     fn the_registry_scanning_configuration_re_reads_every_repository() {
         let record = detail(json!({"requestParameters": {"scanType": "BASIC"}}));
-        let t = target("ecr.amazonaws.com", "PutRegistryScanningConfiguration", &record).unwrap();
+        let t = target(
+            "ecr.amazonaws.com",
+            "PutRegistryScanningConfiguration",
+            &record,
+        )
+        .unwrap();
         assert_eq!(
             t,
             Target::Account {

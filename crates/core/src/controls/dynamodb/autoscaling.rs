@@ -52,7 +52,9 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("DynamoDB.1"),
         cis_v3: None,
-        nist_800_53_r5: &["CP-10", "CP-2(2)", "CP-6(2)", "SC-36", "SC-5(2)", "SI-13(5)"],
+        nist_800_53_r5: &[
+            "CP-10", "CP-2(2)", "CP-6(2)", "SC-36", "SC-5(2)", "SI-13(5)",
+        ],
     },
     parameters: &[
         ParamSpec {
@@ -319,7 +321,10 @@ mod tests {
     fn full() -> Value {
         let mut targets = Vec::new();
         let mut policies = Vec::new();
-        for (r, level) in [("table/orders", "table"), ("table/orders/index/by-customer", "index")] {
+        for (r, level) in [
+            ("table/orders", "table"),
+            ("table/orders/index/by-customer", "index"),
+        ] {
             for unit in ["Read", "Write"] {
                 let d = format!("dynamodb:{level}:{unit}CapacityUnits");
                 targets.push(target(r, &d, 5));
@@ -370,7 +375,10 @@ mod tests {
         let t = || table(None, gsi());
         assert!(run(t(), Some(full()), &[(MIN_READ, "5"), (TARGET_WRITE, "70")]).is_compliant());
         let v = run(t(), Some(full()), &[(MIN_READ, "10")]);
-        assert!(v.is_non_compliant() && v.reason().contains("below the minimum"), "{v}");
+        assert!(
+            v.is_non_compliant() && v.reason().contains("below the minimum"),
+            "{v}"
+        );
         let v = run(t(), Some(full()), &[(TARGET_READ, "50")]);
         assert!(v.is_non_compliant() && v.reason().contains("50%"), "{v}");
         let v = run(t(), Some(full()), &[(TARGET_READ, "50,60")]);
@@ -382,7 +390,11 @@ mod tests {
         assert!(run(table(None, gsi()), None, &[]).is_insufficient());
         assert!(run(table(None, gsi()), Some(json!({})), &[]).is_insufficient());
         assert!(run(table(Some("SOMETHING"), gsi()), Some(full()), &[]).is_insufficient());
-        let v = run(json!({"billingModeSummary": {"billingMode": 1}}), Some(full()), &[]);
+        let v = run(
+            json!({"billingModeSummary": {"billingMode": 1}}),
+            Some(full()),
+            &[],
+        );
         assert!(v.is_insufficient(), "{v}");
         assert!(run(table(None, json!("x")), Some(full()), &[]).is_insufficient());
         assert!(run(table(None, json!([{}])), Some(full()), &[]).is_insufficient());

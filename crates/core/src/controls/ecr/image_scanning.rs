@@ -193,7 +193,10 @@ mod tests {
         );
         assert!(v.is_compliant(), "{v}");
         let v = run(json!(null), registry("BASIC", json!([])));
-        assert!(v.is_insufficient() && v.reason().contains("ScanOnPush"), "{v}");
+        assert!(
+            v.is_insufficient() && v.reason().contains("ScanOnPush"),
+            "{v}"
+        );
     }
 
     #[test]

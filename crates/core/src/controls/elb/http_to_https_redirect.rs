@@ -71,15 +71,14 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         .config_str("/loadBalancerName")
         .or(item.resource_name.as_deref())
         .unwrap_or(&item.resource_id);
-    let listeners: LoadBalancerListeners =
-        match crate::controls::evidence_fields::evidence_with(
-            ctx,
-            EvidenceKind::ElbV2Listeners,
-            &["listeners"],
-        ) {
-            Ok(l) => l,
-            Err(verdict) => return verdict,
-        };
+    let listeners: LoadBalancerListeners = match crate::controls::evidence_fields::evidence_with(
+        ctx,
+        EvidenceKind::ElbV2Listeners,
+        &["listeners"],
+    ) {
+        Ok(l) => l,
+        Err(verdict) => return verdict,
+    };
     let mut http = 0;
     let mut bad = Vec::new();
     for listener in &listeners.listeners {
@@ -122,7 +121,9 @@ fn not_redirecting(listener: &LoadBalancerListener) -> Option<String> {
     };
     for other in ["forward", "fixed-response"] {
         if types(other) {
-            return Some(format!("has a {other} default action instead of a redirect"));
+            return Some(format!(
+                "has a {other} default action instead of a redirect"
+            ));
         }
     }
     let redirects: Vec<&str> = listener
@@ -134,7 +135,7 @@ fn not_redirecting(listener: &LoadBalancerListener) -> Option<String> {
     match redirects.first() {
         None => Some("has no redirect default action".to_owned()),
         Some(p) if p.eq_ignore_ascii_case("HTTPS") => None,
-        Some(p) if p.is_empty() => Some("redirects without naming a protocol".to_owned()),
+        Some(&"") => Some("redirects without naming a protocol".to_owned()),
         Some(p) => Some(format!("redirects to protocol {p}, not HTTPS")),
     }
 }
@@ -193,9 +194,18 @@ mod tests {
             )
         );
         let same = json!([{"type": "redirect", "redirectProtocol": "#{protocol}"}]);
-        let v = run(json!("application"), with(json!([listener("HTTP", 80, same)])));
-        assert!(v.is_non_compliant() && v.reason().contains("#{protocol}"), "{v}");
-        let v = run(json!("application"), with(json!([listener("HTTP", 80, json!([]))])));
+        let v = run(
+            json!("application"),
+            with(json!([listener("HTTP", 80, same)])),
+        );
+        assert!(
+            v.is_non_compliant() && v.reason().contains("#{protocol}"),
+            "{v}"
+        );
+        let v = run(
+            json!("application"),
+            with(json!([listener("HTTP", 80, json!([]))])),
+        );
         assert!(v.is_non_compliant(), "{v}");
         assert!(run(json!("application"), with(json!([]))).is_compliant());
     }

@@ -98,7 +98,10 @@ mod tests {
     fn a_never_rotated_secret_is_as_old_as_it_is() {
         let old = json!({"collectedAt": AT, "createdDate": "2024-01-01T00:00:00Z"});
         let v = run(Some(old), "90");
-        assert!(v.is_non_compliant() && v.reason().contains("never rotated"), "{v}");
+        assert!(
+            v.is_non_compliant() && v.reason().contains("never rotated"),
+            "{v}"
+        );
         let new = json!({"collectedAt": AT, "createdDate": "2026-05-01T00:00:00Z"});
         assert!(run(Some(new), "90").is_compliant());
     }

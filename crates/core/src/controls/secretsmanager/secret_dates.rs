@@ -46,14 +46,11 @@ pub(crate) fn decide(ctx: &Context<'_>, judged: Judged) -> Verdict {
         }
         Ok(_) => {}
     }
-    let dates: SecretDates = match evidence_with(
-        ctx,
-        EvidenceKind::SecretsManagerSecret,
-        &["collectedAt"],
-    ) {
-        Ok(d) => d,
-        Err(verdict) => return verdict,
-    };
+    let dates: SecretDates =
+        match evidence_with(ctx, EvidenceKind::SecretsManagerSecret, &["collectedAt"]) {
+            Ok(d) => d,
+            Err(verdict) => return verdict,
+        };
     let field = |f: &str| format!("SecretsManagerSecret evidence {f}");
     match optional_time(dates.deleted_date.as_deref(), &field("deletedDate")) {
         Err(verdict) => return verdict,

@@ -102,12 +102,18 @@ mod tests {
     fn a_never_read_secret_is_judged_by_its_creation() {
         let old = json!({"collectedAt": AT, "createdDate": "2025-01-01T00:00:00Z"});
         let v = run(secret(), Some(old), "90");
-        assert!(v.is_non_compliant() && v.reason().contains("never accessed"), "{v}");
+        assert!(
+            v.is_non_compliant() && v.reason().contains("never accessed"),
+            "{v}"
+        );
         let new = json!({"collectedAt": AT, "createdDate": "2026-05-30T00:00:00Z"});
         assert!(run(secret(), Some(new), "90").is_compliant());
         let undated = json!({"collectedAt": AT});
         let v = run(secret(), Some(undated), "90");
-        assert!(v.is_insufficient() && v.reason().contains("createdDate"), "{v}");
+        assert!(
+            v.is_insufficient() && v.reason().contains("createdDate"),
+            "{v}"
+        );
     }
 
     #[test]
@@ -128,7 +134,10 @@ mod tests {
         assert!(run(secret(), Some(no_time), "90").is_insufficient());
         let bad = json!({"collectedAt": AT, "lastAccessedDate": "yesterday"});
         let v = run(secret(), Some(bad), "90");
-        assert!(v.is_insufficient() && v.reason().contains("lastAccessedDate"), "{v}");
+        assert!(
+            v.is_insufficient() && v.reason().contains("lastAccessedDate"),
+            "{v}"
+        );
         let denied = json!({"sidewatchError": {"code": "AccessDeniedException", "message": "no"}});
         assert!(run(secret(), Some(denied), "90").is_insufficient());
     }

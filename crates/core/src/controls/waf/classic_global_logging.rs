@@ -32,8 +32,8 @@ pub const CONTROL: Control = Control {
         fsbp: Some("WAF.1"),
         cis_v3: None,
         nist_800_53_r5: &[
-            "AC-4(26)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)", "AU-6(4)", "CA-7",
-            "SC-7(9)", "SI-7(8)",
+            "AC-4(26)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)", "AU-6(4)", "CA-7", "SC-7(9)",
+            "SI-7(8)",
         ],
     },
     parameters: &[],
