@@ -5,12 +5,16 @@
 
 mod common;
 
+#[path = "../../aws/tests/common/seed.rs"]
+mod seed;
+
 use aws_sdk_ec2::types::{
     FlowLogsResourceType, HttpTokensState, InstanceMetadataOptionsRequest, InstanceType,
     IpPermission, IpRange, LogDestinationType, PortRange, RuleAction, TrafficType,
 };
 use aws_sdk_lambda::types::{Environment, FunctionCode, Runtime};
 use common::{Run, scratch, sidewatch, sidewatch_with_env};
+use seed::{alb_with_http_listener, table, web_acl};
 use serde_json::{Value, json};
 use sidewatch_aws::{AwsClients, ClientOptions};
 use sidewatch_testkit::{ACCOUNT, Moto, REGION, fake_credentials};
@@ -603,15 +607,9 @@ async fn seed_regional(c: &Clients, seeded: &mut Seeded, lambda_role: &str) {
 /// attributes, point-in-time recovery and deletion protection), which are written separately.
 /// The secret is new and unread, so SecretsManager.3 and .4 pass on it (moto cannot age it).
 async fn seed_workloads(c: &Clients, seeded: &mut Seeded) -> String {
-    use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType,
-        PointInTimeRecoverySpecification, ProvisionedThroughput, ScalarAttributeType,
-    };
+    use aws_sdk_dynamodb::types::PointInTimeRecoverySpecification;
     use aws_sdk_ecr::types::{ImageScanningConfiguration, ImageTagMutability};
-    use aws_sdk_elasticloadbalancingv2::types::{
-        Action, ActionTypeEnum, LoadBalancerAttribute, ProtocolEnum, RedirectActionConfig,
-        RedirectActionStatusCodeEnum,
-    };
+    use aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute;
 
     let ecr = &c.aws.ecr;
     for (name, scan) in [("reports-batch", false), ("orders-api", true)] {
@@ -643,80 +641,9 @@ async fn seed_workloads(c: &Clients, seeded: &mut Seeded) -> String {
     seeded.compliant.push("orders-api".to_owned());
 
     // Two ALBs: one forwards plain HTTP (ELB.1), one redirects it to HTTPS.
-    let ec2 = &c.aws.ec2;
-    let vpc = ec2
-        .create_vpc()
-        .cidr_block("10.50.0.0/16")
-        .send()
-        .await
-        .unwrap();
-    let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
-    let mut subnets = Vec::new();
-    for (cidr, zone) in [
-        ("10.50.1.0/24", "us-east-1a"),
-        ("10.50.2.0/24", "us-east-1b"),
-    ] {
-        let s = ec2
-            .create_subnet()
-            .vpc_id(&vpc)
-            .cidr_block(cidr)
-            .availability_zone(zone)
-            .send()
-            .await
-            .unwrap();
-        subnets.push(s.subnet().unwrap().subnet_id().unwrap().to_owned());
-    }
     let elb = &c.aws.elbv2;
-    let target_group = elb
-        .create_target_group()
-        .name("shop")
-        .protocol(ProtocolEnum::Http)
-        .port(80)
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap();
-    let target_group = target_group.target_groups()[0]
-        .target_group_arn()
-        .unwrap()
-        .to_owned();
     for (name, redirect) in [("shop-web", false), ("shop-secure", true)] {
-        let lb = elb
-            .create_load_balancer()
-            .name(name)
-            .set_subnets(Some(subnets.clone()))
-            .send()
-            .await
-            .unwrap();
-        let arn = lb.load_balancers()[0]
-            .load_balancer_arn()
-            .unwrap()
-            .to_owned();
-        let action = if redirect {
-            Action::builder()
-                .r#type(ActionTypeEnum::Redirect)
-                .redirect_config(
-                    RedirectActionConfig::builder()
-                        .protocol("HTTPS")
-                        .port("443")
-                        .status_code(RedirectActionStatusCodeEnum::Http301)
-                        .build(),
-                )
-                .build()
-        } else {
-            Action::builder()
-                .r#type(ActionTypeEnum::Forward)
-                .target_group_arn(&target_group)
-                .build()
-        };
-        elb.create_listener()
-            .load_balancer_arn(&arn)
-            .protocol(ProtocolEnum::Http)
-            .port(80)
-            .default_actions(action)
-            .send()
-            .await
-            .unwrap();
+        let arn = alb_with_http_listener(&c.aws.ec2, elb, name, redirect).await;
         if redirect {
             let attribute =
                 |k: &str, v: &str| LoadBalancerAttribute::builder().key(k).value(v).build();
@@ -742,65 +669,14 @@ async fn seed_workloads(c: &Clients, seeded: &mut Seeded) -> String {
     }
 
     // A web ACL that logs nothing (WAF.11).
-    let acl = c
-        .aws
-        .wafv2
-        .create_web_acl()
-        .name("api-acl")
-        .scope(aws_sdk_wafv2::types::Scope::Regional)
-        .default_action(
-            aws_sdk_wafv2::types::DefaultAction::builder()
-                .allow(aws_sdk_wafv2::types::AllowAction::builder().build())
-                .build(),
-        )
-        .visibility_config(
-            aws_sdk_wafv2::types::VisibilityConfig::builder()
-                .sampled_requests_enabled(true)
-                .cloud_watch_metrics_enabled(true)
-                .metric_name("api")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let acl_id = acl.summary().unwrap().id().unwrap().to_owned();
+    let (acl_id, _) = web_acl(&c.aws.wafv2, "api-acl").await;
     seeded.failing.push(("WAF.11", acl_id));
 
     // A provisioned table without auto scaling (DynamoDB.1) and an on-demand one with
     // point-in-time recovery and deletion protection.
     let ddb = aws_sdk_dynamodb::Client::new(&c.sdk);
     for (name, on_demand) in [("sessions", false), ("events", true)] {
-        let mut create = ddb
-            .create_table()
-            .table_name(name)
-            .key_schema(
-                KeySchemaElement::builder()
-                    .attribute_name("pk")
-                    .key_type(KeyType::Hash)
-                    .build()
-                    .unwrap(),
-            )
-            .attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name("pk")
-                    .attribute_type(ScalarAttributeType::S)
-                    .build()
-                    .unwrap(),
-            );
-        create = if on_demand {
-            create
-                .billing_mode(BillingMode::PayPerRequest)
-                .deletion_protection_enabled(true)
-        } else {
-            create.provisioned_throughput(
-                ProvisionedThroughput::builder()
-                    .read_capacity_units(5)
-                    .write_capacity_units(5)
-                    .build()
-                    .unwrap(),
-            )
-        };
+        let create = table(&ddb, name, on_demand);
         create.send().await.unwrap();
         if on_demand {
             ddb.update_continuous_backups()

@@ -91,25 +91,22 @@ pub(super) async fn waf_classic_logging(c: &AwsClients, arn: &str) -> Result<Val
         .send()
         .await
     {
-        Ok(out) => to_json(&WebAclLogging {
-            present: out.logging_configuration().is_some(),
-            log_destination_configs: out
-                .logging_configuration()
-                .map(|l| l.log_destination_configs().to_vec())
-                .unwrap_or_default(),
-        }),
+        Ok(out) => logging(
+            out.logging_configuration()
+                .map(|l| l.log_destination_configs()),
+        ),
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_waf_nonexistent_item_exception()) =>
         {
-            to_json(&WebAclLogging::default())
+            logging(None)
         }
         Err(e) => Err(from_sdk(&e)),
     }
 }
 
 /// `wafv2:GetLoggingConfiguration`; `WAFNonexistentItemException` means the web ACL has no
-/// logging configuration.
+/// logging configuration (AWS WAF answers so for a web ACL without one).
 pub(super) async fn waf_logging(c: &AwsClients, arn: &str) -> Result<Value, EvidenceError> {
     match c
         .wafv2
@@ -118,21 +115,26 @@ pub(super) async fn waf_logging(c: &AwsClients, arn: &str) -> Result<Value, Evid
         .send()
         .await
     {
-        Ok(out) => to_json(&WebAclLogging {
-            present: out.logging_configuration().is_some(),
-            log_destination_configs: out
-                .logging_configuration()
-                .map(|l| l.log_destination_configs().to_vec())
-                .unwrap_or_default(),
-        }),
+        Ok(out) => logging(
+            out.logging_configuration()
+                .map(|l| l.log_destination_configs()),
+        ),
         Err(e)
             if e.as_service_error()
                 .is_some_and(|s| s.is_waf_nonexistent_item_exception()) =>
         {
-            to_json(&WebAclLogging::default())
+            logging(None)
         }
         Err(e) => Err(from_sdk(&e)),
     }
+}
+
+/// The web ACL logging evidence: the destinations of its logging configuration, if it has one.
+fn logging(destinations: Option<&[String]>) -> Result<Value, EvidenceError> {
+    to_json(&WebAclLogging {
+        present: destinations.is_some(),
+        log_destination_configs: destinations.map(<[String]>::to_vec).unwrap_or_default(),
+    })
 }
 
 /// `secretsmanager:DescribeSecret`: the secret's dates, with the moment they were read.

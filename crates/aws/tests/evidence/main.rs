@@ -7,6 +7,9 @@
 
 mod support;
 
+#[path = "../common/seed.rs"]
+mod seed;
+
 mod account_level;
 mod cloudtrail;
 mod coverage;

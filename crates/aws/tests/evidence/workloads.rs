@@ -4,11 +4,9 @@
 //! bodies shaped like the AWS WAF Classic API reference).
 
 use crate::mocked::{JSON_1_1, collector_with, mocked, response};
+use crate::seed::{alb_with_http_listener, web_acl};
 use crate::support::*;
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
-use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, ProtocolEnum, RedirectActionConfig, RedirectActionStatusCodeEnum,
-};
 use aws_smithy_mocks::mock;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use serde_json::json;
@@ -103,116 +101,24 @@ pub(crate) async fn seed(clients: &AwsClients, compliant: bool) -> Vec<Configura
     );
 
     // ELB: an ALB whose HTTP listener redirects to HTTPS, or forwards.
-    let ec2 = &clients.ec2;
-    let vpc = ec2
-        .create_vpc()
-        .cidr_block("10.60.0.0/16")
-        .send()
-        .await
-        .unwrap();
-    let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
-    let mut subnets = Vec::new();
-    for (cidr, zone) in [
-        ("10.60.1.0/24", "us-east-1a"),
-        ("10.60.2.0/24", "us-east-1b"),
-    ] {
-        let s = ec2
-            .create_subnet()
-            .vpc_id(&vpc)
-            .cidr_block(cidr)
-            .availability_zone(zone)
-            .send()
-            .await
-            .unwrap();
-        subnets.push(s.subnet().unwrap().subnet_id().unwrap().to_owned());
-    }
-    let lb = clients
-        .elbv2
-        .create_load_balancer()
-        .name("shop-web")
-        .set_subnets(Some(subnets))
-        .send()
-        .await
-        .unwrap();
-    let lb_arn = lb.load_balancers()[0]
-        .load_balancer_arn()
-        .unwrap()
-        .to_owned();
-    let action = if compliant {
-        Action::builder()
-            .r#type(ActionTypeEnum::Redirect)
-            .redirect_config(
-                RedirectActionConfig::builder()
-                    .protocol("HTTPS")
-                    .port("443")
-                    .status_code(RedirectActionStatusCodeEnum::Http301)
-                    .build(),
-            )
-            .build()
-    } else {
-        let group = clients
-            .elbv2
-            .create_target_group()
-            .name("shop")
-            .protocol(ProtocolEnum::Http)
-            .port(80)
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .unwrap();
-        Action::builder()
-            .r#type(ActionTypeEnum::Forward)
-            .target_group_arn(group.target_groups()[0].target_group_arn().unwrap())
-            .build()
-    };
-    clients
-        .elbv2
-        .create_listener()
-        .load_balancer_arn(&lb_arn)
-        .protocol(ProtocolEnum::Http)
-        .port(80)
-        .default_actions(action)
-        .send()
-        .await
-        .unwrap();
+    let lb_arn = alb_with_http_listener(&clients.ec2, &clients.elbv2, "shop-web", compliant).await;
     let load_balancer = notification(
         "AWS::ElasticLoadBalancingV2::LoadBalancer",
         &lb_arn,
         "shop-web",
         &lb_arn,
         json!({"loadBalancerArn": lb_arn, "loadBalancerName": "shop-web", "type": "application",
-               "scheme": "internet-facing", "vpcId": vpc}),
+               "scheme": "internet-facing"}),
     );
 
     // WAF: a regional web ACL, logging or not.
     let waf = &clients.wafv2;
-    let acl = waf
-        .create_web_acl()
-        .name("api-acl")
-        .scope(aws_sdk_wafv2::types::Scope::Regional)
-        .default_action(
-            aws_sdk_wafv2::types::DefaultAction::builder()
-                .allow(aws_sdk_wafv2::types::AllowAction::builder().build())
-                .build(),
-        )
-        .visibility_config(
-            aws_sdk_wafv2::types::VisibilityConfig::builder()
-                .sampled_requests_enabled(true)
-                .cloud_watch_metrics_enabled(true)
-                .metric_name("api")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let summary = acl.summary().unwrap();
-    let (acl_id, acl_arn) = (summary.id().unwrap(), summary.arn().unwrap());
+    let (acl_id, acl_arn) = web_acl(waf, "api-acl").await;
     if compliant {
         waf.put_logging_configuration()
             .logging_configuration(
                 aws_sdk_wafv2::types::LoggingConfiguration::builder()
-                    .resource_arn(acl_arn)
+                    .resource_arn(&acl_arn)
                     .log_destination_configs(region_arn("logs", "log-group:aws-waf-logs-api"))
                     .build()
                     .unwrap(),
@@ -223,9 +129,9 @@ pub(crate) async fn seed(clients: &AwsClients, compliant: bool) -> Vec<Configura
     }
     let web_acl = notification(
         "AWS::WAFv2::WebACL",
-        acl_id,
+        &acl_id,
         "api-acl",
-        acl_arn,
+        &acl_arn,
         json!({"id": acl_id, "name": "api-acl", "rules": []}),
     );
 

@@ -7,6 +7,9 @@
 
 mod support;
 
+#[path = "../common/seed.rs"]
+mod seed;
+
 mod ec2;
 mod iam;
 mod regional;

@@ -3,18 +3,13 @@
 //! resource schema's names, evaluated with their evidence, and given the same verdicts as the
 //! core's fixtures of the same resources.
 
+use crate::seed::{alb_with_http_listener, table, web_acl};
 use crate::support::*;
 use aws_sdk_applicationautoscaling::types::{
     MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ServiceNamespace,
     TargetTrackingScalingPolicyConfiguration,
 };
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, KeySchemaElement, KeyType, ProvisionedThroughput, ScalarAttributeType,
-};
 use aws_sdk_ecr::types::ImageScanningConfiguration;
-use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, ProtocolEnum, RedirectActionConfig, RedirectActionStatusCodeEnum,
-};
 
 const TYPES: [&str; 7] = [
     "AWS::ECR::Repository",
@@ -54,80 +49,8 @@ async fn repositories(env: &Env) {
 /// Two ALBs with an HTTP listener each (one forwards, one redirects to HTTPS) and a Classic
 /// Load Balancer.
 async fn load_balancers(env: &Env) {
-    let ec2 = &env.clients.ec2;
-    let vpc = ec2
-        .create_vpc()
-        .cidr_block("10.50.0.0/16")
-        .send()
-        .await
-        .unwrap();
-    let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
-    let mut subnets = Vec::new();
-    for (cidr, zone) in [
-        ("10.50.1.0/24", "us-east-1a"),
-        ("10.50.2.0/24", "us-east-1b"),
-    ] {
-        let s = ec2
-            .create_subnet()
-            .vpc_id(&vpc)
-            .cidr_block(cidr)
-            .availability_zone(zone)
-            .send()
-            .await
-            .unwrap();
-        subnets.push(s.subnet().unwrap().subnet_id().unwrap().to_owned());
-    }
-    let elb = &env.clients.elbv2;
-    let group = elb
-        .create_target_group()
-        .name("shop")
-        .protocol(ProtocolEnum::Http)
-        .port(80)
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap();
-    let group = group.target_groups()[0]
-        .target_group_arn()
-        .unwrap()
-        .to_owned();
     for (name, redirect) in [("shop-web", false), ("shop-secure", true)] {
-        let lb = elb
-            .create_load_balancer()
-            .name(name)
-            .set_subnets(Some(subnets.clone()))
-            .send()
-            .await
-            .unwrap();
-        let arn = lb.load_balancers()[0]
-            .load_balancer_arn()
-            .unwrap()
-            .to_owned();
-        let action = if redirect {
-            Action::builder()
-                .r#type(ActionTypeEnum::Redirect)
-                .redirect_config(
-                    RedirectActionConfig::builder()
-                        .protocol("HTTPS")
-                        .port("443")
-                        .status_code(RedirectActionStatusCodeEnum::Http301)
-                        .build(),
-                )
-                .build()
-        } else {
-            Action::builder()
-                .r#type(ActionTypeEnum::Forward)
-                .target_group_arn(&group)
-                .build()
-        };
-        elb.create_listener()
-            .load_balancer_arn(&arn)
-            .protocol(ProtocolEnum::Http)
-            .port(80)
-            .default_actions(action)
-            .send()
-            .await
-            .unwrap();
+        alb_with_http_listener(&env.clients.ec2, &env.clients.elbv2, name, redirect).await;
     }
     aws_sdk_elasticloadbalancing::Client::new(&env.sdk)
         .create_load_balancer()
@@ -151,31 +74,7 @@ async fn web_acls(env: &Env) -> (String, String) {
     let waf = &env.clients.wafv2;
     let mut ids = Vec::new();
     for name in ["edge-acl", "api-acl"] {
-        let acl = waf
-            .create_web_acl()
-            .name(name)
-            .scope(aws_sdk_wafv2::types::Scope::Regional)
-            .default_action(
-                aws_sdk_wafv2::types::DefaultAction::builder()
-                    .allow(aws_sdk_wafv2::types::AllowAction::builder().build())
-                    .build(),
-            )
-            .visibility_config(
-                aws_sdk_wafv2::types::VisibilityConfig::builder()
-                    .sampled_requests_enabled(true)
-                    .cloud_watch_metrics_enabled(true)
-                    .metric_name(name)
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
-        let summary = acl.summary().unwrap();
-        ids.push((
-            summary.id().unwrap().to_owned(),
-            summary.arn().unwrap().to_owned(),
-        ));
+        ids.push(web_acl(waf, name).await);
     }
     waf.put_logging_configuration()
         .logging_configuration(
@@ -193,36 +92,11 @@ async fn web_acls(env: &Env) -> (String, String) {
     (ids[0].0.clone(), ids[1].0.clone())
 }
 
-/// A provisioned table scaled by Application Auto Scaling, one that is not, one on demand.
+/// A provisioned table scaled by Application Auto Scaling and one that is not.
 async fn tables(env: &Env) {
     let ddb = aws_sdk_dynamodb::Client::new(&env.sdk);
     for name in ["orders", "sessions"] {
-        ddb.create_table()
-            .table_name(name)
-            .key_schema(
-                KeySchemaElement::builder()
-                    .attribute_name("pk")
-                    .key_type(KeyType::Hash)
-                    .build()
-                    .unwrap(),
-            )
-            .attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name("pk")
-                    .attribute_type(ScalarAttributeType::S)
-                    .build()
-                    .unwrap(),
-            )
-            .provisioned_throughput(
-                ProvisionedThroughput::builder()
-                    .read_capacity_units(5)
-                    .write_capacity_units(5)
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
+        table(&ddb, name, false).send().await.unwrap();
     }
     let scaling = &env.clients.autoscaling;
     for (dimension, metric) in [
