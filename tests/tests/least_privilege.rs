@@ -30,18 +30,23 @@ use std::collections::BTreeSet;
 /// Lambda and GuardDuty (REST-JSON) answer every call of a non-root user with
 /// `SignatureDoesNotMatch`, whatever the policy; Access Analyzer's ListAnalyzers answers HTTP 500.
 /// (S3 Control is judged: moto names its action differently, see `moto_iam::MOTO_ACTION_NAMES`.)
-const NOT_ENFORCEABLE_IN_MOTO: [EvidenceKind; 3] = [
+/// moto has no AWS WAF Classic backend at all (`waf:GetLoggingConfiguration` is tested with SDK
+/// mocks in `sidewatch-aws`).
+const NOT_ENFORCEABLE_IN_MOTO: [EvidenceKind; 4] = [
     EvidenceKind::LambdaEnvironmentSecrets,
     EvidenceKind::GuardDutyDetectors,
     EvidenceKind::AccessAnalyzers,
+    EvidenceKind::WafClassicLogging,
 ];
 
 /// Failures that prove the call was authorized: moto checks the policy first, then finds that the
 /// (made-up) user, key or report row does not exist.
-const AUTHORIZED_THEN_NOT_FOUND: [&str; 3] = [
+const AUTHORIZED_THEN_NOT_FOUND: [&str; 5] = [
     "NoSuchEntity:",
     "NotInCredentialReport:",
     "NotFoundException:",
+    "LoadBalancerNotFound:",
+    "ResourceNotFoundException:",
 ];
 
 /// SDK clients signed with the keys of a new user `name` of `moto` holding exactly `policy` (as
@@ -114,6 +119,51 @@ fn subject_for(kind: EvidenceKind) -> ConfigurationItem {
             &format!("arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/vpc-0a1b2c3d"),
             json!({"vpcId": "vpc-0a1b2c3d"}),
         ),
+        EvidenceKind::EcrRegistryScanning => item(
+            "AWS::ECR::Repository",
+            "orders-api",
+            "orders-api",
+            &format!("arn:aws:ecr:{REGION}:{ACCOUNT}:repository/orders-api"),
+            json!({"RepositoryName": "orders-api"}),
+        ),
+        EvidenceKind::ElbV2Listeners => {
+            let arn = format!(
+                "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/50dc6c495c0c9188"
+            );
+            item(
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                &arn,
+                "web",
+                &arn,
+                json!({"loadBalancerArn": arn, "type": "application"}),
+            )
+        }
+        EvidenceKind::WafV2Logging => item(
+            "AWS::WAFv2::WebACL",
+            "a1b2c3d4-5678-90ab-cdef-EXAMPLE22222",
+            "api-acl",
+            &format!(
+                "arn:aws:wafv2:{REGION}:{ACCOUNT}:regional/webacl/api-acl/a1b2c3d4-5678-90ab-cdef-EXAMPLE22222"
+            ),
+            json!({"name": "api-acl"}),
+        ),
+        EvidenceKind::SecretsManagerSecret => {
+            let arn = format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:prod/db-AbCdEf");
+            item(
+                "AWS::SecretsManager::Secret",
+                &arn,
+                "prod/db",
+                &arn,
+                json!({"Name": "prod/db", "ARN": arn}),
+            )
+        }
+        EvidenceKind::DynamoDbAutoScaling => item(
+            "AWS::DynamoDB::Table",
+            "orders",
+            "orders",
+            &format!("arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/orders"),
+            json!({"tableName": "orders"}),
+        ),
         _ => ConfigurationItem::account(ACCOUNT, REGION, true),
     }
 }
@@ -173,7 +223,7 @@ async fn every_evaluator_role_reads_all_evidence_under_iam_enforcement() {
 }
 
 /// One action per service moto enforces, and the evidence its removal must break.
-const REMOVALS: [(&str, EvidenceKind); 6] = [
+const REMOVALS: [(&str, EvidenceKind); 11] = [
     (
         "iam:GetAccountPasswordPolicy",
         EvidenceKind::IamPasswordPolicy,
@@ -188,6 +238,23 @@ const REMOVALS: [(&str, EvidenceKind); 6] = [
     (
         "s3:GetAccountPublicAccessBlock",
         EvidenceKind::S3AccountPublicAccessBlock,
+    ),
+    (
+        "ecr:GetRegistryScanningConfiguration",
+        EvidenceKind::EcrRegistryScanning,
+    ),
+    (
+        "elasticloadbalancing:DescribeListeners",
+        EvidenceKind::ElbV2Listeners,
+    ),
+    ("wafv2:GetLoggingConfiguration", EvidenceKind::WafV2Logging),
+    (
+        "secretsmanager:DescribeSecret",
+        EvidenceKind::SecretsManagerSecret,
+    ),
+    (
+        "application-autoscaling:DescribeScalableTargets",
+        EvidenceKind::DynamoDbAutoScaling,
     ),
 ];
 

@@ -96,6 +96,9 @@ impl ClientOptions {
     }
 }
 
+/// The Region of AWS WAF Classic's global endpoint (web ACLs for CloudFront).
+pub const WAF_CLASSIC_GLOBAL_REGION: &str = "us-east-1";
+
 /// Every AWS client the adapters use, built once from one [`SdkConfig`]. Clients are cheap to
 /// clone (they share their connection pool).
 #[derive(Debug, Clone)]
@@ -110,6 +113,13 @@ pub struct AwsClients {
     pub accessanalyzer: aws_sdk_accessanalyzer::Client,
     pub account: aws_sdk_account::Client,
     pub config: aws_sdk_config::Client,
+    pub ecr: aws_sdk_ecr::Client,
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// AWS WAF Classic, global web ACLs: always the us-east-1 endpoint, where AWS serves them.
+    pub waf: aws_sdk_waf::Client,
+    pub wafv2: aws_sdk_wafv2::Client,
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
+    pub autoscaling: aws_sdk_applicationautoscaling::Client,
     /// The Region the clients call, when known.
     pub region: Option<String>,
 }
@@ -128,6 +138,16 @@ impl AwsClients {
             accessanalyzer: aws_sdk_accessanalyzer::Client::new(sdk),
             account: aws_sdk_account::Client::new(sdk),
             config: aws_sdk_config::Client::new(sdk),
+            ecr: aws_sdk_ecr::Client::new(sdk),
+            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(sdk),
+            waf: aws_sdk_waf::Client::from_conf(
+                aws_sdk_waf::config::Builder::from(sdk)
+                    .region(Region::new(WAF_CLASSIC_GLOBAL_REGION))
+                    .build(),
+            ),
+            wafv2: aws_sdk_wafv2::Client::new(sdk),
+            secretsmanager: aws_sdk_secretsmanager::Client::new(sdk),
+            autoscaling: aws_sdk_applicationautoscaling::Client::new(sdk),
             region: sdk.region().map(|r| r.to_string()),
         }
     }

@@ -28,11 +28,18 @@ pub fn run(args: &ControlsArgs, io: &mut Io<'_>) -> u8 {
 }
 
 fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
-    const INDENT: &str = "                                       ";
+    const INDENT: &str = "                                   ";
+    // Wide enough for the longest id (`SecretsManager.3`): a cut id would name no control.
+    let id_width = controls
+        .iter()
+        .map(|c| c.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
     writeln!(
         out,
         "{} {} {} {} {} TITLE",
-        cell("ID", 18),
+        cell("ID", id_width),
         cell("SEVERITY", 13),
         cell("DUTY", 22),
         cell("CIS v3.0.0", 10),
@@ -42,7 +49,7 @@ fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
         writeln!(
             out,
             "{} {} {} {} {} {}",
-            cell(c.id, 18),
+            cell(c.id, id_width),
             cell(c.severity.label(), 13),
             cell(c.duty.slug(), 22),
             cell(c.mappings.cis_v3.unwrap_or("–"), 10),

@@ -5,12 +5,16 @@
 
 mod common;
 
+#[path = "../../aws/tests/common/seed.rs"]
+mod seed;
+
 use aws_sdk_ec2::types::{
     FlowLogsResourceType, HttpTokensState, InstanceMetadataOptionsRequest, InstanceType,
     IpPermission, IpRange, LogDestinationType, PortRange, RuleAction, TrafficType,
 };
 use aws_sdk_lambda::types::{Environment, FunctionCode, Runtime};
 use common::{Run, scratch, sidewatch, sidewatch_with_env};
+use seed::{alb_with_http_listener, table, web_acl};
 use serde_json::{Value, json};
 use sidewatch_aws::{AwsClients, ClientOptions};
 use sidewatch_testkit::{ACCOUNT, Moto, REGION, fake_credentials};
@@ -40,6 +44,8 @@ const MOTO_CANNOT: &[(&str, &str)] = &[(
 struct Seeded {
     failing: Vec<(&'static str, String)>,
     compliant: Vec<String>,
+    /// The ARN of the secret seeded without rotation.
+    secret: String,
 }
 
 struct Clients {
@@ -655,6 +661,116 @@ async fn seed_regional(c: &Clients, seeded: &mut Seeded, lambda_role: &str) {
     seeded.compliant.push("thumbnailer".to_owned());
 }
 
+/// Container registry, load balancer, web ACL, secret and tables: what moto can hold of the
+/// misconfigurations ECR.1, ELB.1, WAF.11 and DynamoDB.1 find. The compliant ones are also set up
+/// to pass the other controls on their types (tag immutability and a lifecycle policy, the ALB
+/// attributes, point-in-time recovery and deletion protection), which are written separately.
+/// The secret is new and unread, so SecretsManager.3 and .4 pass on it (moto cannot age it).
+async fn seed_workloads(c: &Clients, seeded: &mut Seeded) -> String {
+    use aws_sdk_dynamodb::types::PointInTimeRecoverySpecification;
+    use aws_sdk_ecr::types::{ImageScanningConfiguration, ImageTagMutability};
+    use aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute;
+
+    let ecr = &c.aws.ecr;
+    for (name, scan) in [("reports-batch", false), ("orders-api", true)] {
+        ecr.create_repository()
+            .repository_name(name)
+            .image_tag_mutability(if scan {
+                ImageTagMutability::Immutable
+            } else {
+                ImageTagMutability::Mutable
+            })
+            .image_scanning_configuration(
+                ImageScanningConfiguration::builder()
+                    .scan_on_push(scan)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    ecr.put_lifecycle_policy()
+        .repository_name("orders-api")
+        .lifecycle_policy_text(
+            r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    seeded.failing.push(("ECR.1", "reports-batch".to_owned()));
+    seeded.compliant.push("orders-api".to_owned());
+
+    // Two ALBs: one forwards plain HTTP (ELB.1), one redirects it to HTTPS.
+    let elb = &c.aws.elbv2;
+    for (name, redirect) in [("shop-web", false), ("shop-secure", true)] {
+        let arn = alb_with_http_listener(&c.aws.ec2, elb, name, redirect).await;
+        if redirect {
+            let attribute =
+                |k: &str, v: &str| LoadBalancerAttribute::builder().key(k).value(v).build();
+            elb.modify_load_balancer_attributes()
+                .load_balancer_arn(&arn)
+                .attributes(attribute("deletion_protection.enabled", "true"))
+                .attributes(attribute(
+                    "routing.http.drop_invalid_header_fields.enabled",
+                    "true",
+                ))
+                .attributes(attribute("access_logs.s3.enabled", "true"))
+                .attributes(attribute(
+                    "access_logs.s3.bucket",
+                    "example-cloudtrail-logs",
+                ))
+                .send()
+                .await
+                .unwrap();
+            seeded.compliant.push(arn);
+        } else {
+            seeded.failing.push(("ELB.1", arn));
+        }
+    }
+
+    // A web ACL that logs nothing (WAF.11).
+    let (acl_id, _) = web_acl(&c.aws.wafv2, "api-acl").await;
+    seeded.failing.push(("WAF.11", acl_id));
+
+    // A provisioned table without auto scaling (DynamoDB.1) and an on-demand one with
+    // point-in-time recovery and deletion protection.
+    let ddb = aws_sdk_dynamodb::Client::new(&c.sdk);
+    for (name, on_demand) in [("sessions", false), ("events", true)] {
+        let create = table(&ddb, name, on_demand);
+        create.send().await.unwrap();
+        if on_demand {
+            ddb.update_continuous_backups()
+                .table_name(name)
+                .point_in_time_recovery_specification(
+                    PointInTimeRecoverySpecification::builder()
+                        .point_in_time_recovery_enabled(true)
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
+            seeded.compliant.push(name.to_owned());
+        } else {
+            seeded.failing.push(("DynamoDB.1", name.to_owned()));
+        }
+    }
+
+    // A secret without rotation: new and never read, so .3 and .4 pass (see the test).
+    let secret = c
+        .aws
+        .secretsmanager
+        .create_secret()
+        .name("prod/orders/db")
+        .secret_string("not-a-real-password")
+        .send()
+        .await
+        .unwrap();
+    let arn = secret.arn().unwrap().to_owned();
+    seeded.failing.push(("SecretsManager.1", arn.clone()));
+    arn
+}
+
 /// Seeds every covered resource type, compliant and not.
 async fn seed(moto: &Moto) -> Seeded {
     let c = clients(moto).await;
@@ -663,6 +779,7 @@ async fn seed(moto: &Moto) -> Seeded {
     seed_ec2(&c, &mut seeded).await;
     let lambda_role = seed_iam(&c, &mut seeded).await;
     seed_regional(&c, &mut seeded, &lambda_role).await;
+    seeded.secret = seed_workloads(&c, &mut seeded).await;
     seeded
 }
 
@@ -765,6 +882,11 @@ async fn scan_live_finds_every_seeded_misconfiguration_and_flags_nothing_complia
         "AWS::RDS::DBInstance",
         "AWS::KMS::Key",
         "AWS::Lambda::Function",
+        "AWS::ECR::Repository",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::WAFv2::WebACL",
+        "AWS::SecretsManager::Secret",
+        "AWS::DynamoDB::Table",
         "AWS::::Account",
     ] {
         assert!(
@@ -818,6 +940,18 @@ async fn scan_live_finds_every_seeded_misconfiguration_and_flags_nothing_complia
                 .filter(|f| f.control == "S3.14")
                 .all(|f| f.status != "PASSED"),
             "an unreadable versioning state never passes"
+        );
+    }
+    // The new, unread secret: its dates were read (DescribeSecret) and are recent.
+    for control in ["SecretsManager.3", "SecretsManager.4"] {
+        let secret = found
+            .iter()
+            .find(|f| f.control == control && f.is_about(&seeded.secret));
+        assert_eq!(
+            secret.map(|f| f.status.as_str()),
+            Some("PASSED"),
+            "{control} on {}: {secret:?}",
+            seeded.secret
         );
     }
     // Global (IAM) findings are reported in the clients' Region.

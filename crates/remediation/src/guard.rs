@@ -790,6 +790,13 @@ impl ArnShape {
                 has_account: false,
                 resource: Kind("/apis/"),
             },
+            // AWS WAF Classic global web ACLs: `arn:aws:waf::<account>:webacl/<id>`, no Region.
+            "AWS::WAF::WebACL" => ArnShape {
+                service: "waf",
+                has_region: false,
+                has_account: true,
+                resource: Id("webacl/"),
+            },
             _ => return None,
         })
     }

@@ -42,6 +42,7 @@ mod cloudtrail;
 mod credential_report;
 mod iam;
 mod resources;
+mod workloads;
 
 use crate::clients::AwsClients;
 use serde::Serialize;
@@ -184,6 +185,23 @@ impl Inner {
                 resources::environment_secrets(c, subject.lambda_function()?).await
             }
             EvidenceKind::VpcFlowLogs => resources::flow_logs(c, subject.vpc()?).await,
+            EvidenceKind::EcrRegistryScanning => {
+                subject.of_type("AWS::ECR::Repository")?;
+                workloads::registry_scanning(c).await
+            }
+            EvidenceKind::ElbV2Listeners => workloads::listeners(c, subject.load_balancer()?).await,
+            EvidenceKind::WafClassicLogging => {
+                workloads::waf_classic_logging(c, subject.web_acl("AWS::WAF::WebACL")?).await
+            }
+            EvidenceKind::WafV2Logging => {
+                workloads::waf_logging(c, subject.web_acl("AWS::WAFv2::WebACL")?).await
+            }
+            EvidenceKind::SecretsManagerSecret => {
+                workloads::secret_dates(c, subject.secret()?).await
+            }
+            EvidenceKind::DynamoDbAutoScaling => {
+                workloads::table_scaling(c, &subject.table_scaling_ids()?).await
+            }
             EvidenceKind::IamAccountSummary => iam::account_summary(c).await,
             EvidenceKind::IamRootVirtualMfa => iam::root_virtual_mfa(c).await,
             EvidenceKind::IamPasswordPolicy => iam::password_policy(c).await,
@@ -210,6 +228,9 @@ pub(crate) struct Subject {
     key_id: Option<String>,
     function_name: Option<String>,
     vpc_id: Option<String>,
+    table_name: Option<String>,
+    /// The table's global secondary indexes, by name.
+    table_indexes: Vec<String>,
     account_id: Option<String>,
     partition: String,
 }
@@ -251,6 +272,26 @@ impl Subject {
                 subject.function_name = config("/functionName").or(name).or(id);
             }
             "AWS::EC2::VPC" => subject.vpc_id = config("/vpcId").or(id),
+            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+                subject.arn = subject.arn.take().or_else(|| config("/loadBalancerArn"));
+            }
+            "AWS::WAFv2::WebACL" => subject.arn = subject.arn.take().or_else(|| config("/arn")),
+            "AWS::SecretsManager::Secret" => {
+                subject.arn = subject.arn.take().or_else(|| config("/ARN")).or(name);
+            }
+            "AWS::DynamoDB::Table" => {
+                subject.table_indexes = item
+                    .config("/globalSecondaryIndexes")
+                    .and_then(Value::as_array)
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(|i| i.get("indexName").and_then(Value::as_str))
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                subject.table_name = config("/tableName").or(name).or(id);
+            }
             _ => {}
         }
         subject
@@ -297,6 +338,46 @@ impl Subject {
 
     fn vpc(&self) -> Result<&str, EvidenceError> {
         self.require(&self.vpc_id, "AWS::EC2::VPC", "VPC id")
+    }
+
+    /// Only checks that the item is of `resource_type` (evidence read from the Region, not the
+    /// resource).
+    fn of_type(&self, resource_type: &str) -> Result<(), EvidenceError> {
+        self.require(&Some(String::new()), resource_type, "resource")
+            .map(|_| ())
+    }
+
+    fn load_balancer(&self) -> Result<&str, EvidenceError> {
+        self.require(
+            &self.arn,
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "load balancer ARN",
+        )
+    }
+
+    fn web_acl(&self, resource_type: &str) -> Result<&str, EvidenceError> {
+        self.require(&self.arn, resource_type, "web ACL ARN")
+    }
+
+    fn secret(&self) -> Result<&str, EvidenceError> {
+        self.require(
+            &self.arn,
+            "AWS::SecretsManager::Secret",
+            "secret ARN or name",
+        )
+    }
+
+    /// The Application Auto Scaling resource ids of the table and its indexes
+    /// (`table/<name>`, `table/<name>/index/<index>`).
+    fn table_scaling_ids(&self) -> Result<Vec<String>, EvidenceError> {
+        let name = self.require(&self.table_name, "AWS::DynamoDB::Table", "table name")?;
+        Ok(std::iter::once(format!("table/{name}"))
+            .chain(
+                self.table_indexes
+                    .iter()
+                    .map(|i| format!("table/{name}/index/{i}")),
+            )
+            .collect())
     }
 
     fn account(&self) -> Result<&str, EvidenceError> {

@@ -26,11 +26,15 @@
 //! keeps only names and kinds).
 
 mod cloudtrail_trail;
+mod dynamodb_table;
 mod ec2_instance;
 mod ec2_network_acl;
 mod ec2_security_group;
 mod ec2_volume;
 mod ec2_vpc;
+mod ecr_repository;
+mod elb_classic;
+mod elbv2;
 mod iam;
 mod iam_policy;
 mod iam_role;
@@ -40,6 +44,8 @@ mod lambda_function;
 mod rds_db_instance;
 mod s3_bucket;
 pub mod scope;
+mod secretsmanager_secret;
+mod wafv2_web_acl;
 
 pub(crate) use crate::error::port_error;
 use aws_config::{Region, SdkConfig};
@@ -94,6 +100,13 @@ const TYPES: &[(&str, Scope)] = &[
     ("AWS::RDS::DBInstance", Scope::Regional),
     ("AWS::KMS::Key", Scope::Regional),
     ("AWS::Lambda::Function", Scope::Regional),
+    ("AWS::ECR::Repository", Scope::Regional),
+    ("AWS::ElasticLoadBalancingV2::LoadBalancer", Scope::Regional),
+    ("AWS::ElasticLoadBalancingV2::Listener", Scope::Regional),
+    ("AWS::ElasticLoadBalancing::LoadBalancer", Scope::Regional),
+    ("AWS::WAFv2::WebACL", Scope::Regional),
+    ("AWS::SecretsManager::Secret", Scope::Regional),
+    ("AWS::DynamoDB::Table", Scope::Regional),
 ];
 
 /// One read that failed during collection.
@@ -319,6 +332,13 @@ async fn run_collector(ctx: Ctx) {
         "AWS::RDS::DBInstance" => rds_db_instance::collect(&ctx).await,
         "AWS::KMS::Key" => kms_key::collect(&ctx).await,
         "AWS::Lambda::Function" => lambda_function::collect(&ctx).await,
+        "AWS::ECR::Repository" => ecr_repository::collect(&ctx).await,
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => elbv2::collect_load_balancers(&ctx).await,
+        "AWS::ElasticLoadBalancingV2::Listener" => elbv2::collect_listeners(&ctx).await,
+        "AWS::ElasticLoadBalancing::LoadBalancer" => elb_classic::collect(&ctx).await,
+        "AWS::WAFv2::WebACL" => wafv2_web_acl::collect(&ctx).await,
+        "AWS::SecretsManager::Secret" => secretsmanager_secret::collect(&ctx).await,
+        "AWS::DynamoDB::Table" => dynamodb_table::collect(&ctx).await,
         _ => Ok(()),
     };
     if let Err(error) = result {

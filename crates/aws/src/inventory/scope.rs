@@ -17,12 +17,36 @@ use sidewatch_core::ports::PortError;
 pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("cloudtrail:DescribeTrails", "cloudtrail:DescribeTrails"),
     ("cloudtrail:ListTags", "cloudtrail:ListTags"),
+    (
+        "dynamodb:DescribeContinuousBackups",
+        "dynamodb:DescribeContinuousBackups",
+    ),
+    ("dynamodb:DescribeTable", "dynamodb:DescribeTable"),
+    ("dynamodb:ListTables", "dynamodb:ListTables"),
     ("ec2:DescribeInstances", "ec2:DescribeInstances"),
     ("ec2:DescribeNetworkAcls", "ec2:DescribeNetworkAcls"),
     ("ec2:DescribeRegions", "ec2:DescribeRegions"),
     ("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
     ("ec2:DescribeVolumes", "ec2:DescribeVolumes"),
     ("ec2:DescribeVpcs", "ec2:DescribeVpcs"),
+    ("ecr:DescribeRepositories", "ecr:DescribeRepositories"),
+    ("ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicy"),
+    (
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeListeners",
+    ),
+    (
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    ),
+    (
+        "elasticloadbalancing:DescribeLoadBalancerPolicies",
+        "elasticloadbalancing:DescribeLoadBalancerPolicies",
+    ),
+    (
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancers",
+    ),
     (
         "iam:GetAccountAuthorizationDetails",
         "iam:GetAccountAuthorizationDetails",
@@ -53,6 +77,9 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("s3:GetBucketVersioning", "s3:GetBucketVersioning"),
     ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
     ("s3:ListBuckets", "s3:ListAllMyBuckets"),
+    ("secretsmanager:ListSecrets", "secretsmanager:ListSecrets"),
+    ("wafv2:GetWebACL", "wafv2:GetWebACL"),
+    ("wafv2:ListWebACLs", "wafv2:ListWebACLs"),
 ];
 
 /// The IAM actions an inventory of every resource type in every enabled Region needs, sorted and
@@ -104,11 +131,15 @@ mod tests {
     const SOURCES: &[&str] = &[
         include_str!("mod.rs"),
         include_str!("cloudtrail_trail.rs"),
+        include_str!("dynamodb_table.rs"),
         include_str!("ec2_instance.rs"),
         include_str!("ec2_network_acl.rs"),
         include_str!("ec2_security_group.rs"),
         include_str!("ec2_volume.rs"),
         include_str!("ec2_vpc.rs"),
+        include_str!("ecr_repository.rs"),
+        include_str!("elb_classic.rs"),
+        include_str!("elbv2.rs"),
         include_str!("iam.rs"),
         include_str!("iam_policy.rs"),
         include_str!("iam_role.rs"),
@@ -117,9 +148,24 @@ mod tests {
         include_str!("lambda_function.rs"),
         include_str!("rds_db_instance.rs"),
         include_str!("s3_bucket.rs"),
+        include_str!("secretsmanager_secret.rs"),
+        include_str!("wafv2_web_acl.rs"),
     ];
 
-    const SERVICES: &[&str] = &["cloudtrail", "ec2", "iam", "kms", "lambda", "rds", "s3"];
+    const SERVICES: &[&str] = &[
+        "cloudtrail",
+        "dynamodb",
+        "ec2",
+        "ecr",
+        "elasticloadbalancing",
+        "iam",
+        "kms",
+        "lambda",
+        "rds",
+        "s3",
+        "secretsmanager",
+        "wafv2",
+    ];
 
     /// Every `"service:Operation"` string literal in `text`.
     fn operations(text: &str) -> Vec<String> {

@@ -29,11 +29,13 @@ use sidewatch_core::{ComplianceType, ConfigurationItem, Engine, EvidenceKind, ca
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The kinds answered by mocks in both accounts (moto cannot make their compliant states).
-const MOCKED_KINDS: [EvidenceKind; 4] = [
+const MOCKED_KINDS: [EvidenceKind; 5] = [
     EvidenceKind::IamAccountSummary,
     EvidenceKind::IamRootVirtualMfa,
     EvidenceKind::ConfigRecorders,
     EvidenceKind::AccessAnalyzers,
+    // moto has no AWS WAF Classic.
+    EvidenceKind::WafClassicLogging,
 ];
 
 /// One account state: its items, evidence collected.
@@ -244,6 +246,7 @@ async fn seed_good(moto: &Moto, collector: &EvidenceCollector) -> Vec<Configurat
         .unwrap();
     let mut items = vec![account_item(), user, key, lambda, vpc_item(&vpc_id)];
     items.push(public_bucket());
+    items.extend(crate::workloads::seed(clients, true).await);
     items
 }
 
@@ -270,6 +273,7 @@ async fn seed_bad(collector: &EvidenceCollector) -> Vec<ConfigurationItem> {
     let vpc_id = new_vpc(&clients.ec2).await;
     let mut items = vec![account_item(), user, key, lambda, vpc_item(&vpc_id)];
     items.push(public_bucket());
+    items.extend(crate::workloads::seed(clients, false).await);
     items
 }
 
@@ -325,9 +329,12 @@ async fn mocked_account_reads(compliant: bool) -> EvidenceCollector {
             response(200, REST_JSON, &body)
         },
     );
+    let waf_logging = mock!(aws_sdk_waf::Client::get_logging_configuration)
+        .then_http_response(move || crate::workloads::classic_logging(compliant));
     collector_with(|c, sdk| {
         mocked!(c, sdk, iam, aws_sdk_iam, &[&summary_rule, &devices]);
         mocked!(c, sdk, config, aws_sdk_config, &[&recorders, &status]);
+        mocked!(c, sdk, waf, aws_sdk_waf, &[&waf_logging]);
         mocked!(
             c,
             sdk,
@@ -364,7 +371,11 @@ async fn collect_world(
         let aged = with_evidence_edit(item, EvidenceKind::IamCredentialReportRow, |v| {
             v["generatedAt"] = serde_json::json!(then);
         });
-        *item = with_evidence_edit(&aged, EvidenceKind::IamUserAccessKeys, |v| {
+        let aged = with_evidence_edit(&aged, EvidenceKind::IamUserAccessKeys, |v| {
+            v["collectedAt"] = serde_json::json!(then);
+        });
+        // A new secret never read nor rotated, its dates judged `then`.
+        *item = with_evidence_edit(&aged, EvidenceKind::SecretsManagerSecret, |v| {
             v["collectedAt"] = serde_json::json!(then);
         });
     }
@@ -553,6 +564,26 @@ async fn denied_everywhere() -> EvidenceCollector {
             )
         }),
     ];
+    let ecr = [
+        mock!(aws_sdk_ecr::Client::get_registry_scanning_configuration)
+            .then_http_response(json_denied),
+    ];
+    let elbv2 = [
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_listeners)
+            .then_http_response(|| iam_error(403, "AccessDenied", "not authorized")),
+    ];
+    let waf =
+        [mock!(aws_sdk_waf::Client::get_logging_configuration).then_http_response(json_denied)];
+    let wafv2 =
+        [mock!(aws_sdk_wafv2::Client::get_logging_configuration).then_http_response(json_denied)];
+    let secretsmanager =
+        [mock!(aws_sdk_secretsmanager::Client::describe_secret).then_http_response(json_denied)];
+    let autoscaling = [
+        mock!(aws_sdk_applicationautoscaling::Client::describe_scalable_targets)
+            .then_http_response(json_denied),
+        mock!(aws_sdk_applicationautoscaling::Client::describe_scaling_policies)
+            .then_http_response(json_denied),
+    ];
     fn refs(rules: &[Rule]) -> Vec<&Rule> {
         rules.iter().collect()
     }
@@ -573,6 +604,24 @@ async fn denied_everywhere() -> EvidenceCollector {
         );
         mocked!(c, sdk, account, aws_sdk_account, &refs(&account));
         mocked!(c, sdk, s3control, aws_sdk_s3control, &refs(&s3control));
+        mocked!(c, sdk, ecr, aws_sdk_ecr, &refs(&ecr));
+        mocked!(c, sdk, elbv2, aws_sdk_elasticloadbalancingv2, &refs(&elbv2));
+        mocked!(c, sdk, waf, aws_sdk_waf, &refs(&waf));
+        mocked!(c, sdk, wafv2, aws_sdk_wafv2, &refs(&wafv2));
+        mocked!(
+            c,
+            sdk,
+            secretsmanager,
+            aws_sdk_secretsmanager,
+            &refs(&secretsmanager)
+        );
+        mocked!(
+            c,
+            sdk,
+            autoscaling,
+            aws_sdk_applicationautoscaling,
+            &refs(&autoscaling)
+        );
     })
     .await
 }

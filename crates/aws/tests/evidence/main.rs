@@ -7,6 +7,9 @@
 
 mod support;
 
+#[path = "../common/seed.rs"]
+mod seed;
+
 mod account_level;
 mod cloudtrail;
 mod coverage;
@@ -16,3 +19,4 @@ mod mocked;
 mod recorder;
 mod resources;
 mod sweep_queue;
+mod workloads;

@@ -7,7 +7,11 @@
 
 mod support;
 
+#[path = "../common/seed.rs"]
+mod seed;
+
 mod ec2;
 mod iam;
 mod regional;
 mod s3;
+mod workloads;

@@ -200,6 +200,17 @@ impl Record {
         nonblank(self.request_parameters.get()?.get(name)?.as_str())
     }
 
+    /// `requestParameters.<outer>.<name>`, a non-empty string.
+    fn nested_parameter(&self, outer: &str, name: &str) -> Option<&str> {
+        nonblank(
+            self.request_parameters
+                .get()?
+                .get(outer)?
+                .get(name)?
+                .as_str(),
+        )
+    }
+
     /// `responseElements`, when an object.
     fn response(&self) -> Option<&ResponseElements> {
         self.response_elements.get()
@@ -333,6 +344,10 @@ pub enum Identifier {
     /// The IAM user, by name: `requestParameters.userName`, else `responseElements.accessKey.userName`,
     /// else the calling IAM user (IAM applies credential calls without `userName` to the caller).
     IamUserName,
+    /// A web ACL (AWS WAF Classic or AWS WAF), by its id (Config's resource id): the last part of
+    /// the web ACL ARN in `requestParameters.resourceArn` (`DeleteLoggingConfiguration`) or
+    /// `requestParameters.loggingConfiguration.resourceArn` (`PutLoggingConfiguration`).
+    WebAclArn,
 }
 
 const S3: &str = "s3.amazonaws.com";
@@ -345,6 +360,9 @@ const CONFIG: &str = "config.amazonaws.com";
 const GUARDDUTY: &str = "guardduty.amazonaws.com";
 const ACCESS_ANALYZER: &str = "access-analyzer.amazonaws.com";
 const ACCOUNT: &str = "account.amazonaws.com";
+const ECR: &str = "ecr.amazonaws.com";
+const WAF_CLASSIC: &str = "waf.amazonaws.com";
+const WAFV2: &str = "wafv2.amazonaws.com";
 
 const fn resource(
     event_source: &'static str,
@@ -452,6 +470,20 @@ const RECORDERS: &[EvidenceKind] = &[EvidenceKind::ConfigRecorders];
 const DETECTORS: &[EvidenceKind] = &[EvidenceKind::GuardDutyDetectors];
 const ACCOUNT_BLOCK: &[EvidenceKind] = &[EvidenceKind::S3AccountPublicAccessBlock];
 const ANALYZERS: &[EvidenceKind] = &[EvidenceKind::AccessAnalyzers];
+const REGISTRY_SCANNING: &[EvidenceKind] = &[EvidenceKind::EcrRegistryScanning];
+
+const fn web_acl(
+    event_source: &'static str,
+    event_name: &'static str,
+    resource_type: &'static str,
+) -> HandledCall {
+    resource(
+        event_source,
+        event_name,
+        resource_type,
+        Identifier::WebAclArn,
+    )
+}
 
 /// Every API call sidewatch reacts to, as CloudTrail names it. The one place this list lives.
 pub const HANDLED_CALLS: &[HandledCall] = &[
@@ -519,6 +551,17 @@ pub const HANDLED_CALLS: &[HandledCall] = &[
     account(ACCESS_ANALYZER, "DeleteAnalyzer", ANALYZERS),
     security_contact("PutAlternateContact"),
     security_contact("DeleteAlternateContact"),
+    // The ECR registry's scanning rules decide every repository's ECR.1: the sweep refreshes them.
+    account(ECR, "PutRegistryScanningConfiguration", REGISTRY_SCANNING),
+    // Web ACL logging (AWS WAF Classic global web ACLs, AWS WAF web ACLs).
+    web_acl(WAF_CLASSIC, "PutLoggingConfiguration", "AWS::WAF::WebACL"),
+    web_acl(
+        WAF_CLASSIC,
+        "DeleteLoggingConfiguration",
+        "AWS::WAF::WebACL",
+    ),
+    web_acl(WAFV2, "PutLoggingConfiguration", "AWS::WAFv2::WebACL"),
+    web_acl(WAFV2, "DeleteLoggingConfiguration", "AWS::WAFv2::WebACL"),
 ];
 
 /// Every API call sidewatch reacts to ([`HANDLED_CALLS`]).
@@ -675,7 +718,25 @@ fn resource_target(
             })
             .map(by_name)
             .ok_or(missing("userName")),
+        Identifier::WebAclArn => record
+            .parameter("resourceArn")
+            .or_else(|| record.nested_parameter("loggingConfiguration", "resourceArn"))
+            .and_then(web_acl_id)
+            .map(by_id)
+            .ok_or(missing("resourceArn")),
     }
+}
+
+/// The web ACL id in a web ACL ARN: the last part of `webacl/<id>` (AWS WAF Classic) or
+/// `<scope>/webacl/<name>/<id>` (AWS WAF).
+fn web_acl_id(arn: &str) -> Option<&str> {
+    let parsed = crate::arn::Arn::parse(arn)?;
+    parsed
+        .resource
+        .contains("webacl/")
+        .then(|| parsed.resource.rsplit('/').next())
+        .flatten()
+        .filter(|id| !id.is_empty())
 }
 
 /// The key id in a KMS `KeyId` parameter: a key id as is, a key ARN reduced to its id.
@@ -721,6 +782,59 @@ mod unit {
                 );
             }
         }
+    }
+
+    #[test]
+    fn web_acl_logging_calls_name_the_web_acl_by_id() {
+        let v2 = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api-acl/a1b2c3d4-5678";
+        let put = detail(json!({"requestParameters": {
+            "loggingConfiguration": {"resourceArn": v2, "logDestinationConfigs": ["arn:x"]}}}));
+        assert_eq!(
+            target("wafv2.amazonaws.com", "PutLoggingConfiguration", &put),
+            Ok(Target::Resource {
+                resource_type: "AWS::WAFv2::WebACL",
+                resource_id: "a1b2c3d4-5678".into()
+            })
+        );
+        let classic = "arn:aws:waf::123456789012:webacl/3f6a1c2e-9b8d";
+        let delete = detail(json!({"requestParameters": {"resourceArn": classic}}));
+        assert_eq!(
+            target("waf.amazonaws.com", "DeleteLoggingConfiguration", &delete),
+            Ok(Target::Resource {
+                resource_type: "AWS::WAF::WebACL",
+                resource_id: "3f6a1c2e-9b8d".into()
+            })
+        );
+        let other = detail(json!({"requestParameters": {
+            "resourceArn": "arn:aws:wafv2:eu-west-1:123456789012:regional/rulegroup/x/y"}}));
+        assert_eq!(
+            target("wafv2.amazonaws.com", "DeleteLoggingConfiguration", &other),
+            Err(MissingIdentifier {
+                parameter: "resourceArn"
+            })
+        );
+        let none = detail(json!({"requestParameters": {}}));
+        assert!(target("wafv2.amazonaws.com", "PutLoggingConfiguration", &none).is_err());
+    }
+
+    #[test]
+    fn the_registry_scanning_configuration_re_reads_every_repository() {
+        let record = detail(json!({"requestParameters": {"scanType": "BASIC"}}));
+        let t = target(
+            "ecr.amazonaws.com",
+            "PutRegistryScanningConfiguration",
+            &record,
+        )
+        .unwrap();
+        assert_eq!(
+            t,
+            Target::Account {
+                evidence: vec![EvidenceKind::EcrRegistryScanning]
+            }
+        );
+        let engine = Engine::with_defaults();
+        let ids: Vec<_> = t.affected_controls(&engine).iter().map(|c| c.id).collect();
+        assert!(ids.contains(&"ECR.1"), "{ids:?}");
     }
 
     #[test]

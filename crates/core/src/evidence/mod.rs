@@ -47,6 +47,27 @@ pub enum EvidenceKind {
     LambdaEnvironmentSecrets,
     /// A VPC's flow logs (`ec2:DescribeFlowLogs`).
     VpcFlowLogs,
+    /// The registry scanning configuration of the repository's registry
+    /// (`ecr:GetRegistryScanningConfiguration`): its scan type and the rules that say which
+    /// repositories are scanned on push or continuously.
+    EcrRegistryScanning,
+    /// A load balancer's listeners with their default actions
+    /// (`elasticloadbalancing:DescribeListeners`). Config records listeners as items of their own
+    /// (`AWS::ElasticLoadBalancingV2::Listener`), but a control sees one item at a time, so the
+    /// load balancer's controls read them as evidence.
+    ElbV2Listeners,
+    /// An AWS WAF Classic global web ACL's logging configuration (`waf:GetLoggingConfiguration`,
+    /// the global endpoint in us-east-1).
+    WafClassicLogging,
+    /// An AWS WAF (v2) web ACL's logging configuration (`wafv2:GetLoggingConfiguration`).
+    WafV2Logging,
+    /// A secret's dates — created, last accessed, last rotated, deleted
+    /// (`secretsmanager:DescribeSecret`) — with the moment they were read.
+    SecretsManagerSecret,
+    /// The Application Auto Scaling targets and policies of a DynamoDB table and its global
+    /// secondary indexes (`application-autoscaling:DescribeScalableTargets`,
+    /// `application-autoscaling:DescribeScalingPolicies`).
+    DynamoDbAutoScaling,
     // ----- per account (and Region) -----
     /// `iam:GetAccountSummary` (root MFA, root access keys).
     IamAccountSummary,
@@ -77,7 +98,7 @@ pub enum EvidenceKind {
 
 impl EvidenceKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EvidenceKind; 18] = [
+    pub const ALL: [EvidenceKind; 24] = [
         EvidenceKind::IamUserMfaDevices,
         EvidenceKind::IamUserLoginProfile,
         EvidenceKind::IamUserAccessKeys,
@@ -85,6 +106,12 @@ impl EvidenceKind {
         EvidenceKind::KmsKeyRotation,
         EvidenceKind::LambdaEnvironmentSecrets,
         EvidenceKind::VpcFlowLogs,
+        EvidenceKind::EcrRegistryScanning,
+        EvidenceKind::ElbV2Listeners,
+        EvidenceKind::WafClassicLogging,
+        EvidenceKind::WafV2Logging,
+        EvidenceKind::SecretsManagerSecret,
+        EvidenceKind::DynamoDbAutoScaling,
         EvidenceKind::IamAccountSummary,
         EvidenceKind::IamRootVirtualMfa,
         EvidenceKind::IamPasswordPolicy,
@@ -108,6 +135,12 @@ impl EvidenceKind {
             EvidenceKind::KmsKeyRotation => "KmsKeyRotation",
             EvidenceKind::LambdaEnvironmentSecrets => "LambdaEnvironmentSecrets",
             EvidenceKind::VpcFlowLogs => "VpcFlowLogs",
+            EvidenceKind::EcrRegistryScanning => "EcrRegistryScanning",
+            EvidenceKind::ElbV2Listeners => "ElbV2Listeners",
+            EvidenceKind::WafClassicLogging => "WafClassicLogging",
+            EvidenceKind::WafV2Logging => "WafV2Logging",
+            EvidenceKind::SecretsManagerSecret => "SecretsManagerSecret",
+            EvidenceKind::DynamoDbAutoScaling => "DynamoDbAutoScaling",
             EvidenceKind::IamAccountSummary => "IamAccountSummary",
             EvidenceKind::IamRootVirtualMfa => "IamRootVirtualMfa",
             EvidenceKind::IamPasswordPolicy => "IamPasswordPolicy",
@@ -141,6 +174,15 @@ impl EvidenceKind {
             EvidenceKind::KmsKeyRotation => &["kms:GetKeyRotationStatus"],
             EvidenceKind::LambdaEnvironmentSecrets => &["lambda:GetFunctionConfiguration"],
             EvidenceKind::VpcFlowLogs => &["ec2:DescribeFlowLogs"],
+            EvidenceKind::EcrRegistryScanning => &["ecr:GetRegistryScanningConfiguration"],
+            EvidenceKind::ElbV2Listeners => &["elasticloadbalancing:DescribeListeners"],
+            EvidenceKind::WafClassicLogging => &["waf:GetLoggingConfiguration"],
+            EvidenceKind::WafV2Logging => &["wafv2:GetLoggingConfiguration"],
+            EvidenceKind::SecretsManagerSecret => &["secretsmanager:DescribeSecret"],
+            EvidenceKind::DynamoDbAutoScaling => &[
+                "application-autoscaling:DescribeScalableTargets",
+                "application-autoscaling:DescribeScalingPolicies",
+            ],
             EvidenceKind::IamAccountSummary => &["iam:GetAccountSummary"],
             EvidenceKind::IamRootVirtualMfa => &["iam:ListVirtualMFADevices"],
             EvidenceKind::IamPasswordPolicy => &["iam:GetAccountPasswordPolicy"],

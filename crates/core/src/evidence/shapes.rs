@@ -328,6 +328,120 @@ pub struct SecurityContact {
     pub has_phone_number: bool,
 }
 
+/// [`super::EvidenceKind::EcrRegistryScanning`]: the registry's scanning configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RegistryScanning {
+    /// `BASIC` or `ENHANCED`.
+    pub scan_type: Option<String>,
+    pub rules: Vec<RegistryScanningRule>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RegistryScanningRule {
+    /// `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`.
+    pub scan_frequency: String,
+    pub repository_filters: Vec<RegistryScanningFilter>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RegistryScanningFilter {
+    /// A repository name pattern; `*` matches any run of characters.
+    pub filter: String,
+    /// `WILDCARD` (the only type ECR defines).
+    pub filter_type: String,
+}
+
+/// [`super::EvidenceKind::ElbV2Listeners`]: every listener of the load balancer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LoadBalancerListeners {
+    pub listeners: Vec<LoadBalancerListener>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LoadBalancerListener {
+    pub listener_arn: String,
+    /// `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`.
+    pub protocol: Option<String>,
+    pub port: Option<i64>,
+    pub default_actions: Vec<ListenerAction>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListenerAction {
+    /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, `authenticate-cognito`.
+    #[serde(rename = "type")]
+    pub action_type: String,
+    pub order: Option<i64>,
+    /// `RedirectConfig.Protocol` of a redirect action: `HTTPS`, `HTTP` or `#{protocol}`.
+    pub redirect_protocol: Option<String>,
+}
+
+/// [`super::EvidenceKind::WafClassicLogging`] and [`super::EvidenceKind::WafV2Logging`]: a web
+/// ACL's logging configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WebAclLogging {
+    /// False when `GetLoggingConfiguration` answered `WAFNonexistentItemException`.
+    pub present: bool,
+    /// Where the logs go (Firehose streams, CloudWatch Logs log groups, S3 buckets).
+    pub log_destination_configs: Vec<String>,
+}
+
+/// [`super::EvidenceKind::SecretsManagerSecret`]: a secret's dates as `DescribeSecret` gives
+/// them, and when they were read (ages are taken at `collectedAt`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SecretDates {
+    pub collected_at: Option<String>,
+    pub created_date: Option<String>,
+    /// Day precision (Secrets Manager truncates it to midnight UTC); `None` when never read.
+    pub last_accessed_date: Option<String>,
+    /// `None` when never rotated.
+    pub last_rotated_date: Option<String>,
+    pub last_changed_date: Option<String>,
+    /// Set when the secret is scheduled for deletion.
+    pub deleted_date: Option<String>,
+    pub rotation_enabled: Option<bool>,
+}
+
+/// [`super::EvidenceKind::DynamoDbAutoScaling`]: the table's and its indexes' scalable targets
+/// and scaling policies (namespace `dynamodb`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DynamoDbAutoScaling {
+    pub scalable_targets: Vec<ScalableTarget>,
+    pub scaling_policies: Vec<ScalingPolicy>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ScalableTarget {
+    /// `table/<name>` or `table/<name>/index/<index>`.
+    pub resource_id: String,
+    /// `dynamodb:table:ReadCapacityUnits`, `dynamodb:index:WriteCapacityUnits`, …
+    pub scalable_dimension: String,
+    pub min_capacity: Option<i64>,
+    pub max_capacity: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ScalingPolicy {
+    pub policy_name: String,
+    pub resource_id: String,
+    pub scalable_dimension: String,
+    /// `TargetTrackingScaling` or `StepScaling`.
+    pub policy_type: Option<String>,
+    /// `TargetTrackingScalingPolicyConfiguration.TargetValue` (percent utilization).
+    pub target_value: Option<f64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -274,6 +274,7 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::SecretsManager::Secret" => "AwsSecretsManagerSecret",
         "AWS::WAFRegional::Rule" => "AwsWafRegionalRule",
         "AWS::WAFRegional::RuleGroup" => "AwsWafRegionalRuleGroup",
+        "AWS::WAF::WebACL" => "AwsWafWebAcl",
         "AWS::WAFv2::WebACL" => "AwsWafv2WebAcl",
         _ => "Other",
     }

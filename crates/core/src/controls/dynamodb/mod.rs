@@ -6,6 +6,7 @@
 
 use crate::control::Control;
 
+pub mod autoscaling;
 pub mod deletion_protection;
 pub mod point_in_time_recovery;
 
@@ -13,4 +14,5 @@ pub mod point_in_time_recovery;
 pub(crate) static CONTROLS: &[&Control] = &[
     &point_in_time_recovery::CONTROL,
     &deletion_protection::CONTROL,
+    &autoscaling::CONTROL,
 ];

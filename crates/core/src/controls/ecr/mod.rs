@@ -9,8 +9,13 @@
 
 use crate::control::Control;
 
+pub mod image_scanning;
 pub mod lifecycle_policy;
 pub mod tag_immutability;
 
 /// This service's controls; the catalog joins every service's list.
-pub(crate) static CONTROLS: &[&Control] = &[&tag_immutability::CONTROL, &lifecycle_policy::CONTROL];
+pub(crate) static CONTROLS: &[&Control] = &[
+    &tag_immutability::CONTROL,
+    &lifecycle_policy::CONTROL,
+    &image_scanning::CONTROL,
+];

@@ -30,6 +30,7 @@ use serde_json::Value;
 pub mod classic_ssl_policy;
 pub mod deletion_protection;
 pub mod drop_invalid_headers;
+pub mod http_to_https_redirect;
 pub mod listener_ssl_policy;
 pub mod logging;
 
@@ -40,6 +41,7 @@ pub(crate) static CONTROLS: &[&Control] = &[
     &deletion_protection::CONTROL,
     &classic_ssl_policy::CONTROL,
     &listener_ssl_policy::CONTROL,
+    &http_to_https_redirect::CONTROL,
 ];
 
 const ATTRIBUTES: &str = "supplementaryConfiguration.LoadBalancerAttributes";

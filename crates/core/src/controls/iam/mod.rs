@@ -25,7 +25,7 @@ pub mod support_role;
 mod unused_credentials;
 pub mod unused_credentials_45;
 pub mod unused_credentials_90;
-mod user_evidence;
+pub(crate) mod user_evidence;
 pub mod user_mfa;
 pub mod user_no_policies;
 

@@ -8,12 +8,19 @@ use crate::control::Control;
 use crate::item::ConfigurationItem;
 use crate::verdict::Verdict;
 
+pub mod rotated_recently;
 pub mod rotation_enabled;
 pub mod rotation_succeeds;
+pub(crate) mod secret_dates;
+pub mod unused;
 
 /// This service's controls; the catalog joins every service's list.
-pub(crate) static CONTROLS: &[&Control] =
-    &[&rotation_enabled::CONTROL, &rotation_succeeds::CONTROL];
+pub(crate) static CONTROLS: &[&Control] = &[
+    &rotation_enabled::CONTROL,
+    &rotation_succeeds::CONTROL,
+    &unused::CONTROL,
+    &rotated_recently::CONTROL,
+];
 
 /// NOT_APPLICABLE for a secret scheduled for deletion, INSUFFICIENT_DATA for an item that does
 /// not record the secret (no `ARN` or `Name`) or whose `Deleted` or `RotationEnabled` is

@@ -13,8 +13,11 @@ use crate::item::{ConfigurationItem, config_path, json_type};
 use crate::verdict::Verdict;
 use serde_json::Value;
 
+pub mod classic_global_logging;
+pub(crate) mod logging;
 pub mod regional_rule_group_not_empty;
 pub mod regional_rule_not_empty;
+pub mod web_acl_logging;
 pub mod web_acl_not_empty;
 
 /// This service's controls; the catalog joins every service's list.
@@ -22,6 +25,8 @@ pub(crate) static CONTROLS: &[&Control] = &[
     &regional_rule_not_empty::CONTROL,
     &regional_rule_group_not_empty::CONTROL,
     &web_acl_not_empty::CONTROL,
+    &classic_global_logging::CONTROL,
+    &web_acl_logging::CONTROL,
 ];
 
 /// The NIST SP 800-53 r5 controls AWS's control reference lists for WAF.2 and WAF.3.
