@@ -7,6 +7,7 @@
 
 mod support;
 
+mod coverage;
 mod ec2;
 mod iam;
 mod regional;
