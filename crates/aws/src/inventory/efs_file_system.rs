@@ -62,6 +62,7 @@ mod tests {
             .number_of_mount_targets(0)
             .performance_mode(PerformanceMode::GeneralPurpose)
             .encrypted(false)
+            .set_tags(Some(Vec::new()))
             .build()
             .unwrap();
         let v = configuration(&fs);

@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use sidewatch_aws::Inventory;
 use sidewatch_core::{ConfigurationItem, ItemStatus};
 
-/// Every key of `expected` is in `actual` with the same value (objects compared key by key,
-/// recursively; arrays and scalars exactly).
+/// Every key of `expected` is in `actual` with the same value (objects compared key by key and
+/// arrays element by element, recursively; scalars exactly).
 #[track_caller]
 fn assert_subset(actual: &Value, expected: &Value, path: &str) {
     match (actual, expected) {
@@ -25,9 +25,15 @@ fn assert_subset(actual: &Value, expected: &Value, path: &str) {
             for (key, value) in e {
                 let here = format!("{path}.{key}");
                 let Some(got) = a.get(key) else {
-                    panic!("{here} missing; item has {}", actual);
+                    panic!("{here} missing; item has {actual}");
                 };
                 assert_subset(got, value, &here);
+            }
+        }
+        (Value::Array(a), Value::Array(e)) => {
+            assert_eq!(a.len(), e.len(), "{path}: {actual}");
+            for (i, (got, want)) in a.iter().zip(e).enumerate() {
+                assert_subset(got, want, &format!("{path}[{i}]"));
             }
         }
         _ => assert_eq!(actual, expected, "{path}"),
@@ -579,9 +585,7 @@ async fn cloudfront_and_api_gateway_items_follow_the_config_schema() {
                                 .id("site-bucket")
                                 .domain_name("example-site.s3.amazonaws.com")
                                 .s3_origin_config(
-                                    S3OriginConfig::builder()
-                                        .origin_access_identity("")
-                                        .build(),
+                                    S3OriginConfig::builder().origin_access_identity("").build(),
                                 )
                                 .build()
                                 .unwrap(),
