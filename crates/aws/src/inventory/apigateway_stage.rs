@@ -14,6 +14,7 @@ use crate::convert::{rfc3339_or_null, string_or_null};
 use aws_sdk_apigateway::types::{MethodSetting, Stage};
 use serde_json::{Map, Value, json};
 use sidewatch_core::ports::PortError;
+use std::collections::HashMap;
 
 pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
     let client = aws_sdk_apigateway::Client::new(&ctx.sdk);
@@ -44,26 +45,41 @@ async fn stages(ctx: &Ctx, api: &str) {
         }
     };
     for stage in out.item() {
-        let Some(name) = stage.stage_name() else {
-            continue;
-        };
-        let arn = stage_arn(ctx, "restapis", api, name);
-        let mut parts = ctx.item(&arn, Some(name), Some(arn.clone()));
-        if let Some(tags) = stage.tags() {
-            parts.tags = tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        if let Some(name) = stage.stage_name() {
+            emit_stage(
+                ctx,
+                "restapis",
+                api,
+                name,
+                stage.tags(),
+                configuration(stage),
+            )
+            .await;
         }
-        parts.configuration = configuration(stage);
-        ctx.out.item(parts.build()).await;
     }
 }
 
-/// `arn:<partition>:apigateway:<region>::/<apis>/<api>/stages/<stage>`: API Gateway ARNs carry no
-/// account.
-pub(super) fn stage_arn(ctx: &Ctx, apis: &str, api: &str, stage: &str) -> String {
-    format!(
-        "arn:{}:apigateway:{}::/{apis}/{api}/stages/{stage}",
+/// Sends the item of stage `name` of API `api` (`apis`: `restapis` for REST, `apis` for v2). Its
+/// id and ARN are `arn:<partition>:apigateway:<region>::/<apis>/<api>/stages/<name>` (API Gateway
+/// ARNs carry no account).
+pub(super) async fn emit_stage(
+    ctx: &Ctx,
+    apis: &str,
+    api: &str,
+    name: &str,
+    tags: Option<&HashMap<String, String>>,
+    configuration: Value,
+) {
+    let arn = format!(
+        "arn:{}:apigateway:{}::/{apis}/{api}/stages/{name}",
         ctx.partition, ctx.region
-    )
+    );
+    let mut parts = ctx.item(&arn, Some(name), Some(arn.clone()));
+    if let Some(tags) = tags {
+        parts.tags = tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    }
+    parts.configuration = configuration;
+    ctx.out.item(parts.build()).await;
 }
 
 /// The Config `configuration` of a REST API stage.

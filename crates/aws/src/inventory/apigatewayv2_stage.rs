@@ -8,7 +8,7 @@
 //! because APIGateway.1 judges WebSocket routes by it. Resource id: the stage ARN
 //! `arn:<partition>:apigateway:<region>::/apis/<id>/stages/<name>`.
 
-use super::{Ctx, apigateway_stage::stage_arn, port_error};
+use super::{Ctx, apigateway_stage::emit_stage, port_error};
 use crate::convert::{json_or_null, rfc3339_or_null, string_or_null};
 use aws_sdk_apigatewayv2::types::{RouteSettings, Stage};
 use serde_json::{Map, Value, json};
@@ -60,16 +60,9 @@ async fn stages(ctx: &Ctx, api: &str) {
             }
         };
         for stage in page.items() {
-            let Some(name) = stage.stage_name() else {
-                continue;
-            };
-            let arn = stage_arn(ctx, "apis", api, name);
-            let mut parts = ctx.item(&arn, Some(name), Some(arn.clone()));
-            if let Some(tags) = stage.tags() {
-                parts.tags = tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            if let Some(name) = stage.stage_name() {
+                emit_stage(ctx, "apis", api, name, stage.tags(), configuration(stage)).await;
             }
-            parts.configuration = configuration(stage);
-            ctx.out.item(parts.build()).await;
         }
         match page.next_token() {
             Some(next) if !next.is_empty() => token = Some(next.to_owned()),

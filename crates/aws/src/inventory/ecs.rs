@@ -30,9 +30,25 @@ pub(super) async fn cluster_arns(client: &aws_sdk_ecs::Client) -> Result<Vec<Str
     Ok(arns)
 }
 
+/// Every service of every cluster, with its cluster's ARN. A cluster whose services cannot be
+/// listed or described is a reported failure; the other clusters' services are still returned.
+pub(super) async fn every_service(
+    ctx: &Ctx,
+    client: &aws_sdk_ecs::Client,
+) -> Result<Vec<(String, aws_sdk_ecs::types::Service)>, PortError> {
+    let mut all = Vec::new();
+    for cluster in cluster_arns(client).await? {
+        match services(ctx, client, &cluster).await {
+            Ok(list) => all.extend(list.into_iter().map(|s| (cluster.clone(), s))),
+            Err(error) => ctx.out.failure(Some(&cluster), error),
+        }
+    }
+    Ok(all)
+}
+
 /// Every service of `cluster`, described with its tags. A failed listing fails the whole
 /// cluster; a service that DescribeServices names as a failure is reported and left out.
-pub(super) async fn services(
+async fn services(
     ctx: &Ctx,
     client: &aws_sdk_ecs::Client,
     cluster: &str,

@@ -11,25 +11,15 @@ use sidewatch_core::ports::PortError;
 
 pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
     let client = aws_sdk_ecs::Client::new(&ctx.sdk);
-    for cluster in ecs::cluster_arns(&client).await? {
-        let services = match ecs::services(ctx, &client, &cluster).await {
-            Ok(services) => services,
-            // One cluster's failed listing loses only that cluster's services.
-            Err(error) => {
-                ctx.out.failure(Some(&cluster), error);
-                continue;
-            }
+    for (_, service) in ecs::every_service(ctx, &client).await? {
+        let (Some(name), Some(arn)) = (service.service_name(), service.service_arn()) else {
+            continue;
         };
-        for service in &services {
-            let (Some(name), Some(arn)) = (service.service_name(), service.service_arn()) else {
-                continue;
-            };
-            // Config's resource id of a service is its ARN (names repeat across clusters).
-            let mut parts = ctx.item(arn, Some(name), Some(arn.to_owned()));
-            parts.tags = ecs::tags(service.tags());
-            parts.configuration = configuration(service);
-            ctx.out.item(parts.build()).await;
-        }
+        // Config's resource id of a service is its ARN (names repeat across clusters).
+        let mut parts = ctx.item(arn, Some(name), Some(arn.to_owned()));
+        parts.tags = ecs::tags(service.tags());
+        parts.configuration = configuration(&service);
+        ctx.out.item(parts.build()).await;
     }
     Ok(())
 }

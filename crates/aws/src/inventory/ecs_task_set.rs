@@ -12,50 +12,41 @@ use sidewatch_core::ports::PortError;
 
 pub(super) async fn collect(ctx: &Ctx) -> Result<(), PortError> {
     let client = aws_sdk_ecs::Client::new(&ctx.sdk);
-    for cluster in ecs::cluster_arns(&client).await? {
-        let services = match ecs::services(ctx, &client, &cluster).await {
-            Ok(services) => services,
-            Err(error) => {
-                ctx.out.failure(Some(&cluster), error);
+    for (cluster, service) in ecs::every_service(ctx, &client).await? {
+        let external = service.deployment_controller().is_some_and(|d| {
+            matches!(
+                d.r#type(),
+                DeploymentControllerType::External | DeploymentControllerType::CodeDeploy
+            )
+        });
+        let Some(service_arn) = service.service_arn().filter(|_| external) else {
+            continue;
+        };
+        let out = match client
+            .describe_task_sets()
+            .cluster(&cluster)
+            .service(service_arn)
+            .include(TaskSetField::Tags)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) => {
+                ctx.out
+                    .failure(Some(service_arn), port_error("ecs:DescribeTaskSets", &e));
                 continue;
             }
         };
-        for service in &services {
-            let external = service.deployment_controller().is_some_and(|d| {
-                matches!(
-                    d.r#type(),
-                    DeploymentControllerType::External | DeploymentControllerType::CodeDeploy
-                )
-            });
-            let Some(service_arn) = service.service_arn().filter(|_| external) else {
+        ecs::report_failures(ctx, "ecs:DescribeTaskSets", out.failures());
+        for set in out.task_sets() {
+            let (Some(id), Some(arn)) = (set.id(), set.task_set_arn()) else {
                 continue;
             };
-            let out = match client
-                .describe_task_sets()
-                .cluster(&cluster)
-                .service(service_arn)
-                .include(TaskSetField::Tags)
-                .send()
-                .await
-            {
-                Ok(out) => out,
-                Err(e) => {
-                    ctx.out
-                        .failure(Some(service_arn), port_error("ecs:DescribeTaskSets", &e));
-                    continue;
-                }
-            };
-            ecs::report_failures(ctx, "ecs:DescribeTaskSets", out.failures());
-            for set in out.task_sets() {
-                let (Some(id), Some(arn)) = (set.id(), set.task_set_arn()) else {
-                    continue;
-                };
-                // The ARN as resource id: task set ids are unique only within their service.
-                let mut parts = ctx.item(arn, Some(id), Some(arn.to_owned()));
-                parts.tags = ecs::tags(set.tags());
-                parts.configuration = configuration(set);
-                ctx.out.item(parts.build()).await;
-            }
+            // The ARN as resource id: task set ids are unique only within their service.
+            let mut parts = ctx.item(arn, Some(id), Some(arn.to_owned()));
+            parts.tags = ecs::tags(set.tags());
+            parts.configuration = configuration(set);
+            ctx.out.item(parts.build()).await;
         }
     }
     Ok(())
