@@ -416,6 +416,8 @@ fn is_read(action: &str) -> bool {
         .any(|p| verb.starts_with(p))
         || action == "iam:GenerateCredentialReport"
         || action == "sqs:ReceiveMessage"
+        // API Gateway's IAM actions are HTTP methods: GET is its only read.
+        || action == "apigateway:GET"
 }
 
 /// Write actions for which AWS defines no resource type: `*` is the only Resource they take.

@@ -53,6 +53,8 @@
 //! The IAM actions collection needs are exactly
 //! [`EvidenceKind::api_actions`](sidewatch_core::EvidenceKind::api_actions) of the kinds
 //! requested; [`required_actions`] lists them for a set of kinds.
+// The inventory builds configuration items as JSON literals as long as Config's (RDS clusters,
+// ECS container definitions): deeper than serde_json's macro goes by default.
 
 pub mod clients;
 pub mod collect;

@@ -30,6 +30,11 @@ const UPLOAD: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allo
 const EC2_TRUST: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#;
 const LAMBDA_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
+/// The seeded ECS task definition's AWS_SECRET_ACCESS_KEY value. Config records ECS environment
+/// values (unlike Lambda's), and so does the inventory: it may appear in a snapshot, as in
+/// Config's, never in findings.
+const ECS_SECRET: &str = concat!("Zr4kP9wQ2mXb7", "Tn0Lc5Vy8Hd3/Fg6Js1Ae+Uq2oWiR");
+
 /// Controls a compliant resource cannot pass on moto, with why: excluded from the "nothing
 /// compliant fails" check only.
 const MOTO_CANNOT: &[(&str, &str)] = &[(
@@ -46,6 +51,17 @@ struct Seeded {
     compliant: Vec<String>,
     /// The ARN of the secret seeded without rotation.
     secret: String,
+    /// The misconfigured resources of the types issue 17 added, as (control, resource type,
+    /// resource key): also in `failing`, and checked to be collected as items of their type.
+    new_types: Vec<(&'static str, &'static str, String)>,
+}
+
+impl Seeded {
+    /// A misconfiguration of a type issue 17 added: expected FAILED, and collected.
+    fn new_type(&mut self, (control, resource_type, key): (&'static str, &'static str, String)) {
+        self.failing.push((control, key.clone()));
+        self.new_types.push((control, resource_type, key));
+    }
 }
 
 struct Clients {
@@ -771,6 +787,107 @@ async fn seed_workloads(c: &Clients, seeded: &mut Seeded) -> String {
     arn
 }
 
+/// Issue 17's resource types: an ECS cluster without Container Insights, a task definition with a
+/// privileged container and AWS_SECRET_ACCESS_KEY in its environment, an RDS cluster without
+/// deletion protection, a public DB snapshot (of `reporting-db`, seeded before), an unencrypted
+/// SQS queue and an SNS topic without KMS.
+async fn seed_containers_and_data(c: &Clients, seeded: &mut Seeded) {
+    use aws_sdk_ecs::types::{
+        ClusterSetting, ClusterSettingName, ContainerDefinition, KeyValuePair,
+    };
+    let ecs = aws_sdk_ecs::Client::new(&c.sdk);
+    ecs.create_cluster()
+        .cluster_name("batch-jobs")
+        .settings(
+            ClusterSetting::builder()
+                .name(ClusterSettingName::ContainerInsights)
+                .value("disabled")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    seeded.new_type(("ECS.12", "AWS::ECS::Cluster", "batch-jobs".to_owned()));
+    let td = ecs
+        .register_task_definition()
+        .family("legacy-agent")
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("agent")
+                .image("public.ecr.aws/docker/library/busybox:latest")
+                .memory(128)
+                .privileged(true)
+                .environment(
+                    KeyValuePair::builder()
+                        .name("AWS_SECRET_ACCESS_KEY")
+                        .value(ECS_SECRET)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let td = td
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .unwrap()
+        .to_owned();
+    for control in ["ECS.4", "ECS.8"] {
+        seeded.new_type((control, "AWS::ECS::TaskDefinition", td.clone()));
+    }
+
+    let rds = aws_sdk_rds::Client::new(&c.sdk);
+    rds.create_db_cluster()
+        .db_cluster_identifier("ledger-cluster")
+        .engine("aurora-postgresql")
+        .master_username("dbadmin")
+        .master_user_password("not-a-real-password-1")
+        .deletion_protection(false)
+        .storage_encrypted(true)
+        .send()
+        .await
+        .unwrap();
+    seeded.new_type(("RDS.7", "AWS::RDS::DBCluster", "ledger-cluster".to_owned()));
+    rds.create_db_snapshot()
+        .db_snapshot_identifier("reporting-shared")
+        .db_instance_identifier("reporting-db")
+        .send()
+        .await
+        .unwrap();
+    rds.modify_db_snapshot_attribute()
+        .db_snapshot_identifier("reporting-shared")
+        .attribute_name("restore")
+        .values_to_add("all")
+        .send()
+        .await
+        .unwrap();
+    seeded.new_type((
+        "RDS.1",
+        "AWS::RDS::DBSnapshot",
+        "reporting-shared".to_owned(),
+    ));
+
+    let sqs = aws_sdk_sqs::Client::new(&c.sdk);
+    sqs.create_queue()
+        .queue_name("plain-jobs")
+        .attributes(
+            aws_sdk_sqs::types::QueueAttributeName::SqsManagedSseEnabled,
+            "false",
+        )
+        .send()
+        .await
+        .unwrap();
+    seeded.new_type(("SQS.1", "AWS::SQS::Queue", "plain-jobs".to_owned()));
+    let sns = aws_sdk_sns::Client::new(&c.sdk);
+    sns.create_topic()
+        .name("plain-alerts")
+        .send()
+        .await
+        .unwrap();
+    seeded.new_type(("SNS.1", "AWS::SNS::Topic", "plain-alerts".to_owned()));
+}
+
 /// Seeds every covered resource type, compliant and not.
 async fn seed(moto: &Moto) -> Seeded {
     let c = clients(moto).await;
@@ -780,6 +897,7 @@ async fn seed(moto: &Moto) -> Seeded {
     let lambda_role = seed_iam(&c, &mut seeded).await;
     seed_regional(&c, &mut seeded, &lambda_role).await;
     seeded.secret = seed_workloads(&c, &mut seeded).await;
+    seed_containers_and_data(&c, &mut seeded).await;
     seeded
 }
 
@@ -960,6 +1078,72 @@ async fn scan_live_finds_every_seeded_misconfiguration_and_flags_nothing_complia
         .find(|f| f.resource_type == "AWS::IAM::User")
         .unwrap();
     assert!(iam.asff_id.starts_with("arn:aws:iam::"), "{iam:?}");
+}
+
+/// Issue 17's seeded resources are collected by `scan --live` with no failed read (their verdicts
+/// are asserted by the test above) and appear in the snapshot as items of their type, named as
+/// the finding keys name them.
+#[tokio::test(flavor = "multi_thread")]
+async fn scan_live_collects_the_new_resource_types() {
+    let moto = Moto::start();
+    let seeded = seed(&moto).await;
+    let types: BTreeSet<&str> = seeded.new_types.iter().map(|(_, t, _)| *t).collect();
+    let types = types.into_iter().collect::<Vec<_>>().join(",");
+    let run = sidewatch_with_env(
+        &[
+            "scan",
+            "--live",
+            "--resource-types",
+            &types,
+            "--format",
+            "json",
+        ],
+        b"",
+        &moto.env(),
+    );
+    // moto fails an account-level evidence read (exit 2); the inventory's own reads all succeed.
+    assert!(run.code == 1 || run.code == 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("with 0 failed read(s)"),
+        "{}",
+        run.stderr
+    );
+    let snap = sidewatch_with_env(
+        &["snapshot", "--output", "-", "--resource-types", &types],
+        b"",
+        &moto.env(),
+    );
+    assert_eq!(snap.code, 0, "{}", snap.stderr);
+    let snapshot = snap.json();
+    let items = snapshot["configurationItems"].as_array().unwrap();
+    let mut missing = Vec::new();
+    for (control, resource_type, key) in &seeded.new_types {
+        let found = items.iter().any(|i| {
+            i["resourceType"] == *resource_type
+                && (i["resourceId"] == key.as_str() || i["resourceName"] == key.as_str())
+        });
+        if !found {
+            missing.push(format!("{resource_type} {key} (for {control})"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not collected: {missing:?}\n{}",
+        snap.stderr
+    );
+    let agent = items
+        .iter()
+        .find(|i| i["resourceType"] == "AWS::ECS::TaskDefinition")
+        .unwrap();
+    assert_eq!(
+        agent["configuration"]["ContainerDefinitions"][0]["Privileged"],
+        true
+    );
+    let cluster = items
+        .iter()
+        .find(|i| i["resourceType"] == "AWS::RDS::DBCluster")
+        .unwrap();
+    assert_eq!(cluster["configuration"]["deletionProtection"], false);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1281,11 +1465,20 @@ async fn a_denied_listing_names_the_action_and_exits_2() {
 async fn the_printed_policy_allows_every_inventory_read() {
     let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "4")]);
     let env = user_with_policy(&moto, &permissions_without("nothing")).await;
-    // Lambda is left out: under enforcement moto rejects every Lambda call's signature
-    // (SignatureDoesNotMatch, whatever the policy), so it proves nothing either way.
+    // Left out: under enforcement moto rejects every call of these services' REST APIs with
+    // SignatureDoesNotMatch (CloudFront with an empty error), whatever the policy, so they prove
+    // nothing either way. Checked with boto3 too: ECS, SQS and the others are enforced.
+    const SIGNATURE_REJECTED: &[&str] = &[
+        "AWS::Lambda::Function",
+        "AWS::EKS::Cluster",
+        "AWS::EFS::FileSystem",
+        "AWS::CloudFront::Distribution",
+        "AWS::ApiGateway::Stage",
+        "AWS::ApiGatewayV2::Stage",
+    ];
     let types: Vec<&str> = sidewatch_aws::Inventory::resource_types()
         .into_iter()
-        .filter(|t| *t != "AWS::Lambda::Function")
+        .filter(|t| !SIGNATURE_REJECTED.contains(t))
         .collect();
     let types = types.join(",");
     let run = sidewatch_with_env(

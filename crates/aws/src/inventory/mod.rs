@@ -7,8 +7,8 @@
 //! the field names of the AWS Config resource schema (`configurationItemStatus` `OK`, capture time =
 //! collection time), so the engine cannot tell them from Config's.
 //!
-//! Regional and global services: IAM users, roles and policies are listed once per account
-//! (`awsRegion` `global`, as Config records them); S3 buckets are listed once and each bucket's
+//! Regional and global services: IAM users, roles and policies and CloudFront distributions are
+//! listed once per account (`awsRegion` `global`); S3 buckets are listed once and each bucket's
 //! Region comes from `GetBucketLocation` (buckets outside the requested Regions are skipped);
 //! everything else is listed in each requested Region.
 //!
@@ -23,8 +23,13 @@
 //!
 //! Lambda environment variable values never enter an item: their names are kept and each value is
 //! replaced by [`REDACTED`] (secrets are found by the `LambdaEnvironmentSecrets` evidence, which
-//! keeps only names and kinds).
+//! keeps only names and kinds). ECS task definitions are different: Config records their
+//! environment values, so their items carry them as Config's do (a redacted value would read as
+//! "no secret" to a detector that judges values).
 
+mod apigateway_stage;
+mod apigatewayv2_stage;
+mod cloudfront_distribution;
 mod cloudtrail_trail;
 mod dynamodb_table;
 mod ec2_instance;
@@ -33,6 +38,13 @@ mod ec2_security_group;
 mod ec2_volume;
 mod ec2_vpc;
 mod ecr_repository;
+mod ecs;
+mod ecs_cluster;
+mod ecs_service;
+mod ecs_task_definition;
+mod ecs_task_set;
+mod efs_file_system;
+mod eks_cluster;
 mod elb_classic;
 mod elbv2;
 mod iam;
@@ -41,10 +53,15 @@ mod iam_role;
 mod iam_user;
 mod kms_key;
 mod lambda_function;
+mod rds_db_cluster;
+mod rds_db_cluster_snapshot;
 mod rds_db_instance;
+mod rds_db_snapshot;
 mod s3_bucket;
 pub mod scope;
 mod secretsmanager_secret;
+mod sns_topic;
+mod sqs_queue;
 mod wafv2_web_acl;
 
 pub(crate) use crate::error::port_error;
@@ -107,6 +124,20 @@ const TYPES: &[(&str, Scope)] = &[
     ("AWS::WAFv2::WebACL", Scope::Regional),
     ("AWS::SecretsManager::Secret", Scope::Regional),
     ("AWS::DynamoDB::Table", Scope::Regional),
+    ("AWS::ECS::Cluster", Scope::Regional),
+    ("AWS::ECS::Service", Scope::Regional),
+    ("AWS::ECS::TaskDefinition", Scope::Regional),
+    ("AWS::ECS::TaskSet", Scope::Regional),
+    ("AWS::EKS::Cluster", Scope::Regional),
+    ("AWS::RDS::DBCluster", Scope::Regional),
+    ("AWS::RDS::DBSnapshot", Scope::Regional),
+    ("AWS::RDS::DBClusterSnapshot", Scope::Regional),
+    ("AWS::EFS::FileSystem", Scope::Regional),
+    ("AWS::SQS::Queue", Scope::Regional),
+    ("AWS::SNS::Topic", Scope::Regional),
+    ("AWS::CloudFront::Distribution", Scope::Global),
+    ("AWS::ApiGateway::Stage", Scope::Regional),
+    ("AWS::ApiGatewayV2::Stage", Scope::Regional),
 ];
 
 /// One read that failed during collection.
@@ -339,6 +370,20 @@ async fn run_collector(ctx: Ctx) {
         "AWS::WAFv2::WebACL" => wafv2_web_acl::collect(&ctx).await,
         "AWS::SecretsManager::Secret" => secretsmanager_secret::collect(&ctx).await,
         "AWS::DynamoDB::Table" => dynamodb_table::collect(&ctx).await,
+        "AWS::ECS::Cluster" => ecs_cluster::collect(&ctx).await,
+        "AWS::ECS::Service" => ecs_service::collect(&ctx).await,
+        "AWS::ECS::TaskDefinition" => ecs_task_definition::collect(&ctx).await,
+        "AWS::ECS::TaskSet" => ecs_task_set::collect(&ctx).await,
+        "AWS::EKS::Cluster" => eks_cluster::collect(&ctx).await,
+        "AWS::RDS::DBCluster" => rds_db_cluster::collect(&ctx).await,
+        "AWS::RDS::DBSnapshot" => rds_db_snapshot::collect(&ctx).await,
+        "AWS::RDS::DBClusterSnapshot" => rds_db_cluster_snapshot::collect(&ctx).await,
+        "AWS::EFS::FileSystem" => efs_file_system::collect(&ctx).await,
+        "AWS::SQS::Queue" => sqs_queue::collect(&ctx).await,
+        "AWS::SNS::Topic" => sns_topic::collect(&ctx).await,
+        "AWS::CloudFront::Distribution" => cloudfront_distribution::collect(&ctx).await,
+        "AWS::ApiGateway::Stage" => apigateway_stage::collect(&ctx).await,
+        "AWS::ApiGatewayV2::Stage" => apigatewayv2_stage::collect(&ctx).await,
         _ => Ok(()),
     };
     if let Err(error) = result {
@@ -555,6 +600,45 @@ pub(crate) fn key_value_tags<'a>(
         map.insert(key.to_owned(), value.to_owned());
     }
     (Value::Array(list), map)
+}
+
+/// Attribute maps (SQS queues, SNS topics: every value a string) as a Config `configuration`:
+/// the keys the schema lists, counts parsed as integers and dates (epoch seconds) as RFC 3339. A
+/// value that does not parse is kept as its text, so a reader sees a wrong type, never a made-up
+/// number; keys the schema does not list are left out.
+pub(crate) fn typed_attributes(
+    attributes: &std::collections::HashMap<String, String>,
+    integers: &[&str],
+    strings: &[&str],
+    dates: &[&str],
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, raw) in attributes {
+        let key_str = key.as_str();
+        let value = if integers.contains(&key_str) {
+            raw.parse::<i64>()
+                .map_or_else(|_| Value::String(raw.clone()), Value::from)
+        } else if dates.contains(&key_str) {
+            // Whole seconds from AWS; fractional ones from some stand-ins.
+            raw.parse::<f64>()
+                .ok()
+                .filter(|secs| secs.is_finite())
+                .map_or_else(
+                    || Value::String(raw.clone()),
+                    |secs| {
+                        crate::convert::rfc3339_or_null(Some(
+                            &aws_smithy_types::DateTime::from_secs_f64(secs.trunc()),
+                        ))
+                    },
+                )
+        } else if strings.contains(&key_str) {
+            Value::String(raw.clone())
+        } else {
+            continue;
+        };
+        out.insert(key.clone(), value);
+    }
+    out
 }
 
 /// The inventory as the sweep's inventory port: one type in one Region per call.

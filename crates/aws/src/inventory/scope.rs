@@ -12,9 +12,22 @@ use sidewatch_core::ports::PortError;
 
 /// The operation name (as the collectors report it in a `PortError`) and the IAM action that
 /// allows it, for every read the inventory makes. They differ for S3, whose API and IAM names
-/// diverge (`ListBuckets` is allowed by `s3:ListAllMyBuckets`). `sts:GetCallerIdentity` is not
+/// diverge (`ListBuckets` is allowed by `s3:ListAllMyBuckets`), and for API Gateway, whose IAM
+/// actions are HTTP methods (every read is `apigateway:GET`). `sts:GetCallerIdentity` is not
 /// listed: AWS allows it to every identity.
 pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
+    ("apigateway:GetApis", "apigateway:GET"),
+    ("apigateway:GetRestApis", "apigateway:GET"),
+    ("apigateway:GetStages", "apigateway:GET"),
+    ("cloudfront:GetDistribution", "cloudfront:GetDistribution"),
+    (
+        "cloudfront:ListDistributions",
+        "cloudfront:ListDistributions",
+    ),
+    (
+        "cloudfront:ListTagsForResource",
+        "cloudfront:ListTagsForResource",
+    ),
     ("cloudtrail:DescribeTrails", "cloudtrail:DescribeTrails"),
     ("cloudtrail:ListTags", "cloudtrail:ListTags"),
     (
@@ -31,6 +44,19 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("ec2:DescribeVpcs", "ec2:DescribeVpcs"),
     ("ecr:DescribeRepositories", "ecr:DescribeRepositories"),
     ("ecr:GetLifecyclePolicy", "ecr:GetLifecyclePolicy"),
+    ("ecs:DescribeClusters", "ecs:DescribeClusters"),
+    ("ecs:DescribeServices", "ecs:DescribeServices"),
+    ("ecs:DescribeTaskDefinition", "ecs:DescribeTaskDefinition"),
+    ("ecs:DescribeTaskSets", "ecs:DescribeTaskSets"),
+    ("ecs:ListClusters", "ecs:ListClusters"),
+    ("ecs:ListServices", "ecs:ListServices"),
+    ("ecs:ListTaskDefinitions", "ecs:ListTaskDefinitions"),
+    ("eks:DescribeCluster", "eks:DescribeCluster"),
+    ("eks:ListClusters", "eks:ListClusters"),
+    (
+        "elasticfilesystem:DescribeFileSystems",
+        "elasticfilesystem:DescribeFileSystems",
+    ),
     (
         "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:DescribeListeners",
@@ -59,7 +85,21 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("lambda:GetPolicy", "lambda:GetPolicy"),
     ("lambda:ListFunctions", "lambda:ListFunctions"),
     ("lambda:ListTags", "lambda:ListTags"),
+    (
+        "rds:DescribeDBClusterSnapshotAttributes",
+        "rds:DescribeDBClusterSnapshotAttributes",
+    ),
+    (
+        "rds:DescribeDBClusterSnapshots",
+        "rds:DescribeDBClusterSnapshots",
+    ),
+    ("rds:DescribeDBClusters", "rds:DescribeDBClusters"),
     ("rds:DescribeDBInstances", "rds:DescribeDBInstances"),
+    (
+        "rds:DescribeDBSnapshotAttributes",
+        "rds:DescribeDBSnapshotAttributes",
+    ),
+    ("rds:DescribeDBSnapshots", "rds:DescribeDBSnapshots"),
     ("s3:GetBucketAcl", "s3:GetBucketAcl"),
     ("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
     (
@@ -78,6 +118,12 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
     ("s3:ListBuckets", "s3:ListAllMyBuckets"),
     ("secretsmanager:ListSecrets", "secretsmanager:ListSecrets"),
+    ("sns:GetTopicAttributes", "sns:GetTopicAttributes"),
+    ("sns:ListTagsForResource", "sns:ListTagsForResource"),
+    ("sns:ListTopics", "sns:ListTopics"),
+    ("sqs:GetQueueAttributes", "sqs:GetQueueAttributes"),
+    ("sqs:ListQueueTags", "sqs:ListQueueTags"),
+    ("sqs:ListQueues", "sqs:ListQueues"),
     ("wafv2:GetWebACL", "wafv2:GetWebACL"),
     ("wafv2:ListWebACLs", "wafv2:ListWebACLs"),
 ];
@@ -129,7 +175,9 @@ mod tests {
 
     /// The collectors' sources, to find every operation they name.
     const SOURCES: &[&str] = &[
-        include_str!("mod.rs"),
+        include_str!("apigateway_stage.rs"),
+        include_str!("apigatewayv2_stage.rs"),
+        include_str!("cloudfront_distribution.rs"),
         include_str!("cloudtrail_trail.rs"),
         include_str!("dynamodb_table.rs"),
         include_str!("ec2_instance.rs"),
@@ -138,6 +186,13 @@ mod tests {
         include_str!("ec2_volume.rs"),
         include_str!("ec2_vpc.rs"),
         include_str!("ecr_repository.rs"),
+        include_str!("ecs.rs"),
+        include_str!("ecs_cluster.rs"),
+        include_str!("ecs_service.rs"),
+        include_str!("ecs_task_definition.rs"),
+        include_str!("ecs_task_set.rs"),
+        include_str!("efs_file_system.rs"),
+        include_str!("eks_cluster.rs"),
         include_str!("elb_classic.rs"),
         include_str!("elbv2.rs"),
         include_str!("iam.rs"),
@@ -146,9 +201,15 @@ mod tests {
         include_str!("iam_user.rs"),
         include_str!("kms_key.rs"),
         include_str!("lambda_function.rs"),
+        include_str!("mod.rs"),
+        include_str!("rds_db_cluster.rs"),
+        include_str!("rds_db_cluster_snapshot.rs"),
         include_str!("rds_db_instance.rs"),
+        include_str!("rds_db_snapshot.rs"),
         include_str!("s3_bucket.rs"),
         include_str!("secretsmanager_secret.rs"),
+        include_str!("sns_topic.rs"),
+        include_str!("sqs_queue.rs"),
         include_str!("wafv2_web_acl.rs"),
     ];
 
@@ -204,10 +265,12 @@ mod tests {
         assert!(!actions.contains(&"s3:ListBuckets"));
         for action in &actions {
             let name = action.split(':').nth(1).unwrap_or_default();
+            // API Gateway's read action is its HTTP method.
             assert!(
                 ["Get", "List", "Describe"]
                     .iter()
-                    .any(|p| name.starts_with(p)),
+                    .any(|p| name.starts_with(p))
+                    || *action == "apigateway:GET",
                 "{action}"
             );
         }

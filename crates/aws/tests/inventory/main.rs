@@ -10,6 +10,7 @@ mod support;
 #[path = "../common/seed.rs"]
 mod seed;
 
+mod coverage;
 mod ec2;
 mod iam;
 mod regional;
