@@ -16,11 +16,13 @@ pub mod ec2;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
+pub mod inspector;
 pub mod kms;
 pub mod lambda;
 pub mod policy;
 pub mod rds;
 pub mod s3;
+pub mod ssm;
 #[cfg(test)]
 mod test_support;
 
@@ -34,10 +36,12 @@ pub fn catalog() -> &'static [&'static Control] {
             ec2::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
+            inspector::CONTROLS,
             kms::CONTROLS,
             lambda::CONTROLS,
             rds::CONTROLS,
             s3::CONTROLS,
+            ssm::CONTROLS,
         ]
         .concat();
         all.sort_by(|a, b| compare_ids(a.id, b.id));

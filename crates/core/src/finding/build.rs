@@ -240,6 +240,7 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::CodeBuild::Project" => "AwsCodeBuildProject",
         "AWS::DynamoDB::Table" => "AwsDynamoDbTable",
         "AWS::EC2::Instance" => "AwsEc2Instance",
+        "AWS::EC2::LaunchTemplate" => "AwsEc2LaunchTemplate",
         "AWS::EC2::NetworkAcl" => "AwsEc2NetworkAcl",
         "AWS::EC2::NetworkInterface" => "AwsEc2NetworkInterface",
         "AWS::EC2::SecurityGroup" => "AwsEc2SecurityGroup",
@@ -265,6 +266,10 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::S3::Bucket" => "AwsS3Bucket",
         "AWS::SNS::Topic" => "AwsSnsTopic",
         "AWS::SQS::Queue" => "AwsSqsQueue",
+        // Security Hub names the types without an ASFF details object after the Config type.
+        "AWS::SSM::AssociationCompliance" => "AwsSsmAssociationCompliance",
+        "AWS::SSM::Document" => "AwsSsmDocument",
+        "AWS::SSM::PatchCompliance" => "AwsSsmPatchCompliance",
         "AWS::SecretsManager::Secret" => "AwsSecretsManagerSecret",
         _ => "Other",
     }
