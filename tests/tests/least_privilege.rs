@@ -107,7 +107,21 @@ fn subject_for(kind: EvidenceKind) -> ConfigurationItem {
             &format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders"),
             json!({"functionName": "orders"}),
         ),
-        EvidenceKind::VpcFlowLogs => item(
+        EvidenceKind::SsmInstanceInformation => item(
+            "AWS::EC2::Instance",
+            "i-0a1b2c3d4e5f6a7b8",
+            "i-0a1b2c3d4e5f6a7b8",
+            &format!("arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0a1b2c3d4e5f6a7b8"),
+            json!({"instanceId": "i-0a1b2c3d4e5f6a7b8", "state": {"name": "running"}}),
+        ),
+        EvidenceKind::SsmDocumentPermissions => item(
+            "AWS::SSM::Document",
+            "deploy-app",
+            "deploy-app",
+            &format!("arn:aws:ssm:{REGION}:{ACCOUNT}:document/deploy-app"),
+            json!({"Name": "deploy-app", "DocumentType": "Command"}),
+        ),
+        EvidenceKind::VpcFlowLogs | EvidenceKind::VpcEndpoints => item(
             "AWS::EC2::VPC",
             "vpc-0a1b2c3d",
             "vpc-0a1b2c3d",

@@ -110,6 +110,8 @@ pub struct AwsClients {
     pub accessanalyzer: aws_sdk_accessanalyzer::Client,
     pub account: aws_sdk_account::Client,
     pub config: aws_sdk_config::Client,
+    pub ssm: aws_sdk_ssm::Client,
+    pub inspector2: aws_sdk_inspector2::Client,
     /// The Region the clients call, when known.
     pub region: Option<String>,
 }
@@ -128,6 +130,8 @@ impl AwsClients {
             accessanalyzer: aws_sdk_accessanalyzer::Client::new(sdk),
             account: aws_sdk_account::Client::new(sdk),
             config: aws_sdk_config::Client::new(sdk),
+            ssm: aws_sdk_ssm::Client::new(sdk),
+            inspector2: aws_sdk_inspector2::Client::new(sdk),
             region: sdk.region().map(|r| r.to_string()),
         }
     }

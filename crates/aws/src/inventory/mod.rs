@@ -27,8 +27,10 @@
 
 mod cloudtrail_trail;
 mod ec2_instance;
+mod ec2_launch_template;
 mod ec2_network_acl;
 mod ec2_security_group;
+mod ec2_subnet;
 mod ec2_volume;
 mod ec2_vpc;
 mod iam;
@@ -40,6 +42,8 @@ mod lambda_function;
 mod rds_db_instance;
 mod s3_bucket;
 pub mod scope;
+mod ssm_compliance;
+mod ssm_document;
 
 pub(crate) use crate::error::port_error;
 use aws_config::{Region, SdkConfig};
@@ -94,6 +98,11 @@ const TYPES: &[(&str, Scope)] = &[
     ("AWS::RDS::DBInstance", Scope::Regional),
     ("AWS::KMS::Key", Scope::Regional),
     ("AWS::Lambda::Function", Scope::Regional),
+    ("AWS::EC2::Subnet", Scope::Regional),
+    ("AWS::EC2::LaunchTemplate", Scope::Regional),
+    ("AWS::SSM::Document", Scope::Regional),
+    ("AWS::SSM::PatchCompliance", Scope::Regional),
+    ("AWS::SSM::AssociationCompliance", Scope::Regional),
 ];
 
 /// One read that failed during collection.
@@ -319,6 +328,12 @@ async fn run_collector(ctx: Ctx) {
         "AWS::RDS::DBInstance" => rds_db_instance::collect(&ctx).await,
         "AWS::KMS::Key" => kms_key::collect(&ctx).await,
         "AWS::Lambda::Function" => lambda_function::collect(&ctx).await,
+        "AWS::EC2::Subnet" => ec2_subnet::collect(&ctx).await,
+        "AWS::EC2::LaunchTemplate" => ec2_launch_template::collect(&ctx).await,
+        "AWS::SSM::Document" => ssm_document::collect(&ctx).await,
+        "AWS::SSM::PatchCompliance" | "AWS::SSM::AssociationCompliance" => {
+            ssm_compliance::collect(&ctx).await
+        }
         _ => Ok(()),
     };
     if let Err(error) = result {

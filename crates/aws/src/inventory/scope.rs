@@ -18,9 +18,15 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("cloudtrail:DescribeTrails", "cloudtrail:DescribeTrails"),
     ("cloudtrail:ListTags", "cloudtrail:ListTags"),
     ("ec2:DescribeInstances", "ec2:DescribeInstances"),
+    (
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:DescribeLaunchTemplateVersions",
+    ),
+    ("ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplates"),
     ("ec2:DescribeNetworkAcls", "ec2:DescribeNetworkAcls"),
     ("ec2:DescribeRegions", "ec2:DescribeRegions"),
     ("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
+    ("ec2:DescribeSubnets", "ec2:DescribeSubnets"),
     ("ec2:DescribeVolumes", "ec2:DescribeVolumes"),
     ("ec2:DescribeVpcs", "ec2:DescribeVpcs"),
     (
@@ -49,6 +55,12 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("s3:GetBucketVersioning", "s3:GetBucketVersioning"),
     ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
     ("s3:ListBuckets", "s3:ListAllMyBuckets"),
+    ("ssm:ListComplianceItems", "ssm:ListComplianceItems"),
+    ("ssm:ListDocuments", "ssm:ListDocuments"),
+    (
+        "ssm:ListResourceComplianceSummaries",
+        "ssm:ListResourceComplianceSummaries",
+    ),
 ];
 
 /// The IAM actions an inventory of every resource type in every enabled Region needs, sorted and
@@ -113,9 +125,22 @@ mod tests {
         include_str!("lambda_function.rs"),
         include_str!("rds_db_instance.rs"),
         include_str!("s3_bucket.rs"),
+        include_str!("ec2_subnet.rs"),
+        include_str!("ec2_launch_template.rs"),
+        include_str!("ssm_document.rs"),
+        include_str!("ssm_compliance.rs"),
     ];
 
-    const SERVICES: &[&str] = &["cloudtrail", "ec2", "iam", "kms", "lambda", "rds", "s3"];
+    const SERVICES: &[&str] = &[
+        "cloudtrail",
+        "ec2",
+        "iam",
+        "kms",
+        "lambda",
+        "rds",
+        "s3",
+        "ssm",
+    ];
 
     /// Every `"service:Operation"` string literal in `text`.
     fn operations(text: &str) -> Vec<String> {

@@ -12,6 +12,7 @@ mod cloudtrail;
 mod coverage;
 mod iam_account;
 mod iam_users;
+mod infrastructure;
 mod mocked;
 mod recorder;
 mod resources;

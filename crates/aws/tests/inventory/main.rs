@@ -9,5 +9,6 @@ mod support;
 
 mod ec2;
 mod iam;
+mod infrastructure;
 mod regional;
 mod s3;
