@@ -29,19 +29,24 @@ use std::collections::BTreeSet;
 /// still checked against the catalog by `tests/tests/template.rs`). Measured with moto 5.2.5:
 /// Lambda and GuardDuty (REST-JSON) answer every call of a non-root user with
 /// `SignatureDoesNotMatch`, whatever the policy; Access Analyzer's ListAnalyzers answers HTTP 500.
+/// Systems Manager's DescribeInstanceInformation is not implemented in moto (HTTP 500).
 /// (S3 Control is judged: moto names its action differently, see `moto_iam::MOTO_ACTION_NAMES`.)
-const NOT_ENFORCEABLE_IN_MOTO: [EvidenceKind; 3] = [
+const NOT_ENFORCEABLE_IN_MOTO: [EvidenceKind; 4] = [
     EvidenceKind::LambdaEnvironmentSecrets,
     EvidenceKind::GuardDutyDetectors,
     EvidenceKind::AccessAnalyzers,
+    EvidenceKind::SsmInstanceInformation,
 ];
 
 /// Failures that prove the call was authorized: moto checks the policy first, then finds that the
-/// (made-up) user, key or report row does not exist.
-const AUTHORIZED_THEN_NOT_FOUND: [&str; 3] = [
+/// (made-up) user, key, report row or SSM document does not exist, or (moto only) Inspector
+/// was never turned on in the account, so it reports no status for it.
+const AUTHORIZED_THEN_NOT_FOUND: [&str; 5] = [
     "NoSuchEntity:",
     "NotInCredentialReport:",
     "NotFoundException:",
+    "InvalidDocument:",
+    "IncompleteResponse: BatchGetAccountStatus answered without account",
 ];
 
 /// SDK clients signed with the keys of a new user `name` of `moto` holding exactly `policy` (as
@@ -187,7 +192,7 @@ async fn every_evaluator_role_reads_all_evidence_under_iam_enforcement() {
 }
 
 /// One action per service moto enforces, and the evidence its removal must break.
-const REMOVALS: [(&str, EvidenceKind); 6] = [
+const REMOVALS: [(&str, EvidenceKind); 8] = [
     (
         "iam:GetAccountPasswordPolicy",
         EvidenceKind::IamPasswordPolicy,
@@ -202,6 +207,14 @@ const REMOVALS: [(&str, EvidenceKind); 6] = [
     (
         "s3:GetAccountPublicAccessBlock",
         EvidenceKind::S3AccountPublicAccessBlock,
+    ),
+    (
+        "ssm:DescribeDocumentPermission",
+        EvidenceKind::SsmDocumentPermissions,
+    ),
+    (
+        "inspector2:BatchGetAccountStatus",
+        EvidenceKind::InspectorAccountStatus,
     ),
 ];
 

@@ -371,6 +371,11 @@ fn resource_id(item: &ConfigurationItem, partition: &str, account: &str, region:
     match item.resource_type.as_str() {
         "AWS::S3::Bucket" => format!("arn:{partition}:s3:::{id}"),
         "AWS::EC2::Instance" => ec2("instance"),
+        "AWS::EC2::LaunchTemplate" => ec2("launch-template"),
+        // A managed instance's patch and association compliance: the instance it is about.
+        "AWS::SSM::PatchCompliance" | "AWS::SSM::AssociationCompliance" if id.starts_with("i-") => {
+            ec2("instance")
+        }
         "AWS::EC2::NetworkAcl" => ec2("network-acl"),
         "AWS::EC2::SecurityGroup" => ec2("security-group"),
         "AWS::EC2::Subnet" => ec2("subnet"),
