@@ -381,7 +381,7 @@ mod tests {
     #[test]
     fn markdown_escapes_catalog_text_and_keeps_code_spans() {
         let md = controls_markdown_for(&[&FAKE]);
-        assert!(md.contains("| [IAM.X7](#iamx7) | Policies should not allow \"\\*\" on \\| resources | CRITICAL | `AWS::IAM::Policy`<br>`AWS::IAM::Role` | – | 1.16 |"), "{md}");
+        assert!(md.contains("| [IAM.X7](#iamx7) | Policies should not allow \"\\*\" on \\| resources | CRITICAL | Identity and access | `AWS::IAM::Policy`<br>`AWS::IAM::Role` | – | 1.16 |"), "{md}");
         assert!(
             md.contains("Fails when `Action: *` is allowed; \\<b\\>never\\</b\\> on \\*all\\* \\[resources\\]."),
             "{md}"

@@ -124,6 +124,10 @@ struct ScanArgs {
     /// Output only failed verdicts (NON_COMPLIANT), in every format
     #[arg(long)]
     failed_only: bool,
+    /// Table: also list the INSUFFICIENT_DATA verdicts that only --live evidence would decide
+    /// (by default one line counts them)
+    #[arg(long)]
+    show_insufficient: bool,
     /// Severity at or above which a failure makes the exit code 1: informational, low, medium,
     /// high, critical, or none to never exit 1
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
@@ -449,12 +453,35 @@ mod tests {
         );
         let (_, _, err) = run_in_memory(&["scan", "-"], &many_items(9_999), [false, false, true]);
         assert_eq!(err, "", "small inputs show no progress");
-        for terminals in [[false, false, false], [false, true, true]] {
-            let (_, _, err) = run_in_memory(&["scan", "-"], &input, terminals);
-            assert_eq!(err, "", "{terminals:?}");
-        }
+        let (_, _, err) = run_in_memory(&["scan", "-"], &input, [false, false, false]);
+        assert_eq!(err, "", "no terminal, no progress");
+        // The table is written at the end, after the line is cleared: it shows on a terminal.
+        let (_, out, err) = run_in_memory(&["scan", "-"], &input, [false, true, true]);
+        assert!(err.contains("\rsidewatch: 20000 items read") && err.ends_with('\r'));
+        assert!(out.starts_with("No verdicts."), "{out}");
+        // JSON streams to the terminal: the line would garble it.
+        let (_, _, err) = run_in_memory(
+            &["scan", "--format", "json", "-"],
+            &input,
+            [false, true, true],
+        );
+        assert!(!err.contains("\rsidewatch:"), "only the summary: {err:?}");
         let (_, _, err) = run_in_memory(&["scan", "-q", "-"], &input, [false, false, true]);
         assert_eq!(err, "", "--quiet");
+    }
+
+    #[test]
+    fn the_table_is_coloured_only_on_a_terminal() {
+        let item = br#"{"resourceType":"AWS::EC2::Instance","resourceId":"i-1","awsRegion":"eu-west-1","accountId":"111122223333","configurationItemStatus":"ResourceDeleted"}"#;
+        let (_, out, _) = run_in_memory(&["scan", "-"], item, [false, true, false]);
+        // NO_COLOR in the environment of the test run turns colour off, as for a person.
+        if crate::output::colour_wanted(true, std::env::var_os("NO_COLOR")) {
+            assert!(out.contains("\x1b[2mN/A"), "{out:?}");
+        } else {
+            assert!(!out.contains('\x1b'), "{out:?}");
+        }
+        let (_, out, _) = run_in_memory(&["scan", "-"], item, [false, false, false]);
+        assert!(out.contains("N/A") && !out.contains('\x1b'), "{out:?}");
     }
 
     #[test]

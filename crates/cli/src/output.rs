@@ -1,10 +1,13 @@
-//! The scan's output formats, written as the verdicts arrive (nothing is collected).
+//! The scan's output formats. JSON and ASFF are written as the verdicts arrive; the table, which
+//! a person reads from the top, is ordered (failures first, by severity) through [`Spool`]s that
+//! keep memory flat on any size of input.
 
 use crate::findings::Findings;
 use crate::stats::{STATUSES, Stats, status_word};
 use serde::Serialize;
-use sidewatch_core::{ConfigurationItem, Evaluation, Finding, Severity};
-use std::io::{self, Write};
+use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
 /// Why a verdict could not be written.
 #[derive(Debug)]
@@ -71,21 +74,83 @@ const COLUMNS: [(&str, usize); 6] = [
     ("REASON", 120),
 ];
 
-/// The readable table, then a summary.
+/// How the table is shown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableOptions {
+    /// Colour the status (a terminal, and `NO_COLOR` not set).
+    pub colour: bool,
+    /// List the INSUFFICIENT_DATA verdicts that only `--live` evidence would decide instead of
+    /// counting them in one line.
+    pub show_insufficient: bool,
+    /// The scan reads live evidence: no verdict waits for `--live`.
+    pub live: bool,
+}
+
+/// Whether the table is coloured: only on a terminal, and not when `NO_COLOR` is set to
+/// anything but the empty string (as no-color.org defines it).
+pub fn colour_wanted(stdout_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stdout_is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+/// The table's sections in the order a person reads them: failures by severity, highest first,
+/// then passes, not applicable, and undecided.
+const SECTIONS: usize = Severity::ALL.len() + 3;
+const PASSED_SECTION: usize = Severity::ALL.len();
+const NOT_APPLICABLE_SECTION: usize = PASSED_SECTION + 1;
+const INSUFFICIENT_SECTION: usize = PASSED_SECTION + 2;
+
+fn section(evaluation: &Evaluation) -> usize {
+    match evaluation.verdict.compliance_type() {
+        ComplianceType::NonCompliant => Severity::ALL
+            .iter()
+            .rev()
+            .position(|s| *s == evaluation.control.severity)
+            .unwrap_or_default(),
+        ComplianceType::Compliant => PASSED_SECTION,
+        ComplianceType::NotApplicable => NOT_APPLICABLE_SECTION,
+        ComplianceType::InsufficientData => INSUFFICIENT_SECTION,
+    }
+}
+
+/// The readable table, failures first, then a summary.
 #[derive(Debug, Default)]
 pub struct TableSink {
+    options: TableOptions,
     rows: u64,
+    /// INSUFFICIENT_DATA verdicts left out because only `--live` evidence decides them, and
+    /// their controls.
+    waiting_for_live: u64,
+    waiting_controls: std::collections::BTreeSet<&'static str>,
+    sections: [Spool; SECTIONS],
     /// The line being built, reused for every row.
     line: String,
 }
 
 impl TableSink {
-    fn row(&mut self, out: &mut dyn Write, cells: [&str; 6]) -> io::Result<()> {
+    pub fn new(options: TableOptions) -> Self {
+        TableSink {
+            options,
+            ..TableSink::default()
+        }
+    }
+
+    /// Formats one row into `self.line`; the status cell is coloured when asked.
+    fn format_row(&mut self, cells: [&str; 6], status: Option<ComplianceType>) {
+        let colour = status.filter(|_| self.options.colour).map(status_colour);
         let line = &mut self.line;
         line.clear();
         for (i, (text, (_, width))) in cells.iter().zip(COLUMNS).enumerate() {
             let last = i + 1 == COLUMNS.len();
-            push_cell(line, text, width, !last);
+            match colour.filter(|_| i == 0) {
+                Some(code) => {
+                    line.push_str(code);
+                    push_cell(line, text, width, false);
+                    line.push_str(RESET);
+                    let shown = text.chars().count().min(width);
+                    line.extend(std::iter::repeat_n(' ', width - shown));
+                }
+                None => push_cell(line, text, width, !last),
+            }
             if !last {
                 line.push_str("  ");
             }
@@ -93,33 +158,52 @@ impl TableSink {
         let trimmed = line.trim_end().len();
         line.truncate(trimmed);
         line.push('\n');
-        out.write_all(line.as_bytes())
     }
 }
+
+/// ANSI SGR codes of each status: failures red, passes green, undecided yellow, not applicable
+/// dim.
+fn status_colour(status: ComplianceType) -> &'static str {
+    match status {
+        ComplianceType::NonCompliant => "\x1b[1;31m",
+        ComplianceType::Compliant => "\x1b[32m",
+        ComplianceType::InsufficientData => "\x1b[33m",
+        ComplianceType::NotApplicable => "\x1b[2m",
+    }
+}
+
+const RESET: &str = "\x1b[0m";
 
 impl Sink for TableSink {
     fn verdict(
         &mut self,
-        out: &mut dyn Write,
+        _out: &mut dyn Write,
         item: &ConfigurationItem,
         evaluation: &Evaluation,
     ) -> Result<(), SinkError> {
-        if self.rows == 0 {
-            self.row(out, COLUMNS.map(|(name, _)| name))?;
+        if !self.options.live
+            && !self.options.show_insufficient
+            && needs_live_evidence(item, evaluation)
+        {
+            self.waiting_for_live += 1;
+            self.waiting_controls.insert(evaluation.control.id);
+            return Ok(());
         }
         self.rows += 1;
         let control = evaluation.control;
-        self.row(
-            out,
+        let status = evaluation.verdict.compliance_type();
+        self.format_row(
             [
-                status_word(evaluation.verdict.compliance_type()),
+                status_word(status),
                 control.severity.label(),
                 control.id,
                 &item.resource_type,
                 &item.resource_id,
                 evaluation.verdict.reason(),
             ],
-        )?;
+            Some(status),
+        );
+        self.sections[section(evaluation)].push(self.line.as_bytes())?;
         Ok(())
     }
 
@@ -131,6 +215,22 @@ impl Sink for TableSink {
                 "No verdicts."
             };
             writeln!(out, "{what}")?;
+        } else {
+            self.format_row(COLUMNS.map(|(name, _)| name), None);
+            out.write_all(self.line.as_bytes())?;
+            for section in &mut self.sections {
+                section.drain_into(out)?;
+            }
+        }
+        if self.waiting_for_live > 0 {
+            writeln!(
+                out,
+                "… and {} INSUFFICIENT_DATA verdict(s) of {} control(s) that need evidence AWS \
+                 Config does not record: sidewatch scan --live reads it, --show-insufficient \
+                 lists them.",
+                self.waiting_for_live,
+                self.waiting_controls.len()
+            )?;
         }
         writeln!(out)?;
         writeln!(out, "Summary")?;
@@ -206,6 +306,59 @@ impl Sink for TableSink {
             line(out, "findings not built", stats.finding_errors.to_string())?;
         }
         line(out, "result", stats.outcome())?;
+        writeln!(out, "{}", stats.counts_line())?;
+        Ok(())
+    }
+}
+
+/// Whether the verdict is INSUFFICIENT_DATA for want of evidence the item does not carry (which
+/// `--live` would read).
+pub fn needs_live_evidence(item: &ConfigurationItem, evaluation: &Evaluation) -> bool {
+    evaluation.verdict.is_insufficient()
+        && evaluation
+            .control
+            .evidence
+            .iter()
+            .any(|kind| !item.supplementary.contains_key(&kind.key()))
+}
+
+/// Rows of one table section: in memory while small, then in an unnamed temporary file (removed
+/// by the OS when closed), so ordering the table never holds a large scan in memory.
+#[derive(Debug, Default)]
+struct Spool {
+    memory: Vec<u8>,
+    file: Option<BufWriter<File>>,
+}
+
+/// Bytes a section keeps in memory before it moves to a temporary file.
+const SPOOL_MEMORY: usize = 1 << 20;
+
+impl Spool {
+    fn push(&mut self, row: &[u8]) -> io::Result<()> {
+        if let Some(file) = &mut self.file {
+            return file.write_all(row);
+        }
+        self.memory.extend_from_slice(row);
+        if self.memory.len() > SPOOL_MEMORY {
+            let mut file = BufWriter::new(tempfile::tempfile()?);
+            file.write_all(&self.memory)?;
+            self.memory = Vec::new();
+            self.file = Some(file);
+        }
+        Ok(())
+    }
+
+    /// Writes the rows in the order they came and empties the spool.
+    fn drain_into(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.file.take() {
+            Some(file) => {
+                let mut file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+                file.seek(SeekFrom::Start(0))?;
+                io::copy(&mut file, out)?;
+            }
+            None => out.write_all(&self.memory)?,
+        }
+        self.memory = Vec::new();
         Ok(())
     }
 }
@@ -367,6 +520,37 @@ mod tests {
         assert_eq!(cell("ééééé", 5), "ééééé");
         assert_eq!(cell("éééééé", 5), "éééé…");
         assert_eq!(cell("a\nb", 3), "a b");
+    }
+
+    #[test]
+    fn colour_needs_a_terminal_and_no_no_color() {
+        assert!(colour_wanted(true, None));
+        assert!(colour_wanted(true, Some("".into())));
+        assert!(!colour_wanted(true, Some("1".into())));
+        assert!(!colour_wanted(false, None));
+    }
+
+    #[test]
+    fn spools_keep_their_order_in_memory_and_on_disk() {
+        let mut small = Spool::default();
+        small.push(b"a\n").unwrap();
+        small.push(b"b\n").unwrap();
+        let mut out = Vec::new();
+        small.drain_into(&mut out).unwrap();
+        assert_eq!(out, b"a\nb\n");
+        let mut large = Spool::default();
+        let rows: Vec<String> = (0..40_000).map(|i| format!("row {i:>40}\n")).collect();
+        for row in &rows {
+            large.push(row.as_bytes()).unwrap();
+        }
+        assert!(
+            large.file.is_some(),
+            "over {SPOOL_MEMORY} bytes the rows go to a file"
+        );
+        assert!(large.memory.is_empty());
+        let mut out = Vec::new();
+        large.drain_into(&mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), rows.concat());
     }
 
     #[test]

@@ -6,7 +6,10 @@ use crate::global_region::GlobalRegion;
 use crate::input::{Source, Stoppable, decompressing};
 use crate::inventory::{self, Regions};
 use crate::live::{Live, RESOURCES_AT_ONCE, Target};
-use crate::output::{AsffSink, JsonSink, Sink, SinkError, TableSink};
+use crate::output::{
+    AsffSink, JsonSink, Sink, SinkError, TableOptions, TableSink, colour_wanted,
+    needs_live_evidence,
+};
 use crate::publish::Publish;
 use crate::stats::{InventoryStats, LiveStats, Stats};
 use crate::{EXIT_ERROR, Io, ScanArgs, ScanFormat, error, warning};
@@ -184,7 +187,11 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
         args.profile.clone(),
     );
     let sink: Box<dyn Sink> = match args.format {
-        ScanFormat::Table => Box::new(TableSink::default()),
+        ScanFormat::Table => Box::new(TableSink::new(TableOptions {
+            colour: colour_wanted(io.stdout_is_terminal, std::env::var_os("NO_COLOR")),
+            show_insufficient: args.show_insufficient,
+            live: args.live,
+        })),
         ScanFormat::Json => Box::new(JsonSink::default()),
         ScanFormat::Asff => Box::new(AsffSink::new(findings)),
     };
@@ -196,8 +203,11 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
         evaluations: Vec::new(),
         item_errors: ItemErrors::default(),
         progress: Progress {
-            // On a terminal the rows themselves show progress; the line would garble them.
-            enabled: io.stderr_is_terminal && !io.stdout_is_terminal && !args.quiet,
+            // The table is written at the end, so the line is cleared before it; JSON and ASFF
+            // stream their verdicts, which the line would garble on a terminal.
+            enabled: io.stderr_is_terminal
+                && (args.format == ScanFormat::Table || !io.stdout_is_terminal)
+                && !args.quiet,
             shown: false,
         },
         stop: Rc::new(Cell::new(false)),
@@ -651,17 +661,6 @@ impl Scan<'_> {
             failed: live.failed_reads(),
         });
     }
-}
-
-/// Whether the verdict is INSUFFICIENT_DATA for want of evidence the item does not carry (which
-/// `--live` would read).
-fn needs_live_evidence(item: &ConfigurationItem, evaluation: &Evaluation) -> bool {
-    evaluation.verdict.is_insufficient()
-        && evaluation
-            .control
-            .evidence
-            .iter()
-            .any(|kind| !item.supplementary.contains_key(&kind.key()))
 }
 
 fn open_file(path: &Path) -> io::Result<File> {

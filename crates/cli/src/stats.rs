@@ -155,6 +155,26 @@ impl Stats {
         }
     }
 
+    /// The table's last line: the verdicts per status, failures per severity (highest first).
+    pub fn counts_line(&self) -> String {
+        let failed = self.count(ComplianceType::NonCompliant);
+        let by_severity: Vec<String> = Severity::ALL
+            .iter()
+            .rev()
+            .map(|s| format!("{} {}", self.failed_with(*s), s.label()))
+            .collect();
+        let others: Vec<String> = STATUSES
+            .iter()
+            .filter(|s| **s != ComplianceType::NonCompliant)
+            .map(|s| format!("{} {}", self.count(*s), status_word(*s)))
+            .collect();
+        format!(
+            "{failed} FAILED ({}) · {}",
+            by_severity.join(", "),
+            others.join(" · ")
+        )
+    }
+
     /// The one-line summary printed on standard error for the JSON formats.
     pub fn one_line(&self) -> String {
         let statuses: Vec<String> = STATUSES

@@ -241,6 +241,75 @@ fn example_snapshot_scans_to_a_mix_of_passes_and_failures() {
     }
 }
 
+/// The first screen: failures by severity, highest first, then passes, not applicable and
+/// undecided; the verdicts only `--live` evidence decides counted in one line; the last line the
+/// counts per status and severity.
+#[test]
+fn the_table_shows_failures_first_and_counts_what_needs_live() {
+    let path = example_path();
+    let path = path.to_str().unwrap();
+    let rank = |line: &str| -> usize {
+        let status = line.split_whitespace().next().unwrap_or_default();
+        let severity = line.split_whitespace().nth(1).unwrap_or_default();
+        match (status, severity) {
+            ("FAILED", "CRITICAL") => 0,
+            ("FAILED", "HIGH") => 1,
+            ("FAILED", "MEDIUM") => 2,
+            ("FAILED", "LOW") => 3,
+            ("FAILED", _) => 4,
+            ("PASSED", _) => 5,
+            ("N/A", _) => 6,
+            ("INSUFFICIENT", _) => 7,
+            other => panic!("not a row: {other:?} in {line}"),
+        }
+    };
+    let run = sidewatch(&["scan", path], b"");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("STATUS"));
+    let rows: Vec<&str> = lines[1..]
+        .iter()
+        .copied()
+        .take_while(|l| !l.is_empty() && !l.starts_with('…'))
+        .collect();
+    assert!(rows[0].starts_with("FAILED        CRITICAL"), "{}", rows[0]);
+    let ranks: Vec<usize> = rows.iter().map(|r| rank(r)).collect();
+    assert!(ranks.is_sorted(), "rows out of order:\n{}", run.stdout);
+    let collapsed = lines
+        .iter()
+        .find(|l| l.starts_with("… and "))
+        .expect("one line counts the verdicts waiting for --live");
+    let hidden: usize = collapsed
+        .trim_start_matches("… and ")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        hidden > 0 && collapsed.contains("--show-insufficient"),
+        "{collapsed}"
+    );
+    let last = lines.last().unwrap();
+    assert!(
+        last.contains(" FAILED (") && last.contains(" CRITICAL") && last.contains(" PASSED"),
+        "{last}"
+    );
+    // --show-insufficient lists them: exactly `hidden` more rows, no counting line.
+    let all = sidewatch(&["scan", "--show-insufficient", path], b"");
+    let all_rows = all
+        .stdout
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .count();
+    assert_eq!(all_rows, rows.len() + hidden, "{}", all.stdout);
+    assert!(!all.stdout.contains("… and "));
+    // Machine formats are not filtered.
+    let json = sidewatch(&["scan", "--format", "json", path], b"");
+    assert_eq!(json.json().as_array().unwrap().len(), all_rows);
+}
+
 #[test]
 fn api_shape_fixtures_convert_to_the_snapshot_shape() {
     let item = snapshot_item(json!({

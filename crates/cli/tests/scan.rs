@@ -73,9 +73,10 @@ fn snapshot_file_as_a_table_with_summary() {
         run.stdout
     );
     assert!(lines[0].ends_with("REASON"));
-    assert!(lines[1].starts_with("PASSED        HIGH           S3.8          AWS::S3::Bucket"));
-    assert!(lines[1].contains("example-private-bucket"));
-    assert!(lines[2].starts_with("FAILED") && lines[2].contains("blockPublicPolicy"));
+    // Failures first, then passes, then not applicable.
+    assert!(lines[1].starts_with("FAILED") && lines[1].contains("blockPublicPolicy"));
+    assert!(lines[2].starts_with("PASSED        HIGH           S3.8          AWS::S3::Bucket"));
+    assert!(lines[2].contains("example-private-bucket"));
     assert!(lines[3].starts_with("N/A") && lines[3].contains("ResourceDeleted"));
     for expected in [
         "  items read                         3",

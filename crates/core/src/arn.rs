@@ -82,6 +82,19 @@ impl<'a> Arn<'a> {
         let name = rest.split_once(':').map_or(rest, |(name, _qualifier)| name);
         (self.service == "lambda" && !name.is_empty()).then_some(name)
     }
+
+    /// The family and revision when this is an ECS task definition ARN
+    /// (`arn:<partition>:ecs:<region>:<account>:task-definition/<family>:<revision>`); the
+    /// revision is a whole number.
+    pub fn ecs_task_definition(&self) -> Option<(&'a str, u64)> {
+        let rest = self.resource.strip_prefix("task-definition/")?;
+        let (family, revision) = rest.rsplit_once(':')?;
+        if !revision.bytes().all(|b| b.is_ascii_digit()) {
+            return None; // `+3` parses as a number but is no revision
+        }
+        let revision = revision.parse().ok()?;
+        (self.service == "ecs" && !family.is_empty()).then_some((family, revision))
+    }
 }
 
 impl fmt::Display for Arn<'_> {
@@ -349,6 +362,23 @@ mod tests {
         ] {
             let arn = Arn::parse(not_a_function).unwrap();
             assert_eq!(arn.lambda_function(), None, "{not_a_function}");
+        }
+    }
+
+    #[test]
+    fn task_definition_arns_give_family_and_revision() {
+        let arn = Arn::parse("arn:aws-cn:ecs:cn-north-1:111122223333:task-definition/web-app:17")
+            .unwrap();
+        assert_eq!(arn.ecs_task_definition(), Some(("web-app", 17)));
+        for not_a_task_definition in [
+            "arn:aws:ecs:us-east-1:111122223333:task-definition/web",
+            "arn:aws:ecs:us-east-1:111122223333:task-definition/web:latest",
+            "arn:aws:ecs:us-east-1:111122223333:task-definition/:3",
+            "arn:aws:ecs:us-east-1:111122223333:service/prod/web",
+            "arn:aws:batch:us-east-1:111122223333:task-definition/web:3",
+        ] {
+            let arn = Arn::parse(not_a_task_definition).unwrap();
+            assert_eq!(arn.ecs_task_definition(), None, "{not_a_task_definition}");
         }
     }
 

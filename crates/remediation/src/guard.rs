@@ -650,6 +650,11 @@ fn resource_named(
             .resource
             .strip_prefix(prefix)
             .is_some_and(|rest| !rest.is_empty()),
+        ArnResource::Kinds(prefixes) => prefixes.iter().any(|prefix| {
+            arn.resource
+                .strip_prefix(prefix)
+                .is_some_and(|rest| !rest.is_empty())
+        }),
     };
     if !names_it {
         return Err(inconsistent(format!(
@@ -682,6 +687,9 @@ enum ArnResource {
     /// an opaque id (IAM `AIDA…`, RDS `db-…`), so only the kind can be checked here; the live
     /// read then looks the resource up by that id in the function's own account.
     Kind(&'static str),
+    /// Like [`ArnResource::Kind`], for resource types whose ARNs use one of several prefixes
+    /// (AWS WAF web ACLs: `regional/webacl/` or `global/webacl/`).
+    Kinds(&'static [&'static str]),
 }
 
 impl ArnResource {
@@ -689,6 +697,7 @@ impl ArnResource {
         match self {
             ArnResource::Id(prefix) => format!("{prefix}{resource_id}"),
             ArnResource::Kind(prefix) => format!("{prefix}<name>"),
+            ArnResource::Kinds(prefixes) => format!("{}<name>", prefixes.join("<name> or ")),
         }
     }
 }
@@ -697,7 +706,7 @@ impl ArnShape {
     /// The shape of every resource type of the catalog but the account (a test keeps it
     /// complete), `None` for any other.
     fn of(resource_type: &str) -> Option<Self> {
-        use ArnResource::{Id, Kind};
+        use ArnResource::{Id, Kind, Kinds};
         let regional = |service, resource| ArnShape {
             service,
             has_region: true,
@@ -734,10 +743,60 @@ impl ArnShape {
             "AWS::CloudTrail::Trail" => regional("cloudtrail", Id("trail/")),
             "AWS::Lambda::Function" => regional("lambda", Id("function:")),
             "AWS::RDS::DBInstance" => regional("rds", Kind("db:")),
+            "AWS::RDS::DBCluster" => regional("rds", Kind("cluster:")),
+            "AWS::RDS::DBSnapshot" => regional("rds", Kind("snapshot:")),
+            "AWS::RDS::DBClusterSnapshot" => regional("rds", Kind("cluster-snapshot:")),
+            "AWS::DynamoDB::Table" => regional("dynamodb", Id("table/")),
+            "AWS::EFS::FileSystem" => regional("elasticfilesystem", Id("file-system/")),
+            // Config's resource id of a queue is its URL, of a topic and a secret their ARN.
+            "AWS::SQS::Queue" => regional("sqs", Kind("")),
+            "AWS::SNS::Topic" => regional("sns", Kind("")),
+            "AWS::SecretsManager::Secret" => regional("secretsmanager", Kind("secret:")),
+            "AWS::ECR::Repository" => regional("ecr", Id("repository/")),
+            "AWS::EKS::Cluster" => regional("eks", Id("cluster/")),
+            "AWS::ECS::Cluster" => regional("ecs", Kind("cluster/")),
+            "AWS::ECS::Service" => regional("ecs", Kind("service/")),
+            "AWS::ECS::TaskDefinition" => regional("ecs", Kind("task-definition/")),
+            "AWS::ECS::TaskSet" => regional("ecs", Kind("task-set/")),
             "AWS::IAM::User" => iam("user/"),
             "AWS::IAM::Role" => iam("role/"),
             "AWS::IAM::Group" => iam("group/"),
             "AWS::IAM::Policy" => iam("policy/"),
+            // Config's resource id of an ELBv2 load balancer or listener is its whole ARN.
+            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+                regional("elasticloadbalancing", Kind("loadbalancer/"))
+            }
+            "AWS::ElasticLoadBalancingV2::Listener" => {
+                regional("elasticloadbalancing", Kind("listener/"))
+            }
+            "AWS::ElasticLoadBalancing::LoadBalancer" => {
+                regional("elasticloadbalancing", Id("loadbalancer/"))
+            }
+            "AWS::WAFRegional::Rule" => regional("waf-regional", Id("rule/")),
+            "AWS::WAFRegional::RuleGroup" => regional("waf-regional", Id("rulegroup/")),
+            "AWS::WAFv2::WebACL" => {
+                regional("wafv2", Kinds(&["regional/webacl/", "global/webacl/"]))
+            }
+            "AWS::CloudFront::Distribution" => ArnShape {
+                service: "cloudfront",
+                has_region: false,
+                has_account: true,
+                resource: Id("distribution/"),
+            },
+            // API Gateway ARNs carry no account:
+            // arn:aws:apigateway:<region>::/restapis/<id>/stages/<name>.
+            "AWS::ApiGateway::Stage" => ArnShape {
+                service: "apigateway",
+                has_region: true,
+                has_account: false,
+                resource: Kind("/restapis/"),
+            },
+            "AWS::ApiGatewayV2::Stage" => ArnShape {
+                service: "apigateway",
+                has_region: true,
+                has_account: false,
+                resource: Kind("/apis/"),
+            },
             _ => return None,
         })
     }

@@ -112,6 +112,31 @@ pub(crate) fn require_text(
     }
 }
 
+/// INSUFFICIENT_DATA unless `configuration` records `pointer`, a field every complete item of
+/// the type carries (a queue's `QueueArn`, a topic's `TopicArn`). For types where AWS omits a
+/// setting while it is off, only an item that visibly holds the resource's attributes may fail
+/// on the setting's absence; an empty or partial `configuration` says nothing.
+pub(crate) fn require_recorded(item: &ConfigurationItem, pointer: &str) -> Result<(), Verdict> {
+    let name = config_name(pointer);
+    match text(item.configuration.pointer(pointer), &name)? {
+        Some(_) => Ok(()),
+        None => Err(Verdict::insufficient(format!(
+            "{name} is missing from the configuration item, so it does not show the resource's \
+             settings and an absent setting cannot be read as off"
+        ))),
+    }
+}
+
+/// A resource's name for reasons: the text at `pointer` inside `configuration` when set
+/// (`/RepositoryName`), else the item's resource name, else its resource id.
+pub(crate) fn resource_name<'a>(item: &'a ConfigurationItem, pointer: &str) -> &'a str {
+    item.config_str(pointer)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .or(item.resource_name.as_deref())
+        .unwrap_or(&item.resource_id)
+}
+
 /// A `supplementaryConfiguration` entry the control needs, as the object AWS Config records, or
 /// INSUFFICIENT_DATA naming the entry when it is absent, null or not an object.
 pub(crate) fn supplementary<'a>(

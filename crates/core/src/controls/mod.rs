@@ -9,31 +9,52 @@ use crate::control::{Control, compare_ids};
 use std::sync::LazyLock;
 
 pub mod account;
+pub mod apigateway;
 pub(crate) mod checks;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod config;
+pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod efs;
+pub mod eks;
+pub mod elb;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
 pub mod inspector;
 pub mod kms;
 pub mod lambda;
+pub(crate) mod nist;
 pub mod policy;
 pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
+pub mod sns;
+pub mod sqs;
 pub mod ssm;
 #[cfg(test)]
 mod test_support;
+pub mod waf;
 
 /// Every control sidewatch knows, ordered by id (`CloudTrail.2` … `S3.20`).
 pub fn catalog() -> &'static [&'static Control] {
     static CATALOG: LazyLock<Vec<&'static Control>> = LazyLock::new(|| {
         let mut all: Vec<&'static Control> = [
             account::CONTROLS,
+            apigateway::CONTROLS,
+            cloudfront::CONTROLS,
             cloudtrail::CONTROLS,
             config::CONTROLS,
+            dynamodb::CONTROLS,
             ec2::CONTROLS,
+            efs::CONTROLS,
+            ecr::CONTROLS,
+            ecs::CONTROLS,
+            eks::CONTROLS,
+            elb::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
             inspector::CONTROLS,
@@ -41,7 +62,11 @@ pub fn catalog() -> &'static [&'static Control] {
             lambda::CONTROLS,
             rds::CONTROLS,
             s3::CONTROLS,
+            secretsmanager::CONTROLS,
+            sns::CONTROLS,
+            sqs::CONTROLS,
             ssm::CONTROLS,
+            waf::CONTROLS,
         ]
         .concat();
         all.sort_by(|a, b| compare_ids(a.id, b.id));

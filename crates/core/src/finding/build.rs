@@ -231,6 +231,8 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
     match config_resource_type {
         "AWS::::Account" => "AwsAccount",
         "AWS::ACM::Certificate" => "AwsCertificateManagerCertificate",
+        "AWS::ApiGateway::Stage" => "AwsApiGatewayStage",
+        "AWS::ApiGatewayV2::Stage" => "AwsApiGatewayV2Stage",
         "AWS::AutoScaling::AutoScalingGroup" => "AwsAutoScalingAutoScalingGroup",
         "AWS::AutoScaling::LaunchConfiguration" => "AwsAutoScalingLaunchConfiguration",
         "AWS::CloudFormation::Stack" => "AwsCloudFormationStack",
@@ -249,7 +251,9 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::EC2::VPC" => "AwsEc2Vpc",
         "AWS::ECR::Repository" => "AwsEcrRepository",
         "AWS::ECS::Cluster" => "AwsEcsCluster",
+        "AWS::ECS::Service" => "AwsEcsService",
         "AWS::ECS::TaskDefinition" => "AwsEcsTaskDefinition",
+        "AWS::EFS::FileSystem" => "AwsEfsFileSystem",
         "AWS::EKS::Cluster" => "AwsEksCluster",
         "AWS::ElasticLoadBalancing::LoadBalancer" => "AwsElbLoadBalancer",
         "AWS::ElasticLoadBalancingV2::LoadBalancer" => "AwsElbv2LoadBalancer",
@@ -260,17 +264,19 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::KMS::Key" => "AwsKmsKey",
         "AWS::Lambda::Function" => "AwsLambdaFunction",
         "AWS::RDS::DBCluster" => "AwsRdsDbCluster",
+        "AWS::RDS::DBClusterSnapshot" => "AwsRdsDbClusterSnapshot",
         "AWS::RDS::DBInstance" => "AwsRdsDbInstance",
+        "AWS::RDS::DBSnapshot" => "AwsRdsDbSnapshot",
         "AWS::Redshift::Cluster" => "AwsRedshiftCluster",
         "AWS::S3::AccountPublicAccessBlock" => "AwsS3AccountPublicAccessBlock",
         "AWS::S3::Bucket" => "AwsS3Bucket",
         "AWS::SNS::Topic" => "AwsSnsTopic",
         "AWS::SQS::Queue" => "AwsSqsQueue",
-        // Security Hub names the types without an ASFF details object after the Config type.
-        "AWS::SSM::AssociationCompliance" => "AwsSsmAssociationCompliance",
-        "AWS::SSM::Document" => "AwsSsmDocument",
         "AWS::SSM::PatchCompliance" => "AwsSsmPatchCompliance",
         "AWS::SecretsManager::Secret" => "AwsSecretsManagerSecret",
+        "AWS::WAFRegional::Rule" => "AwsWafRegionalRule",
+        "AWS::WAFRegional::RuleGroup" => "AwsWafRegionalRuleGroup",
+        "AWS::WAFv2::WebACL" => "AwsWafv2WebAcl",
         _ => "Other",
     }
 }
@@ -780,9 +786,22 @@ mod tests {
         assert_eq!(asff_resource_type("AWS::::Account"), "AwsAccount");
         assert_eq!(asff_resource_type("AWS::Future::Thing"), "Other");
         assert_eq!(asff_resource_type(""), "Other");
-        // Every type a control in the catalog evaluates has an ASFF type.
+        // Every type a control in the catalog evaluates has an ASFF type, except those ASFF
+        // defines none for (its guidance is then `Other`): ECS task sets (ASFF has AwsEcsService,
+        // AwsEcsTask… but no task set), ELBv2 listeners, SSM documents and association
+        // compliance (ASFF has AwsSsmPatchCompliance only).
+        const NO_ASFF_TYPE: &[&str] = &[
+            "AWS::ECS::TaskSet",
+            "AWS::ElasticLoadBalancingV2::Listener",
+            "AWS::SSM::AssociationCompliance",
+            "AWS::SSM::Document",
+        ];
         for control in crate::catalog() {
             for t in control.resource_types {
+                if NO_ASFF_TYPE.contains(t) {
+                    assert_eq!(asff_resource_type(t), "Other", "{}: {t}", control.id);
+                    continue;
+                }
                 assert_ne!(asff_resource_type(t), "Other", "{}: {t}", control.id);
             }
         }

@@ -2,6 +2,7 @@
 
 use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::account;
+use crate::controls::nist;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::EbsEncryptionByDefault;
 use crate::verdict::Verdict;
@@ -28,9 +29,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("EC2.7"),
         cis_v3: Some("2.2.1"),
-        nist_800_53_r5: &[
-            "CA-9(1)", "CM-3(6)", "SC-13", "SC-28", "SC-28(1)", "SC-7(10)", "SI-7(6)",
-        ],
+        nist_800_53_r5: nist::ENCRYPTION_AT_REST,
     },
     parameters: &[],
     evidence: &[EvidenceKind::EbsEncryptionByDefault],

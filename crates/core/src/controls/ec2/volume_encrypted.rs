@@ -2,6 +2,7 @@
 
 use super::state_name;
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
+use crate::controls::nist;
 use crate::item::{Unreadable, found};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -27,9 +28,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("EC2.3"),
         cis_v3: None,
-        nist_800_53_r5: &[
-            "CA-9(1)", "CM-3(6)", "SC-13", "SC-28", "SC-28(1)", "SC-7(10)", "SI-7(6)",
-        ],
+        nist_800_53_r5: nist::ENCRYPTION_AT_REST,
     },
     parameters: &[ParamSpec {
         name: "kmsId",

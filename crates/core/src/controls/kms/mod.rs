@@ -3,6 +3,7 @@
 use crate::control::Control;
 
 pub mod key_rotation;
+pub mod scheduled_deletion;
 
 /// This service's controls; the catalog joins every service's list.
-pub(crate) static CONTROLS: &[&Control] = &[&key_rotation::CONTROL];
+pub(crate) static CONTROLS: &[&Control] = &[&scheduled_deletion::CONTROL, &key_rotation::CONTROL];

@@ -32,6 +32,7 @@
 //! Deny statements are not weighed against Allows; an unreadable policy is INSUFFICIENT_DATA.
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
+use crate::controls::nist;
 use crate::controls::policy::{LIMITING_KEYS, PolicyDocument, Scope, Statement};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
@@ -59,10 +60,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("Lambda.1"),
         cis_v3: None,
-        nist_800_53_r5: &[
-            "AC-21", "AC-3", "AC-3(7)", "AC-4", "AC-4(21)", "AC-6", "SC-7", "SC-7(11)", "SC-7(16)",
-            "SC-7(20)", "SC-7(21)", "SC-7(3)", "SC-7(4)", "SC-7(9)",
-        ],
+        nist_800_53_r5: nist::PUBLIC_ACCESS,
     },
     parameters: &[ParamSpec {
         name: SERVICE_REQUIRES_SOURCE,

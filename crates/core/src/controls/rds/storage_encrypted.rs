@@ -2,6 +2,7 @@
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::checks;
+use crate::controls::nist;
 use crate::verdict::Verdict;
 
 pub const CONTROL: Control = Control {
@@ -26,9 +27,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("RDS.3"),
         cis_v3: Some("2.3.1"),
-        nist_800_53_r5: &[
-            "CA-9(1)", "CM-3(6)", "SC-13", "SC-28", "SC-28(1)", "SC-7(10)", "SI-7(6)",
-        ],
+        nist_800_53_r5: nist::ENCRYPTION_AT_REST,
     },
     parameters: &[],
     evidence: &[],

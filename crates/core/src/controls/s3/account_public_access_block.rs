@@ -3,6 +3,7 @@
 
 use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::controls::account;
+use crate::controls::nist;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::AccountPublicAccessBlock;
 use crate::verdict::Verdict;
@@ -31,10 +32,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("S3.1"),
         cis_v3: Some("2.1.4"),
-        nist_800_53_r5: &[
-            "AC-21", "AC-3", "AC-3(7)", "AC-4", "AC-4(21)", "AC-6", "SC-7", "SC-7(11)", "SC-7(16)",
-            "SC-7(20)", "SC-7(21)", "SC-7(3)", "SC-7(4)", "SC-7(9)",
-        ],
+        nist_800_53_r5: nist::PUBLIC_ACCESS,
     },
     parameters: &[],
     evidence: &[EvidenceKind::S3AccountPublicAccessBlock],

@@ -117,10 +117,7 @@ pub(crate) const WRITE: Access = Access {
 };
 
 /// The NIST SP 800-53 Rev. 5 controls AWS maps both S3.2 and S3.3 to.
-pub(crate) const NIST_800_53_R5: &[&str] = &[
-    "AC-21", "AC-3", "AC-3(7)", "AC-4", "AC-4(21)", "AC-6", "SC-7", "SC-7(11)", "SC-7(16)",
-    "SC-7(20)", "SC-7(21)", "SC-7(3)", "SC-7(4)", "SC-7(9)",
-];
+pub(crate) const NIST_800_53_R5: &[&str] = crate::controls::nist::PUBLIC_ACCESS;
 
 /// Condition keys Amazon S3 accepts, beyond the common ones, as making a grant non-public.
 const S3_LIMITING_KEYS: &[&str] = &[

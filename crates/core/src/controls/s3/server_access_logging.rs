@@ -24,10 +24,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("S3.9"),
         cis_v3: None,
-        nist_800_53_r5: &[
-            "AC-2(4)", "AC-4(26)", "AC-6(9)", "AU-10", "AU-12", "AU-2", "AU-3", "AU-6(3)",
-            "AU-6(4)", "CA-7", "SC-7(9)", "SI-3(8)", "SI-4(20)", "SI-7(8)",
-        ],
+        nist_800_53_r5: crate::controls::nist::ACCESS_LOGGING,
     },
     parameters: &[],
     evidence: &[],

@@ -23,9 +23,8 @@
 //! `{"policyText": null}`) fails; an unreadable policy is INSUFFICIENT_DATA.
 
 use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
-use crate::controls::policy::{Condition, PolicyDocument, Scope, Statement};
+use crate::controls::policy::{Condition, Scope, Statement};
 use crate::verdict::Verdict;
-use serde_json::Value;
 
 pub const CONTROL: Control = Control {
     id: "S3.5",
@@ -50,10 +49,7 @@ pub const CONTROL: Control = Control {
     mappings: Mappings {
         fsbp: Some("S3.5"),
         cis_v3: Some("2.1.1"),
-        nist_800_53_r5: &[
-            "AC-17(2)", "AC-4", "IA-5(1)", "SC-12(3)", "SC-13", "SC-23", "SC-23(3)", "SC-7(4)",
-            "SC-8", "SC-8(1)", "SC-8(2)", "SI-7(6)",
-        ],
+        nist_800_53_r5: crate::controls::nist::ENCRYPTION_IN_TRANSIT,
     },
     parameters: &[],
     evidence: &[],
@@ -62,28 +58,16 @@ pub const CONTROL: Control = Control {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let item = ctx.item;
-    let name = item
-        .config_str("/name")
-        .unwrap_or(item.resource_name.as_deref().unwrap_or(&item.resource_id));
-    let policy_text = match item.supplementary("BucketPolicy") {
-        None => None,
-        Some(Value::Object(bp)) => bp.get("policyText").filter(|v| !v.is_null()),
-        Some(other) => {
-            return Verdict::insufficient(format!(
-                "supplementaryConfiguration.BucketPolicy is {}, not an object with policyText",
-                crate::item::json_type(other)
-            ));
+    let name = super::bucket_name(item);
+    let policy = match super::bucket_policy(item) {
+        Err(verdict) => return verdict,
+        Ok(Some(policy)) => policy,
+        Ok(None) => {
+            return Verdict::fail(
+                "the bucket has no bucket policy, so nothing denies requests made without SSL/TLS \
+                 (aws:SecureTransport false)",
+            );
         }
-    };
-    let Some(policy_text) = policy_text else {
-        return Verdict::fail(
-            "the bucket has no bucket policy, so nothing denies requests made without SSL/TLS \
-             (aws:SecureTransport false)",
-        );
-    };
-    let policy = match PolicyDocument::from_value(policy_text) {
-        Ok(p) => p,
-        Err(e) => return Verdict::insufficient(format!("cannot read the bucket policy: {e}")),
     };
     let bucket_arn = format!("arn:{}:s3:::{name}", item.partition());
     let objects_prefix = format!("{bucket_arn}/");
@@ -185,7 +169,7 @@ fn is_insecure_transport_test(c: &Condition) -> bool {
 mod tests {
     use super::*;
     use crate::controls::test_support;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn bucket(arn: &str, supplementary: Value) -> Verdict {
         let mut raw = test_support::item("AWS::S3::Bucket", json!({"name": "data"}));
