@@ -5,6 +5,8 @@
 //!
 //! One test binary (modules below) keeps link time down: the SDK crates are large.
 
+#[path = "../seed/infrastructure.rs"]
+mod seed;
 mod support;
 
 mod account_level;

@@ -13,10 +13,6 @@ const TYPES: [&str; 3] = [
     "AWS::SSM::Document",
 ];
 
-const DOCUMENT: &str = r#"{"schemaVersion": "2.2", "description": "Restart the app",
-  "mainSteps": [{"action": "aws:runShellScript", "name": "restart",
-                 "inputs": {"runCommand": ["systemctl restart app"]}}]}"#;
-
 /// A launch template whose one network interface does (or does not) get a public address.
 async fn launch_template(ec2: &aws_sdk_ec2::Client, name: &str, public: bool) -> String {
     let interface = LaunchTemplateInstanceNetworkInterfaceSpecificationRequest::builder()
@@ -71,25 +67,8 @@ async fn infrastructure_items_look_like_configs_and_get_the_same_verdicts() {
         .unwrap();
     let private_template = launch_template(ec2, "app", false).await;
     let public_template = launch_template(ec2, "web", true).await;
-    let ssm = &env.clients.ssm;
-    for (name, public) in [("deploy-app", false), ("bootstrap-host", true)] {
-        ssm.create_document()
-            .name(name)
-            .content(DOCUMENT)
-            .document_type(aws_sdk_ssm::types::DocumentType::Command)
-            .send()
-            .await
-            .unwrap();
-        if public {
-            ssm.modify_document_permission()
-                .name(name)
-                .permission_type(aws_sdk_ssm::types::DocumentPermissionType::Share)
-                .account_ids_to_add("all")
-                .send()
-                .await
-                .unwrap();
-        }
-    }
+    crate::seed::document(&env.clients.ssm, "deploy-app", false).await;
+    crate::seed::document(&env.clients.ssm, "bootstrap-host", true).await;
 
     let (items, report) = env.collect(&TYPES).await;
     assert!(report.is_complete(), "{:?}", report.failures);

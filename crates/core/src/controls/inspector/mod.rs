@@ -5,7 +5,7 @@
 //! evidence (`inspector2:BatchGetAccountStatus` → `resourceState.<type>.status`), so they share
 //! [`decide`].
 
-use crate::control::{Context, Control};
+use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::account;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::{InspectorAccount, InspectorAccountStatus};
@@ -31,6 +31,40 @@ pub(crate) struct Scan {
     /// What people call it ("EC2 scanning").
     pub(crate) label: &'static str,
     pub(crate) status: fn(&InspectorAccount) -> Option<&str>,
+}
+
+/// The control for one scan type: the four differ only in their words and the scan they read.
+/// AWS's control reference gives them no NIST SP 800-53 mapping sidewatch could confirm.
+pub(crate) const fn scan_control(
+    id: &'static str,
+    title: &'static str,
+    rationale: &'static str,
+    remediation: &'static str,
+    remediation_url: &'static str,
+    evaluate: fn(&Context<'_>) -> Verdict,
+) -> Control {
+    Control {
+        id,
+        title,
+        severity: Severity::High,
+        resource_types: account::RESOURCE_TYPES,
+        rationale,
+        remediation,
+        remediation_url,
+        remediation_hook: Remediation::NotifyOnly {
+            why: "activating Amazon Inspector scanning costs money and is usually an \
+                  organization-level decision",
+        },
+        duty: Duty::OsAndPatching,
+        mappings: Mappings {
+            fsbp: Some(id),
+            cis_v3: None,
+            nist_800_53_r5: &[],
+        },
+        parameters: &[],
+        evidence: &[EvidenceKind::InspectorAccountStatus],
+        evaluate,
+    }
 }
 
 /// Passes when every account in the evidence has `scan` ENABLED; fails naming the accounts that
