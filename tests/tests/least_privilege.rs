@@ -29,22 +29,27 @@ use std::collections::BTreeSet;
 /// still checked against the catalog by `tests/tests/template.rs`). Measured with moto 5.2.5:
 /// Lambda and GuardDuty (REST-JSON) answer every call of a non-root user with
 /// `SignatureDoesNotMatch`, whatever the policy; Access Analyzer's ListAnalyzers answers HTTP 500.
+/// Systems Manager's DescribeInstanceInformation is not implemented in moto (HTTP 500).
 /// (S3 Control is judged: moto names its action differently, see `moto_iam::MOTO_ACTION_NAMES`.)
 /// moto has no AWS WAF Classic backend at all (`waf:GetLoggingConfiguration` is tested with SDK
 /// mocks in `sidewatch-aws`).
-const NOT_ENFORCEABLE_IN_MOTO: [EvidenceKind; 4] = [
+const NOT_ENFORCEABLE_IN_MOTO: [EvidenceKind; 5] = [
     EvidenceKind::LambdaEnvironmentSecrets,
     EvidenceKind::GuardDutyDetectors,
     EvidenceKind::AccessAnalyzers,
+    EvidenceKind::SsmInstanceInformation,
     EvidenceKind::WafClassicLogging,
 ];
 
 /// Failures that prove the call was authorized: moto checks the policy first, then finds that the
-/// (made-up) user, key or report row does not exist.
-const AUTHORIZED_THEN_NOT_FOUND: [&str; 5] = [
+/// (made-up) user, key, report row or SSM document does not exist, or (moto only) Inspector
+/// was never turned on in the account, so it reports no status for it.
+const AUTHORIZED_THEN_NOT_FOUND: [&str; 7] = [
     "NoSuchEntity:",
     "NotInCredentialReport:",
     "NotFoundException:",
+    "InvalidDocument:",
+    "IncompleteResponse: BatchGetAccountStatus answered without account",
     "LoadBalancerNotFound:",
     "ResourceNotFoundException:",
 ];
@@ -112,7 +117,21 @@ fn subject_for(kind: EvidenceKind) -> ConfigurationItem {
             &format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:orders"),
             json!({"functionName": "orders"}),
         ),
-        EvidenceKind::VpcFlowLogs => item(
+        EvidenceKind::SsmInstanceInformation => item(
+            "AWS::EC2::Instance",
+            "i-0a1b2c3d4e5f6a7b8",
+            "i-0a1b2c3d4e5f6a7b8",
+            &format!("arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0a1b2c3d4e5f6a7b8"),
+            json!({"instanceId": "i-0a1b2c3d4e5f6a7b8", "state": {"name": "running"}}),
+        ),
+        EvidenceKind::SsmDocumentPermissions => item(
+            "AWS::SSM::Document",
+            "deploy-app",
+            "deploy-app",
+            &format!("arn:aws:ssm:{REGION}:{ACCOUNT}:document/deploy-app"),
+            json!({"Name": "deploy-app", "DocumentType": "Command"}),
+        ),
+        EvidenceKind::VpcFlowLogs | EvidenceKind::VpcEndpoints => item(
             "AWS::EC2::VPC",
             "vpc-0a1b2c3d",
             "vpc-0a1b2c3d",
@@ -223,7 +242,7 @@ async fn every_evaluator_role_reads_all_evidence_under_iam_enforcement() {
 }
 
 /// One action per service moto enforces, and the evidence its removal must break.
-const REMOVALS: [(&str, EvidenceKind); 11] = [
+const REMOVALS: [(&str, EvidenceKind); 13] = [
     (
         "iam:GetAccountPasswordPolicy",
         EvidenceKind::IamPasswordPolicy,
@@ -238,6 +257,14 @@ const REMOVALS: [(&str, EvidenceKind); 11] = [
     (
         "s3:GetAccountPublicAccessBlock",
         EvidenceKind::S3AccountPublicAccessBlock,
+    ),
+    (
+        "ssm:DescribeDocumentPermission",
+        EvidenceKind::SsmDocumentPermissions,
+    ),
+    (
+        "inspector2:BatchGetAccountStatus",
+        EvidenceKind::InspectorAccountStatus,
     ),
     (
         "ecr:GetRegistryScanningConfiguration",

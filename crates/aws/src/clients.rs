@@ -113,6 +113,8 @@ pub struct AwsClients {
     pub accessanalyzer: aws_sdk_accessanalyzer::Client,
     pub account: aws_sdk_account::Client,
     pub config: aws_sdk_config::Client,
+    pub ssm: aws_sdk_ssm::Client,
+    pub inspector2: aws_sdk_inspector2::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     /// AWS WAF Classic, global web ACLs: always the us-east-1 endpoint, where AWS serves them.
@@ -138,6 +140,8 @@ impl AwsClients {
             accessanalyzer: aws_sdk_accessanalyzer::Client::new(sdk),
             account: aws_sdk_account::Client::new(sdk),
             config: aws_sdk_config::Client::new(sdk),
+            ssm: aws_sdk_ssm::Client::new(sdk),
+            inspector2: aws_sdk_inspector2::Client::new(sdk),
             ecr: aws_sdk_ecr::Client::new(sdk),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(sdk),
             waf: aws_sdk_waf::Client::from_conf(

@@ -286,6 +286,15 @@ async fn seed_ec2(c: &Clients, seeded: &mut Seeded) {
         .send()
         .await
         .unwrap();
+    // An EC2 API endpoint in the logged VPC (EC2.10 passes there, fails in the bare one).
+    ec2.create_vpc_endpoint()
+        .vpc_id(&logged)
+        .vpc_endpoint_type(aws_sdk_ec2::types::VpcEndpointType::Interface)
+        .service_name(format!("com.amazonaws.{REGION}.ec2"))
+        .send()
+        .await
+        .unwrap();
+    seeded.failing.push(("EC2.10", bare.clone()));
     seeded.compliant.push(logged.clone());
 
     let group = |name: &'static str| {
@@ -888,6 +897,144 @@ async fn seed_containers_and_data(c: &Clients, seeded: &mut Seeded) {
     seeded.new_type(("SNS.1", "AWS::SNS::Topic", "plain-alerts".to_owned()));
 }
 
+/// The infrastructure the customer runs: a subnet that gives out public addresses (EC2.15), launch
+/// templates with and without a public interface (EC2.25), a public EBS snapshot (EC2.1), SSM
+/// documents shared publicly and not (SSM.4), and Amazon Inspector turned off (Inspector.1–4).
+async fn seed_infrastructure(c: &Clients, seeded: &mut Seeded) {
+    let ec2 = &c.aws.ec2;
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.60.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_owned();
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc)
+        .cidr_block("10.60.1.0/24")
+        .availability_zone("us-east-1a")
+        .send()
+        .await
+        .unwrap();
+    let subnet = subnet.subnet().unwrap().subnet_id().unwrap().to_owned();
+    ec2.modify_subnet_attribute()
+        .subnet_id(&subnet)
+        .map_public_ip_on_launch(
+            aws_sdk_ec2::types::AttributeBooleanValue::builder()
+                .value(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    seeded.failing.push(("EC2.15", subnet));
+
+    for (name, public) in [("web-public", true), ("app-private", false)] {
+        let interface =
+            aws_sdk_ec2::types::LaunchTemplateInstanceNetworkInterfaceSpecificationRequest::builder()
+                .device_index(0)
+                .associate_public_ip_address(public)
+                .build();
+        let template = ec2
+            .create_launch_template()
+            .launch_template_name(name)
+            .launch_template_data(
+                aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                    .image_id("ami-0abcdef1234567890")
+                    .network_interfaces(interface)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let id = template
+            .launch_template()
+            .unwrap()
+            .launch_template_id()
+            .unwrap()
+            .to_owned();
+        if public {
+            seeded.failing.push(("EC2.25", id));
+        } else {
+            seeded.compliant.push(id);
+        }
+    }
+
+    let volume = ec2
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(8)
+        .encrypted(true)
+        .send()
+        .await
+        .unwrap();
+    let snapshot = ec2
+        .create_snapshot()
+        .volume_id(volume.volume_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    ec2.modify_snapshot_attribute()
+        .snapshot_id(snapshot.snapshot_id().unwrap())
+        .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+        // The OperationType / GroupNames form: moto reads only this one (AWS takes both).
+        .operation_type(aws_sdk_ec2::types::OperationType::Add)
+        .group_names("all")
+        .send()
+        .await
+        .unwrap();
+    seeded.failing.push(("EC2.1", ACCOUNT.to_owned()));
+
+    let ssm = &c.aws.ssm;
+    for (name, public) in [("bootstrap-host", true), ("restart-app", false)] {
+        ssm.create_document()
+            .name(name)
+            .content(
+                r#"{"schemaVersion": "2.2", "description": "Run a script",
+                    "mainSteps": [{"action": "aws:runShellScript", "name": "run",
+                                   "inputs": {"runCommand": ["true"]}}]}"#,
+            )
+            .document_type(aws_sdk_ssm::types::DocumentType::Command)
+            .send()
+            .await
+            .unwrap();
+        if public {
+            ssm.modify_document_permission()
+                .name(name)
+                .permission_type(aws_sdk_ssm::types::DocumentPermissionType::Share)
+                .account_ids_to_add("all")
+                .send()
+                .await
+                .unwrap();
+            seeded.failing.push(("SSM.4", name.to_owned()));
+        } else {
+            seeded.compliant.push(name.to_owned());
+        }
+    }
+
+    // Inspector turned on for EC2 scanning, then off again: every scan type is DISABLED.
+    use aws_sdk_inspector2::types::ResourceScanType;
+    let inspector = &c.aws.inspector2;
+    inspector
+        .enable()
+        .account_ids(ACCOUNT)
+        .resource_types(ResourceScanType::Ec2)
+        .send()
+        .await
+        .unwrap();
+    inspector
+        .disable()
+        .account_ids(ACCOUNT)
+        .resource_types(ResourceScanType::Ec2)
+        .send()
+        .await
+        .unwrap();
+    for control in ["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"] {
+        seeded.failing.push((control, ACCOUNT.to_owned()));
+    }
+}
+
 /// Seeds every covered resource type, compliant and not.
 async fn seed(moto: &Moto) -> Seeded {
     let c = clients(moto).await;
@@ -898,6 +1045,7 @@ async fn seed(moto: &Moto) -> Seeded {
     seed_regional(&c, &mut seeded, &lambda_role).await;
     seeded.secret = seed_workloads(&c, &mut seeded).await;
     seed_containers_and_data(&c, &mut seeded).await;
+    seed_infrastructure(&c, &mut seeded).await;
     seeded
 }
 
@@ -1005,6 +1153,9 @@ async fn scan_live_finds_every_seeded_misconfiguration_and_flags_nothing_complia
         "AWS::WAFv2::WebACL",
         "AWS::SecretsManager::Secret",
         "AWS::DynamoDB::Table",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::LaunchTemplate",
+        "AWS::SSM::Document",
         "AWS::::Account",
     ] {
         assert!(
@@ -1475,6 +1626,9 @@ async fn the_printed_policy_allows_every_inventory_read() {
         "AWS::CloudFront::Distribution",
         "AWS::ApiGateway::Stage",
         "AWS::ApiGatewayV2::Stage",
+        // No ListResourceComplianceSummaries in moto (HTTP 500).
+        "AWS::SSM::PatchCompliance",
+        "AWS::SSM::AssociationCompliance",
     ];
     let types: Vec<&str> = sidewatch_aws::Inventory::resource_types()
         .into_iter()

@@ -732,6 +732,13 @@ impl ArnShape {
             "AWS::EC2::Subnet" => regional("ec2", Id("subnet/")),
             "AWS::EC2::Volume" => regional("ec2", Id("volume/")),
             "AWS::EC2::VPC" => regional("ec2", Id("vpc/")),
+            "AWS::EC2::LaunchTemplate" => regional("ec2", Id("launch-template/")),
+            "AWS::SSM::Document" => regional("ssm", Id("document/")),
+            // A managed instance's compliance is reported on the instance (its resource id is
+            // the instance id in sidewatch's inventory; Config's own id format is not documented).
+            "AWS::SSM::PatchCompliance" | "AWS::SSM::AssociationCompliance" => {
+                regional("ec2", Kind("instance/"))
+            }
             "AWS::KMS::Key" => regional("kms", Id("key/")),
             "AWS::CloudTrail::Trail" => regional("cloudtrail", Id("trail/")),
             "AWS::Lambda::Function" => regional("lambda", Id("function:")),

@@ -1,16 +1,18 @@
 //! Account- and Region-level evidence: EBS encryption by default, AWS Config recorders, GuardDuty
-//! detectors, IAM Access Analyzer analyzers, the account's S3 Block Public Access and the security
-//! contact.
+//! detectors, IAM Access Analyzer analyzers, the account's S3 Block Public Access, the security
+//! contact, public EBS snapshots and Amazon Inspector's scan status.
 
 use super::to_json;
 use crate::clients::AwsClients;
 use crate::error::{SdkResultExt, from_sdk, incomplete};
 use aws_sdk_account::types::AlternateContactType;
+use aws_sdk_ec2::types::SnapshotAttributeName;
 use serde_json::Value;
 use sidewatch_core::EvidenceError;
 use sidewatch_core::evidence::shapes::{
     AccessAnalyzer, AccessAnalyzers, AccountPublicAccessBlock, ConfigRecorder, ConfigRecorders,
-    EbsEncryptionByDefault, GuardDutyDetector, GuardDutyDetectors, SecurityContact,
+    EbsEncryptionByDefault, EbsPublicSnapshots, GuardDutyDetector, GuardDutyDetectors,
+    InspectorAccount, InspectorAccountStatus, SecurityContact,
 };
 
 /// `ec2:GetEbsEncryptionByDefault` in the clients' Region.
@@ -198,4 +200,103 @@ pub(super) async fn security_contact(c: &AwsClients) -> Result<Value, EvidenceEr
         }
         Err(e) => Err(from_sdk(&e)),
     }
+}
+
+/// `ec2:DescribeSnapshots` (owner `self`, restorable by `all`: AWS answers with the public ones,
+/// every page), then `ec2:DescribeSnapshotAttribute` (`createVolumePermission`) for each, so only
+/// a snapshot whose permission really holds the group `all` is listed.
+pub(super) async fn public_snapshots(c: &AwsClients) -> Result<Value, EvidenceError> {
+    let candidates = all_items!(
+        c.ec2
+            .describe_snapshots()
+            .owner_ids("self")
+            .restorable_by_user_ids("all")
+    )?;
+    let mut public_snapshot_ids = Vec::new();
+    for snapshot in &candidates {
+        let Some(id) = snapshot.snapshot_id() else {
+            return Err(incomplete(
+                "DescribeSnapshots listed a snapshot without SnapshotId",
+            ));
+        };
+        let out = c
+            .ec2
+            .describe_snapshot_attribute()
+            .snapshot_id(id)
+            .attribute(SnapshotAttributeName::CreateVolumePermission)
+            .send()
+            .await
+            .or_evidence_error()?;
+        if out
+            .create_volume_permissions()
+            .iter()
+            .any(|p| p.group().is_some_and(|g| g.as_str() == "all"))
+        {
+            public_snapshot_ids.push(id.to_owned());
+        }
+    }
+    to_json(&EbsPublicSnapshots {
+        public_snapshot_ids,
+        snapshots_checked: candidates.len(),
+    })
+}
+
+/// How many account ids `inspector2:BatchGetAccountStatus` takes at once.
+const INSPECTOR_BATCH: usize = 10;
+
+/// `inspector2:ListMembers` (associated members only, every page; none unless the account is
+/// Inspector's delegated administrator), then `inspector2:BatchGetAccountStatus` for the account
+/// and its members. An account AWS could not report (`failedAccounts`, or missing from the answer)
+/// fails the read: a status left out must not read as enabled or disabled.
+pub(super) async fn inspector_status(
+    c: &AwsClients,
+    account_id: &str,
+) -> Result<Value, EvidenceError> {
+    let members = all_items!(c.inspector2.list_members().only_associated(true))?;
+    let mut wanted = vec![account_id.to_owned()];
+    for member in &members {
+        if let Some(id) = member.account_id().filter(|id| *id != account_id) {
+            wanted.push(id.to_owned());
+        }
+    }
+    let mut accounts = Vec::with_capacity(wanted.len());
+    for batch in wanted.chunks(INSPECTOR_BATCH) {
+        let out = c
+            .inspector2
+            .batch_get_account_status()
+            .set_account_ids(Some(batch.to_vec()))
+            .send()
+            .await
+            .or_evidence_error()?;
+        if let Some(failed) = out.failed_accounts().first() {
+            return Err(EvidenceError::new(
+                failed.error_code().as_str(),
+                format!(
+                    "BatchGetAccountStatus could not report account {}: {}",
+                    failed.account_id(),
+                    failed.error_message()
+                ),
+            ));
+        }
+        for id in batch {
+            let Some(state) = out.accounts().iter().find(|a| a.account_id() == id) else {
+                return Err(incomplete(format!(
+                    "BatchGetAccountStatus answered without account {id}"
+                )));
+            };
+            let resources = state.resource_state();
+            let status = |s: Option<&aws_sdk_inspector2::types::State>| {
+                s.map(|s| s.status().as_str().to_owned())
+            };
+            accounts.push(InspectorAccount {
+                account_id: id.clone(),
+                status: status(state.state()),
+                ec2: status(resources.and_then(|r| r.ec2())),
+                ecr: status(resources.and_then(|r| r.ecr())),
+                lambda: status(resources.and_then(|r| r.lambda())),
+                lambda_code: status(resources.and_then(|r| r.lambda_code())),
+            });
+        }
+    }
+    to_json(&InspectorAccountStatus { accounts })
 }

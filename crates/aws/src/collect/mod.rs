@@ -22,7 +22,9 @@
 //! (`configuration.userName`, else `resourceName`, else the ARN's last path part — never
 //! `resourceId`, which is the user id), the KMS key id (`configuration.keyId`, else `resourceId`),
 //! the Lambda function name (`configuration.functionName`, else `resourceName`, else `resourceId`)
-//! and the VPC id (`configuration.vpcId`, else `resourceId`).
+//! the VPC id (`configuration.vpcId`, else `resourceId`), the EC2 instance id
+//! (`configuration.instanceId`, else `resourceId`) and the SSM document name (`configuration.Name`,
+//! else `resourceName`, else `resourceId`).
 
 /// Every item of every page of a paginated SDK request, or the evidence error of the failed page.
 macro_rules! all_items {
@@ -42,6 +44,7 @@ mod cloudtrail;
 mod credential_report;
 mod iam;
 mod resources;
+mod ssm;
 mod workloads;
 
 use crate::clients::AwsClients;
@@ -185,6 +188,13 @@ impl Inner {
                 resources::environment_secrets(c, subject.lambda_function()?).await
             }
             EvidenceKind::VpcFlowLogs => resources::flow_logs(c, subject.vpc()?).await,
+            EvidenceKind::VpcEndpoints => resources::vpc_endpoints(c, subject.vpc()?).await,
+            EvidenceKind::SsmInstanceInformation => {
+                ssm::instance_information(c, subject.ec2_instance()?).await
+            }
+            EvidenceKind::SsmDocumentPermissions => {
+                ssm::document_permissions(c, subject.ssm_document()?).await
+            }
             EvidenceKind::EcrRegistryScanning => {
                 subject.of_type("AWS::ECR::Repository")?;
                 workloads::registry_scanning(c).await
@@ -215,6 +225,10 @@ impl Inner {
                 account::s3_public_access_block(c, subject.account()?).await
             }
             EvidenceKind::SecurityContact => account::security_contact(c).await,
+            EvidenceKind::EbsPublicSnapshots => account::public_snapshots(c).await,
+            EvidenceKind::InspectorAccountStatus => {
+                account::inspector_status(c, subject.account()?).await
+            }
         }
     }
 }
@@ -228,6 +242,8 @@ pub(crate) struct Subject {
     key_id: Option<String>,
     function_name: Option<String>,
     vpc_id: Option<String>,
+    instance_id: Option<String>,
+    document_name: Option<String>,
     table_name: Option<String>,
     /// The table's global secondary indexes, by name.
     table_indexes: Vec<String>,
@@ -272,6 +288,8 @@ impl Subject {
                 subject.function_name = config("/functionName").or(name).or(id);
             }
             "AWS::EC2::VPC" => subject.vpc_id = config("/vpcId").or(id),
+            "AWS::EC2::Instance" => subject.instance_id = config("/instanceId").or(id),
+            "AWS::SSM::Document" => subject.document_name = config("/Name").or(name).or(id),
             "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
                 subject.arn = subject.arn.take().or_else(|| config("/loadBalancerArn"));
             }
@@ -338,6 +356,14 @@ impl Subject {
 
     fn vpc(&self) -> Result<&str, EvidenceError> {
         self.require(&self.vpc_id, "AWS::EC2::VPC", "VPC id")
+    }
+
+    fn ec2_instance(&self) -> Result<&str, EvidenceError> {
+        self.require(&self.instance_id, "AWS::EC2::Instance", "instance id")
+    }
+
+    fn ssm_document(&self) -> Result<&str, EvidenceError> {
+        self.require(&self.document_name, "AWS::SSM::Document", "document name")
     }
 
     /// Only checks that the item is of `resource_type` (evidence read from the Region, not the
@@ -468,6 +494,15 @@ mod tests {
             "resourceType": "AWS::EC2::VPC", "resourceId": "vpc-1", "configuration": {"vpcId": "vpc-2"}
         })));
         assert_eq!(vpc.vpc().unwrap(), "vpc-2");
+        let instance = Subject::of(&item(json!({
+            "resourceType": "AWS::EC2::Instance", "resourceId": "i-1", "configuration": {}
+        })));
+        assert_eq!(instance.ec2_instance().unwrap(), "i-1");
+        let document = Subject::of(&item(json!({
+            "resourceType": "AWS::SSM::Document", "resourceId": "id-ignored",
+            "configuration": {"Name": "deploy-app"}
+        })));
+        assert_eq!(document.ssm_document().unwrap(), "deploy-app");
         let err = vpc.kms_key().unwrap_err();
         assert!(err.message.contains("AWS::KMS::Key"), "{err}");
     }

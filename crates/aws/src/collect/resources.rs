@@ -1,5 +1,5 @@
 //! Per-resource evidence outside IAM: a KMS key's rotation, what the secret detector finds in a
-//! Lambda function's environment, a VPC's flow logs.
+//! Lambda function's environment, a VPC's flow logs and endpoints.
 
 use super::to_json;
 use crate::clients::AwsClients;
@@ -8,7 +8,8 @@ use aws_sdk_ec2::types::Filter;
 use serde_json::Value;
 use sidewatch_core::EvidenceError;
 use sidewatch_core::evidence::shapes::{
-    EnvironmentSecretHit, FlowLog, FlowLogs, KeyRotation, LambdaEnvironmentSecrets,
+    EnvironmentSecretHit, FlowLog, FlowLogs, KeyRotation, LambdaEnvironmentSecrets, VpcEndpoint,
+    VpcEndpoints,
 };
 use sidewatch_secrets::scan_environment;
 
@@ -86,6 +87,25 @@ pub(super) async fn flow_logs(c: &AwsClients, vpc_id: &str) -> Result<Value, Evi
                 flow_log_status: log.flow_log_status().map(str::to_owned),
                 deliver_logs_status: log.deliver_logs_status().map(str::to_owned),
                 log_destination_type: log.log_destination_type().map(|t| t.as_str().to_owned()),
+            })
+            .collect(),
+    })
+}
+
+/// `ec2:DescribeVpcEndpoints` filtered on the VPC (every page), endpoints of every service.
+pub(super) async fn vpc_endpoints(c: &AwsClients, vpc_id: &str) -> Result<Value, EvidenceError> {
+    let filter = Filter::builder().name("vpc-id").values(vpc_id).build();
+    let endpoints = all_items!(c.ec2.describe_vpc_endpoints().filters(filter))?;
+    to_json(&VpcEndpoints {
+        endpoints: endpoints
+            .iter()
+            // The filter already selects the VPC; an endpoint of another is not its evidence.
+            .filter(|e| e.vpc_id().is_none_or(|id| id == vpc_id))
+            .map(|e| VpcEndpoint {
+                vpc_endpoint_id: e.vpc_endpoint_id().unwrap_or_default().to_owned(),
+                service_name: e.service_name().unwrap_or_default().to_owned(),
+                vpc_endpoint_type: e.vpc_endpoint_type().map(|t| t.as_str().to_owned()),
+                state: e.state().map(|s| s.as_str().to_owned()),
             })
             .collect(),
     })

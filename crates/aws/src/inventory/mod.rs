@@ -33,8 +33,10 @@ mod cloudfront_distribution;
 mod cloudtrail_trail;
 mod dynamodb_table;
 mod ec2_instance;
+mod ec2_launch_template;
 mod ec2_network_acl;
 mod ec2_security_group;
+mod ec2_subnet;
 mod ec2_volume;
 mod ec2_vpc;
 mod ecr_repository;
@@ -62,6 +64,8 @@ pub mod scope;
 mod secretsmanager_secret;
 mod sns_topic;
 mod sqs_queue;
+mod ssm_compliance;
+mod ssm_document;
 mod wafv2_web_acl;
 
 pub(crate) use crate::error::port_error;
@@ -117,6 +121,11 @@ const TYPES: &[(&str, Scope)] = &[
     ("AWS::RDS::DBInstance", Scope::Regional),
     ("AWS::KMS::Key", Scope::Regional),
     ("AWS::Lambda::Function", Scope::Regional),
+    ("AWS::EC2::Subnet", Scope::Regional),
+    ("AWS::EC2::LaunchTemplate", Scope::Regional),
+    ("AWS::SSM::Document", Scope::Regional),
+    ("AWS::SSM::PatchCompliance", Scope::Regional),
+    ("AWS::SSM::AssociationCompliance", Scope::Regional),
     ("AWS::ECR::Repository", Scope::Regional),
     ("AWS::ElasticLoadBalancingV2::LoadBalancer", Scope::Regional),
     ("AWS::ElasticLoadBalancingV2::Listener", Scope::Regional),
@@ -363,6 +372,12 @@ async fn run_collector(ctx: Ctx) {
         "AWS::RDS::DBInstance" => rds_db_instance::collect(&ctx).await,
         "AWS::KMS::Key" => kms_key::collect(&ctx).await,
         "AWS::Lambda::Function" => lambda_function::collect(&ctx).await,
+        "AWS::EC2::Subnet" => ec2_subnet::collect(&ctx).await,
+        "AWS::EC2::LaunchTemplate" => ec2_launch_template::collect(&ctx).await,
+        "AWS::SSM::Document" => ssm_document::collect(&ctx).await,
+        "AWS::SSM::PatchCompliance" | "AWS::SSM::AssociationCompliance" => {
+            ssm_compliance::collect(&ctx).await
+        }
         "AWS::ECR::Repository" => ecr_repository::collect(&ctx).await,
         "AWS::ElasticLoadBalancingV2::LoadBalancer" => elbv2::collect_load_balancers(&ctx).await,
         "AWS::ElasticLoadBalancingV2::Listener" => elbv2::collect_listeners(&ctx).await,

@@ -37,9 +37,15 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("dynamodb:DescribeTable", "dynamodb:DescribeTable"),
     ("dynamodb:ListTables", "dynamodb:ListTables"),
     ("ec2:DescribeInstances", "ec2:DescribeInstances"),
+    (
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:DescribeLaunchTemplateVersions",
+    ),
+    ("ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplates"),
     ("ec2:DescribeNetworkAcls", "ec2:DescribeNetworkAcls"),
     ("ec2:DescribeRegions", "ec2:DescribeRegions"),
     ("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroups"),
+    ("ec2:DescribeSubnets", "ec2:DescribeSubnets"),
     ("ec2:DescribeVolumes", "ec2:DescribeVolumes"),
     ("ec2:DescribeVpcs", "ec2:DescribeVpcs"),
     ("ecr:DescribeRepositories", "ecr:DescribeRepositories"),
@@ -124,6 +130,12 @@ pub const INVENTORY_OPERATIONS: &[(&str, &str)] = &[
     ("sqs:GetQueueAttributes", "sqs:GetQueueAttributes"),
     ("sqs:ListQueueTags", "sqs:ListQueueTags"),
     ("sqs:ListQueues", "sqs:ListQueues"),
+    ("ssm:ListComplianceItems", "ssm:ListComplianceItems"),
+    ("ssm:ListDocuments", "ssm:ListDocuments"),
+    (
+        "ssm:ListResourceComplianceSummaries",
+        "ssm:ListResourceComplianceSummaries",
+    ),
     ("wafv2:GetWebACL", "wafv2:GetWebACL"),
     ("wafv2:ListWebACLs", "wafv2:ListWebACLs"),
 ];
@@ -181,8 +193,10 @@ mod tests {
         include_str!("cloudtrail_trail.rs"),
         include_str!("dynamodb_table.rs"),
         include_str!("ec2_instance.rs"),
+        include_str!("ec2_launch_template.rs"),
         include_str!("ec2_network_acl.rs"),
         include_str!("ec2_security_group.rs"),
+        include_str!("ec2_subnet.rs"),
         include_str!("ec2_volume.rs"),
         include_str!("ec2_vpc.rs"),
         include_str!("ecr_repository.rs"),
@@ -210,6 +224,8 @@ mod tests {
         include_str!("secretsmanager_secret.rs"),
         include_str!("sns_topic.rs"),
         include_str!("sqs_queue.rs"),
+        include_str!("ssm_compliance.rs"),
+        include_str!("ssm_document.rs"),
         include_str!("wafv2_web_acl.rs"),
     ];
 

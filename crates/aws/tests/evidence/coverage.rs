@@ -29,11 +29,12 @@ use sidewatch_core::{ComplianceType, ConfigurationItem, Engine, EvidenceKind, ca
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The kinds answered by mocks in both accounts (moto cannot make their compliant states).
-const MOCKED_KINDS: [EvidenceKind; 5] = [
+const MOCKED_KINDS: [EvidenceKind; 6] = [
     EvidenceKind::IamAccountSummary,
     EvidenceKind::IamRootVirtualMfa,
     EvidenceKind::ConfigRecorders,
     EvidenceKind::AccessAnalyzers,
+    EvidenceKind::SsmInstanceInformation,
     // moto has no AWS WAF Classic.
     EvidenceKind::WafClassicLogging,
 ];
@@ -246,6 +247,7 @@ async fn seed_good(moto: &Moto, collector: &EvidenceCollector) -> Vec<Configurat
         .unwrap();
     let mut items = vec![account_item(), user, key, lambda, vpc_item(&vpc_id)];
     items.push(public_bucket());
+    items.extend(crate::infrastructure::seed(clients, &vpc_id, true).await);
     items.extend(crate::workloads::seed(clients, true).await);
     items
 }
@@ -273,6 +275,7 @@ async fn seed_bad(collector: &EvidenceCollector) -> Vec<ConfigurationItem> {
     let vpc_id = new_vpc(&clients.ec2).await;
     let mut items = vec![account_item(), user, key, lambda, vpc_item(&vpc_id)];
     items.push(public_bucket());
+    items.extend(crate::infrastructure::seed(clients, &vpc_id, false).await);
     items.extend(crate::workloads::seed(clients, false).await);
     items
 }
@@ -329,9 +332,11 @@ async fn mocked_account_reads(compliant: bool) -> EvidenceCollector {
             response(200, REST_JSON, &body)
         },
     );
+    let instances = crate::infrastructure::instance_information_rule(compliant);
     let waf_logging = mock!(aws_sdk_waf::Client::get_logging_configuration)
         .then_http_response(move || crate::workloads::classic_logging(compliant));
     collector_with(|c, sdk| {
+        mocked!(c, sdk, ssm, aws_sdk_ssm, &[&instances]);
         mocked!(c, sdk, iam, aws_sdk_iam, &[&summary_rule, &devices]);
         mocked!(c, sdk, config, aws_sdk_config, &[&recorders, &status]);
         mocked!(c, sdk, waf, aws_sdk_waf, &[&waf_logging]);
@@ -489,7 +494,7 @@ fn ec2_error(code: &str) -> HttpResponse {
     )
 }
 
-/// A JSON 1.1 protocol error (KMS, CloudTrail, Config).
+/// A JSON 1.1 protocol error (KMS, CloudTrail, Config, Systems Manager).
 fn json_denied() -> HttpResponse {
     response(
         400,
@@ -498,7 +503,7 @@ fn json_denied() -> HttpResponse {
     )
 }
 
-/// A REST-JSON protocol error (Lambda, GuardDuty, Access Analyzer, Account).
+/// A REST-JSON protocol error (Lambda, GuardDuty, Access Analyzer, Account, Inspector).
 fn rest_json_denied() -> HttpResponse {
     let mut r = response(
         403,
@@ -529,6 +534,18 @@ async fn denied_everywhere() -> EvidenceCollector {
     let ec2: Vec<Rule> = vec![
         mock!(aws_sdk_ec2::Client::describe_flow_logs).then_http_response(ec2_denied),
         mock!(aws_sdk_ec2::Client::get_ebs_encryption_by_default).then_http_response(ec2_denied),
+        mock!(aws_sdk_ec2::Client::describe_vpc_endpoints).then_http_response(ec2_denied),
+        mock!(aws_sdk_ec2::Client::describe_snapshots).then_http_response(ec2_denied),
+        mock!(aws_sdk_ec2::Client::describe_snapshot_attribute).then_http_response(ec2_denied),
+    ];
+    let ssm = [
+        mock!(aws_sdk_ssm::Client::describe_instance_information).then_http_response(json_denied),
+        mock!(aws_sdk_ssm::Client::describe_document_permission).then_http_response(json_denied),
+    ];
+    let inspector2 = [
+        mock!(aws_sdk_inspector2::Client::list_members).then_http_response(rest_json_denied),
+        mock!(aws_sdk_inspector2::Client::batch_get_account_status)
+            .then_http_response(rest_json_denied),
     ];
     let kms = [mock!(aws_sdk_kms::Client::get_key_rotation_status).then_http_response(json_denied)];
     let cloudtrail = [
@@ -604,6 +621,8 @@ async fn denied_everywhere() -> EvidenceCollector {
         );
         mocked!(c, sdk, account, aws_sdk_account, &refs(&account));
         mocked!(c, sdk, s3control, aws_sdk_s3control, &refs(&s3control));
+        mocked!(c, sdk, ssm, aws_sdk_ssm, &refs(&ssm));
+        mocked!(c, sdk, inspector2, aws_sdk_inspector2, &refs(&inspector2));
         mocked!(c, sdk, ecr, aws_sdk_ecr, &refs(&ecr));
         mocked!(c, sdk, elbv2, aws_sdk_elasticloadbalancingv2, &refs(&elbv2));
         mocked!(c, sdk, waf, aws_sdk_waf, &refs(&waf));

@@ -5,6 +5,8 @@
 //!
 //! One test binary (modules below) keeps link time down: the SDK crates are large.
 
+#[path = "../seed/infrastructure.rs"]
+mod infrastructure_seed;
 mod support;
 
 #[path = "../common/seed.rs"]
@@ -15,6 +17,7 @@ mod cloudtrail;
 mod coverage;
 mod iam_account;
 mod iam_users;
+mod infrastructure;
 mod mocked;
 mod recorder;
 mod resources;

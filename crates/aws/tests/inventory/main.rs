@@ -5,6 +5,8 @@
 //!
 //! One test binary (modules below) keeps link time down: the SDK crates are large.
 
+#[path = "../seed/infrastructure.rs"]
+mod infrastructure_seed;
 mod support;
 
 #[path = "../common/seed.rs"]
@@ -13,6 +15,7 @@ mod seed;
 mod coverage;
 mod ec2;
 mod iam;
+mod infrastructure;
 mod regional;
 mod s3;
 mod workloads;

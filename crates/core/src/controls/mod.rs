@@ -24,6 +24,7 @@ pub mod elb;
 pub(crate) mod evidence_fields;
 pub mod guardduty;
 pub mod iam;
+pub mod inspector;
 pub mod kms;
 pub mod lambda;
 pub(crate) mod nist;
@@ -33,6 +34,7 @@ pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
 #[cfg(test)]
 mod test_support;
 pub mod waf;
@@ -55,6 +57,7 @@ pub fn catalog() -> &'static [&'static Control] {
             elb::CONTROLS,
             guardduty::CONTROLS,
             iam::CONTROLS,
+            inspector::CONTROLS,
             kms::CONTROLS,
             lambda::CONTROLS,
             rds::CONTROLS,
@@ -62,6 +65,7 @@ pub fn catalog() -> &'static [&'static Control] {
             secretsmanager::CONTROLS,
             sns::CONTROLS,
             sqs::CONTROLS,
+            ssm::CONTROLS,
             waf::CONTROLS,
         ]
         .concat();

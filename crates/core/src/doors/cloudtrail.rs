@@ -360,6 +360,8 @@ const CONFIG: &str = "config.amazonaws.com";
 const GUARDDUTY: &str = "guardduty.amazonaws.com";
 const ACCESS_ANALYZER: &str = "access-analyzer.amazonaws.com";
 const ACCOUNT: &str = "account.amazonaws.com";
+const INSPECTOR: &str = "inspector2.amazonaws.com";
+const SSM: &str = "ssm.amazonaws.com";
 const ECR: &str = "ecr.amazonaws.com";
 const WAF_CLASSIC: &str = "waf.amazonaws.com";
 const WAFV2: &str = "wafv2.amazonaws.com";
@@ -470,6 +472,8 @@ const RECORDERS: &[EvidenceKind] = &[EvidenceKind::ConfigRecorders];
 const DETECTORS: &[EvidenceKind] = &[EvidenceKind::GuardDutyDetectors];
 const ACCOUNT_BLOCK: &[EvidenceKind] = &[EvidenceKind::S3AccountPublicAccessBlock];
 const ANALYZERS: &[EvidenceKind] = &[EvidenceKind::AccessAnalyzers];
+const PUBLIC_SNAPSHOTS: &[EvidenceKind] = &[EvidenceKind::EbsPublicSnapshots];
+const INSPECTOR_STATUS: &[EvidenceKind] = &[EvidenceKind::InspectorAccountStatus];
 const REGISTRY_SCANNING: &[EvidenceKind] = &[EvidenceKind::EcrRegistryScanning];
 
 const fn web_acl(
@@ -505,6 +509,20 @@ pub const HANDLED_CALLS: &[HandledCall] = &[
     network_acl("CreateNetworkAclEntry"),
     network_acl("ReplaceNetworkAclEntry"),
     network_acl("DeleteNetworkAclEntry"),
+    // EC2 subnets: automatic public addresses.
+    resource(
+        EC2,
+        "ModifySubnetAttribute",
+        "AWS::EC2::Subnet",
+        Identifier::Param("subnetId"),
+    ),
+    // SSM documents: sharing (the document name is its Config resource id).
+    resource(
+        SSM,
+        "ModifyDocumentPermission",
+        "AWS::SSM::Document",
+        Identifier::Param("name"),
+    ),
     // Lambda functions: settings, environment, resource policy.
     function("CreateFunction20150331"),
     function("UpdateFunctionConfiguration20150331v2"),
@@ -538,6 +556,17 @@ pub const HANDLED_CALLS: &[HandledCall] = &[
     account(IAM, "DeleteAccountPasswordPolicy", PASSWORD_POLICY),
     account(EC2, "EnableEbsEncryptionByDefault", EBS_DEFAULT),
     account(EC2, "DisableEbsEncryptionByDefault", EBS_DEFAULT),
+    account(EC2, "ModifySnapshotAttribute", PUBLIC_SNAPSHOTS),
+    account(EC2, "ResetSnapshotAttribute", PUBLIC_SNAPSHOTS),
+    account(INSPECTOR, "Enable", INSPECTOR_STATUS),
+    account(INSPECTOR, "Disable", INSPECTOR_STATUS),
+    account(
+        INSPECTOR,
+        "UpdateOrganizationConfiguration",
+        INSPECTOR_STATUS,
+    ),
+    account(INSPECTOR, "AssociateMember", INSPECTOR_STATUS),
+    account(INSPECTOR, "DisassociateMember", INSPECTOR_STATUS),
     account(CONFIG, "PutConfigurationRecorder", RECORDERS),
     account(CONFIG, "StartConfigurationRecorder", RECORDERS),
     account(CONFIG, "StopConfigurationRecorder", RECORDERS),
@@ -1003,6 +1032,43 @@ mod unit {
             target(S3, "GetBucketPolicy", &d).unwrap(),
             Target::Ignored { reason } if reason.contains("GetBucketPolicy")
         ));
+    }
+
+    #[test]
+    fn infrastructure_calls_reach_their_controls() {
+        let engine = Engine::with_defaults();
+        let ids = |t: Target| -> Vec<&str> {
+            t.affected_controls(&engine).iter().map(|c| c.id).collect()
+        };
+        let d = detail(json!({"requestParameters": {"subnetId": "subnet-1",
+                                                    "mapPublicIpOnLaunch": {"value": true}}}));
+        let t = target(EC2, "ModifySubnetAttribute", &d).unwrap();
+        assert_eq!(
+            t,
+            Target::Resource {
+                resource_type: "AWS::EC2::Subnet",
+                resource_id: "subnet-1".into()
+            }
+        );
+        assert_eq!(ids(t), ["EC2.15"]);
+        let d = detail(json!({"requestParameters": {"name": "deploy-app",
+                                                    "permissionType": "Share",
+                                                    "accountIdsToAdd": ["all"]}}));
+        let t = target(SSM, "ModifyDocumentPermission", &d).unwrap();
+        assert_eq!(ids(t), ["SSM.4"]);
+        let d = detail(json!({"requestParameters": {"snapshotId": "snap-1"}}));
+        assert_eq!(
+            ids(target(EC2, "ModifySnapshotAttribute", &d).unwrap()),
+            ["EC2.1"]
+        );
+        for call in ["Enable", "Disable", "UpdateOrganizationConfiguration"] {
+            let t = target(INSPECTOR, call, &detail(json!({}))).unwrap();
+            assert_eq!(
+                ids(t),
+                ["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"],
+                "{call}"
+            );
+        }
     }
 
     #[test]

@@ -47,6 +47,12 @@ pub enum EvidenceKind {
     LambdaEnvironmentSecrets,
     /// A VPC's flow logs (`ec2:DescribeFlowLogs`).
     VpcFlowLogs,
+    /// A VPC's endpoints (`ec2:DescribeVpcEndpoints`).
+    VpcEndpoints,
+    /// Whether Systems Manager manages an EC2 instance (`ssm:DescribeInstanceInformation`).
+    SsmInstanceInformation,
+    /// Who an SSM document is shared with (`ssm:DescribeDocumentPermission`).
+    SsmDocumentPermissions,
     /// The registry scanning configuration of the repository's registry
     /// (`ecr:GetRegistryScanningConfiguration`): its scan type and the rules that say which
     /// repositories are scanned on push or continuously.
@@ -94,11 +100,17 @@ pub enum EvidenceKind {
     S3AccountPublicAccessBlock,
     /// The security alternate contact (`account:GetAlternateContact`).
     SecurityContact,
+    /// The Region's EBS snapshots owned by the account that anyone can restore
+    /// (`ec2:DescribeSnapshots`, `ec2:DescribeSnapshotAttribute`).
+    EbsPublicSnapshots,
+    /// Amazon Inspector's scan status for the account and, in a delegated administrator, its
+    /// associated members (`inspector2:BatchGetAccountStatus`, `inspector2:ListMembers`).
+    InspectorAccountStatus,
 }
 
 impl EvidenceKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EvidenceKind; 24] = [
+    pub const ALL: [EvidenceKind; 29] = [
         EvidenceKind::IamUserMfaDevices,
         EvidenceKind::IamUserLoginProfile,
         EvidenceKind::IamUserAccessKeys,
@@ -106,6 +118,9 @@ impl EvidenceKind {
         EvidenceKind::KmsKeyRotation,
         EvidenceKind::LambdaEnvironmentSecrets,
         EvidenceKind::VpcFlowLogs,
+        EvidenceKind::VpcEndpoints,
+        EvidenceKind::SsmInstanceInformation,
+        EvidenceKind::SsmDocumentPermissions,
         EvidenceKind::EcrRegistryScanning,
         EvidenceKind::ElbV2Listeners,
         EvidenceKind::WafClassicLogging,
@@ -123,6 +138,8 @@ impl EvidenceKind {
         EvidenceKind::AccessAnalyzers,
         EvidenceKind::S3AccountPublicAccessBlock,
         EvidenceKind::SecurityContact,
+        EvidenceKind::EbsPublicSnapshots,
+        EvidenceKind::InspectorAccountStatus,
     ];
 
     /// The name, as written in keys and docs (`IamUserMfaDevices`).
@@ -135,6 +152,9 @@ impl EvidenceKind {
             EvidenceKind::KmsKeyRotation => "KmsKeyRotation",
             EvidenceKind::LambdaEnvironmentSecrets => "LambdaEnvironmentSecrets",
             EvidenceKind::VpcFlowLogs => "VpcFlowLogs",
+            EvidenceKind::VpcEndpoints => "VpcEndpoints",
+            EvidenceKind::SsmInstanceInformation => "SsmInstanceInformation",
+            EvidenceKind::SsmDocumentPermissions => "SsmDocumentPermissions",
             EvidenceKind::EcrRegistryScanning => "EcrRegistryScanning",
             EvidenceKind::ElbV2Listeners => "ElbV2Listeners",
             EvidenceKind::WafClassicLogging => "WafClassicLogging",
@@ -152,6 +172,8 @@ impl EvidenceKind {
             EvidenceKind::AccessAnalyzers => "AccessAnalyzers",
             EvidenceKind::S3AccountPublicAccessBlock => "S3AccountPublicAccessBlock",
             EvidenceKind::SecurityContact => "SecurityContact",
+            EvidenceKind::EbsPublicSnapshots => "EbsPublicSnapshots",
+            EvidenceKind::InspectorAccountStatus => "InspectorAccountStatus",
         }
     }
 
@@ -174,6 +196,9 @@ impl EvidenceKind {
             EvidenceKind::KmsKeyRotation => &["kms:GetKeyRotationStatus"],
             EvidenceKind::LambdaEnvironmentSecrets => &["lambda:GetFunctionConfiguration"],
             EvidenceKind::VpcFlowLogs => &["ec2:DescribeFlowLogs"],
+            EvidenceKind::VpcEndpoints => &["ec2:DescribeVpcEndpoints"],
+            EvidenceKind::SsmInstanceInformation => &["ssm:DescribeInstanceInformation"],
+            EvidenceKind::SsmDocumentPermissions => &["ssm:DescribeDocumentPermission"],
             EvidenceKind::EcrRegistryScanning => &["ecr:GetRegistryScanningConfiguration"],
             EvidenceKind::ElbV2Listeners => &["elasticloadbalancing:DescribeListeners"],
             EvidenceKind::WafClassicLogging => &["waf:GetLoggingConfiguration"],
@@ -203,6 +228,12 @@ impl EvidenceKind {
             EvidenceKind::AccessAnalyzers => &["access-analyzer:ListAnalyzers"],
             EvidenceKind::S3AccountPublicAccessBlock => &["s3:GetAccountPublicAccessBlock"],
             EvidenceKind::SecurityContact => &["account:GetAlternateContact"],
+            EvidenceKind::EbsPublicSnapshots => {
+                &["ec2:DescribeSnapshots", "ec2:DescribeSnapshotAttribute"]
+            }
+            EvidenceKind::InspectorAccountStatus => {
+                &["inspector2:BatchGetAccountStatus", "inspector2:ListMembers"]
+            }
         }
     }
 
@@ -318,7 +349,7 @@ mod tests {
                 let (service, verb) = action.split_once(':').unwrap();
                 assert!(!service.is_empty() && !verb.is_empty());
                 assert!(
-                    ["Get", "List", "Describe", "Generate"]
+                    ["Get", "List", "Describe", "Generate", "BatchGet"]
                         .iter()
                         .any(|p| verb.starts_with(p)),
                     "{action}: evidence collection is read-only"

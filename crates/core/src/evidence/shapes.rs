@@ -124,6 +124,44 @@ pub struct FlowLog {
     pub log_destination_type: Option<String>,
 }
 
+/// [`super::EvidenceKind::VpcEndpoints`]: the endpoints in the VPC, of every service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VpcEndpoints {
+    pub endpoints: Vec<VpcEndpoint>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VpcEndpoint {
+    pub vpc_endpoint_id: String,
+    /// `com.amazonaws.<region>.ec2`, `com.amazonaws.<region>.s3`, …
+    pub service_name: String,
+    /// `Interface`, `Gateway`, `GatewayLoadBalancer`, …
+    pub vpc_endpoint_type: Option<String>,
+    /// `available`, `pending`, `deleting`, `deleted`, `failed`, …
+    pub state: Option<String>,
+}
+
+/// [`super::EvidenceKind::SsmInstanceInformation`]: whether the instance is a Systems Manager
+/// managed node (it is listed by `DescribeInstanceInformation`), and how its agent last answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SsmInstanceInformation {
+    pub managed: bool,
+    /// `Online`, `ConnectionLost`, `Inactive`.
+    pub ping_status: Option<String>,
+    pub agent_version: Option<String>,
+}
+
+/// [`super::EvidenceKind::SsmDocumentPermissions`]: the accounts a document is shared with
+/// (`all` when it is public).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SsmDocumentPermissions {
+    pub account_ids: Vec<String>,
+}
+
 /// [`super::EvidenceKind::IamAccountSummary`]: the two `GetAccountSummary` entries the controls use.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -440,6 +478,36 @@ pub struct ScalingPolicy {
     pub policy_type: Option<String>,
     /// `TargetTrackingScalingPolicyConfiguration.TargetValue` (percent utilization).
     pub target_value: Option<f64>,
+}
+
+/// [`super::EvidenceKind::EbsPublicSnapshots`]: the snapshots owned by the account whose
+/// `createVolumePermission` holds the group `all`, out of `snapshotsChecked` candidates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EbsPublicSnapshots {
+    pub public_snapshot_ids: Vec<String>,
+    pub snapshots_checked: usize,
+}
+
+/// [`super::EvidenceKind::InspectorAccountStatus`]: the account (first) and, when it is a
+/// delegated administrator, every associated member, with each scan type's status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct InspectorAccountStatus {
+    pub accounts: Vec<InspectorAccount>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct InspectorAccount {
+    pub account_id: String,
+    /// `state.status`: `ENABLED`, `DISABLED`, `SUSPENDED`, …
+    pub status: Option<String>,
+    /// `resourceState.<type>.status`; `None` when AWS did not report the scan type.
+    pub ec2: Option<String>,
+    pub ecr: Option<String>,
+    pub lambda: Option<String>,
+    pub lambda_code: Option<String>,
 }
 
 #[cfg(test)]

@@ -242,6 +242,7 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::CodeBuild::Project" => "AwsCodeBuildProject",
         "AWS::DynamoDB::Table" => "AwsDynamoDbTable",
         "AWS::EC2::Instance" => "AwsEc2Instance",
+        "AWS::EC2::LaunchTemplate" => "AwsEc2LaunchTemplate",
         "AWS::EC2::NetworkAcl" => "AwsEc2NetworkAcl",
         "AWS::EC2::NetworkInterface" => "AwsEc2NetworkInterface",
         "AWS::EC2::SecurityGroup" => "AwsEc2SecurityGroup",
@@ -271,6 +272,7 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
         "AWS::S3::Bucket" => "AwsS3Bucket",
         "AWS::SNS::Topic" => "AwsSnsTopic",
         "AWS::SQS::Queue" => "AwsSqsQueue",
+        "AWS::SSM::PatchCompliance" => "AwsSsmPatchCompliance",
         "AWS::SecretsManager::Secret" => "AwsSecretsManagerSecret",
         "AWS::WAFRegional::Rule" => "AwsWafRegionalRule",
         "AWS::WAFRegional::RuleGroup" => "AwsWafRegionalRuleGroup",
@@ -376,6 +378,11 @@ fn resource_id(item: &ConfigurationItem, partition: &str, account: &str, region:
     match item.resource_type.as_str() {
         "AWS::S3::Bucket" => format!("arn:{partition}:s3:::{id}"),
         "AWS::EC2::Instance" => ec2("instance"),
+        "AWS::EC2::LaunchTemplate" => ec2("launch-template"),
+        // A managed instance's patch and association compliance: the instance it is about.
+        "AWS::SSM::PatchCompliance" | "AWS::SSM::AssociationCompliance" if id.starts_with("i-") => {
+            ec2("instance")
+        }
         "AWS::EC2::NetworkAcl" => ec2("network-acl"),
         "AWS::EC2::SecurityGroup" => ec2("security-group"),
         "AWS::EC2::Subnet" => ec2("subnet"),
@@ -782,9 +789,14 @@ mod tests {
         assert_eq!(asff_resource_type(""), "Other");
         // Every type a control in the catalog evaluates has an ASFF type, except those ASFF
         // defines none for (its guidance is then `Other`): ECS task sets (ASFF has AwsEcsService,
-        // AwsEcsTask… but no task set) and ELBv2 listeners.
-        const NO_ASFF_TYPE: &[&str] =
-            &["AWS::ECS::TaskSet", "AWS::ElasticLoadBalancingV2::Listener"];
+        // AwsEcsTask… but no task set), ELBv2 listeners, SSM documents and association
+        // compliance (ASFF has AwsSsmPatchCompliance only).
+        const NO_ASFF_TYPE: &[&str] = &[
+            "AWS::ECS::TaskSet",
+            "AWS::ElasticLoadBalancingV2::Listener",
+            "AWS::SSM::AssociationCompliance",
+            "AWS::SSM::Document",
+        ];
         for control in crate::catalog() {
             for t in control.resource_types {
                 if NO_ASFF_TYPE.contains(t) {

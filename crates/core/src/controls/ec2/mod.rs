@@ -16,12 +16,17 @@ pub mod ebs_default_encryption;
 pub mod high_risk_ports;
 pub mod imdsv2;
 pub mod ingress;
+pub mod launch_template_public_ip;
+pub mod multiple_enis;
 pub mod nacl;
 pub mod nacl_admin_ports;
 pub mod no_public_ip;
+pub mod public_snapshots;
 pub mod restricted_rdp;
 pub mod restricted_ssh;
+pub mod subnet_public_ip;
 pub mod volume_encrypted;
+pub mod vpc_ec2_endpoint;
 pub mod vpc_flow_logs;
 
 /// This service's controls; the catalog joins every service's list.
@@ -39,6 +44,11 @@ pub(crate) static CONTROLS: &[&Control] = &[
     &admin_ports_ipv6::CONTROL,
     &vpc_flow_logs::CONTROL,
     &authorized_ports::CONTROL,
+    &public_snapshots::CONTROL,
+    &vpc_ec2_endpoint::CONTROL,
+    &subnet_public_ip::CONTROL,
+    &multiple_enis::CONTROL,
+    &launch_template_public_ip::CONTROL,
 ];
 
 /// A `state` as Config records it: a string, or an object with a `name` (instances:
