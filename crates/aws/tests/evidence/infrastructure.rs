@@ -4,8 +4,8 @@
 //! Systems Manager API reference. [`seed`] makes the compliant or the non-compliant state for the
 //! coverage test.
 
-use crate::mocked::{JSON_1_1, collector_with, mocked, response};
 use crate::infrastructure_seed::{document, ec2_endpoint, inspector, snapshot};
+use crate::mocked::{JSON_1_1, collector_with, mocked, response};
 use crate::support::*;
 use aws_smithy_mocks::{Rule, mock};
 use sidewatch_aws::{AwsClients, EvidenceCollector};
