@@ -35,6 +35,18 @@ pub(crate) fn json_or_null<T: Into<Value>>(value: Option<T>) -> Value {
     value.map_or(Value::Null, Into::into)
 }
 
+/// One JSON object from several `json!` literals: a configuration item as long as Config's (an
+/// RDS cluster, an ECS container) is written in parts, each within serde_json's macro depth.
+pub(crate) fn joined<const N: usize>(parts: [Value; N]) -> Value {
+    let mut object = serde_json::Map::new();
+    for part in parts {
+        if let Value::Object(fields) = part {
+            object.extend(fields);
+        }
+    }
+    Value::Object(object)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,16 +68,4 @@ mod tests {
         assert_eq!(rfc3339(&time).as_deref(), Some("2026-01-02T03:04:05Z"));
         assert_eq!(rfc3339_or_null(Some(&time)), json!("2026-01-02T03:04:05Z"));
     }
-}
-
-/// One JSON object from several `json!` literals: a configuration item as long as Config's (an
-/// RDS cluster, an ECS container) is written in parts, each within serde_json's macro depth.
-pub(crate) fn joined<const N: usize>(parts: [Value; N]) -> Value {
-    let mut object = serde_json::Map::new();
-    for part in parts {
-        if let Value::Object(fields) = part {
-            object.extend(fields);
-        }
-    }
-    Value::Object(object)
 }
