@@ -3,7 +3,7 @@
 //!
 //! The four controls differ only in the scan type they read from the InspectorAccountStatus
 //! evidence (`inspector2:BatchGetAccountStatus` → `resourceState.<type>.status`), so they share
-//! [`decide`].
+//! `decide`.
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::controls::account;

@@ -2,7 +2,7 @@
 //! status of COMPLIANT.
 //!
 //! Decided on the `AWS::SSM::AssociationCompliance` item of the managed instance; see
-//! [`super::compliance`] for the (inferred) key path.
+//! `compliance` for the (inferred) key path.
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::verdict::Verdict;

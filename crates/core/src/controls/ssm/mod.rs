@@ -3,7 +3,7 @@
 //!
 //! SSM.2 and SSM.3 read the compliance items AWS Config records for a managed instance
 //! (`AWS::SSM::PatchCompliance`, `AWS::SSM::AssociationCompliance`) the same way, so they share
-//! [`compliance`].
+//! `compliance`.
 
 use crate::control::Control;
 use crate::item::{ConfigurationItem, Unreadable, found};

@@ -2,7 +2,7 @@
 //! of COMPLIANT after a patch installation.
 //!
 //! Decided on the `AWS::SSM::PatchCompliance` item of the managed instance; see
-//! [`super::compliance`] for the (inferred) key path. Only instances patched by Patch Manager
+//! `compliance` for the (inferred) key path. Only instances patched by Patch Manager
 //! have such an item, so only they are evaluated.
 
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
