@@ -18,7 +18,8 @@ mod moto_iam;
 use moto_iam::{EnforcedMoto, is_denial, moto_view, role_policy, without};
 use serde_json::{Value, json};
 use sidewatch_aws::remediate::{PlanExecutor, RemediationClients};
-use sidewatch_aws::{AwsClients, EvidenceCollector};
+use sidewatch_aws::{AwsClients, CloudTrailChanges, EvidenceCollector};
+use sidewatch_core::ports::ChangeSource;
 use sidewatch_core::{ConfigurationItem, EvidenceKind, catalog};
 use sidewatch_remediation::plan::{AccountPasswordPolicy, IpPermission, Plan};
 use sidewatch_testkit::{ACCOUNT, REGION};
@@ -297,6 +298,45 @@ async fn removing_an_evidence_action_is_denied() {
             denied.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
             [kind],
             "without {action}, only that read is denied: {failed:?}"
+        );
+    }
+}
+
+// ----- who made a change: CloudTrail LookupEvents ----------------------------------------------
+
+/// `cloudtrail:LookupEvents` is granted exactly where the template's parameters say: the
+/// config-rule and events roles unless `LookUpChanges` is false, the sweep role only when
+/// `SweepLookUpChanges` is true. moto checks the policy, then answers an allowed call with HTTP
+/// 500 (it does not implement LookupEvents): a denial, or its absence, is what is judged.
+#[tokio::test]
+async fn change_lookups_are_allowed_exactly_where_the_template_says() {
+    let moto = EnforcedMoto::start().await;
+    let cases: [(&str, &[(&str, &str)], bool); 6] = [
+        ("ConfigRuleRole", &[], true),
+        ("EventsRole", &[], true),
+        ("SweepRole", &[], false),
+        ("SweepRole", &[("SweepLookUpChanges", "true")], true),
+        ("ConfigRuleRole", &[("LookUpChanges", "false")], false),
+        ("EventsRole", &[("LookUpChanges", "false")], false),
+    ];
+    for (n, (role, parameters, allowed)) in cases.into_iter().enumerate() {
+        let policy = role_policy(role, parameters);
+        let clients = clients_with_policy(&moto, &format!("lookup-{n}"), &policy).await;
+        let changes = CloudTrailChanges::new(&clients.cloudtrail)
+            .with_retry_policy(sidewatch_aws::RetryPolicy::fast(1));
+        let failure = changes.change("0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d").await;
+        let failure = failure
+            .expect_err("moto does not implement LookupEvents")
+            .to_string();
+        assert_eq!(
+            is_denial(&failure),
+            !allowed,
+            "{role} {parameters:?}: {failure}"
+        );
+        assert_eq!(
+            allowed_actions(&policy).contains("cloudtrail:LookupEvents"),
+            allowed,
+            "{role} {parameters:?}"
         );
     }
 }

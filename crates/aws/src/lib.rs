@@ -57,6 +57,7 @@
 // ECS container definitions): deeper than serde_json's macro goes by default.
 
 pub mod clients;
+pub mod cloudtrail;
 pub mod collect;
 pub mod config;
 mod convert;
@@ -69,6 +70,7 @@ pub mod sqs;
 pub mod sts;
 
 pub use clients::{AwsClients, ClientOptions};
+pub use cloudtrail::CloudTrailChanges;
 pub use collect::EvidenceCollector;
 pub use config::{ConfigItems, ConfigRecorders, ConfigReporter};
 pub use inventory::{CollectionFailure, Inventory, InventoryReport};

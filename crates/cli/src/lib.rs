@@ -174,6 +174,10 @@ struct ScanArgs {
     /// Read parameters from a file: one CONTROL.NAME=VALUE per line, # comments; --param wins
     #[arg(long, value_name = "FILE")]
     params_file: Option<PathBuf>,
+    /// Accepted risks (YAML or JSON; see "Exceptions" in the README): matching failures are
+    /// reported as EXCEPTED with their reason and do not fail the scan
+    #[arg(long, value_name = "FILE")]
+    exceptions: Option<PathBuf>,
     /// Print no summary or progress on standard error (errors are still printed)
     #[arg(short, long)]
     quiet: bool,

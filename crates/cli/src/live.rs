@@ -14,7 +14,7 @@ use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
 use sidewatch_aws::{AwsClients, ClientOptions, EvidenceCollector, required_actions};
 use sidewatch_core::boundary::AccountBoundary;
-use sidewatch_core::pipeline::{self, Evaluated, ForeignItems, Run, Trigger};
+use sidewatch_core::pipeline::{self, ChangedBy, Evaluated, ForeignItems, Run, Trigger};
 use sidewatch_core::ports::{EvidenceSource, PipelinePorts};
 use sidewatch_core::{ConfigurationItem, Engine, EvidenceError, EvidenceKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -212,6 +212,7 @@ impl Live {
             findings: None,
             stale_before: None,
             foreign_items: ForeignItems::WithoutEvidence,
+            changed_by: ChangedBy::Unknown,
         };
         let triggers = items.into_iter().map(Trigger::Item).collect();
         let outcome = self.runtime.block_on(pipeline::run(triggers, run, &ports));
@@ -301,11 +302,15 @@ struct LivePorts {
 impl PipelinePorts for LivePorts {
     type Items = ();
     type Evidence = RegionalEvidence;
+    type Changes = ();
     fn items(&self) -> &() {
         &()
     }
     fn evidence(&self) -> &RegionalEvidence {
         &self.evidence
+    }
+    fn changes(&self) -> &() {
+        &()
     }
 }
 

@@ -3,8 +3,9 @@
 //! keep memory flat on any size of input.
 
 use crate::findings::Findings;
-use crate::stats::{STATUSES, Stats, status_word};
+use crate::stats::{EXCEPTED_WORD, STATUSES, Stats, status_word};
 use serde::Serialize;
+use sidewatch_core::exceptions::Excepted;
 use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
@@ -34,6 +35,18 @@ pub trait Sink {
         item: &ConfigurationItem,
         evaluation: &Evaluation,
     ) -> Result<(), SinkError>;
+
+    /// Writes one FAILED verdict an exception covers (`scan --exceptions`): still reported,
+    /// marked as accepted. Formats without a place for it write the plain verdict.
+    fn excepted(
+        &mut self,
+        out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        _excepted: &Excepted,
+    ) -> Result<(), SinkError> {
+        self.verdict(out, item, evaluation)
+    }
 
     /// Completes the output (closes the JSON array, prints the table's summary).
     fn finish(&mut self, out: &mut dyn Write, stats: &Stats) -> io::Result<()>;
@@ -93,9 +106,10 @@ pub fn colour_wanted(stdout_is_terminal: bool, no_color: Option<std::ffi::OsStri
 }
 
 /// The table's sections in the order a person reads them: failures by severity, highest first,
-/// then passes, not applicable, and undecided.
-const SECTIONS: usize = Severity::ALL.len() + 3;
-const PASSED_SECTION: usize = Severity::ALL.len();
+/// then excepted failures, passes, not applicable, and undecided.
+const SECTIONS: usize = Severity::ALL.len() + 4;
+const EXCEPTED_SECTION: usize = Severity::ALL.len();
+const PASSED_SECTION: usize = EXCEPTED_SECTION + 1;
 const NOT_APPLICABLE_SECTION: usize = PASSED_SECTION + 1;
 const INSUFFICIENT_SECTION: usize = PASSED_SECTION + 2;
 
@@ -207,6 +221,31 @@ impl Sink for TableSink {
         Ok(())
     }
 
+    fn excepted(
+        &mut self,
+        _out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        excepted: &Excepted,
+    ) -> Result<(), SinkError> {
+        self.rows += 1;
+        let control = evaluation.control;
+        let reason = format!("{}: {}", excepted.note(), evaluation.verdict.reason());
+        self.format_row(
+            [
+                EXCEPTED_WORD,
+                control.severity.label(),
+                control.id,
+                &item.resource_type,
+                &item.resource_id,
+                &reason,
+            ],
+            Some(ComplianceType::NotApplicable),
+        );
+        self.sections[EXCEPTED_SECTION].push(self.line.as_bytes())?;
+        Ok(())
+    }
+
     fn finish(&mut self, out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         if self.rows == 0 {
             let what = if stats.failed_only {
@@ -245,6 +284,13 @@ impl Sink for TableSink {
                 out,
                 &format!("  {}", status_word(status)),
                 stats.count(status).to_string(),
+            )?;
+        }
+        if stats.excepted > 0 {
+            line(
+                out,
+                &format!("  {EXCEPTED_WORD} (accepted risks)"),
+                stats.excepted.to_string(),
             )?;
         }
         let by_severity: Vec<String> = Severity::ALL
@@ -434,6 +480,21 @@ struct VerdictRecord<'a> {
     account_id: Option<&'a str>,
     region: Option<&'a str>,
     capture_time: Option<&'a str>,
+    /// The exception that accepts this failure (`scan --exceptions`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exception: Option<ExceptionRecord<'a>>,
+}
+
+/// An exception as `--format json` writes it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExceptionRecord<'a> {
+    /// Its position in the exceptions file (1-based).
+    entry: usize,
+    reason: &'a str,
+    expires: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<&'a str>,
 }
 
 /// `--format json`: an array of verdicts.
@@ -449,6 +510,32 @@ impl Sink for JsonSink {
         item: &ConfigurationItem,
         evaluation: &Evaluation,
     ) -> Result<(), SinkError> {
+        self.record(out, item, evaluation, None)
+    }
+
+    fn excepted(
+        &mut self,
+        out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        excepted: &Excepted,
+    ) -> Result<(), SinkError> {
+        self.record(out, item, evaluation, Some(excepted))
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {
+        self.array.close(out)
+    }
+}
+
+impl JsonSink {
+    fn record(
+        &mut self,
+        out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        excepted: Option<&Excepted>,
+    ) -> Result<(), SinkError> {
         let control = evaluation.control;
         let record = VerdictRecord {
             control_id: control.id,
@@ -463,13 +550,15 @@ impl Sink for JsonSink {
             account_id: item.account_id.as_deref(),
             region: item.region.as_deref(),
             capture_time: item.capture_time.as_deref(),
+            exception: excepted.map(|e| ExceptionRecord {
+                entry: e.entry,
+                reason: &e.reason,
+                expires: e.expires.to_string(),
+                ticket: e.ticket.as_deref(),
+            }),
         };
         self.array.push(out, &record)?;
         Ok(())
-    }
-
-    fn finish(&mut self, out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {
-        self.array.close(out)
     }
 }
 

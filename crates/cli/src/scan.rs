@@ -13,12 +13,14 @@ use crate::output::{
 use crate::publish::Publish;
 use crate::stats::{InventoryStats, LiveStats, Stats};
 use crate::{EXIT_ERROR, Io, ScanArgs, ScanFormat, error, warning};
+use sidewatch_core::exceptions::{self, Excepted, Exceptions, Subject};
 use sidewatch_core::snapshot::{ItemOutcome, SnapshotError, read_items};
 use sidewatch_core::{
     ACCOUNT_RESOURCE_TYPE, ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation,
     Overrides,
 };
 use std::cell::Cell;
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -126,6 +128,17 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let today = exceptions::today(time::OffsetDateTime::now_utc());
+    let exceptions = match &args.exceptions {
+        None => None,
+        Some(path) => match read_exceptions(path, today) {
+            Ok(exceptions) => Some(exceptions),
+            Err(message) => {
+                error(io.stderr, message);
+                return EXIT_ERROR;
+            }
+        },
+    };
     // `--live` without FILE collects the account's resources itself; `-` reads standard input.
     let collects = args.files.is_empty() && args.live;
     let plan = match plan(args, collects, &engine) {
@@ -217,6 +230,9 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
         region_override: plan.region_override().map(str::to_owned),
         publish,
         global,
+        exceptions,
+        exceptions_used: BTreeSet::new(),
+        today,
     };
     if let Plan::Collect { regions, types } = &plan {
         scan.collect(regions, types, io);
@@ -250,6 +266,42 @@ struct Scan<'a> {
     publish: Option<Publish>,
     /// The Region of global items' findings.
     global: GlobalRegion,
+    /// `--exceptions`: the accepted risks, the entries that matched a verdict, and the day they
+    /// were read on.
+    exceptions: Option<Exceptions>,
+    exceptions_used: BTreeSet<usize>,
+    today: time::Date,
+}
+
+/// Reads and checks the exceptions file: any entry not understood refuses the whole file.
+fn read_exceptions(path: &std::path::Path, today: time::Date) -> Result<Exceptions, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the exceptions file {}: {e}", path.display()))?;
+    Exceptions::parse(&text, today).map_err(|e| {
+        format!(
+            "{}: {e}. Nothing was scanned: fix the entry, or leave --exceptions out",
+            path.display()
+        )
+    })
+}
+
+/// The exception covering `evaluation` on `item`, if any.
+fn exception_for(
+    exceptions: Option<&Exceptions>,
+    item: &ConfigurationItem,
+    evaluation: &Evaluation,
+) -> Option<Excepted> {
+    exceptions?.matching(
+        &Subject {
+            control: evaluation.control.id,
+            arn: item.arn.as_deref(),
+            resource_id: &item.resource_id,
+            account: item.account_id.as_deref(),
+            region: item.region.as_deref(),
+            tags: &item.tags,
+        },
+        &evaluation.verdict,
+    )
 }
 
 /// What the flags ask of the scan.
@@ -490,7 +542,11 @@ impl Scan<'_> {
             self.stats.no_control += 1;
         }
         for evaluation in &evaluations {
-            self.stats.record(evaluation);
+            let excepted = exception_for(self.exceptions.as_ref(), item, evaluation);
+            if let Some(e) = &excepted {
+                self.exceptions_used.insert(e.entry);
+            }
+            self.stats.record(evaluation, excepted.is_some());
             if self.live.is_none() && needs_live_evidence(item, evaluation) {
                 self.stats.needs_live.insert(evaluation.control.id);
             }
@@ -517,7 +573,11 @@ impl Scan<'_> {
             if self.args.failed_only && !evaluation.verdict.is_non_compliant() {
                 continue;
             }
-            match self.sink.verdict(stdout, item, evaluation) {
+            let written = match exception_for(self.exceptions.as_ref(), item, evaluation) {
+                Some(excepted) => self.sink.excepted(stdout, item, evaluation, &excepted),
+                None => self.sink.verdict(stdout, item, evaluation),
+            };
+            match written {
                 Ok(()) => {}
                 Err(SinkError::Item(message)) => {
                     self.stats.finding_errors += 1;
@@ -608,6 +668,11 @@ impl Scan<'_> {
         }
         self.progress.clear(io.stderr);
         self.item_errors.finish(io.stderr);
+        if let Some(exceptions) = &self.exceptions {
+            for message in exceptions.warnings(self.today, &self.exceptions_used) {
+                warning(io.stderr, message);
+            }
+        }
         if !self.stats.output_failed {
             let written = self
                 .sink

@@ -19,6 +19,8 @@ pub struct Stats {
     failed_by_severity: [u64; 5],
     /// Failures at or above `--fail-on`.
     pub failing: u64,
+    /// Failures an exception accepts (`--exceptions`): reported, never failing the scan.
+    pub excepted: u64,
     pub fail_on: Option<Severity>,
     pub failed_only: bool,
     /// The output went away (closed pipe) or could not be written.
@@ -85,7 +87,13 @@ impl Stats {
         }
     }
 
-    pub fn record(&mut self, evaluation: &Evaluation) {
+    /// Counts one verdict; an excepted failure (`scan --exceptions`) is counted apart, never as
+    /// a failure.
+    pub fn record(&mut self, evaluation: &Evaluation, excepted: bool) {
+        if excepted {
+            self.excepted += 1;
+            return;
+        }
         let status = evaluation.verdict.compliance_type();
         self.by_status[status_index(status)] += 1;
         if status == ComplianceType::NonCompliant {
@@ -108,7 +116,7 @@ impl Stats {
     }
 
     pub fn verdicts(&self) -> u64 {
-        self.by_status.iter().sum()
+        self.by_status.iter().sum::<u64>() + self.excepted
     }
 
     /// Anything that makes the exit code 2.
@@ -168,8 +176,13 @@ impl Stats {
             .filter(|s| **s != ComplianceType::NonCompliant)
             .map(|s| format!("{} {}", self.count(*s), status_word(*s)))
             .collect();
+        let excepted = if self.excepted > 0 {
+            format!(" · {} {EXCEPTED_WORD}", self.excepted)
+        } else {
+            String::new()
+        };
         format!(
-            "{failed} FAILED ({}) · {}",
+            "{failed} FAILED ({}) · {}{excepted}",
             by_severity.join(", "),
             others.join(" · ")
         )
@@ -200,6 +213,12 @@ impl Stats {
                 live.reads, live.resources, live.failed
             ));
         }
+        if self.excepted > 0 {
+            extra.push_str(&format!(
+                ", {} failure(s) excepted (accepted risks)",
+                self.excepted
+            ));
+        }
         if !self.needs_live.is_empty() {
             extra.push_str(&format!(
                 ", {} control(s) need --live evidence",
@@ -217,6 +236,9 @@ impl Stats {
         )
     }
 }
+
+/// The table's status of a failure an exception accepts.
+pub const EXCEPTED_WORD: &str = "EXCEPTED";
 
 /// The word the table uses for a compliance type.
 pub fn status_word(status: ComplianceType) -> &'static str {

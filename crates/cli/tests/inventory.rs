@@ -196,50 +196,7 @@ async fn seed_s3(c: &Clients, seeded: &mut Seeded) {
         .unwrap();
     // A lifecycle rule for the noncurrent versions (S3.10, S3.13) and an event notification
     // (S3.11).
-    s3.put_bucket_lifecycle_configuration()
-        .bucket(records)
-        .lifecycle_configuration(
-            aws_sdk_s3::types::BucketLifecycleConfiguration::builder()
-                .rules(
-                    aws_sdk_s3::types::LifecycleRule::builder()
-                        .id("expire-noncurrent-versions")
-                        .status(aws_sdk_s3::types::ExpirationStatus::Enabled)
-                        .filter(
-                            aws_sdk_s3::types::LifecycleRuleFilter::builder()
-                                .prefix("")
-                                .build(),
-                        )
-                        .noncurrent_version_expiration(
-                            aws_sdk_s3::types::NoncurrentVersionExpiration::builder()
-                                .noncurrent_days(90)
-                                .build(),
-                        )
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    s3.put_bucket_notification_configuration()
-        .bucket(records)
-        .notification_configuration(
-            aws_sdk_s3::types::NotificationConfiguration::builder()
-                .queue_configurations(
-                    aws_sdk_s3::types::QueueConfiguration::builder()
-                        .id("new-objects")
-                        .queue_arn("arn:aws:sqs:us-east-1:123456789012:uploads")
-                        .events(aws_sdk_s3::types::Event::from("s3:ObjectCreated:*"))
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    seed::lifecycle_and_notification(&s3, records).await;
     seeded.compliant.push(records.to_owned());
     // Everyone may list it; no public access block, no versioning.
     s3.put_bucket_acl()

@@ -124,6 +124,9 @@ pub struct ConfigurationItem {
     pub configuration: Value,
     /// `supplementaryConfiguration`, every value decoded to a JSON tree.
     pub supplementary: Map<String, Value>,
+    /// `relatedEvents`: ids of the CloudTrail events Config tied to this item (what changed
+    /// it). Only strings are kept: the ids are looked up, never evaluated.
+    pub related_events: Vec<String>,
 }
 
 impl ConfigurationItem {
@@ -144,6 +147,7 @@ impl ConfigurationItem {
             tags: BTreeMap::new(),
             configuration: Value::Null,
             supplementary: Map::new(),
+            related_events: Vec::new(),
         }
     }
 
@@ -201,6 +205,16 @@ impl ConfigurationItem {
             "configurationItemVersion",
         )?;
         let tags = take_tags(&mut map)?;
+        let related_events = match map.remove("relatedEvents") {
+            Some(Value::Array(ids)) => ids
+                .into_iter()
+                .filter_map(|id| match id {
+                    Value::String(id) if !id.trim().is_empty() => Some(id),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let configuration = map
             .remove("configuration")
             .map_or(Value::Null, decode_embedded_json);
@@ -245,6 +259,7 @@ impl ConfigurationItem {
             tags,
             configuration,
             supplementary,
+            related_events,
         })
     }
 

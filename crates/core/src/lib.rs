@@ -23,6 +23,7 @@
 //! assert!(s3_8.verdict.reason().contains("blockPublicPolicy"));
 //! ```
 
+pub mod actor;
 pub mod arn;
 pub mod boundary;
 pub mod change;
@@ -31,6 +32,7 @@ pub mod controls;
 pub mod doors;
 pub mod engine;
 pub mod evidence;
+pub mod exceptions;
 pub mod finding;
 pub mod item;
 pub mod params;

@@ -6,7 +6,8 @@
 //!
 //! ```text
 //!  triggers ─▶ resolve (fetch / find by name / oversized fallback) ─▶ account boundary
-//!           ─▶ which evidence ─▶ collect (ports) ─▶ evaluate (+ stale guard) ─▶ findings
+//!           ─▶ which evidence ─▶ collect (ports) ─▶ evaluate (+ stale guard)
+//!           ─▶ who changed it (the call in hand, or CloudTrail lookups) ─▶ findings
 //! ```
 //!
 //! * **resolve**: an item in hand is used as it is; a resource named by key is read with
@@ -21,6 +22,8 @@
 //! * **evaluate**: the engine's verdicts; a resource that left the rule's scope is NOT_APPLICABLE;
 //!   an item captured before the API call that triggered the run cannot PASS
 //!   ([`Staleness`]);
+//! * **who changed it** ([`ChangedBy`]): the caller of the API call that triggered the run, or
+//!   the CloudTrail events the item lists in `relatedEvents`, looked up (bounded); never guessed;
 //! * **findings**: one ASFF finding per verdict, in the Region the door reports in
 //!   ([`crate::finding::region`]); a finding that cannot be built is a [`Problem`], never dropped
 //!   silently.
@@ -28,12 +31,15 @@
 //! Delivery (Security Hub, AWS Config, the CLI's output) stays with the door: what it sends
 //! differs (the sweep sends only what changed), what it evaluates does not.
 
+use crate::actor::Actor;
 use crate::boundary::{AccountBoundary, ForeignAccount};
 use crate::engine::{Engine, Evaluation};
 use crate::evidence::EvidenceKind;
 use crate::finding::{Finding, FindingBuilder};
 use crate::item::ConfigurationItem;
-use crate::ports::{EvidenceSource, ItemSource, PipelinePorts, PortError, ResourceKey};
+use crate::ports::{
+    ChangeSource, EvidenceSource, ItemSource, PipelinePorts, PortError, ResourceKey,
+};
 use crate::verdict::Verdict;
 use futures_util::future::join_all;
 use time::OffsetDateTime;
@@ -94,7 +100,26 @@ pub struct Run<'a> {
     pub stale_before: Option<&'a Staleness>,
     /// What happens to an item of another account.
     pub foreign_items: ForeignItems,
+    /// Who made the change, for the findings.
+    pub changed_by: ChangedBy<'a>,
 }
+
+/// Where a run learns who made the change it evaluates. Never a guess: only a CloudTrail record
+/// tied to the resource names an actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangedBy<'a> {
+    /// Nobody is named (the CLI, a periodic run, the sweep without its flag).
+    Unknown,
+    /// The API call in hand triggered the run: its caller changed every resource it evaluates.
+    Call(&'a Actor),
+    /// Each item's `relatedEvents`, looked up with [`ChangeSource::change`] — at most
+    /// [`MAX_CHANGE_LOOKUPS`] calls per run (CloudTrail allows 2 `LookupEvents` a second per
+    /// account and Region) — for every item, or only for items with a FAILED verdict.
+    Related { failed_only: bool },
+}
+
+/// The most `LookupEvents` calls one run makes.
+pub const MAX_CHANGE_LOOKUPS: usize = 3;
 
 /// What the pipeline does with an item of another account than the door's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +139,8 @@ pub struct Evaluated {
     /// The item as evaluated, with its evidence.
     pub item: ConfigurationItem,
     pub evaluations: Vec<Evaluation>,
+    /// Who made the change, when a CloudTrail record ties one to the item.
+    pub changed_by: Option<Actor>,
 }
 
 /// What kept the pipeline from covering something; the door decides what it means for the
@@ -154,6 +181,10 @@ pub struct Outcome {
     pub problems: Vec<Problem>,
     /// Items of another account, refused before any read.
     pub refused: Vec<ForeignAccount>,
+    /// Why an item's change has no actor although it lists related events (CloudTrail had
+    /// nothing, a lookup failed, the run's lookups were used up): logged, never a failure — the
+    /// finding is delivered without it.
+    pub unattributed: Vec<String>,
 }
 
 impl Outcome {
@@ -184,6 +215,7 @@ impl Work {
 /// Runs `triggers` through the pipeline: resolve, account boundary, evidence, evaluate, findings.
 pub async fn run<P: PipelinePorts>(triggers: Vec<Trigger>, run: Run<'_>, ports: &P) -> Outcome {
     let mut outcome = Outcome::default();
+    let mut lookups_left = MAX_CHANGE_LOOKUPS;
     let mut work = Vec::new();
     for trigger in triggers {
         resolve(trigger, ports.items(), &mut work, &mut outcome).await;
@@ -219,9 +251,18 @@ pub async fn run<P: PipelinePorts>(triggers: Vec<Trigger>, run: Run<'_>, ports: 
         if let Some(stale) = run.stale_before {
             guard_stale(&mut evaluations, &w.item, stale);
         }
+        let changed_by = attribute(
+            run.changed_by,
+            &w.item,
+            &evaluations,
+            ports,
+            &mut lookups_left,
+            &mut outcome,
+        )
+        .await;
         if let Some(builder) = run.findings {
             for evaluation in &evaluations {
-                match builder.build(&w.item, evaluation) {
+                match builder.build_changed(&w.item, evaluation, changed_by.as_ref()) {
                     Ok(finding) => outcome.findings.push(finding),
                     Err(error) => outcome.problems.push(Problem::FindingNotBuilt {
                         control: evaluation.control.id,
@@ -234,9 +275,83 @@ pub async fn run<P: PipelinePorts>(triggers: Vec<Trigger>, run: Run<'_>, ports: 
         outcome.evaluated.push(Evaluated {
             item: w.item,
             evaluations,
+            changed_by,
         });
     }
     outcome
+}
+
+/// Who changed `item`, as `changed_by` says to learn it; a lookup that finds nothing or fails
+/// is noted in `outcome.unattributed` and the item goes on without an actor.
+///
+/// Items read with `BatchGetResourceConfig` (the sweep's) carry no `relatedEvents`: in the
+/// FAILED-only mode such an item's latest history entry is read first, one call of the budget.
+async fn attribute<P: PipelinePorts>(
+    changed_by: ChangedBy<'_>,
+    item: &ConfigurationItem,
+    evaluations: &[Evaluation],
+    ports: &P,
+    lookups_left: &mut usize,
+    outcome: &mut Outcome,
+) -> Option<Actor> {
+    let failed_only = match changed_by {
+        ChangedBy::Unknown => return None,
+        ChangedBy::Call(actor) => return Some(actor.clone()),
+        ChangedBy::Related { failed_only } => failed_only,
+    };
+    if failed_only && !evaluations.iter().any(|e| e.verdict.is_non_compliant()) {
+        return None;
+    }
+    let mut spend = |outcome: &mut Outcome| {
+        if *lookups_left == 0 {
+            outcome.unattributed.push(format!(
+                "{}: not looked up, this run's {MAX_CHANGE_LOOKUPS} CloudTrail lookups are used",
+                label(item)
+            ));
+            return false;
+        }
+        *lookups_left -= 1;
+        true
+    };
+    let mut related = item.related_events.clone();
+    if related.is_empty() && failed_only && item.resource_type != crate::item::ACCOUNT_RESOURCE_TYPE
+    {
+        if !spend(outcome) {
+            return None;
+        }
+        let key = ResourceKey {
+            resource_type: item.resource_type.clone(),
+            resource_id: item.resource_id.clone(),
+        };
+        match ports.items().latest_item(&key).await {
+            Ok(Some(history)) => related = history.related_events,
+            Ok(None) => {}
+            Err(error) => {
+                outcome.unattributed.push(format!(
+                    "{}: its related events could not be read: {error}",
+                    label(item)
+                ));
+                return None;
+            }
+        }
+    }
+    for event_id in &related {
+        if !spend(outcome) {
+            return None;
+        }
+        match ports.changes().change(event_id).await {
+            Ok(Some(actor)) => return Some(actor),
+            Ok(None) => outcome.unattributed.push(format!(
+                "{}: CloudTrail has no caller for event {event_id}",
+                label(item)
+            )),
+            Err(error) => outcome.unattributed.push(format!(
+                "{}: CloudTrail event {event_id} could not be read: {error}",
+                label(item)
+            )),
+        }
+    }
+    None
 }
 
 /// Turns one trigger into the items to evaluate.

@@ -11,6 +11,7 @@
 //! to the Lambda runtime, which retries the invocation and finally keeps the event in the
 //! dead-letter queue. Nothing is dropped silently.
 
+use crate::actor::Actor;
 use crate::change::Plan;
 use crate::control::Control;
 use crate::doors::evaluations::ConfigEvaluation;
@@ -314,15 +315,43 @@ pub trait EvidenceSource {
     ) -> impl Future<Output = ()> + Send;
 }
 
-/// The reads the evaluation pipeline ([`crate::pipeline::run`]) makes: AWS Config items and
-/// evidence. A door's ports bundle implements it with the adapters it holds.
+/// CloudTrail reads: who made a change, by the event id a configuration item lists in
+/// `relatedEvents` (`LookupEvents` with the `EventId` attribute).
+pub trait ChangeSource {
+    /// The caller CloudTrail recorded in event `event_id`; `None` when CloudTrail has no such
+    /// event (older than 90 days, another Region, not yet delivered) or it names no caller.
+    fn change(
+        &self,
+        event_id: &str,
+    ) -> impl Future<Output = Result<Option<Actor>, PortError>> + Send;
+}
+
+/// No CloudTrail reads: a door that never looks a change up (the pipeline asks only when its
+/// run says so).
+impl ChangeSource for () {
+    async fn change(&self, event_id: &str) -> Result<Option<Actor>, PortError> {
+        Err(PortError::new(
+            "LookupEvents",
+            FailureKind::Invalid,
+            None,
+            format!("this door reads nothing from CloudTrail, so event {event_id} cannot be read"),
+        ))
+    }
+}
+
+/// The reads the evaluation pipeline ([`crate::pipeline::run`]) makes: AWS Config items,
+/// evidence, and CloudTrail events. A door's ports bundle implements it with the adapters it
+/// holds.
 pub trait PipelinePorts {
     type Items: ItemSource + Sync;
     type Evidence: EvidenceSource + Sync;
+    type Changes: ChangeSource + Sync;
     /// AWS Config reads (fetch, find by name).
     fn items(&self) -> &Self::Items;
     /// Evidence reads.
     fn evidence(&self) -> &Self::Evidence;
+    /// CloudTrail reads (who made a change).
+    fn changes(&self) -> &Self::Changes;
 }
 
 /// One message for the sweep queue (`SendMessageBatchRequestEntry`).

@@ -7,11 +7,11 @@ use sidewatch_core::boundary::{AccountBoundary, Claim, ForeignAccount};
 use sidewatch_core::doors::DoorError;
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
 use sidewatch_core::finding::RecordState;
-use sidewatch_core::pipeline::{ForeignItems, Outcome, Problem, Run, Staleness};
+use sidewatch_core::pipeline::{ChangedBy, ForeignItems, Outcome, Problem, Run, Staleness};
 use sidewatch_core::ports::{
-    Delivery, EvaluationsSink, EvidenceSource, FindingsSink, FindingsSource, InventorySource,
-    ItemSource, PipelinePorts, PortError, PublishPorts, RecorderSource, RulePorts, SweepPorts,
-    SweepQueue,
+    ChangeSource, Delivery, EvaluationsSink, EvidenceSource, FindingsSink, FindingsSource,
+    InventorySource, ItemSource, PipelinePorts, PortError, PublishPorts, RecorderSource, RulePorts,
+    SweepPorts, SweepQueue,
 };
 use sidewatch_core::{ConfigurationItem, Engine, Finding, FindingBuilder, FindingContext, Source};
 use std::collections::HashSet;
@@ -67,6 +67,7 @@ impl Invocation<'_> {
         engine: &'r Engine,
         builder: &'r FindingBuilder,
         stale_before: Option<&'r Staleness>,
+        changed_by: ChangedBy<'r>,
     ) -> Run<'r> {
         Run {
             engine,
@@ -74,6 +75,23 @@ impl Invocation<'_> {
             findings: Some(builder),
             stale_before,
             foreign_items: ForeignItems::Refuse,
+            changed_by: self.lookups_allowed(changed_by),
+        }
+    }
+
+    /// `changed_by`, unless it asks for CloudTrail lookups the settings turn off:
+    /// `SIDEWATCH_LOOKUP_CHANGES` for every item, `SIDEWATCH_SWEEP_LOOKUP_CHANGES` for FAILED
+    /// ones (the sweep). The caller of an API call in hand costs nothing and is always named.
+    pub fn lookups_allowed<'r>(&self, changed_by: ChangedBy<'r>) -> ChangedBy<'r> {
+        let allowed = match changed_by {
+            ChangedBy::Related { failed_only: false } => self.settings.lookup_changes,
+            ChangedBy::Related { failed_only: true } => self.settings.sweep_lookup_changes,
+            ChangedBy::Unknown | ChangedBy::Call(_) => true,
+        };
+        if allowed {
+            changed_by
+        } else {
+            ChangedBy::Unknown
         }
     }
 
@@ -100,7 +118,17 @@ impl Invocation<'_> {
 /// the bundle implements the port traits of `sidewatch_core::ports` (`RulePorts`, `PublishPorts`,
 /// `SweepPorts`) when its parts do, so each handler is generic over one bundle.
 #[derive(Debug, Clone, Default)]
-pub struct Ports<Sink, Stored, Evals, Items, Evidence, Queue, Recorders = (), Inventory = ()> {
+pub struct Ports<
+    Sink,
+    Stored,
+    Evals,
+    Items,
+    Evidence,
+    Queue,
+    Recorders = (),
+    Inventory = (),
+    Changes = (),
+> {
     /// Security Hub `BatchImportFindings`.
     pub findings: Sink,
     /// Security Hub `GetFindings` (the sweep's reconciliation).
@@ -117,23 +145,38 @@ pub struct Ports<Sink, Stored, Evals, Items, Evidence, Queue, Recorders = (), In
     pub recorders: Recorders,
     /// The inventory, for types the recorder does not record (the sweep function).
     pub inventory: Inventory,
+    /// CloudTrail's event history: who made a change.
+    pub changes: Changes,
 }
 
-impl<F, Q, V, I: ItemSource + Sync, E: EvidenceSource + Sync, U, R, N> PipelinePorts
-    for Ports<F, Q, V, I, E, U, R, N>
+impl<F, Q, V, I: ItemSource + Sync, E: EvidenceSource + Sync, U, R, N, C: ChangeSource + Sync>
+    PipelinePorts for Ports<F, Q, V, I, E, U, R, N, C>
 {
     type Items = I;
     type Evidence = E;
+    type Changes = C;
     fn items(&self) -> &I {
         &self.items
     }
     fn evidence(&self) -> &E {
         &self.evidence
     }
+    fn changes(&self) -> &C {
+        &self.changes
+    }
 }
 
-impl<F: FindingsSink + Sync, Q, V, I: ItemSource + Sync, E: EvidenceSource + Sync, U, R, N>
-    PublishPorts for Ports<F, Q, V, I, E, U, R, N>
+impl<
+    F: FindingsSink + Sync,
+    Q,
+    V,
+    I: ItemSource + Sync,
+    E: EvidenceSource + Sync,
+    U,
+    R,
+    N,
+    C: ChangeSource + Sync,
+> PublishPorts for Ports<F, Q, V, I, E, U, R, N, C>
 {
     type Findings = F;
     fn findings(&self) -> &F {
@@ -150,7 +193,8 @@ impl<
     U,
     R,
     N,
-> RulePorts for Ports<F, Q, V, I, E, U, R, N>
+    C: ChangeSource + Sync,
+> RulePorts for Ports<F, Q, V, I, E, U, R, N, C>
 {
     type Evaluations = V;
     fn evaluations(&self) -> &V {
@@ -167,7 +211,8 @@ impl<
     U: SweepQueue + Sync,
     R: RecorderSource + Sync,
     N: InventorySource + Sync,
-> SweepPorts for Ports<F, Q, V, I, E, U, R, N>
+    C: ChangeSource + Sync,
+> SweepPorts for Ports<F, Q, V, I, E, U, R, N, C>
 {
     type Stored = Q;
     type Queue = U;
@@ -376,6 +421,15 @@ pub fn label(item: &ConfigurationItem) -> String {
 pub fn record_outcome(outcome: &Outcome, report: &mut Report) {
     for evaluated in &outcome.evaluated {
         let resource = label(&evaluated.item);
+        if let Some(actor) = &evaluated.changed_by {
+            tracing::info!(
+                resource = %resource,
+                changed_by = %actor.who(),
+                event = %actor.event_name,
+                event_id = actor.event_id.as_deref().unwrap_or(""),
+                "changed by"
+            );
+        }
         for evaluation in &evaluated.evaluations {
             report.metrics.evaluations += 1;
             tracing::info!(
@@ -386,6 +440,9 @@ pub fn record_outcome(outcome: &Outcome, report: &mut Report) {
                 "evaluated"
             );
         }
+    }
+    for note in &outcome.unattributed {
+        tracing::warn!("no actor: {note}");
     }
     for refused in &outcome.refused {
         report.metrics.foreign_account_refusals += 1;

@@ -26,7 +26,7 @@ use sidewatch_core::doors::config_rule::{
     CONTROLS_KEY, ConfigRuleEvent, EXCLUDE_KEY, RuleParameters,
 };
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
-use sidewatch_core::pipeline;
+use sidewatch_core::pipeline::{self, ChangedBy};
 use sidewatch_core::ports::RulePorts;
 use sidewatch_core::{Engine, Source};
 
@@ -52,7 +52,13 @@ pub async fn handle<P: RulePorts>(
     let region = event.region().unwrap_or(&inv.settings.region).to_owned();
     let trigger = event.trigger(&region, inv.settings.evaluate_global_resources);
     let builder = builder(Source::ConfigRule, &region, inv.clock.now());
-    let outcome = pipeline::run(vec![trigger], inv.run(engine, &builder, None), ports).await;
+    let changed_by = ChangedBy::Related { failed_only: false };
+    let outcome = pipeline::run(
+        vec![trigger],
+        inv.run(engine, &builder, None, changed_by),
+        ports,
+    )
+    .await;
 
     let mut report = Report::default();
     record_outcome(&outcome, &mut report);
@@ -70,7 +76,8 @@ pub async fn handle<P: RulePorts>(
             &evaluated.item,
             &evaluated.evaluations,
             event.invoking_event.notification_time(),
-        )?;
+        )?
+        .changed_by(evaluated.changed_by.as_ref());
         deliver_evaluations(
             ports.evaluations(),
             &event.result_token,

@@ -50,7 +50,7 @@ pub async fn handle<P: PublishPorts>(
     let builder = builder(Source::Event, &inv.settings.region, inv.clock.now());
     let outcome = pipeline::run(
         triggers,
-        inv.run(inv.engine, &builder, stale.as_ref()),
+        inv.run(inv.engine, &builder, stale.as_ref(), event.changed_by()),
         ports,
     )
     .await;

@@ -14,6 +14,13 @@ pub const SWEEP_QUEUE_URL_VAR: &str = "SIDEWATCH_SWEEP_QUEUE_URL";
 /// controls (IAM, account contacts). Set `false` in every Region but one, so global controls give
 /// one finding per account instead of one per Region.
 pub const GLOBAL_RESOURCES_VAR: &str = "SIDEWATCH_GLOBAL_RESOURCES";
+/// `SIDEWATCH_LOOKUP_CHANGES`: `true` (default) looks up who made a change in CloudTrail
+/// (`LookupEvents`, a few calls per invocation) from the configuration item's related events;
+/// config-rule and events functions. The caller of an API call in hand is always named.
+pub const LOOKUP_CHANGES_VAR: &str = "SIDEWATCH_LOOKUP_CHANGES";
+/// `SIDEWATCH_SWEEP_LOOKUP_CHANGES`: `false` (default) names nobody on the sweep's findings;
+/// `true` looks up who made the change for FAILED findings only, a few calls per message.
+pub const SWEEP_LOOKUP_CHANGES_VAR: &str = "SIDEWATCH_SWEEP_LOOKUP_CHANGES";
 /// `AWS_REGION`: set by Lambda; the Region findings are reported in.
 pub const REGION_VAR: &str = "AWS_REGION";
 
@@ -39,6 +46,16 @@ pub const VARIABLES: &[(&str, &str)] = &[
         GLOBAL_RESOURCES_VAR,
         "`true` (default) or `false`: this Region evaluates global (IAM, account) controls; \
          `false` in every Region but one",
+    ),
+    (
+        LOOKUP_CHANGES_VAR,
+        "`true` (default) or `false`: config-rule and events functions look up who made a change \
+         in CloudTrail (`LookupEvents`, at most 3 calls per invocation)",
+    ),
+    (
+        SWEEP_LOOKUP_CHANGES_VAR,
+        "sweep only: `false` (default) or `true`: look up who made the change of FAILED findings \
+         (at most 3 `LookupEvents` calls per message)",
     ),
     (
         SWEEP_QUEUE_URL_VAR,
@@ -82,6 +99,10 @@ pub struct Settings {
     pub publish_findings: bool,
     /// `SIDEWATCH_GLOBAL_RESOURCES`.
     pub evaluate_global_resources: bool,
+    /// `SIDEWATCH_LOOKUP_CHANGES`.
+    pub lookup_changes: bool,
+    /// `SIDEWATCH_SWEEP_LOOKUP_CHANGES`.
+    pub sweep_lookup_changes: bool,
     /// `SIDEWATCH_SWEEP_QUEUE_URL`, when set.
     pub sweep_queue_url: Option<String>,
     /// `AWS_REGION`.
@@ -109,6 +130,8 @@ impl Settings {
             engine,
             publish_findings: flag(get, PUBLISH_FINDINGS_VAR, true)?,
             evaluate_global_resources: flag(get, GLOBAL_RESOURCES_VAR, true)?,
+            lookup_changes: flag(get, LOOKUP_CHANGES_VAR, true)?,
+            sweep_lookup_changes: flag(get, SWEEP_LOOKUP_CHANGES_VAR, false)?,
             sweep_queue_url: get(SWEEP_QUEUE_URL_VAR),
             region,
         })

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sidewatch_core::doors::eventbridge::{Detail, EventBridgeEvent};
 use sidewatch_core::finding::RecordState;
-use sidewatch_core::pipeline::{self, Trigger};
+use sidewatch_core::pipeline::{self, ChangedBy, Trigger};
 use sidewatch_core::ports::{
     FindingsQuery, FindingsSource, InventorySource, ItemSource, PortError, QueueEntry,
     RecorderSource, ResourceKey, StoredFinding, SweepPorts, SweepQueue,
@@ -47,6 +47,10 @@ use sidewatch_core::{
     ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Engine, Finding, ItemStatus, Source,
 };
 use std::collections::{BTreeSet, HashMap};
+
+/// The sweep names who changed a resource only for FAILED findings, and only when
+/// `SIDEWATCH_SWEEP_LOOKUP_CHANGES` says so (each lookup costs CloudTrail calls).
+const SWEEP_CHANGED_BY: ChangedBy<'static> = ChangedBy::Related { failed_only: true };
 
 pub mod unrecorded;
 
@@ -516,7 +520,12 @@ async fn reconcile<P: SweepPorts>(
         }
     }
     let builder = builder(Source::Sweep, &message.region, inv.clock.now());
-    let outcome = pipeline::run(triggers, inv.run(inv.engine, &builder, None), ports).await;
+    let outcome = pipeline::run(
+        triggers,
+        inv.run(inv.engine, &builder, None, SWEEP_CHANGED_BY),
+        ports,
+    )
+    .await;
     record_outcome(&outcome, report);
     let mut findings = outcome.findings;
     let total = findings.len();
@@ -588,7 +597,12 @@ async fn reconcile_collected<P: SweepPorts>(
         );
     }
     let builder = builder(Source::Sweep, &message.region, inv.clock.now());
-    let outcome = pipeline::run(triggers, inv.run(inv.engine, &builder, None), ports).await;
+    let outcome = pipeline::run(
+        triggers,
+        inv.run(inv.engine, &builder, None, SWEEP_CHANGED_BY),
+        ports,
+    )
+    .await;
     record_outcome(&outcome, report);
     let mut findings = outcome.findings;
     let total = findings.len();

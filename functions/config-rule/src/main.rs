@@ -3,7 +3,7 @@
 //! [`sidewatch_lambda::config_rule::handle`].
 
 use sidewatch_aws::{
-    AwsClients, ClientOptions, ConfigItems, ConfigReporter, EvidenceCollector,
+    AwsClients, ClientOptions, CloudTrailChanges, ConfigItems, ConfigReporter, EvidenceCollector,
     SecurityHubPublisher, StsIdentity,
 };
 use sidewatch_lambda::runtime::Container;
@@ -14,6 +14,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let container = Container::from_env()?;
     let sdk = ClientOptions::from_env().load().await;
     let clients = AwsClients::new(&sdk);
+    let changes = CloudTrailChanges::new(&clients.cloudtrail);
     let securityhub = aws_sdk_securityhub::Client::new(&sdk);
     let ports = &Ports {
         findings: SecurityHubPublisher::new(&securityhub),
@@ -24,6 +25,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         queue: (),
         recorders: (),
         inventory: (),
+        changes,
     };
     let container = &container;
     container

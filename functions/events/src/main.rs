@@ -3,7 +3,8 @@
 //! container, then hands every event to [`sidewatch_lambda::events::handle`].
 
 use sidewatch_aws::{
-    AwsClients, ClientOptions, ConfigItems, EvidenceCollector, SecurityHubPublisher, StsIdentity,
+    AwsClients, ClientOptions, CloudTrailChanges, ConfigItems, EvidenceCollector,
+    SecurityHubPublisher, StsIdentity,
 };
 use sidewatch_lambda::runtime::Container;
 use sidewatch_lambda::{Ports, events};
@@ -13,6 +14,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let container = Container::from_env()?;
     let sdk = ClientOptions::from_env().load().await;
     let clients = AwsClients::new(&sdk);
+    let changes = CloudTrailChanges::new(&clients.cloudtrail);
     let securityhub = aws_sdk_securityhub::Client::new(&sdk);
     let ports = &Ports {
         findings: SecurityHubPublisher::new(&securityhub),
@@ -23,6 +25,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         queue: (),
         recorders: (),
         inventory: (),
+        changes,
     };
     let container = &container;
     container

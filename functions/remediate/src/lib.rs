@@ -27,7 +27,7 @@
 use serde_json::{Value, json};
 use sidewatch_core::boundary::AccountBoundary;
 use sidewatch_core::engine::EngineConfig;
-use sidewatch_core::pipeline::{self, ForeignItems, Run};
+use sidewatch_core::pipeline::{self, ChangedBy, ForeignItems, Run};
 use sidewatch_core::ports::{
     AuditStore, FindingRef, FindingUpdate, FindingsSink, FindingsWorkflow, LiveResource,
     LiveSource, PipelinePorts, PlanExecutor, RemediationPorts,
@@ -451,6 +451,7 @@ impl<P: RemediationPorts> Remediator<P> {
             findings: Some(&builder),
             stale_before: None,
             foreign_items: ForeignItems::Refuse,
+            changed_by: ChangedBy::Unknown,
         };
         let outcome = pipeline::run(vec![pipeline::Trigger::Item(item)], run, &LiveItemPorts).await;
         let verdict = outcome
@@ -579,10 +580,14 @@ struct LiveItemPorts;
 impl PipelinePorts for LiveItemPorts {
     type Items = ();
     type Evidence = ();
+    type Changes = ();
     fn items(&self) -> &() {
         &()
     }
     fn evidence(&self) -> &() {
+        &()
+    }
+    fn changes(&self) -> &() {
         &()
     }
 }

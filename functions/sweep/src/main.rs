@@ -6,8 +6,8 @@
 
 use sidewatch_aws::ConfigRecorders;
 use sidewatch_aws::{
-    AwsClients, ClientOptions, ConfigItems, EvidenceCollector, Inventory, SecurityHubFindings,
-    SecurityHubPublisher, SqsSweepQueue, StsIdentity,
+    AwsClients, ClientOptions, CloudTrailChanges, ConfigItems, EvidenceCollector, Inventory,
+    SecurityHubFindings, SecurityHubPublisher, SqsSweepQueue, StsIdentity,
 };
 use sidewatch_lambda::Ports;
 use sidewatch_lambda::runtime::Container;
@@ -19,6 +19,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let queue_url = container.settings.require_sweep_queue_url()?.to_owned();
     let sdk = ClientOptions::from_env().load().await;
     let clients = AwsClients::new(&sdk);
+    let changes = CloudTrailChanges::new(&clients.cloudtrail);
     let securityhub = aws_sdk_securityhub::Client::new(&sdk);
     let recorder_client = clients.config.clone();
     let ports = &Ports {
@@ -30,6 +31,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         queue: SqsSweepQueue::new(aws_sdk_sqs::Client::new(&sdk), queue_url),
         recorders: ConfigRecorders::new(&recorder_client),
         inventory: Inventory::new(sdk.clone()),
+        changes,
     };
     let container = &container;
     container

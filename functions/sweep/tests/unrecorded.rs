@@ -179,6 +179,8 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         engine: EngineConfig::default(),
         publish_findings: true,
         evaluate_global_resources: false,
+        lookup_changes: true,
+        sweep_lookup_changes: false,
         sweep_queue_url: Some(format!("{}/{ACCOUNT}/sidewatch-sweep", moto.endpoint)),
         region: REGION.into(),
     };
@@ -200,6 +202,7 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         queue: KeptQueue::default(),
         recorders: ConfigRecorders::new(&config),
         inventory: Inventory::new(sdk.clone()),
+        changes: (),
     };
 
     // The schedule: one collect message per unrecorded type, none for buckets.

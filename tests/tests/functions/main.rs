@@ -196,3 +196,68 @@ async fn public_bucket_fails_then_passes_on_the_same_finding() {
     assert_eq!(emf[5]["ForeignAccountRefusals"], 1);
     assert_eq!(emf[5]["Evaluations"], 0);
 }
+
+/// The recorded CloudTrail `DisableEbsEncryptionByDefault` call (EventBridge "AWS API Call via
+/// CloudTrail"), moved to moto's account and Region. An account-level call: the function reads
+/// the evidence afresh (moto's Config reads cannot be parsed by the Rust SDK, see moto-notes).
+fn disable_ebs_default_encryption_call() -> Value {
+    let mut event = fixture("eventbridge/cloudtrail-disable-ebs-encryption-by-default.json");
+    event["account"] = json!(ACCOUNT);
+    event["region"] = json!(REGION);
+    event["detail"]["awsRegion"] = json!(REGION);
+    event["detail"]["recipientAccountId"] = json!(ACCOUNT);
+    event
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cloudtrail_call_names_its_caller_on_the_findings_in_security_hub() {
+    let moto = Moto::start();
+    let securityhub = aws_sdk_securityhub::Client::new(&moto.sdk_config().await);
+    let watch = Watch::start(&moto, &["sidewatch-events"]);
+
+    let (status, body) = watch.invoke("sidewatch-events", &disable_ebs_default_encryption_call());
+    assert_eq!(status, 200, "{body}\n{}", watch.log());
+    let out = securityhub
+        .get_findings()
+        .max_results(100)
+        .send()
+        .await
+        .unwrap();
+    let ec2_7 = out
+        .findings()
+        .iter()
+        .find(|f| f.generator_id() == Some("sidewatch/EC2.7"))
+        .unwrap_or_else(|| panic!("no EC2.7 finding\n{}", watch.log()));
+    assert_eq!(
+        ec2_7
+            .compliance()
+            .and_then(|c| c.status())
+            .map(|s| s.as_str()),
+        Some("FAILED"),
+        "moto's account has EBS encryption by default off"
+    );
+    let fields = ec2_7.product_fields().unwrap();
+    assert_eq!(
+        fields["sidewatch/ChangedBy"],
+        "arn:aws:sts::123456789012:assumed-role/OpsAdmin/jane.doe"
+    );
+    assert_eq!(
+        fields["sidewatch/ChangeEventId"],
+        "0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d"
+    );
+    let action = ec2_7.action().expect("Action");
+    assert_eq!(action.action_type(), Some("AWS_API_CALL"));
+    let call = action.aws_api_call_action().unwrap();
+    assert_eq!(call.api(), Some("DisableEbsEncryptionByDefault"));
+    assert_eq!(call.service_name(), Some("ec2.amazonaws.com"));
+    assert_eq!(call.caller_type(), Some("remoteip"));
+    assert_eq!(
+        call.remote_ip_details().and_then(|ip| ip.ip_address_v4()),
+        Some("203.0.113.24")
+    );
+    assert_eq!(call.first_seen(), Some("2024-06-03T15:10:21Z"));
+    assert!(
+        watch.log().contains("changed by"),
+        "the function logs who made the change"
+    );
+}

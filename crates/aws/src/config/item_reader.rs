@@ -59,6 +59,8 @@ struct Parts<'a> {
     tags: Option<&'a HashMap<String, String>>,
     configuration: Option<&'a str>,
     supplementary: Option<&'a HashMap<String, String>>,
+    /// CloudTrail event ids (`GetResourceConfigHistory` only: `BaseConfigurationItem` has none).
+    related_events: &'a [String],
 }
 
 impl<'a> Parts<'a> {
@@ -79,6 +81,7 @@ impl<'a> Parts<'a> {
             tags: item.tags(),
             configuration: item.configuration(),
             supplementary: item.supplementary_configuration(),
+            related_events: item.related_events(),
         }
     }
 
@@ -99,6 +102,7 @@ impl<'a> Parts<'a> {
             tags: None,
             configuration: item.configuration(),
             supplementary: item.supplementary_configuration(),
+            related_events: &[],
         }
     }
 
@@ -137,6 +141,9 @@ impl<'a> Parts<'a> {
         put("tags", strings(self.tags));
         put("configuration", text(self.configuration));
         put("supplementaryConfiguration", strings(self.supplementary));
+        if !self.related_events.is_empty() {
+            put("relatedEvents", Some(json!(self.related_events)));
+        }
         Value::Object(map)
     }
 

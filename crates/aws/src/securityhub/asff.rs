@@ -9,8 +9,9 @@
 use aws_sdk_securityhub::types as sh;
 use sidewatch_core::arn::Arn;
 use sidewatch_core::finding::{
-    Compliance, ComplianceStatus, Finding, FindingProviderFields, FindingSeverity, Recommendation,
-    RecordState, Remediation, Resource,
+    Action, AwsApiCallAction, Compliance, ComplianceStatus, DomainDetails, Finding,
+    FindingProviderFields, FindingSeverity, Recommendation, RecordState, Remediation,
+    RemoteIpDetails, Resource,
 };
 use sidewatch_core::ports::StoredFinding;
 use std::collections::{BTreeMap, HashMap};
@@ -55,6 +56,7 @@ pub fn to_sdk(finding: &Finding) -> sh::AwsSecurityFinding {
             finding.resources.iter().map(resource_to_sdk).collect(),
         ))
         .compliance(compliance)
+        .set_action(finding.action.as_ref().map(action_to_sdk))
         .record_state(sh::RecordState::from(finding.record_state.as_str()))
         .finding_provider_fields(
             sh::FindingProviderFields::builder()
@@ -67,6 +69,58 @@ pub fn to_sdk(finding: &Finding) -> sh::AwsSecurityFinding {
                 .build(),
         )
         .build()
+}
+
+fn action_to_sdk(action: &Action) -> sh::Action {
+    sh::Action::builder()
+        .action_type(&action.action_type)
+        .set_aws_api_call_action(action.aws_api_call_action.as_ref().map(|call| {
+            sh::AwsApiCallAction::builder()
+                .set_api(call.api.clone())
+                .set_service_name(call.service_name.clone())
+                .set_caller_type(call.caller_type.clone())
+                .set_remote_ip_details(call.remote_ip_details.as_ref().map(|ip| {
+                    sh::ActionRemoteIpDetails::builder()
+                        .ip_address_v4(&ip.ip_address_v4)
+                        .build()
+                }))
+                .set_domain_details(call.domain_details.as_ref().map(|d| {
+                    sh::AwsApiCallActionDomainDetails::builder()
+                        .domain(&d.domain)
+                        .build()
+                }))
+                .set_first_seen(call.first_seen.clone())
+                .set_last_seen(call.last_seen.clone())
+                .build()
+        }))
+        .build()
+}
+
+/// `Action` read back: only `AWS_API_CALL` actions, the kind sidewatch sends.
+fn action_from_sdk(action: &sh::Action) -> Option<Action> {
+    let action_type = action.action_type()?;
+    (action_type == "AWS_API_CALL").then(|| Action {
+        action_type: action_type.to_owned(),
+        aws_api_call_action: action.aws_api_call_action().map(|call| AwsApiCallAction {
+            api: call.api().map(str::to_owned),
+            service_name: call.service_name().map(str::to_owned),
+            caller_type: call.caller_type().map(str::to_owned),
+            remote_ip_details: call
+                .remote_ip_details()
+                .and_then(|ip| ip.ip_address_v4())
+                .map(|ip| RemoteIpDetails {
+                    ip_address_v4: ip.to_owned(),
+                }),
+            domain_details: call
+                .domain_details()
+                .and_then(|d| d.domain())
+                .map(|domain| DomainDetails {
+                    domain: domain.to_owned(),
+                }),
+            first_seen: call.first_seen().map(str::to_owned),
+            last_seen: call.last_seen().map(str::to_owned),
+        }),
+    })
 }
 
 fn resource_to_sdk(resource: &Resource) -> sh::Resource {
@@ -165,6 +219,7 @@ pub fn from_sdk(finding: &sh::AwsSecurityFinding) -> Result<Finding, String> {
             related_requirements: compliance.related_requirements().to_vec(),
             security_control_id: compliance.security_control_id().map(str::to_owned),
         },
+        action: finding.action().and_then(action_from_sdk),
         record_state: match record_state {
             sh::RecordState::Active => RecordState::Active,
             sh::RecordState::Archived => RecordState::Archived,
@@ -314,6 +369,43 @@ mod tests {
                 .unwrap()
                 .label()
         );
+    }
+
+    #[test]
+    fn the_change_s_caller_survives_the_round_trip() {
+        let item = ConfigurationItem::from_json_str(
+            r#"{"resourceType": "AWS::S3::Bucket", "resourceId": "b",
+            "ARN": "arn:aws:s3:::b", "awsAccountId": "123456789012", "awsRegion": "eu-west-1",
+            "configuration": {"name": "b"}}"#,
+        )
+        .unwrap();
+        let actor = sidewatch_core::actor::Actor::from_cloudtrail_event(
+            r#"{"userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/alice"},
+            "eventSource": "s3.amazonaws.com", "eventName": "DeleteBucketEncryption",
+            "eventTime": "2024-06-01T09:59:00Z", "sourceIPAddress": "198.51.100.4",
+            "eventID": "e-1"}"#,
+        )
+        .unwrap()
+        .unwrap();
+        let builder = FindingBuilder::new(FindingContext {
+            account_override: None,
+            region_override: None,
+            source: Source::Event,
+            now: datetime!(2024-06-01 10:00 UTC),
+        });
+        for evaluation in Engine::with_defaults().evaluate(&item) {
+            let finding = builder
+                .build_changed(&item, &evaluation, Some(&actor))
+                .unwrap();
+            let sdk = to_sdk(&finding);
+            let call = sdk.action().unwrap().aws_api_call_action().unwrap();
+            assert_eq!(call.api(), Some("DeleteBucketEncryption"));
+            assert_eq!(
+                call.remote_ip_details().unwrap().ip_address_v4(),
+                Some("198.51.100.4")
+            );
+            assert_eq!(from_sdk(&sdk).unwrap(), finding);
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Test seeding shared by the adapter tests and the CLI's end-to-end test (included with
 //! `#[path]`): an Application Load Balancer with one HTTP listener in a VPC of its own, a
-//! regional web ACL, a DynamoDB table keyed on `pk`.
+//! regional web ACL, a DynamoDB table keyed on `pk`, a bucket's lifecycle rule and event
+//! notification.
 
 #![allow(dead_code)]
 
@@ -157,4 +158,53 @@ pub fn table(
                 .unwrap(),
         )
     }
+}
+
+/// A lifecycle rule that expires noncurrent versions after 90 days (S3.10, S3.13) and an event
+/// notification to an SQS queue (S3.11) on `bucket`.
+pub async fn lifecycle_and_notification(s3: &aws_sdk_s3::Client, bucket: &str) {
+    use aws_sdk_s3::types::{
+        BucketLifecycleConfiguration, Event, ExpirationStatus, LifecycleRule, LifecycleRuleFilter,
+        NoncurrentVersionExpiration, NotificationConfiguration, QueueConfiguration,
+    };
+    s3.put_bucket_lifecycle_configuration()
+        .bucket(bucket)
+        .lifecycle_configuration(
+            BucketLifecycleConfiguration::builder()
+                .rules(
+                    LifecycleRule::builder()
+                        .id("expire-noncurrent-versions")
+                        .status(ExpirationStatus::Enabled)
+                        .filter(LifecycleRuleFilter::builder().prefix("").build())
+                        .noncurrent_version_expiration(
+                            NoncurrentVersionExpiration::builder()
+                                .noncurrent_days(90)
+                                .build(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_notification_configuration()
+        .bucket(bucket)
+        .notification_configuration(
+            NotificationConfiguration::builder()
+                .queue_configurations(
+                    QueueConfiguration::builder()
+                        .id("new-objects")
+                        .queue_arn("arn:aws:sqs:us-east-1:123456789012:uploads")
+                        .events(Event::from("s3:ObjectCreated:*"))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
 }

@@ -13,6 +13,7 @@ mod support;
 mod seed;
 
 mod account_level;
+mod change_events;
 mod cloudtrail;
 mod coverage;
 mod iam_account;

@@ -65,6 +65,19 @@ pub(crate) struct Record {
     /// `resources`: the resources CloudTrail knows the call acted on.
     #[serde(default)]
     pub(crate) resources: LenientList<TrailResource>,
+    /// `eventID`: CloudTrail's id of the record (what `LookupEvents` finds it by).
+    #[serde(default, rename = "eventID")]
+    pub(crate) event_id: Lenient<String>,
+    /// `eventTime` (RFC 3339).
+    #[serde(default)]
+    pub(crate) event_time: Lenient<String>,
+    /// `sourceIPAddress`: an IP address, or a service's domain for calls AWS made on the
+    /// caller's behalf (`cloudformation.amazonaws.com`).
+    #[serde(default, rename = "sourceIPAddress")]
+    pub(crate) source_ip_address: Lenient<String>,
+    /// `userAgent`.
+    #[serde(default)]
+    pub(crate) user_agent: Lenient<String>,
 }
 
 /// `userIdentity` of a [`Record`].
@@ -77,6 +90,33 @@ pub(crate) struct UserIdentity {
     /// `userName` (IAM users).
     #[serde(default)]
     pub(crate) user_name: Lenient<String>,
+    /// `arn`: the principal (`arn:aws:iam::…:user/alice`, `arn:aws:sts::…:assumed-role/R/s`).
+    #[serde(default)]
+    pub(crate) arn: Lenient<String>,
+    /// `principalId`.
+    #[serde(default)]
+    pub(crate) principal_id: Lenient<String>,
+    /// `invokedBy`: the AWS service that made the call for the principal.
+    #[serde(default)]
+    pub(crate) invoked_by: Lenient<String>,
+    /// `sessionContext`: for temporary credentials, the role or user that issued them.
+    #[serde(default)]
+    pub(crate) session_context: Lenient<SessionContext>,
+}
+
+/// `userIdentity.sessionContext`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SessionContext {
+    #[serde(default)]
+    pub(crate) session_issuer: Lenient<SessionIssuer>,
+}
+
+/// `userIdentity.sessionContext.sessionIssuer`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub(crate) struct SessionIssuer {
+    #[serde(default)]
+    pub(crate) arn: Lenient<String>,
 }
 
 /// `responseElements` of a [`Record`]: the fields that name a changed resource.
@@ -234,7 +274,7 @@ fn nonblank(text: Option<&str>) -> Option<&str> {
 }
 
 /// A non-empty string field, trimmed.
-fn lenient_text(field: &Lenient<String>) -> Option<&str> {
+pub(crate) fn lenient_text(field: &Lenient<String>) -> Option<&str> {
     nonblank(field.get().map(String::as_str))
 }
 

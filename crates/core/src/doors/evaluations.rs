@@ -15,6 +15,7 @@
 //! Security Hub findings keep the per-control detail; the Config rule gives the roll-up.
 
 use super::{DoorError, parse_time};
+use crate::actor::Actor;
 use crate::engine::Evaluation;
 use crate::item::ConfigurationItem;
 use crate::verdict::{ComplianceType, truncate_with_ellipsis};
@@ -92,6 +93,18 @@ impl ConfigEvaluation {
             evaluations,
             ordering,
         ))
+    }
+
+    /// Names who made the change, in short, before the annotation (`by user/alice: S3.2 failed:
+    /// …`), when a CloudTrail record ties one to the resource.
+    pub fn changed_by(mut self, actor: Option<&Actor>) -> Self {
+        if let Some(actor) = actor {
+            self.annotation = truncate_with_ellipsis(
+                &format!("by {}: {}", actor.short(), self.annotation),
+                MAX_ANNOTATION_LEN,
+            );
+        }
+        self
     }
 
     /// The evaluation as `PutEvaluations` spells it (for logs and test-mode output).
@@ -269,6 +282,29 @@ mod unit {
         );
         let e = combine(&[eval(&A, Verdict::pass(""))]);
         assert_eq!(e.annotation, "S3.2 passed");
+    }
+
+    #[test]
+    fn the_annotation_names_who_made_the_change_in_short() {
+        let actor = Actor::from_cloudtrail_event(
+            r#"{"userIdentity": {"type": "AssumedRole",
+                "arn": "arn:aws:sts::123456789012:assumed-role/Admin/jdoe"},
+                "eventSource": "s3.amazonaws.com", "eventName": "PutBucketPolicy"}"#,
+        )
+        .unwrap();
+        let e = combine(&[eval(&A, Verdict::fail("public"))]).changed_by(actor.as_ref());
+        assert_eq!(
+            e.annotation,
+            "by assumed-role/Admin/jdoe: S3.2 failed: public"
+        );
+        let e = combine(&[eval(&A, Verdict::fail("x".repeat(300)))]).changed_by(actor.as_ref());
+        assert!(e.annotation.len() <= MAX_ANNOTATION_LEN);
+        assert!(
+            e.annotation
+                .starts_with("by assumed-role/Admin/jdoe: S3.2 failed: xx")
+        );
+        let e = combine(&[eval(&A, Verdict::fail("public"))]).changed_by(None);
+        assert_eq!(e.annotation, "S3.2 failed: public");
     }
 
     #[test]

@@ -19,11 +19,12 @@
 use super::cloudtrail::{self, Record, Target};
 use super::config_rule::InvokingEvent;
 use super::{DoorError, ResourceSummary, decode, missing, parse_time, text};
+use crate::actor::Actor;
 use crate::boundary::Claim;
 use crate::engine::Engine;
 use crate::item::ACCOUNT_RESOURCE_TYPE;
 use crate::item::ConfigurationItem;
-use crate::pipeline::{Staleness, Trigger};
+use crate::pipeline::{ChangedBy, Staleness, Trigger};
 use crate::ports::ResourceKey;
 use serde::Deserialize;
 use serde_json::Value;
@@ -127,6 +128,9 @@ pub struct ApiCall {
     pub recipient_account_id: Option<String>,
     /// What to re-evaluate.
     pub target: Target,
+    /// Who made the call (`userIdentity`, `sourceIPAddress`, `userAgent`, `eventID`, …), when the
+    /// record names an identity.
+    pub actor: Option<Actor>,
 }
 
 impl EventBridgeEvent {
@@ -233,11 +237,13 @@ impl ApiCall {
         let required = |value: Option<String>, key: &str| {
             value.ok_or_else(|| missing(EVENT, format!("detail.{key}")))
         };
+        let actor = Actor::from_record(&record);
         let event_source = required(record.event_source.take(), "eventSource")?;
         let event_name = required(record.event_name.take(), "eventName")?;
         let target = cloudtrail::target(&event_source, &event_name, &record)
             .map_err(|e| missing(EVENT, format!("detail.requestParameters.{}", e.parameter)))?;
         Ok(ApiCall {
+            actor,
             user_identity_type: record.user_identity_type().map(str::to_owned),
             error_code: record.error_code().map(str::to_owned),
             recipient_account_id: record.recipient_account_id,
@@ -248,6 +254,21 @@ impl ApiCall {
     }
 }
 impl EventBridgeEvent {
+    /// Who made the change the event reports: the caller of an API call; for a Config change,
+    /// the item's related CloudTrail events, looked up; nobody for a schedule.
+    pub fn changed_by(&self) -> ChangedBy<'_> {
+        match &self.detail {
+            Detail::ApiCall(ApiCall {
+                actor: Some(actor), ..
+            }) => ChangedBy::Call(actor),
+            Detail::ConfigurationItemChange { .. }
+            | Detail::OversizedConfigurationItemChange { .. } => {
+                ChangedBy::Related { failed_only: false }
+            }
+            Detail::ApiCall(_) | Detail::Scheduled | Detail::Ignored { .. } => ChangedBy::Unknown,
+        }
+    }
+
     /// The triggers of an EventBridge event, and the API call its items may predate:
     /// * a Config change: its item (an oversized one fetched from Config);
     /// * a schedule: the account-level item;

@@ -1,10 +1,12 @@
 //! From an evaluation of a configuration item to an ASFF finding.
 
 use super::model::{
-    Compliance, ComplianceStatus, Finding, FindingProviderFields, FindingSeverity, Recommendation,
-    RecordState, Remediation, Resource,
+    Action, AwsApiCallAction, Compliance, ComplianceStatus, DomainDetails, Finding,
+    FindingProviderFields, FindingSeverity, Recommendation, RecordState, Remediation,
+    RemoteIpDetails, Resource,
 };
 use super::{FindingError, SCHEMA_VERSION, Source, is_blank, truncate_chars};
+use crate::actor::{Actor, Caller};
 use crate::arn::{Arn, DefaultProduct, Partition, partition_of_region};
 use crate::control::{Control, Mappings, Severity};
 use crate::engine::Evaluation;
@@ -13,6 +15,7 @@ use crate::verdict::{Verdict, truncate_with_ellipsis};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::net::IpAddr;
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
@@ -81,6 +84,18 @@ impl FindingBuilder {
         item: &ConfigurationItem,
         evaluation: &Evaluation,
     ) -> Result<Finding, FindingError> {
+        self.build_changed(item, evaluation, None)
+    }
+
+    /// [`FindingBuilder::build`], naming `actor` — the caller of the API call a CloudTrail record
+    /// ties to this resource — in `Action` and in the `sidewatch/ChangedBy`,
+    /// `sidewatch/ChangeEventId` and `sidewatch/ChangeEvent` product fields.
+    pub fn build_changed(
+        &self,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        actor: Option<&Actor>,
+    ) -> Result<Finding, FindingError> {
         let control: &Control = evaluation.control;
         let verdict = &evaluation.verdict;
         let account = self.account(item)?;
@@ -113,7 +128,7 @@ impl FindingBuilder {
                 MAX_DESCRIPTION,
             ),
             remediation: remediation(control),
-            product_fields: self.product_fields(item, control, verdict),
+            product_fields: self.product_fields(item, control, verdict, actor),
             resources: vec![Resource {
                 resource_type: asff_resource_type(&item.resource_type).to_owned(),
                 id: resource_id(item, partition, &account, &region),
@@ -126,6 +141,7 @@ impl FindingBuilder {
                 related_requirements,
                 security_control_id: Some(control.id.to_owned()),
             },
+            action: actor.map(api_call_action),
             record_state,
             finding_provider_fields: FindingProviderFields {
                 severity: FindingSeverity { label: severity },
@@ -179,7 +195,20 @@ impl FindingBuilder {
         item: &ConfigurationItem,
         control: &Control,
         verdict: &Verdict,
+        actor: Option<&Actor>,
     ) -> BTreeMap<String, String> {
+        let who = actor.map(Actor::who);
+        let call = actor.map(|a| format!("{}:{}", a.event_source, a.event_name));
+        let changed_by = [
+            ("sidewatch/ChangedBy", who.as_deref()),
+            (
+                "sidewatch/ChangeEventId",
+                actor.and_then(|a| a.event_id.as_deref()),
+            ),
+            ("sidewatch/ChangeEvent", call.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)));
         [
             ("sidewatch/ControlId", control.id),
             ("sidewatch/Version", crate::VERSION),
@@ -192,6 +221,7 @@ impl FindingBuilder {
             ("sidewatch/ResourceId", item.resource_id.as_str()),
         ]
         .into_iter()
+        .chain(changed_by)
         .filter(|(_, value)| !is_blank(value))
         .map(|(key, value)| {
             (
@@ -200,6 +230,49 @@ impl FindingBuilder {
             )
         })
         .collect()
+    }
+}
+
+/// ASFF's `Action` for the API call `actor` made: `AWS_API_CALL`, the operation and service, where
+/// the call came from (an IPv4 address, or an AWS service's domain; ASFF has no IPv6 field) and
+/// when (only a timestamp that reads as RFC 3339).
+fn api_call_action(actor: &Actor) -> Action {
+    let (caller_type, remote_ip_details, domain_details) = match actor.caller() {
+        Some(Caller::Ip(ip)) => (
+            Some("remoteip"),
+            match ip {
+                IpAddr::V4(v4) => Some(RemoteIpDetails {
+                    ip_address_v4: v4.to_string(),
+                }),
+                IpAddr::V6(_) => None,
+            },
+            None,
+        ),
+        Some(Caller::Domain(domain)) => (
+            Some("domain"),
+            None,
+            Some(DomainDetails {
+                domain: domain.to_owned(),
+            }),
+        ),
+        None => (None, None, None),
+    };
+    let seen = actor
+        .event_time
+        .as_deref()
+        .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+        .and_then(|t| t.to_offset(UtcOffset::UTC).format(&Rfc3339).ok());
+    Action {
+        action_type: "AWS_API_CALL".to_owned(),
+        aws_api_call_action: Some(AwsApiCallAction {
+            api: Some(actor.event_name.clone()),
+            service_name: Some(actor.service_name().to_owned()),
+            caller_type: caller_type.map(str::to_owned),
+            remote_ip_details,
+            domain_details,
+            first_seen: seen.clone(),
+            last_seen: seen,
+        }),
     }
 }
 
@@ -480,6 +553,98 @@ mod tests {
 
     fn build(item: &ConfigurationItem, verdict: Verdict) -> Result<Finding, FindingError> {
         FindingBuilder::new(ctx(None, None)).build(item, &eval(verdict))
+    }
+
+    fn actor(source_ip: &str) -> Actor {
+        Actor::from_cloudtrail_event(
+            &json!({
+                "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE",
+                    "arn": "arn:aws:iam::123456789012:user/alice"},
+                "eventTime": "2024-06-01T10:04:12Z",
+                "eventSource": "s3.amazonaws.com",
+                "eventName": "DeletePublicAccessBlock",
+                "sourceIPAddress": source_ip,
+                "userAgent": "aws-cli/2.15",
+                "eventID": "0d3c9e4a-1111-4222-8333-444455556666"
+            })
+            .to_string(),
+        )
+        .unwrap()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_change_names_its_caller_in_action_and_product_fields() {
+        let item = bucket(json!({}));
+        let builder = FindingBuilder::new(ctx(None, None));
+        let f = builder
+            .build_changed(
+                &item,
+                &eval(Verdict::fail("off")),
+                Some(&actor("203.0.113.7")),
+            )
+            .unwrap();
+        let value = serde_json::to_value(&f).unwrap();
+        assert_eq!(
+            value["Action"],
+            json!({
+                "ActionType": "AWS_API_CALL",
+                "AwsApiCallAction": {
+                    "Api": "DeletePublicAccessBlock",
+                    "ServiceName": "s3.amazonaws.com",
+                    "CallerType": "remoteip",
+                    "RemoteIpDetails": {"IpAddressV4": "203.0.113.7"},
+                    "FirstSeen": "2024-06-01T10:04:12Z",
+                    "LastSeen": "2024-06-01T10:04:12Z"
+                }
+            })
+        );
+        assert_eq!(
+            f.product_fields["sidewatch/ChangedBy"],
+            "arn:aws:iam::123456789012:user/alice"
+        );
+        assert_eq!(
+            f.product_fields["sidewatch/ChangeEventId"],
+            "0d3c9e4a-1111-4222-8333-444455556666"
+        );
+        assert_eq!(
+            f.product_fields["sidewatch/ChangeEvent"],
+            "s3.amazonaws.com:DeletePublicAccessBlock"
+        );
+        f.validate().unwrap();
+        // The same finding Id with or without the actor: it is the same finding, updated.
+        assert_eq!(f.id, build(&item, Verdict::fail("off")).unwrap().id);
+    }
+
+    #[test]
+    fn a_service_caller_is_a_domain_and_an_ipv6_caller_has_no_address() {
+        let item = bucket(json!({}));
+        let builder = FindingBuilder::new(ctx(None, None));
+        let call = |ip: &str| {
+            let f = builder
+                .build_changed(&item, &eval(Verdict::pass("on")), Some(&actor(ip)))
+                .unwrap();
+            f.validate().unwrap();
+            f.action.unwrap().aws_api_call_action.unwrap()
+        };
+        let service = call("cloudformation.amazonaws.com");
+        assert_eq!(service.caller_type.as_deref(), Some("domain"));
+        assert_eq!(
+            service.domain_details.unwrap().domain,
+            "cloudformation.amazonaws.com"
+        );
+        let v6 = call("2001:db8::1");
+        assert_eq!(v6.caller_type.as_deref(), Some("remoteip"));
+        assert_eq!(v6.remote_ip_details, None);
+        let garbage = call("<script>");
+        assert_eq!(garbage.caller_type, None);
+    }
+
+    #[test]
+    fn no_actor_no_action() {
+        let f = build(&bucket(json!({})), Verdict::fail("off")).unwrap();
+        assert_eq!(f.action, None);
+        assert!(!f.product_fields.contains_key("sidewatch/ChangedBy"));
     }
 
     #[test]

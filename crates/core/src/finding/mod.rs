@@ -44,8 +44,9 @@ mod validate;
 pub use batch::{Batcher, MAX_BATCH_BYTES};
 pub use build::{FindingBuilder, FindingContext, asff_resource_type, finding_id};
 pub use model::{
-    Compliance, ComplianceStatus, Finding, FindingProviderFields, FindingSeverity, Recommendation,
-    RecordState, Remediation, Resource,
+    Action, AwsApiCallAction, Compliance, ComplianceStatus, DomainDetails, Finding,
+    FindingProviderFields, FindingSeverity, Recommendation, RecordState, Remediation,
+    RemoteIpDetails, Resource,
 };
 
 use std::fmt;

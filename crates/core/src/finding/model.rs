@@ -46,6 +46,9 @@ pub struct Finding {
     #[serde(default)]
     pub resources: Vec<Resource>,
     pub compliance: Compliance,
+    /// The API call that made the change, when a CloudTrail record ties one to the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
     pub record_state: RecordState,
     /// How finding providers set severity and types (the top-level copies belong to customers
     /// once they edit them with `BatchUpdateFindings`).
@@ -151,6 +154,55 @@ pub struct Resource {
     /// At most 50 tags, keys ≤ 128 and values ≤ 256 characters, none blank; absent when empty.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+}
+
+/// `Action`: sidewatch sends only `AWS_API_CALL` actions (the call that changed the resource).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Action {
+    /// `AWS_API_CALL`.
+    pub action_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_api_call_action: Option<AwsApiCallAction>,
+}
+
+/// `Action.AwsApiCallAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AwsApiCallAction {
+    /// The API operation (`PutBucketPolicy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
+    /// The AWS service (`s3.amazonaws.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// `remoteip` or `domain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_ip_details: Option<RemoteIpDetails>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_details: Option<DomainDetails>,
+    /// RFC 3339: when the call was made (first and last are the same call).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+}
+
+/// `AwsApiCallAction.RemoteIpDetails` (ASFF has an IPv4 field only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RemoteIpDetails {
+    #[serde(rename = "IpAddressV4")]
+    pub ip_address_v4: String,
+}
+
+/// `AwsApiCallAction.DomainDetails`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DomainDetails {
+    pub domain: String,
 }
 
 /// `Compliance`.

@@ -9,7 +9,7 @@ use super::build::{
     MAX_DESCRIPTION, MAX_PRODUCT_FIELD_VALUE, MAX_RECOMMENDATION_TEXT, MAX_RELATED_REQUIREMENTS,
     MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS, MAX_TITLE, is_region_name,
 };
-use super::model::Finding;
+use super::model::{Action, Finding};
 use super::{FindingError, MAX_FINDING_BYTES, SCHEMA_VERSION, is_blank};
 use crate::arn::Partition;
 use std::collections::BTreeMap;
@@ -150,6 +150,9 @@ impl Finding {
         if let Some(control) = &compliance.security_control_id {
             check.text("Compliance.SecurityControlId", control, 1, usize::MAX)?;
         }
+        if let Some(action) = &self.action {
+            check.action(action)?;
+        }
         Ok(())
     }
 }
@@ -160,6 +163,45 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
+    /// `Action`: the one action type sidewatch sends, what `AwsApiCallAction` allows.
+    fn action(&self, action: &Action) -> Result<(), FindingError> {
+        if action.action_type != "AWS_API_CALL" {
+            return Err(self.fail(
+                "Action.ActionType",
+                format!("is '{}', not AWS_API_CALL", action.action_type),
+            ));
+        }
+        let Some(call) = &action.aws_api_call_action else {
+            return Ok(());
+        };
+        if let Some(caller) = &call.caller_type
+            && caller != "remoteip"
+            && caller != "domain"
+        {
+            return Err(self.fail(
+                "Action.AwsApiCallAction.CallerType",
+                format!("is '{caller}', not remoteip or domain"),
+            ));
+        }
+        if let Some(ip) = &call.remote_ip_details
+            && ip.ip_address_v4.parse::<std::net::Ipv4Addr>().is_err()
+        {
+            return Err(self.fail(
+                "Action.AwsApiCallAction.RemoteIpDetails.IpAddressV4",
+                format!("'{}' is not an IPv4 address", ip.ip_address_v4),
+            ));
+        }
+        for (field, seen) in [
+            ("Action.AwsApiCallAction.FirstSeen", &call.first_seen),
+            ("Action.AwsApiCallAction.LastSeen", &call.last_seen),
+        ] {
+            if let Some(seen) = seen {
+                self.timestamp(field, seen)?;
+            }
+        }
+        Ok(())
+    }
+
     fn fail(&self, field: &str, problem: impl Into<String>) -> FindingError {
         FindingError::Invalid {
             id: self.id.to_owned(),
@@ -343,6 +385,7 @@ mod tests {
                 ],
                 security_control_id: Some("S3.8".into()),
             },
+            action: None,
             record_state: RecordState::Active,
             finding_provider_fields: FindingProviderFields {
                 severity: FindingSeverity {
@@ -351,6 +394,30 @@ mod tests {
                 types,
             },
         }
+    }
+
+    fn action(kind: &str, caller: &str, ip: &str) -> Action {
+        Action {
+            action_type: kind.into(),
+            aws_api_call_action: Some(crate::finding::AwsApiCallAction {
+                api: Some("PutBucketPolicy".into()),
+                service_name: Some("s3.amazonaws.com".into()),
+                caller_type: Some(caller.into()),
+                remote_ip_details: Some(crate::finding::RemoteIpDetails {
+                    ip_address_v4: ip.into(),
+                }),
+                domain_details: None,
+                first_seen: Some("2024-06-01T10:04:00Z".into()),
+                last_seen: Some("2024-06-01T10:04:00Z".into()),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_well_formed_action_is_valid() {
+        let mut f = valid();
+        f.action = Some(action("AWS_API_CALL", "remoteip", "203.0.113.7"));
+        f.validate().unwrap();
     }
 
     /// One way to break a valid finding.
@@ -380,6 +447,28 @@ mod tests {
                 Box::new(|f| f.schema_version = "2020-01-01".into()),
             ),
             ("Id", Box::new(|f| f.id = " ".into())),
+            (
+                "Action.ActionType",
+                Box::new(|f| f.action = Some(action("PORT_PROBE", "remoteip", "203.0.113.7"))),
+            ),
+            (
+                "Action.AwsApiCallAction.CallerType",
+                Box::new(|f| f.action = Some(action("AWS_API_CALL", "ip", "203.0.113.7"))),
+            ),
+            (
+                "Action.AwsApiCallAction.RemoteIpDetails.IpAddressV4",
+                Box::new(|f| f.action = Some(action("AWS_API_CALL", "remoteip", "2001:db8::1"))),
+            ),
+            (
+                "Action.AwsApiCallAction.FirstSeen",
+                Box::new(|f| {
+                    let mut a = action("AWS_API_CALL", "remoteip", "203.0.113.7");
+                    if let Some(call) = a.aws_api_call_action.as_mut() {
+                        call.first_seen = Some("yesterday".into());
+                    }
+                    f.action = Some(a);
+                }),
+            ),
             ("Id", Box::new(|f| f.id = "x".repeat(513))),
             ("ProductArn", Box::new(|f| f.product_arn = String::new())),
             (

@@ -348,3 +348,99 @@ async fn rule_parameters_override_the_environment_selection() {
     );
     w.settings.engine.select.clear();
 }
+
+/// The Config rule fixture with `relatedEvents` on its item.
+fn with_related_events(path: &str, ids: &[&str]) -> Value {
+    let mut event = s3_8(path);
+    let mut invoking: Value =
+        serde_json::from_str(event["invokingEvent"].as_str().unwrap()).unwrap();
+    invoking["configurationItem"]["relatedEvents"] = json!(ids);
+    event["invokingEvent"] = Value::String(invoking.to_string());
+    event
+}
+
+fn put_bucket_policy_record(event_id: &str) -> Value {
+    json!({
+        "eventVersion": "1.09",
+        "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE",
+            "arn": "arn:aws:iam::123456789012:user/alice", "accountId": "123456789012",
+            "userName": "alice"},
+        "eventTime": "2024-06-04T11:58:00Z",
+        "eventSource": "s3.amazonaws.com",
+        "eventName": "DeleteBucketPublicAccessBlock",
+        "sourceIPAddress": "198.51.100.20",
+        "userAgent": "aws-cli/2.15",
+        "eventID": event_id,
+        "recipientAccountId": "123456789012"
+    })
+}
+
+#[tokio::test]
+async fn the_item_s_related_event_names_who_made_the_change() {
+    let w = World::new();
+    w.ports.changes.put(put_bucket_policy_record("ev-1"));
+    let event = with_related_events("config-rule/change-s3-bucket.json", &["ev-1"]);
+    handle(w.inv(), &w.ports, event).await.unwrap();
+    assert_eq!(w.ports.changes.looked_up(), ["ev-1"]);
+    let f = w.finding("S3.8");
+    assert_eq!(
+        f.product_fields["sidewatch/ChangedBy"],
+        "arn:aws:iam::123456789012:user/alice"
+    );
+    assert_eq!(f.product_fields["sidewatch/ChangeEventId"], "ev-1");
+    let call = f.action.unwrap().aws_api_call_action.unwrap();
+    assert_eq!(call.api.as_deref(), Some("DeleteBucketPublicAccessBlock"));
+    assert_eq!(
+        call.remote_ip_details.unwrap().ip_address_v4,
+        "198.51.100.20"
+    );
+    let puts = w.ports.evaluations.puts.lock().unwrap().clone();
+    assert!(
+        puts[0].1[0]
+            .annotation
+            .starts_with("by user/alice: S3.8 failed"),
+        "{}",
+        puts[0].1[0].annotation
+    );
+}
+
+#[tokio::test]
+async fn no_related_event_or_nothing_in_cloudtrail_names_nobody_and_loses_nothing() {
+    // No related events: no lookup at all.
+    let w = World::new();
+    run(&w, "config-rule/change-s3-bucket.json").await.unwrap();
+    assert!(w.ports.changes.looked_up().is_empty());
+    assert_eq!(w.finding("S3.8").action, None);
+
+    // CloudTrail has no such event, then an outage: the finding is delivered without an actor.
+    for fail in [false, true] {
+        let mut w = World::new();
+        w.ports.changes.fail = fail;
+        let event = with_related_events("config-rule/change-s3-bucket.json", &["ev-9"]);
+        handle(w.inv(), &w.ports, event).await.unwrap();
+        assert_eq!(w.ports.changes.looked_up(), ["ev-9"]);
+        let f = w.finding("S3.8");
+        assert_eq!(f.compliance_status(), "FAILED");
+        assert!(!f.product_fields.contains_key("sidewatch/ChangedBy"));
+    }
+}
+
+#[tokio::test]
+async fn lookups_are_bounded_and_can_be_turned_off() {
+    let w = World::new();
+    let ids = ["a", "b", "c", "d", "e"];
+    let event = with_related_events("config-rule/change-s3-bucket.json", &ids);
+    handle(w.inv(), &w.ports, event).await.unwrap();
+    assert_eq!(
+        w.ports.changes.looked_up().len(),
+        sidewatch_core::pipeline::MAX_CHANGE_LOOKUPS
+    );
+
+    let mut w = World::new();
+    w.settings.lookup_changes = false;
+    w.ports.changes.put(put_bucket_policy_record("ev-1"));
+    let event = with_related_events("config-rule/change-s3-bucket.json", &["ev-1"]);
+    handle(w.inv(), &w.ports, event).await.unwrap();
+    assert!(w.ports.changes.looked_up().is_empty());
+    assert_eq!(w.finding("S3.8").action, None);
+}

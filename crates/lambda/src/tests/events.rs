@@ -294,3 +294,95 @@ async fn refused_findings_fail_the_event_after_the_rest_is_delivered() {
     assert!(err.to_string().contains(&refused), "{err}");
     assert_eq!(w.imported().len(), total - 1);
 }
+
+#[tokio::test]
+async fn an_api_call_names_its_caller_on_the_findings_without_a_lookup() {
+    let w = World::new();
+    w.ports
+        .items
+        .put(item_of("config-rule/change-s3-bucket.json"));
+    run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap();
+    assert!(w.ports.changes.looked_up().is_empty());
+    for f in w.imported() {
+        assert_eq!(
+            f.product_fields["sidewatch/ChangedBy"],
+            "arn:aws:sts::123456789012:assumed-role/OpsAdmin/jane.doe"
+        );
+        assert_eq!(
+            f.product_fields["sidewatch/ChangeEventId"],
+            "0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d"
+        );
+        let action = f.action.clone().unwrap();
+        assert_eq!(action.action_type, "AWS_API_CALL");
+        let call = action.aws_api_call_action.unwrap();
+        assert_eq!(call.api.as_deref(), Some("PutBucketPolicy"));
+        assert_eq!(call.service_name.as_deref(), Some("s3.amazonaws.com"));
+        assert_eq!(call.caller_type.as_deref(), Some("remoteip"));
+        assert_eq!(
+            call.remote_ip_details.unwrap().ip_address_v4,
+            "203.0.113.24"
+        );
+        assert_eq!(call.first_seen.as_deref(), Some("2024-06-03T15:10:21Z"));
+    }
+}
+
+#[tokio::test]
+async fn a_scheduled_run_names_nobody() {
+    let w = World::new();
+    run(&w, "eventbridge/scheduled.json").await.unwrap();
+    assert!(w.imported().iter().all(|f| f.action.is_none()));
+    assert!(w.ports.changes.looked_up().is_empty());
+}
+
+/// The README's "Who changed it" example: the caller fields of the S3.8 finding of the recorded
+/// `PutBucketPolicy` call. `SIDEWATCH_BLESS=1` rewrites the block.
+#[tokio::test]
+async fn the_readme_shows_the_caller_of_a_recorded_call() {
+    let w = World::new();
+    w.ports
+        .items
+        .put(item_of("config-rule/change-s3-bucket.json"));
+    run(&w, "eventbridge/cloudtrail-put-bucket-policy.json")
+        .await
+        .unwrap();
+    let f = w.finding("S3.8");
+    let fields: serde_json::Map<String, Value> = f
+        .product_fields
+        .iter()
+        .filter(|(k, _)| k.starts_with("sidewatch/Change"))
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    let excerpt = json!({
+        "Id": f.id,
+        "GeneratorId": f.generator_id,
+        "Compliance": {"Status": f.compliance_status()},
+        "Action": f.action,
+        "ProductFields": fields,
+    });
+    let block = format!(
+        "```json\n{}\n```\n",
+        serde_json::to_string_pretty(&excerpt).unwrap()
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let begin = "<!-- BEGIN GENERATED actor-finding (crates/lambda/src/tests/events.rs) -->\n";
+    let end = "<!-- END GENERATED actor-finding -->";
+    let start = readme
+        .find(begin)
+        .expect("README has the actor-finding block")
+        + begin.len();
+    let stop = readme[start..].find(end).expect("the block's end") + start;
+    if std::env::var_os("SIDEWATCH_BLESS").is_some_and(|v| v == "1") {
+        let updated = format!("{}{block}{}", &readme[..start], &readme[stop..]);
+        std::fs::write(&path, updated).unwrap();
+    } else {
+        assert_eq!(
+            &readme[start..stop],
+            block,
+            "README's actor-finding block is stale: SIDEWATCH_BLESS=1 cargo nextest run \
+             --workspace -E 'test(the_readme_shows_the_caller)'"
+        );
+    }
+}

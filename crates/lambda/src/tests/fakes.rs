@@ -1,10 +1,11 @@
 //! In-memory ports.
 
+use sidewatch_core::actor::Actor;
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
 use sidewatch_core::ports::{
-    Delivery, EvaluationsSink, EvidenceSource, FailureKind, FindingsQuery, FindingsSink,
-    FindingsSource, ItemBatch, ItemFailure, ItemSource, PortError, QueueEntry, ResourceKey,
-    StoredFinding, SweepQueue,
+    ChangeSource, Delivery, EvaluationsSink, EvidenceSource, FailureKind, FindingsQuery,
+    FindingsSink, FindingsSource, ItemBatch, ItemFailure, ItemSource, PortError, QueueEntry,
+    ResourceKey, StoredFinding, SweepQueue,
 };
 use sidewatch_core::{ConfigurationItem, EvidenceKind, Finding};
 use std::collections::{BTreeMap, HashSet};
@@ -260,5 +261,45 @@ impl SweepQueue for FakeQueue {
         }
         self.batches.lock().unwrap().push(kept);
         Ok(delivery)
+    }
+}
+
+/// CloudTrail's event history: the records it holds by event id (as `LookupEvents` returns them),
+/// the ids asked for, or an outage.
+#[derive(Debug, Default)]
+pub struct FakeChanges {
+    pub records: Mutex<BTreeMap<String, String>>,
+    pub lookups: Mutex<Vec<String>>,
+    pub fail: bool,
+}
+
+impl FakeChanges {
+    /// Holds `record` (a CloudTrail record) under its `eventID`.
+    pub fn put(&self, record: serde_json::Value) {
+        let id = record["eventID"].as_str().unwrap().to_owned();
+        self.records.lock().unwrap().insert(id, record.to_string());
+    }
+
+    /// The event ids looked up so far.
+    pub fn looked_up(&self) -> Vec<String> {
+        self.lookups.lock().unwrap().clone()
+    }
+}
+
+impl ChangeSource for FakeChanges {
+    async fn change(&self, event_id: &str) -> Result<Option<Actor>, PortError> {
+        self.lookups.lock().unwrap().push(event_id.to_owned());
+        if self.fail {
+            return Err(PortError::new(
+                "cloudtrail:LookupEvents",
+                FailureKind::Throttled,
+                Some("ThrottlingException".into()),
+                "Rate exceeded",
+            ));
+        }
+        match self.records.lock().unwrap().get(event_id) {
+            Some(record) => Ok(Actor::from_cloudtrail_event(record).unwrap()),
+            None => Ok(None),
+        }
     }
 }

@@ -9,7 +9,7 @@ mod sweep;
 
 use crate::common::{FixedClock, Invocation, Ports};
 use crate::settings::Settings;
-use fakes::{FakeEvals, FakeEvidence, FakeItems, FakeQueue, FakeSink, FakeStored};
+use fakes::{FakeChanges, FakeEvals, FakeEvidence, FakeItems, FakeQueue, FakeSink, FakeStored};
 use serde_json::Value;
 use sidewatch_core::boundary::AccountBoundary;
 use sidewatch_core::{Engine, EngineConfig, Finding};
@@ -37,6 +37,7 @@ pub type TestPorts = Ports<
     FakeQueue,
     sweep::FakeRecorders,
     sweep::FakeInventory,
+    FakeChanges,
 >;
 
 /// Everything a handler test needs.
@@ -54,6 +55,8 @@ impl World {
             engine: EngineConfig::default(),
             publish_findings: true,
             evaluate_global_resources: true,
+            lookup_changes: true,
+            sweep_lookup_changes: false,
             sweep_queue_url: Some("https://sqs.eu-west-1.amazonaws.com/123456789012/q".into()),
             region: "eu-west-1".into(),
         };

@@ -1,6 +1,6 @@
 use super::events::item_of;
 use super::fakes::store;
-use super::fakes::{FakeEvidence, FakeItems, FakeQueue, FakeSink, FakeStored};
+use super::fakes::{FakeChanges, FakeEvidence, FakeItems, FakeQueue, FakeSink, FakeStored};
 use super::{World, fixture};
 use crate::sweep::{MAX_BATCH_BYTES, SweepMessage, SweepOutcome, needs_import, send_batches};
 use serde_json::{Value, json};
@@ -123,11 +123,15 @@ struct WithSources<'a> {
 impl PipelinePorts for WithSources<'_> {
     type Items = FakeItems;
     type Evidence = FakeEvidence;
+    type Changes = FakeChanges;
     fn items(&self) -> &FakeItems {
         &self.base.items
     }
     fn evidence(&self) -> &FakeEvidence {
         &self.base.evidence
+    }
+    fn changes(&self) -> &FakeChanges {
+        &self.base.changes
     }
 }
 
