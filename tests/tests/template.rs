@@ -8,8 +8,12 @@
 
 use serde_json::{Value, json};
 use sidewatch_core::doors::{cloudtrail, config_rule, eventbridge};
+use sidewatch_core::finding::ComplianceStatus;
+use sidewatch_core::finding::ocsf::{Activity, compliance_status};
 use sidewatch_core::{ACCOUNT_RESOURCE_TYPE, EvidenceKind, catalog};
-use sidewatch_remediation::event::{FINDINGS_CUSTOM_ACTION, FINDINGS_IMPORTED};
+use sidewatch_remediation::event::{
+    FINDINGS_CUSTOM_ACTION, FINDINGS_IMPORTED, FINDINGS_IMPORTED_V2, SOURCE,
+};
 use sidewatch_tests::template::{
     Deployment, allowed_actions, load, logical, regenerate, remediable, repo_root, resources,
     scope_types, services, string_list,
@@ -251,6 +255,31 @@ fn eventbridge_doors_are_wired_to_their_functions() {
     assert_eq!(findings["AwsAccountId"], json!(["123456789012"]));
     assert_eq!(findings["GeneratorId"], json!([{"prefix": "sidewatch/"}]));
     assert_eq!(findings["Compliance"]["Status"], json!(["FAILED"]));
+    // The same findings as the new Security Hub's OCSF events, filtered on the fields the
+    // function reads them from (sidewatch_remediation's OCSF reader).
+    let v2 = &remediate["FindingsImportedV2"]["Properties"]["Pattern"];
+    assert_eq!(v2["source"], json!([SOURCE]));
+    assert_eq!(v2["detail-type"], json!([FINDINGS_IMPORTED_V2]));
+    let ocsf = &v2["detail"]["findings"];
+    assert_eq!(ocsf["metadata"]["product"]["uid"], findings["ProductArn"]);
+    assert_eq!(ocsf["cloud"]["account"]["uid"], json!(["123456789012"]));
+    assert_eq!(
+        ocsf["finding_info"]["analytic"]["uid"],
+        json!([{"prefix": "sidewatch/"}])
+    );
+    assert_eq!(
+        ocsf["compliance"]["status_id"],
+        json!([compliance_status(ComplianceStatus::Failed, None).0])
+    );
+    assert_eq!(
+        ocsf["activity_id"],
+        json!([Activity::Create.id(), Activity::Update.id()])
+    );
+    assert_eq!(
+        ocsf["status_id"],
+        json!([1]),
+        "workflow New, as Workflow.Status NEW"
+    );
     let custom = &remediate["CustomAction"]["Properties"]["Pattern"];
     assert_eq!(custom["detail-type"], json!([FINDINGS_CUSTOM_ACTION]));
     assert_eq!(

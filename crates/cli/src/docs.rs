@@ -280,6 +280,13 @@ pub fn remediation_markdown() -> String {
          it is (no write, no note, no workflow change) and the decision is logged with its code. \
          Up to the remediability guard nothing is read either: the live resource is re-read only \
          for a finding that passed them all.\n\n\
+         The same guards and codes apply to the OCSF findings of the new Security Hub's \
+         \"Findings Imported V2\" events: each ASFF field below is read from its OCSF place \
+         (`Id` from `finding_info.uid`, `ProductArn` from `metadata.product.uid`, `GeneratorId` \
+         from `finding_info.analytic.uid`, `AwsAccountId` and `Region` from `cloud`, \
+         `Compliance.Status` from `compliance.status_id`, `RecordState` from `activity_id` (3 \
+         Close is `ARCHIVED`), `Workflow.Status` from `status_id`, `ProductFields` from \
+         `unmapped`, `Resources` from `resources`).\n\n\
          | Code | Guard | Refused when |\n|---|---|---|\n",
     );
     for code in SkipCode::ALL {

@@ -84,6 +84,7 @@ Examples:
       --resource-id my-bucket --limit 1 | sidewatch scan --format json -
   sidewatch scan --controls S3,EC2.19 --param S3.8.excludedPublicBuckets=my-site \\
       --fail-on high --format asff snapshot.json > findings.json
+  sidewatch scan --format ocsf snapshot.json > findings.ocsf.json   # OCSF 1.7.0, class 2003
 
 Scan your account (--live without FILE): sidewatch lists every resource it has controls for
 (S3 buckets, security groups, network ACLs, VPCs, instances, volumes, IAM users, policies and
@@ -118,7 +119,8 @@ struct ScanArgs {
     /// Files to read; `-` or none reads standard input
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// Output format: a table with a summary, JSON verdicts, or ASFF findings for BatchImportFindings
+    /// Output format: a table with a summary, JSON verdicts, ASFF findings for BatchImportFindings,
+    /// or OCSF 1.7.0 Compliance Findings (class 2003) made from the same findings
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
     format: ScanFormat,
     /// Output only failed verdicts (NON_COMPLIANT), in every format
@@ -188,6 +190,7 @@ enum ScanFormat {
     Table,
     Json,
     Asff,
+    Ocsf,
 }
 
 /// The lowest severity whose failure makes the exit code 1; `None` never does.

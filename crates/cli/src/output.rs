@@ -1,11 +1,12 @@
-//! The scan's output formats. JSON and ASFF are written as the verdicts arrive; the table, which
-//! a person reads from the top, is ordered (failures first, by severity) through [`Spool`]s that
-//! keep memory flat on any size of input.
+//! The scan's output formats. JSON, ASFF and OCSF are written as the verdicts arrive; the table,
+//! which a person reads from the top, is ordered (failures first, by severity) through
+//! [`Spool`]s that keep memory flat on any size of input.
 
 use crate::findings::Findings;
 use crate::stats::{EXCEPTED_WORD, STATUSES, Stats, status_word};
 use serde::Serialize;
 use sidewatch_core::exceptions::Excepted;
+use sidewatch_core::finding::ocsf::ComplianceFinding;
 use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
@@ -562,24 +563,36 @@ impl JsonSink {
     }
 }
 
-/// `--format asff`: an array of ASFF findings exactly as `BatchImportFindings` takes them, one per
-/// control and resource (passed ones included, so a fix resolves the earlier finding).
+/// The finding formats: ASFF, and OCSF made from the same ASFF finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingFormat {
+    /// `--format asff`: exactly as `BatchImportFindings` takes them.
+    Asff,
+    /// `--format ocsf`: OCSF Compliance Findings
+    /// ([`sidewatch_core::finding::ocsf::ComplianceFinding`]).
+    Ocsf,
+}
+
+/// `--format asff` and `--format ocsf`: an array of findings, one per control and resource
+/// (passed ones included, so a fix resolves the earlier finding), written as they arrive.
 #[derive(Debug)]
-pub struct AsffSink {
+pub struct FindingSink {
     builder: Findings,
+    format: FindingFormat,
     array: JsonArray,
 }
 
-impl AsffSink {
-    pub fn new(builder: Findings) -> Self {
-        AsffSink {
+impl FindingSink {
+    pub fn new(builder: Findings, format: FindingFormat) -> Self {
+        FindingSink {
             builder,
+            format,
             array: JsonArray::default(),
         }
     }
 }
 
-impl Sink for AsffSink {
+impl Sink for FindingSink {
     fn verdict(
         &mut self,
         out: &mut dyn Write,
@@ -590,7 +603,14 @@ impl Sink for AsffSink {
             .builder
             .build(item, evaluation)
             .map_err(SinkError::Item)?;
-        self.array.push_finding(out, &finding)
+        match self.format {
+            FindingFormat::Asff => self.array.push_finding(out, &finding),
+            FindingFormat::Ocsf => {
+                let ocsf = ComplianceFinding::from_finding(&finding)
+                    .map_err(|e| SinkError::Item(format!("no OCSF finding: {e}")))?;
+                Ok(self.array.push(out, &ocsf)?)
+            }
+        }
     }
 
     fn finish(&mut self, out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {

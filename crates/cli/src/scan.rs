@@ -7,7 +7,7 @@ use crate::input::{Source, Stoppable, decompressing};
 use crate::inventory::{self, Regions};
 use crate::live::{Live, RESOURCES_AT_ONCE, Target};
 use crate::output::{
-    AsffSink, JsonSink, Sink, SinkError, TableOptions, TableSink, colour_wanted,
+    FindingFormat, FindingSink, JsonSink, Sink, SinkError, TableOptions, TableSink, colour_wanted,
     needs_live_evidence,
 };
 use crate::publish::Publish;
@@ -195,7 +195,7 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
     );
     let publish = args.publish.then(|| Publish::new(findings.clone()));
     let global = GlobalRegion::new(
-        args.format == ScanFormat::Asff || publish.is_some(),
+        matches!(args.format, ScanFormat::Asff | ScanFormat::Ocsf) || publish.is_some(),
         inventory_region,
         args.profile.clone(),
     );
@@ -206,7 +206,8 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
             live: args.live,
         })),
         ScanFormat::Json => Box::new(JsonSink::default()),
-        ScanFormat::Asff => Box::new(AsffSink::new(findings)),
+        ScanFormat::Asff => Box::new(FindingSink::new(findings, FindingFormat::Asff)),
+        ScanFormat::Ocsf => Box::new(FindingSink::new(findings, FindingFormat::Ocsf)),
     };
     let mut scan = Scan {
         engine: &engine,

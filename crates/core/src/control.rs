@@ -130,6 +130,13 @@ impl FromStr for Severity {
     }
 }
 
+/// The standards of [`Mappings`], as Security Hub spells them in `RelatedRequirements`.
+pub const FSBP_STANDARD: &str = "AWS Foundational Security Best Practices v1.0.0";
+pub const CIS_STANDARD: &str = "CIS AWS Foundations Benchmark v3.0.0";
+pub const NIST_STANDARD: &str = "NIST.800-53.r5";
+/// Every standard a control can be mapped to, in the order of its requirements.
+pub const STANDARDS: [&str; 3] = [FSBP_STANDARD, CIS_STANDARD, NIST_STANDARD];
+
 /// The compliance frameworks a control answers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mappings {
@@ -153,15 +160,13 @@ impl Mappings {
     pub fn related_requirements(&self) -> Vec<String> {
         let mut out = Vec::with_capacity(2 + self.nist_800_53_r5.len());
         if let Some(id) = self.fsbp {
-            out.push(format!(
-                "AWS Foundational Security Best Practices v1.0.0/{id}"
-            ));
+            out.push(format!("{FSBP_STANDARD}/{id}"));
         }
         if let Some(id) = self.cis_v3 {
-            out.push(format!("CIS AWS Foundations Benchmark v3.0.0/{id}"));
+            out.push(format!("{CIS_STANDARD}/{id}"));
         }
         for id in self.nist_800_53_r5 {
-            out.push(format!("NIST.800-53.r5 {id}"));
+            out.push(format!("{NIST_STANDARD} {id}"));
         }
         out
     }

@@ -9,11 +9,15 @@
 //!   action; `detail.actionName`, `detail.actionDescription` and `detail.findings[]`, and
 //!   `resources` holds the custom action's ARN.
 //!
-//! The findings are full ASFF findings as Security Hub stores them: besides what sidewatch sent
-//! (see [`sidewatch_core::finding::Finding`]) they carry `Workflow`, `WorkflowState`, `ProductName`,
-//! `CompanyName`, `Region`, `FirstObservedAt`, `ProcessedAt`, `Note`, and Security Hub's own
-//! `ProductFields` entries. The envelope is decoded with serde (a bad field is named by its path);
-//! each finding is read on its own with every field optional, so one finding of another
+//! * **Findings Imported V2**: the new Security Hub's event for the findings it ingests;
+//!   `detail.findings[]` are OCSF findings, read into the same [`EventFinding`] by
+//!   [`EventFinding::from_ocsf_value`] so the same guards and refusal table apply.
+//!
+//! The ASFF findings are full findings as Security Hub stores them: besides what sidewatch sent
+//! (see [`sidewatch_core::finding::Finding`]) they carry `Workflow`, `WorkflowState`,
+//! `ProductName`, `CompanyName`, `Region`, `FirstObservedAt`, `ProcessedAt`, `Note`, and Security
+//! Hub's own `ProductFields` entries. The envelope is decoded with serde (a bad field is named by
+//! its path); each finding is read on its own with every field optional, so one finding of another
 //! product (a GuardDuty finding has no `Compliance`) or with an odd field never makes the whole
 //! event unreadable: a finding that cannot be read is kept as an error and skipped by the guard.
 
@@ -25,6 +29,8 @@ use std::collections::BTreeMap;
 
 /// `detail-type` of findings created or updated.
 pub const FINDINGS_IMPORTED: &str = "Security Hub Findings - Imported";
+/// `detail-type` of the new Security Hub's findings (OCSF) created or updated.
+pub const FINDINGS_IMPORTED_V2: &str = "Findings Imported V2";
 /// `detail-type` of findings a person sent to a custom action.
 pub const FINDINGS_CUSTOM_ACTION: &str = "Security Hub Findings - Custom Action";
 /// `source` of every event Security Hub sends. Only AWS services can send `aws.` sources, so an
@@ -46,7 +52,7 @@ pub enum EventError {
     WrongSource(String),
     #[error(
         "the event has detail-type '{0}'; the remediation function handles \
-         '{FINDINGS_IMPORTED}' and '{FINDINGS_CUSTOM_ACTION}'"
+         '{FINDINGS_IMPORTED}', '{FINDINGS_IMPORTED_V2}' and '{FINDINGS_CUSTOM_ACTION}'"
     )]
     UnsupportedDetailType(String),
 }
@@ -86,10 +92,29 @@ struct WireDetail {
     findings: Option<Vec<Value>>,
 }
 
+/// The format of an event's findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingSchema {
+    /// AWS Security Finding Format: "Security Hub Findings - Imported" and "- Custom Action".
+    Asff,
+    /// OCSF: "Findings Imported V2".
+    Ocsf,
+}
+
+impl FindingSchema {
+    /// `asff` or `ocsf`, for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingSchema::Asff => "asff",
+            FindingSchema::Ocsf => "ocsf",
+        }
+    }
+}
+
 /// What brought the findings: Security Hub importing them, or a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trigger {
-    /// "Security Hub Findings - Imported".
+    /// "Security Hub Findings - Imported", or "Findings Imported V2".
     Imported,
     /// "Security Hub Findings - Custom Action": a person chose the findings.
     CustomAction {
@@ -124,6 +149,8 @@ pub struct SecurityHubEvent {
     /// `resources`: for a custom action, its ARN.
     pub resources: Vec<String>,
     pub trigger: Trigger,
+    /// ASFF, or OCSF for "Findings Imported V2".
+    pub schema: FindingSchema,
     /// `detail.findings[]`, each read on its own: a finding that cannot be read is the reason.
     pub findings: Vec<Result<EventFinding, String>>,
 }
@@ -152,19 +179,27 @@ impl SecurityHubEvent {
         }
         let detail_type = required(wire.detail_type, "detail-type")?;
         let detail = wire.detail.ok_or(EventError::MissingField("detail"))?;
-        let trigger = match detail_type.as_str() {
-            FINDINGS_IMPORTED => Trigger::Imported,
-            FINDINGS_CUSTOM_ACTION => Trigger::CustomAction {
-                name: required(detail.action_name, "detail.actionName")?,
-                description: detail.action_description,
-            },
+        let (trigger, schema) = match detail_type.as_str() {
+            FINDINGS_IMPORTED => (Trigger::Imported, FindingSchema::Asff),
+            FINDINGS_IMPORTED_V2 => (Trigger::Imported, FindingSchema::Ocsf),
+            FINDINGS_CUSTOM_ACTION => (
+                Trigger::CustomAction {
+                    name: required(detail.action_name, "detail.actionName")?,
+                    description: detail.action_description,
+                },
+                FindingSchema::Asff,
+            ),
             _ => return Err(EventError::UnsupportedDetailType(detail_type)),
+        };
+        let read = match schema {
+            FindingSchema::Asff => EventFinding::from_value,
+            FindingSchema::Ocsf => EventFinding::from_ocsf_value,
         };
         let findings = detail
             .findings
             .ok_or(EventError::MissingField("detail.findings"))?
             .iter()
-            .map(EventFinding::from_value)
+            .map(read)
             .collect();
         Ok(SecurityHubEvent {
             id: wire.id,
@@ -173,8 +208,21 @@ impl SecurityHubEvent {
             time: wire.time,
             resources: wire.resources.unwrap_or_default(),
             trigger,
+            schema,
             findings,
         })
+    }
+}
+
+/// A finding must be a JSON object; the error says what it is instead.
+pub(crate) fn require_object(finding: &Value) -> Result<(), String> {
+    if finding.is_object() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the finding is {}, not an object",
+            json_type(finding)
+        ))
     }
 }
 
@@ -273,12 +321,7 @@ impl WorkflowStatus {
 impl EventFinding {
     /// Reads one finding; the error says why it cannot be.
     pub fn from_value(value: &Value) -> Result<Self, String> {
-        if !value.is_object() {
-            return Err(format!(
-                "the finding is {}, not an object",
-                json_type(value)
-            ));
-        }
+        require_object(value)?;
         EventFinding::deserialize(value).map_err(|e| format!("the finding cannot be read: {e}"))
     }
 

@@ -4,7 +4,8 @@
 //! The remediation function stays thin. For each EventBridge event it:
 //!
 //! 1. parses the event with [`event::SecurityHubEvent::from_json_str`] ("Security Hub Findings -
-//!    Imported", or "Security Hub Findings - Custom Action" when a person chose the custom action);
+//!    Imported", its OCSF twin "Findings Imported V2" of the new Security Hub, or "Security Hub
+//!    Findings - Custom Action" when a person chose the custom action);
 //! 2. asks [`guard::decide`] whether sidewatch may act on each finding. The guards run in a fixed
 //!    order (the finding is sidewatch's own in this account; FAILED, ACTIVE and NEW — or FAILED and
 //!    ACTIVE when a person chose it; the control is allow-listed; the mode is not `off`; the
@@ -22,6 +23,7 @@
 pub mod audit;
 pub mod event;
 pub mod guard;
+mod ocsf_event;
 pub mod plan;
 
 use sidewatch_core::params::Overrides;

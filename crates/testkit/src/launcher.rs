@@ -50,8 +50,15 @@ impl MotoLauncher {
 
     /// `python [args] infra/moto_server.py`; the caller appends moto_server's own arguments.
     pub(crate) fn command(&self) -> Command {
+        let mut command = self.python();
+        command.arg(&self.script);
+        command
+    }
+
+    /// `python [args]`: the interpreter of moto's environment.
+    pub(crate) fn python(&self) -> Command {
         let mut command = Command::new(&self.python[0]);
-        command.args(&self.python[1..]).arg(&self.script);
+        command.args(&self.python[1..]);
         command
     }
 }

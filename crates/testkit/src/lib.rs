@@ -30,6 +30,13 @@ pub const REGION: &str = "us-east-1";
 const SETUP: &str = "run `infra/bootstrap.sh` and `export SIDEWATCH_MOTO_SERVER=$PWD/.venv/bin/moto_server` \
                      at the repository root (scripts/test.sh does both)";
 
+/// The Python of the test environment (the one that runs the configured `moto_server`:
+/// `infra/bootstrap.sh` installs every Python test tool of `infra/requirements.txt` there, the
+/// OCSF schema validator's packages too). Panics with the setup steps when there is none.
+pub fn test_python() -> std::process::Command {
+    MotoLauncher::find().python()
+}
+
 /// A running moto_server, killed on drop.
 #[derive(Debug)]
 pub struct Moto {

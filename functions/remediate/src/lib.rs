@@ -1,6 +1,6 @@
 //! The remediation function's handler: one EventBridge event from Security Hub ("Security Hub
-//! Findings - Imported" or "Security Hub Findings - Custom Action") in, one decision per finding
-//! out.
+//! Findings - Imported", its OCSF twin "Findings Imported V2", or "Security Hub Findings - Custom
+//! Action") in, one decision per finding out.
 //!
 //! Per finding, in this order (the decisions are the pure planner's, `sidewatch_remediation`):
 //!

@@ -38,6 +38,7 @@
 mod batch;
 mod build;
 mod model;
+pub mod ocsf;
 pub mod region;
 mod validate;
 

@@ -1,7 +1,7 @@
 //! The handler's record keeping and failure handling.
 
 use crate::support::{
-    Bench, FakeSink, FakeWorkflow, NOW, event, fixture, imported, stored_finding,
+    Bench, FakeSink, FakeWorkflow, NOW, event, fixture, imported, imported_v2, stored_finding,
 };
 use serde_json::{Value, json};
 use sidewatch_aws::remediate::{CountingExecutor, PlanExecutor, RemediationClients};
@@ -14,6 +14,32 @@ use sidewatch_testkit::{ACCOUNT, REGION};
 use time::OffsetDateTime;
 
 const BUCKET: &str = "AWS::S3::Bucket";
+
+/// The new Security Hub's OCSF event of the same finding is remediated the same way, and refused
+/// the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_imported_v2_events_meet_the_same_guards() {
+    let bench = Bench::start().await;
+    bench.moto.create_bucket("ocsf-open");
+    let stored = stored_finding("S3.8", BUCKET, "ocsf-open");
+    let v2 = imported_v2(&stored);
+    bench.run(&v2, Mode::Apply).await.assert_applied();
+    bench.run(&v2, Mode::Apply).await.assert_already_compliant();
+
+    let mut closed = v2.clone();
+    closed["detail"]["findings"][0]["activity_id"] = json!(3);
+    closed["detail"]["findings"][0]["type_uid"] = json!(200303);
+    bench
+        .run(&closed, Mode::Apply)
+        .await
+        .assert_refused("archived");
+    let mut elsewhere = imported_v2(&stored);
+    elsewhere["detail"]["findings"][0]["cloud"]["account"]["uid"] = json!("444455556666");
+    bench
+        .run(&elsewhere, Mode::Apply)
+        .await
+        .assert_refused("other-account");
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_object_records_the_action_in_s3() {

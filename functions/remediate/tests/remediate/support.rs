@@ -309,6 +309,23 @@ pub fn imported(finding: Value) -> Value {
     event
 }
 
+/// A "Findings Imported V2" event (the envelope of the fixture) carrying the OCSF form of
+/// `stored` (a [`stored_finding`]), with the workflow status New Security Hub gives it.
+pub fn imported_v2(stored: &Value) -> Value {
+    let finding: sidewatch_core::Finding = serde_json::from_value(stored.clone()).unwrap();
+    let mut ocsf = serde_json::to_value(
+        sidewatch_core::finding::ocsf::ComplianceFinding::from_finding(&finding).unwrap(),
+    )
+    .unwrap();
+    ocsf["status_id"] = json!(1);
+    ocsf["status"] = json!("New");
+    let mut event = fixture("imported-v2-s3-5-new.json");
+    event["account"] = json!(ACCOUNT);
+    event["region"] = json!(REGION);
+    event["detail"]["findings"] = json!([ocsf]);
+    event
+}
+
 /// The imported event of sidewatch's FAILED finding on a resource.
 pub fn event(control: &str, resource_type: &str, resource_id: &str) -> Value {
     imported(stored_finding(control, resource_type, resource_id))
