@@ -15,6 +15,17 @@ export SIDEWATCH_MOTO_SERVER="$PWD/.venv/bin/moto_server"
 # The functions' end-to-end test runs the real Lambda binaries behind `cargo lambda watch`.
 export SIDEWATCH_CARGO_LAMBDA="$PWD/.venv/bin/cargo-lambda"
 
+# The report's browser test renders its HTML with Debian's headless Chromium.
+if [ ! -x "${SIDEWATCH_CHROMIUM:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium (the report's headless-browser test)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "no Chromium: the report's browser test will fail; apt-get install chromium" >&2
+  fi
+fi
+
 cargo test --workspace --locked --doc --quiet
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast "$@"

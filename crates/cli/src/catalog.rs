@@ -38,9 +38,10 @@ fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
         .max(14);
     writeln!(
         out,
-        "{} {} {} {} {} TITLE",
+        "{} {} {} {} {} {} TITLE",
         cell("ID", id_width),
         cell("SEVERITY", 13),
+        cell("CATEGORY", 14),
         cell("DUTY", 22),
         cell("CIS v3.0.0", 10),
         cell("RESOURCE TYPES", 30)
@@ -48,9 +49,10 @@ fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
     for c in controls {
         writeln!(
             out,
-            "{} {} {} {} {} {}",
+            "{} {} {} {} {} {} {}",
             cell(c.id, id_width),
             cell(c.severity.label(), 13),
+            cell(docs::category_slug(c), 14),
             cell(c.duty.slug(), 22),
             cell(c.mappings.cis_v3.unwrap_or("–"), 10),
             cell(&c.resource_types.join(", "), 30),

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use sidewatch_core::control::{Control, Mappings};
 use sidewatch_core::controls::catalog;
 use sidewatch_core::params::ParamSpec;
+use sidewatch_core::responsibility::{Category, SERVICES, service_of_control};
 use std::fmt::Write as _;
 
 /// How to regenerate `docs/controls.md`, as stated in its header.
@@ -60,23 +61,25 @@ fn write_markdown(md: &mut String, controls: &[&Control]) -> std::fmt::Result {
     writeln!(md)?;
     writeln!(
         md,
-        "| ID | Title | Severity | Duty | Resource types | FSBP | CIS v3.0.0 |"
+        "| ID | Title | Severity | Category | Duty | Resource types | FSBP | CIS v3.0.0 |"
     )?;
-    writeln!(md, "|---|---|---|---|---|---|---|")?;
+    writeln!(md, "|---|---|---|---|---|---|---|---|")?;
     for c in controls {
         writeln!(
             md,
-            "| [{id}](#{anchor}) | {title} | {severity} | {duty} | {types} | {fsbp} | {cis} |",
+            "| [{id}](#{anchor}) | {title} | {severity} | {category} | {duty} | {types} | {fsbp} | {cis} |",
             id = c.id,
             anchor = anchor(c.id),
             title = escape(c.title),
             severity = c.severity.label(),
+            category = category_title(c),
             duty = c.duty.title(),
             types = code_list(c.resource_types, "<br>"),
             fsbp = c.mappings.fsbp.unwrap_or("–"),
             cis = c.mappings.cis_v3.unwrap_or("–"),
         )?;
     }
+    write_responsibility(md, controls)?;
     let mut service = "";
     for c in controls {
         if c.service() != service {
@@ -97,8 +100,10 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
     writeln!(md)?;
     writeln!(
         md,
-        "Severity: {} · Duty: {} · Resource types: {} · {}",
+        "Severity: {} · Service: {} ({}) · Duty: {} · Resource types: {} · {}",
         c.severity.label(),
+        service_of_control(c).map_or("–", |s| s.name),
+        category_title(c),
         c.duty.title(),
         code_list(c.resource_types, ", "),
         standards_line(&c.mappings)
@@ -162,6 +167,62 @@ fn write_control(md: &mut String, c: &Control) -> std::fmt::Result {
             "NIST SP 800-53 Rev. 5: {}",
             c.mappings.nist_800_53_r5.join(", ")
         )?;
+    }
+    Ok(())
+}
+
+/// The category of the service a control checks, as `sidewatch controls` lists it.
+pub fn category_slug(c: &Control) -> &'static str {
+    service_of_control(c).map_or("–", |s| s.category.slug())
+}
+
+fn category_title(c: &Control) -> &'static str {
+    service_of_control(c).map_or("–", |s| s.category.title())
+}
+
+/// The shared responsibility model as `docs/controls.md` shows it: per service, its category and
+/// duties, and per duty the controls that check it or "not checked by sidewatch".
+fn write_responsibility(md: &mut String, controls: &[&Control]) -> std::fmt::Result {
+    writeln!(md)?;
+    writeln!(
+        md,
+        "## Shared responsibility: services, categories and duties"
+    )?;
+    writeln!(md)?;
+    writeln!(
+        md,
+        "Each control checks one of the customer's duties for one service; each service is an \
+         infrastructure, container or abstracted service of the shared responsibility model \
+         (or an account-level setting). `sidewatch report` shows the same mapping for the \
+         services an account uses. The mapping is data in `crates/core/src/responsibility.rs`."
+    )?;
+    writeln!(md)?;
+    for category in Category::ALL {
+        writeln!(md, "- **{}**: {}", category.title(), category.split())?;
+    }
+    writeln!(md)?;
+    writeln!(md, "| Service | Category | Duty | Controls |")?;
+    writeln!(md, "|---|---|---|---|")?;
+    for service in SERVICES {
+        for duty in service.duties {
+            let ids: Vec<String> = controls
+                .iter()
+                .filter(|c| c.duty == *duty && service_of_control(c) == Some(service))
+                .map(|c| format!("[{}](#{})", c.id, anchor(c.id)))
+                .collect();
+            let checked = if ids.is_empty() {
+                "not checked by sidewatch".to_owned()
+            } else {
+                ids.join(", ")
+            };
+            writeln!(
+                md,
+                "| {} | {} | {} | {checked} |",
+                service.name,
+                service.category.title(),
+                duty.title()
+            )?;
+        }
     }
     Ok(())
 }
@@ -312,6 +373,8 @@ fn control_json(c: &Control) -> Value {
         "title": c.title,
         "severity": c.severity.label(),
         "duty": c.duty.slug(),
+        "service": service_of_control(c).map(|s| s.slug),
+        "category": service_of_control(c).map(|s| s.category.slug()),
         "resourceTypes": c.resource_types,
         "rationale": c.rationale,
         "remediation": c.remediation,
@@ -383,12 +446,18 @@ mod tests {
         assert!(md.contains("\n## S3\n"));
         assert!(md.contains("| `excludedPublicBuckets` | list of strings | (empty) |"));
         assert!(md.contains("NIST SP 800-53 Rev. 5: AC-3, AC-3(7)"));
+        assert!(md.contains(
+            "| Amazon S3 | Abstracted service | Resilience | [S3.14](#s314), [S3.20](#s320) |"
+        ));
+        assert!(md.contains(
+            "| Amazon SQS | Abstracted service | Logging and monitoring | not checked by sidewatch |"
+        ));
     }
 
     #[test]
     fn markdown_escapes_catalog_text_and_keeps_code_spans() {
         let md = controls_markdown_for(&[&FAKE]);
-        assert!(md.contains("| [IAM.X7](#iamx7) | Policies should not allow \"\\*\" on \\| resources | CRITICAL | Identity and access | `AWS::IAM::Policy`<br>`AWS::IAM::Role` | – | 1.16 |"), "{md}");
+        assert!(md.contains("| [IAM.X7](#iamx7) | Policies should not allow \"\\*\" on \\| resources | CRITICAL | Abstracted service | Identity and access | `AWS::IAM::Policy`<br>`AWS::IAM::Role` | – | 1.16 |"), "{md}");
         assert!(
             md.contains("Fails when `Action: *` is allowed; \\<b\\>never\\</b\\> on \\*all\\* \\[resources\\]."),
             "{md}"
@@ -413,6 +482,10 @@ mod tests {
         assert_eq!(list.len(), catalog().len());
         let s3_8 = list.iter().find(|c| c["id"] == "S3.8").unwrap();
         assert_eq!(s3_8["severity"], "HIGH");
+        assert_eq!(
+            (&s3_8["service"], &s3_8["category"]),
+            (&json!("s3"), &json!("abstracted"))
+        );
         assert_eq!(s3_8["mappings"]["cisV3"], "2.1.4");
         assert_eq!(s3_8["parameters"][0]["name"], "excludedPublicBuckets");
         assert_eq!(

@@ -11,10 +11,13 @@
 //! * `sidewatch controls` lists the controls catalog (table, JSON or the Markdown of
 //!   `docs/controls.md`).
 //! * `sidewatch permissions` prints the read-only IAM policy `scan --live` and `snapshot` need.
+//! * `sidewatch report` writes the shared responsibility report (`sidewatch_report`) of a scan, a
+//!   findings file or the findings in Security Hub: Markdown, one self-contained HTML file, JSON.
 //!
 //! [`run`] takes the arguments and the standard streams and returns the exit code, so everything
 //! but process wiring is testable in memory. Exit codes: 0 no control failed at or above
-//! `--fail-on`, 1 one did, 2 any error (bad flag, unreadable input or item).
+//! `--fail-on`, 1 one did, 2 any error (bad flag, unreadable input or item). `report` exits 0 when
+//! the report is written, whatever it says, and 2 on any error.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sidewatch_core::Severity;
@@ -33,6 +36,7 @@ mod live;
 mod output;
 mod permissions;
 mod publish;
+mod report;
 mod scan;
 mod snapshot;
 mod stats;
@@ -71,6 +75,115 @@ enum Command {
     /// AWS Config snapshot file, to scan offline later (`sidewatch scan FILE`) or attach to a bug
     /// report (Lambda environment values are redacted)
     Snapshot(SnapshotArgs),
+    /// Write the shared responsibility report: per service in use its category, your duties for
+    /// it and how sidewatch's controls find them (Markdown, HTML or JSON)
+    #[command(after_help = REPORT_HELP)]
+    Report(ReportArgs),
+}
+
+const REPORT_HELP: &str = "\
+INPUT is anything `sidewatch scan` reads (a Config snapshot file, AWS CLI output, items; plain or
+gzip; - for standard input), or a findings file an earlier `sidewatch scan --format json` or
+`--format asff` wrote (recognised from its content). --live scans the account as `scan --live`
+does (with INPUT: reads the evidence of its items); --security-hub reads the ACTIVE findings
+sidewatch put in Security Hub (securityhub:GetFindings) in --region (default: the profile's).
+
+Per service in use: its category in the shared responsibility model (infrastructure, container,
+abstracted), your duties for it, per duty the controls with PASSED / FAILED / INSUFFICIENT_DATA /
+N/A counts and the failing resources (--top per duty). A duty no control checks is listed as not
+checked by sidewatch, never as passed. Account-level duties have their own section.
+
+Examples:
+  sidewatch report examples/config-snapshot.json
+  sidewatch report snapshot.json.gz --format html -o report.html
+  sidewatch scan --format asff snapshot.json > findings.json; sidewatch report findings.json --lang ja
+  sidewatch report --live --format json -o report.json
+  sidewatch report --security-hub --region eu-west-1,us-east-1
+
+Exit codes: 0 the report was written (whatever it says), 2 an error (an unreadable input, item or
+finding, a failed read); the report still covers everything that could be read.";
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("remote").args(["live", "security_hub"]).multiple(false)))]
+struct ReportArgs {
+    /// Config snapshot files (anything `sidewatch scan` reads) or findings files of
+    /// `sidewatch scan --format json|asff`; - reads standard input
+    #[arg(value_name = "INPUT", conflicts_with = "security_hub")]
+    files: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    format: ReportFormat,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Language of the headings, duty and category names
+    #[arg(long, value_enum, default_value_t = ReportLang::En)]
+    lang: ReportLang,
+    /// Failing resources listed per duty (the worst first)
+    #[arg(long, value_name = "N", default_value_t = sidewatch_report::DEFAULT_TOP)]
+    top: usize,
+    /// Scan with evidence read from the account, as `sidewatch scan --live` (without INPUT: the
+    /// whole account)
+    #[arg(long)]
+    live: bool,
+    /// Report the findings sidewatch put in AWS Security Hub (ACTIVE ones, securityhub:GetFindings)
+    #[arg(long)]
+    security_hub: bool,
+    /// With --live, as for `sidewatch scan`; with --security-hub, the Regions to read
+    /// (repeatable or comma-separated; default: the profile's Region or AWS_REGION)
+    #[arg(long, value_name = "REGION", value_delimiter = ',', value_parser = parse_region_or_all, requires = "remote")]
+    region: Vec<String>,
+    /// With --live and no INPUT: collect only these resource types
+    #[arg(long, value_name = "TYPES", value_delimiter = ',', requires = "live")]
+    resource_types: Vec<String>,
+    /// Send every AWS call to this endpoint (a local stand-in such as moto)
+    #[arg(long, value_name = "URL", requires = "remote")]
+    endpoint_url: Option<String>,
+    /// The AWS profile whose credentials and Region to use (default: AWS_PROFILE)
+    #[arg(long, value_name = "NAME", requires = "remote")]
+    profile: Option<String>,
+    /// Scan only these controls or services (comma-separated or repeated: S3,EC2.19)
+    #[arg(
+        long,
+        value_name = "IDS",
+        value_delimiter = ',',
+        conflicts_with = "security_hub"
+    )]
+    controls: Vec<String>,
+    /// Leave out these controls or services
+    #[arg(
+        long,
+        value_name = "IDS",
+        value_delimiter = ',',
+        conflicts_with = "security_hub"
+    )]
+    exclude: Vec<String>,
+    /// Set a control parameter for the scan (repeatable), e.g. --param EC2.19.blockedPorts=22
+    #[arg(
+        long = "param",
+        value_name = "CONTROL.NAME=VALUE",
+        conflicts_with = "security_hub"
+    )]
+    params: Vec<String>,
+    /// Read the scan's parameters from a file
+    #[arg(long, value_name = "FILE", conflicts_with = "security_hub")]
+    params_file: Option<PathBuf>,
+    /// Print no summary or progress on standard error (errors are still printed)
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Markdown,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportLang {
+    En,
+    Ja,
 }
 
 const SCAN_HELP: &str = "\
@@ -342,6 +455,7 @@ where
         Command::Controls(args) => catalog::run(&args, io),
         Command::Permissions(args) => permissions::run(&args, io),
         Command::Snapshot(args) => snapshot::run(&args, io),
+        Command::Report(args) => report::run(&args, io),
     }
 }
 

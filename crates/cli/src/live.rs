@@ -147,6 +147,11 @@ impl Live {
             .build()
     }
 
+    /// The account the credentials belong to (STS `GetCallerIdentity`).
+    pub fn caller_account(&self) -> &str {
+        &self.caller_account
+    }
+
     /// The clients' Region: global evidence is read, and global findings are reported, there.
     pub fn home_region(&self) -> &str {
         &self.home_region

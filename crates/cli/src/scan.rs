@@ -120,6 +120,12 @@ fn engine_config(args: &ScanArgs) -> Result<EngineConfig, String> {
 
 /// Runs the scan and returns the exit code.
 pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
+    run_into(args, io, None)
+}
+
+/// Runs the scan with `sink` in place of the output `--format` names (`sidewatch report` collects
+/// the verdicts this way) and returns the exit code.
+pub fn run_into(args: &ScanArgs, io: &mut Io<'_>, sink: Option<Box<dyn Sink>>) -> u8 {
     let engine = match engine_config(args).and_then(|c| Engine::new(&c).map_err(|e| e.to_string()))
     {
         Ok(engine) => engine,
@@ -199,15 +205,16 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
         inventory_region,
         args.profile.clone(),
     );
-    let sink: Box<dyn Sink> = match args.format {
-        ScanFormat::Table => Box::new(TableSink::new(TableOptions {
+    let sink: Box<dyn Sink> = match (sink, args.format) {
+        (Some(sink), _) => sink,
+        (None, ScanFormat::Table) => Box::new(TableSink::new(TableOptions {
             colour: colour_wanted(io.stdout_is_terminal, std::env::var_os("NO_COLOR")),
             show_insufficient: args.show_insufficient,
             live: args.live,
         })),
-        ScanFormat::Json => Box::new(JsonSink::default()),
-        ScanFormat::Asff => Box::new(FindingSink::new(findings, FindingFormat::Asff)),
-        ScanFormat::Ocsf => Box::new(FindingSink::new(findings, FindingFormat::Ocsf)),
+        (None, ScanFormat::Json) => Box::new(JsonSink::default()),
+        (None, ScanFormat::Asff) => Box::new(FindingSink::new(findings, FindingFormat::Asff)),
+        (None, ScanFormat::Ocsf) => Box::new(FindingSink::new(findings, FindingFormat::Ocsf)),
     };
     let mut scan = Scan {
         engine: &engine,

@@ -38,6 +38,7 @@ pub mod item;
 pub mod params;
 pub mod pipeline;
 pub mod ports;
+pub mod responsibility;
 pub mod snapshot;
 pub mod verdict;
 
