@@ -4,8 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use sidewatch_remediation::RemediationConfig;
-use sidewatch_remediation::guard::{Decision, decide_event};
 use sidewatch_remediation::event::SecurityHubEvent;
+use sidewatch_remediation::guard::{Decision, decide_event};
 
 const ACCOUNT: &str = "111122223333";
 

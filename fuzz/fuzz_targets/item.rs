@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
         let engine = ENGINE.get_or_init(Engine::with_defaults);
         for evaluation in engine.evaluate(&item) {
             // Every verdict says why.
-            assert!(!evaluation.verdict.reason().is_empty(), "{}", evaluation.control.id);
+            assert!(
+                !evaluation.verdict.reason().is_empty(),
+                "{}",
+                evaluation.control.id
+            );
         }
     }
 });
