@@ -181,14 +181,7 @@ fn scan_in_process(path: &Path, format: &[&str]) {
     args.extend_from_slice(format);
     args.push(path.to_str().unwrap());
     let (mut stdin, mut stdout, mut stderr) = (io::empty(), io::sink(), io::sink());
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdin_is_terminal: false,
-        stdout: &mut stdout,
-        stdout_is_terminal: false,
-        stderr: &mut stderr,
-        stderr_is_terminal: false,
-    };
+    let mut io = Io::piped(&mut stdin, &mut stdout, &mut stderr);
     let code = sidewatch_cli::run(args, &mut io);
     assert_eq!(code, 0, "scan failed");
 }

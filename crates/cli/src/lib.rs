@@ -418,6 +418,24 @@ pub struct Io<'a> {
     pub stderr_is_terminal: bool,
 }
 
+impl<'a> Io<'a> {
+    /// Streams none of which is a terminal, as in a pipeline (tests and benchmarks use buffers).
+    pub fn piped(
+        stdin: &'a mut dyn Read,
+        stdout: &'a mut dyn Write,
+        stderr: &'a mut dyn Write,
+    ) -> Self {
+        Io {
+            stdin,
+            stdin_is_terminal: false,
+            stdout,
+            stdout_is_terminal: false,
+            stderr,
+            stderr_is_terminal: false,
+        }
+    }
+}
+
 impl std::fmt::Debug for Io<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Io")

@@ -454,14 +454,9 @@ fn missing_file_message_and_the_other_inputs_still_scanned() {
     assert!(run.stderr.contains("it is a directory"), "{}", run.stderr);
 }
 
-#[test]
-fn malformed_item_in_the_middle_is_reported_and_the_others_scanned() {
-    let input = json!({"configurationItems": [
-        s3_8_item(PASS),
-        {"resourceType": "AWS::S3::Bucket", "resourceName": "no-id"},
-        s3_8_item(FAIL)
-    ]})
-    .to_string();
+/// The S3.8 run of `input` (the passing and failing buckets around a bad element): both scanned,
+/// exit 2, and standard error starting with `first_error`.
+fn both_scanned_after(input: &str, first_error: &str) {
     let run = sidewatch(&S3_8_JSON, input.as_bytes());
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(
@@ -471,12 +466,20 @@ fn malformed_item_in_the_middle_is_reported_and_the_others_scanned() {
             ("NON_COMPLIANT", "example-website-bucket")
         ])
     );
-    assert!(
-        run.stderr.starts_with(
-            "error: standard input: item 2 (index 1, AWS::S3::Bucket): configuration item has no `resourceId`"
-        ),
-        "{}",
-        run.stderr
+    assert!(run.stderr.starts_with(first_error), "{}", run.stderr);
+}
+
+#[test]
+fn malformed_item_in_the_middle_is_reported_and_the_others_scanned() {
+    let input = json!({"configurationItems": [
+        s3_8_item(PASS),
+        {"resourceType": "AWS::S3::Bucket", "resourceName": "no-id"},
+        s3_8_item(FAIL)
+    ]})
+    .to_string();
+    both_scanned_after(
+        &input,
+        "error: standard input: item 2 (index 1, AWS::S3::Bucket): configuration item has no `resourceId`",
     );
     let table = sidewatch(&["scan", "--controls", "S3.8", "-"], input.as_bytes());
     assert!(
@@ -491,6 +494,52 @@ fn malformed_item_in_the_middle_is_reported_and_the_others_scanned() {
         "{}",
         table.stdout
     );
+}
+
+#[test]
+fn a_broken_line_of_json_lines_is_reported_and_the_good_lines_scanned() {
+    let (pass, fail) = (s3_8_item(PASS), s3_8_item(FAIL));
+    let input = format!("{pass}\n{{\"resourceType\": \"AWS::S3::Bucket\", \"resou\n{fail}\n");
+    both_scanned_after(
+        &input,
+        "error: standard input: item 2 (index 1, line 2): configuration item is not valid JSON: ",
+    );
+    let table = sidewatch(&["scan", "--controls", "S3.8", "-"], input.as_bytes());
+    assert_eq!(table.code, 2);
+    for expected in [
+        "  items read                         2",
+        "  unreadable items                   1",
+    ] {
+        assert!(
+            table.stdout.contains(expected),
+            "{expected}: {}",
+            table.stdout
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_plain_and_gzip() {
+    let dir = scratch("bom");
+    let mut text = "\u{feff}".as_bytes().to_vec();
+    text.extend(snapshot(&[PASS]).as_bytes());
+    let plain = dir.join("powershell.json");
+    std::fs::write(&plain, &text).unwrap();
+    let gz = dir.join("powershell.json.gz");
+    std::fs::write(&gz, gzip(&text)).unwrap();
+    for file in [&plain, &gz] {
+        let mut args = S3_8_JSON.to_vec();
+        args.push(file.to_str().unwrap());
+        let run = sidewatch(&args, b"");
+        assert_eq!(run.code, 0, "{}: {run:?}", file.display());
+        assert_eq!(
+            verdicts(&run),
+            pairs(&[("COMPLIANT", "example-private-bucket")])
+        );
+    }
+    // Standard input too.
+    let run = sidewatch(&S3_8_JSON, &text);
+    assert_eq!(run.code, 0, "{run:?}");
 }
 
 #[test]

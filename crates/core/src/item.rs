@@ -93,6 +93,9 @@ pub enum ItemError {
     },
     #[error("configuration item is not valid JSON: {0}")]
     Json(String),
+    /// A value among several (JSON Lines) that is JSON but neither an item nor a file of them.
+    #[error("neither a configuration item nor a file of them: {0}")]
+    Unrecognised(String),
 }
 
 /// One AWS Config configuration item, normalised from either shape AWS delivers.
@@ -577,15 +580,29 @@ fn take_time(
 ) -> Result<Option<String>, ItemError> {
     match map.remove(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        // Kept as written, once it reads as a time: it orders the resource's evaluations and
+        // findings, so text that is no time is an error, not a silent misorder.
+        Some(Value::String(s)) if OffsetDateTime::parse(s.trim(), &Rfc3339).is_ok() => Ok(Some(s)),
+        Some(Value::String(_)) => Err(ItemError::WrongType {
+            field,
+            expected: "a timestamp",
+            found: "a string that is not an RFC 3339 time",
+        }),
         // The API shape carries epoch seconds (with a fraction).
         Some(Value::Number(n)) => {
             // Config records milliseconds; rounding there drops the float noise of `1717171717.123`.
-            let seconds = n.as_f64().unwrap_or_default();
-            let nanos = (seconds * 1e3).round() as i128 * 1_000_000;
-            Ok(OffsetDateTime::from_unix_timestamp_nanos(nanos)
-                .ok()
-                .and_then(|t| t.format(&Rfc3339).ok()))
+            // A number no date can have (NaN cannot occur in JSON) is an error, not a dropped time.
+            let millis = (n.as_f64().unwrap_or_default() * 1e3).round();
+            (millis.abs() < 1e18)
+                .then(|| OffsetDateTime::from_unix_timestamp_nanos(millis as i128 * 1_000_000).ok())
+                .flatten()
+                .and_then(|t| t.format(&Rfc3339).ok())
+                .map(Some)
+                .ok_or(ItemError::WrongType {
+                    field,
+                    expected: "a timestamp",
+                    found: "a number of seconds outside the years -9999 to 9999",
+                })
         }
         Some(other) => Err(ItemError::WrongType {
             field,
@@ -702,6 +719,31 @@ mod tests {
             a.supplementary("AccessControlList"),
             Some(&json!({"grantList": []}))
         );
+    }
+
+    /// Found by the `item` fuzz target: a huge epoch number overflowed (a panic in debug builds,
+    /// a wrong time in release builds); out of range it was silently dropped. Text that is no
+    /// time (found by the bad-input catalog) was kept and would have ordered findings.
+    #[test]
+    fn a_capture_time_no_date_can_have_is_an_error() {
+        for seconds in [
+            json!(1e300),
+            json!(-1e300),
+            json!(253_402_300_800_u64 * 1000),
+            json!("yesterday"),
+            json!("2024-13-45T99:00:00Z"),
+        ] {
+            let err = ConfigurationItem::from_value(json!({
+                "resourceType": "AWS::S3::Bucket", "resourceId": "b",
+                "configurationItemCaptureTime": seconds
+            }))
+            .unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("`configurationItemCaptureTime` must be a timestamp"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -41,6 +41,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
+use std::ops::RangeInclusive;
 
 /// What the reader hands over for each element of an item array (or each single item): the item,
 /// or why that element is not one.
@@ -54,6 +55,9 @@ pub struct UnreadableItem {
     pub index: u64,
     /// `resourceType` and `resourceId` as far as the element carries them as strings, to find it.
     pub resource: Option<String>,
+    /// The input lines it spans, when it is a broken value of JSON Lines (not an element of an
+    /// item array).
+    pub lines: Option<RangeInclusive<usize>>,
     /// What is wrong with it.
     pub error: ItemError,
 }
@@ -63,6 +67,11 @@ impl fmt::Display for UnreadableItem {
         write!(f, "item {} (index {}", self.index + 1, self.index)?;
         if let Some(resource) = &self.resource {
             write!(f, ", {resource}")?;
+        }
+        match &self.lines {
+            Some(lines) if lines.start() == lines.end() => write!(f, ", line {}", lines.start())?,
+            Some(lines) => write!(f, ", lines {}-{}", lines.start(), lines.end())?,
+            None => {}
         }
         write!(f, "): {}", self.error)
     }
@@ -161,11 +170,12 @@ pub enum SnapshotError {
 }
 
 impl SnapshotError {
-    fn from_json(error: serde_json::Error) -> Self {
-        let (line, column) = (error.line(), error.column());
+    /// The error of a value that starts somewhere in the input; `line` and `column` are where in
+    /// the input the parser stopped.
+    fn from_json(error: serde_json::Error, line: usize, column: usize) -> Self {
         let message = || {
             let text = error.to_string();
-            let suffix = format!(" at line {line} column {column}");
+            let suffix = format!(" at line {} column {}", error.line(), error.column());
             text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
         };
         match error.classify() {
@@ -183,20 +193,43 @@ impl SnapshotError {
             },
         }
     }
+
+    /// Why a value among several is unreadable, for its [`UnreadableItem`].
+    fn item_error(&self) -> ItemError {
+        match self {
+            SnapshotError::Truncated { .. } => {
+                ItemError::Json("it ends in the middle of a value (truncated)".to_owned())
+            }
+            SnapshotError::Syntax {
+                line,
+                column,
+                message,
+            } => ItemError::Json(format!("{message} at line {line}, column {column}")),
+            SnapshotError::Shape {
+                line,
+                column,
+                message,
+            } => ItemError::Unrecognised(format!("{message} at line {line}, column {column}")),
+            SnapshotError::Io(e) => ItemError::Json(e.to_string()),
+            SnapshotError::Empty => ItemError::Json(self.to_string()),
+        }
+    }
 }
 
 /// Reads every configuration item in `reader`, handing each over to `on_item` as soon as it is
 /// read, and returns what the input held. Memory stays flat in the number of items.
 ///
-/// `reader` is wrapped in a buffer; a UTF-8 byte-order mark at the start is skipped. Decompression
-/// is the caller's business (the core does no I/O of its own).
+/// A UTF-8 byte-order mark at the start is skipped. Once the input shows itself as several values
+/// in a row (JSON Lines), a value that is not JSON or not an item is handed over as an
+/// [`UnreadableItem`] naming its lines, and reading resumes at the next line that starts a value
+/// (`{` or `[` in column 1); a broken first value with no such line after it is a
+/// [`SnapshotError`], as before. Decompression is the caller's business (the core does no I/O of
+/// its own).
 pub fn read_items<R: Read>(
     reader: R,
     mut on_item: impl FnMut(ItemOutcome),
 ) -> Result<ReadSummary, SnapshotError> {
-    let mut reader = BufReader::new(reader);
-    skip_byte_order_mark(&mut reader).map_err(SnapshotError::Io)?;
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut input = Lines::new(reader).map_err(SnapshotError::Io)?;
     let mut state = State {
         on_item: &mut on_item,
         next_index: 0,
@@ -207,23 +240,52 @@ pub fn read_items<R: Read>(
     };
     let mut shape = None;
     let mut values = 0u64;
+    // Set once a value was read or a broken one skipped: later broken values are item errors.
+    let mut several = false;
     loop {
-        // `end` only peeks: at the end of input it is Ok, before another value it is an error
-        // that consumes nothing.
-        match de.end() {
-            Ok(()) => break,
-            Err(e) if e.is_io() => return Err(SnapshotError::from_json(e)),
-            Err(_) => {}
+        if !input.skip_whitespace().map_err(SnapshotError::Io)? {
+            break;
         }
-        let this = TopLevel(&mut state)
-            .deserialize(&mut de)
-            .map_err(SnapshotError::from_json)?;
-        values += 1;
-        shape = Some(if values == 1 {
-            this
+        let (start_line, start_column) = (input.line, input.column);
+        input.start_value();
+        let mut de = serde_json::Deserializer::from_reader(&mut input);
+        let error = match TopLevel(&mut state).deserialize(&mut de) {
+            Ok(this) => {
+                values += 1;
+                several = true;
+                shape = Some(if values == 1 {
+                    this
+                } else {
+                    InputShape::JsonLines
+                });
+                continue;
+            }
+            Err(error) => error,
+        };
+        drop(de);
+        // Positions in the whole input, not in this value.
+        let line = start_line + error.line() - 1;
+        let column = if error.line() == 1 {
+            start_column + error.column() - 1
         } else {
-            InputShape::JsonLines
-        });
+            error.column()
+        };
+        let fatal = SnapshotError::from_json(error, line, column);
+        if matches!(fatal, SnapshotError::Io(_)) {
+            return Err(fatal);
+        }
+        let resume = input.resume(start_line).map_err(SnapshotError::Io)?;
+        if !several && resume.is_none() {
+            return Err(fatal);
+        }
+        several = true;
+        let last_line = match resume {
+            Some(next) => next - 1,
+            // At the end of the input: its last line, whether or not a newline ends it.
+            None if input.column == 1 => input.line - 1,
+            None => input.line,
+        };
+        state.broken(start_line..=last_line.max(start_line), &fatal);
     }
     let shape = shape.ok_or(SnapshotError::Empty)?;
     Ok(ReadSummary {
@@ -236,12 +298,172 @@ pub fn read_items<R: Read>(
     })
 }
 
-fn skip_byte_order_mark<R: BufRead>(reader: &mut R) -> std::io::Result<()> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    if reader.fill_buf()?.starts_with(BOM) {
-        reader.consume(BOM.len());
+/// Bytes of the line being parsed kept to read it again when a broken value ends on it; a longer
+/// line is skipped with the broken value instead.
+const MAX_KEPT: usize = 1 << 20;
+
+/// The input with its position counted, and the bytes the parser has read of the current line
+/// kept (up to [`MAX_KEPT`]): when a broken value of JSON Lines swallowed the start of the next
+/// line, that line is read again.
+struct Lines<R> {
+    inner: BufReader<R>,
+    /// Bytes already read once and to be read again, from `replay_at`.
+    replay: Vec<u8>,
+    replay_at: usize,
+    /// 1-based position of the next byte.
+    line: usize,
+    column: usize,
+    /// What the parser has read of the current line, unless it was longer than [`MAX_KEPT`].
+    kept: Vec<u8>,
+    kept_overflow: bool,
+}
+
+impl<R: Read> Lines<R> {
+    /// Wraps `reader`, dropping a UTF-8 byte-order mark. The first three bytes are read one by one
+    /// (a reader may hand over fewer than asked, as a gzip sniffer in front of it does).
+    fn new(reader: R) -> std::io::Result<Self> {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        let mut inner = BufReader::new(reader);
+        let mut first = Vec::with_capacity(BOM.len());
+        while first.len() < BOM.len() {
+            let available = inner.fill_buf()?;
+            let Some(&byte) = available.first() else {
+                break;
+            };
+            inner.consume(1);
+            first.push(byte);
+            if !BOM.starts_with(&first) {
+                break;
+            }
+        }
+        if first == BOM {
+            first.clear();
+        }
+        Ok(Lines {
+            inner,
+            replay: first,
+            replay_at: 0,
+            line: 1,
+            column: 1,
+            kept: Vec::new(),
+            kept_overflow: false,
+        })
     }
-    Ok(())
+
+    /// Advances past whitespace; false at the end of the input.
+    fn skip_whitespace(&mut self) -> std::io::Result<bool> {
+        loop {
+            let Some(&byte) = self.fill_buf()?.first() else {
+                return Ok(false);
+            };
+            if !matches!(byte, b' ' | b'\t' | b'\r' | b'\n') {
+                return Ok(true);
+            }
+            if byte == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+            self.consume(1);
+        }
+    }
+
+    fn start_value(&mut self) {
+        self.kept.clear();
+        self.kept_overflow = false;
+    }
+
+    /// After a value that started on `start_line` broke: goes to the first line after
+    /// `start_line` that starts with `{` or `[` (the line the parser stopped on is read again) and
+    /// returns its number; `None` when the input ends first.
+    fn resume(&mut self, start_line: usize) -> std::io::Result<Option<usize>> {
+        if self.line > start_line && !self.kept_overflow {
+            let mut replay = std::mem::take(&mut self.kept);
+            replay.extend_from_slice(&self.replay[self.replay_at..]);
+            self.replay = replay;
+            self.replay_at = 0;
+            self.column = 1;
+        } else if !self.skip_line()? {
+            return Ok(None);
+        }
+        loop {
+            match self.fill_buf()?.first() {
+                None => return Ok(None),
+                Some(b'{' | b'[') => return Ok(Some(self.line)),
+                Some(_) => {
+                    if !self.skip_line()? {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Skips past the next newline; false when the input ends first.
+    fn skip_line(&mut self) -> std::io::Result<bool> {
+        loop {
+            let available = self.fill_buf()?;
+            if available.is_empty() {
+                return Ok(false);
+            }
+            match available.iter().position(|&b| b == b'\n') {
+                Some(at) => {
+                    self.consume(at + 1);
+                    self.line += 1;
+                    self.column = 1;
+                    return Ok(true);
+                }
+                None => {
+                    let n = available.len();
+                    self.column += n;
+                    self.consume(n);
+                }
+            }
+        }
+    }
+
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.replay_at < self.replay.len() {
+            Ok(&self.replay[self.replay_at..])
+        } else {
+            self.inner.fill_buf()
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        if self.replay_at < self.replay.len() {
+            self.replay_at += n;
+        } else {
+            self.inner.consume(n);
+        }
+    }
+}
+
+/// What the JSON parser reads: counted, and kept while on one line.
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        for &byte in &buf[..n] {
+            if byte == b'\n' {
+                self.line += 1;
+                self.column = 1;
+                self.kept.clear();
+                self.kept_overflow = false;
+            } else {
+                self.column += 1;
+                if self.kept.len() < MAX_KEPT {
+                    self.kept.push(byte);
+                } else {
+                    self.kept_overflow = true;
+                }
+            }
+        }
+        Ok(n)
+    }
 }
 
 /// The reader's running state, shared by the visitors.
@@ -270,10 +492,24 @@ impl<F: FnMut(ItemOutcome)> State<'_, F> {
                 (self.on_item)(Err(UnreadableItem {
                     index,
                     resource,
+                    lines: None,
                     error,
                 }));
             }
         }
+    }
+
+    /// Hands over a top-level value of JSON Lines that is not JSON or not an item.
+    fn broken(&mut self, lines: RangeInclusive<usize>, error: &SnapshotError) {
+        let index = self.next_index;
+        self.next_index += 1;
+        self.unreadable += 1;
+        (self.on_item)(Err(UnreadableItem {
+            index,
+            resource: None,
+            lines: Some(lines),
+            error: error.item_error(),
+        }));
     }
 }
 
@@ -631,11 +867,122 @@ mod tests {
             err.to_string().contains("array of configuration items"),
             "{err}"
         );
-        let err = read("{\"resourceType\": \"AWS::S3::Bucket\"} garbage").unwrap_err();
+        let err = read("garbage {\"resourceType\": \"AWS::S3::Bucket\"}").unwrap_err();
         assert!(
-            matches!(err, SnapshotError::Syntax { column: 37, .. }),
+            matches!(
+                err,
+                SnapshotError::Syntax {
+                    line: 1,
+                    column: 1,
+                    ..
+                }
+            ),
             "{err:?}"
         );
+        // After a value, trailing garbage is a broken value of its own, reported with its place.
+        let (ids, bad, _) =
+            read("{\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"b\"} garbage").unwrap();
+        assert_eq!(ids, ["b"]);
+        assert_eq!(bad[0].lines, Some(1..=1));
+        assert!(
+            bad[0].to_string().contains("line 1, column 56"),
+            "{}",
+            bad[0]
+        );
+    }
+
+    #[test]
+    fn a_broken_line_of_json_lines_is_reported_and_the_others_read() {
+        let (a, b, c) = (item("a"), item("b"), item("c"));
+        for (broken, expected_lines, expected_index) in [
+            // Not JSON, on one line.
+            ("not json at all", 2..=2, 1),
+            // Cut in the middle of a string: the newline ends it.
+            ("{\"resourceType\": \"AWS::S3::Buck", 2..=2, 1),
+            // Cut after a value: the next line's `{` is where the parser notices, and is read again.
+            ("{\"resourceType\": \"AWS::S3::Bucket\"", 2..=2, 1),
+            // Cut inside an item array: the next line is read as its element (once), the one
+            // after it again.
+            ("{\"configurationItems\": [", 2..=3, 2),
+            // JSON, but not an item.
+            ("{}", 2..=2, 1),
+            ("42", 2..=2, 1),
+            // Garbage over several lines is one broken value.
+            ("oops\n  more oops\n}", 2..=4, 1),
+        ] {
+            let text = format!("{a}\n{broken}\n{b}\n{c}\n");
+            let (ids, bad, summary) = read(&text).unwrap();
+            assert_eq!(ids, ["a", "b", "c"], "{broken}");
+            assert_eq!(bad.len(), 1, "{broken}: {bad:?}");
+            assert_eq!(bad[0].lines, Some(expected_lines.clone()), "{broken}");
+            assert_eq!(bad[0].index, expected_index, "{broken}");
+            assert_eq!((summary.items, summary.unreadable), (3, 1), "{broken}");
+        }
+        // The first line broken, and the last one truncated.
+        let text = format!(
+            "{{\"resourceType\": \"AWS::S3::Bucket\", oops\n{a}\n{b}\n{{\"resourceType\": \"AWS"
+        );
+        let (ids, bad, _) = read(&text).unwrap();
+        assert_eq!(ids, ["a", "b"]);
+        let lines: Vec<_> = bad.iter().map(|b| b.lines.clone().unwrap()).collect();
+        assert_eq!(lines, [1..=1, 4..=4]);
+        assert!(
+            bad[0]
+                .to_string()
+                .starts_with("item 1 (index 0, line 1): configuration item is not valid JSON"),
+            "{}",
+            bad[0]
+        );
+        assert!(bad[1].to_string().contains("truncated"), "{}", bad[1]);
+    }
+
+    #[test]
+    fn a_broken_single_document_still_stops_the_read() {
+        // Pretty-printed: no later line starts a value, so nothing is read twice.
+        let text = "{\n  \"configurationItems\": [\n    {\"resourceType\": x}\n  ]\n}\n";
+        assert!(matches!(
+            read(text),
+            Err(SnapshotError::Syntax {
+                line: 3,
+                column: 22,
+                ..
+            })
+        ));
+    }
+
+    /// Hands over at most `chunk` bytes a call, as a decompressor or a pipe may.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.bytes.len().min(buf.len()).min(self.chunk);
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_however_the_reader_splits_it() {
+        let text = format!("\u{feff}{}\n{}", item("one"), item("two"));
+        for chunk in 1..=4 {
+            let mut ids = Vec::new();
+            read_items(
+                Trickle {
+                    bytes: text.as_bytes(),
+                    chunk,
+                },
+                |o| ids.push(o.unwrap().resource_id),
+            )
+            .unwrap();
+            assert_eq!(ids, ["one", "two"], "chunks of {chunk}");
+        }
+        // A lone partial mark is not one.
+        assert!(matches!(read("\u{feff}"), Err(SnapshotError::Empty)));
+        assert!(read_items(&b"\xEF\xBB"[..], |_| {}).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 use super::user_evidence::{date, days, required_time, user_name};
 use crate::control::{Context, Control, Duty, Mappings, Severity};
+use crate::controls::evidence_fields::evidence_with;
 use crate::evidence::EvidenceKind;
 use crate::evidence::shapes::AccessKeys;
 use crate::params::{ParamKind, ParamSpec};
@@ -51,7 +52,8 @@ pub const CONTROL: Control = Control {
 };
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
-    let keys: AccessKeys = match ctx.evidence_as(EvidenceKind::IamUserAccessKeys) {
+    // Without `keys` the evidence would read as a user with no key at all: a pass on a guess.
+    let keys: AccessKeys = match evidence_with(ctx, EvidenceKind::IamUserAccessKeys, &["keys"]) {
         Ok(k) => k,
         Err(verdict) => return verdict,
     };
@@ -129,6 +131,15 @@ mod tests {
     }
 
     const AT: &str = "2026-06-01T00:00:00Z";
+
+    /// Found by the fail-safe property test: evidence without `keys` passed as "no active key".
+    #[test]
+    fn evidence_without_its_key_list_is_insufficient() {
+        let v = run(json!({"collectedAt": AT}), "90");
+        assert!(v.is_insufficient(), "{v}");
+        assert!(v.reason().contains("`keys`"), "{v}");
+        assert!(run(json!({"collectedAt": AT, "keys": []}), "90").is_compliant());
+    }
 
     #[test]
     fn an_old_active_key_fails_and_is_named() {

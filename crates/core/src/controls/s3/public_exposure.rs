@@ -337,11 +337,21 @@ fn acl_grants(item: &ConfigurationItem, access: &Access) -> Grants {
     };
     let mut out = Grants::default();
     for (i, grant) in grants.iter().enumerate() {
-        let Some(group) = grant.get("grantee").and_then(PublicGroup::of) else {
-            if !grant.is_object() {
-                out.unreadable
-                    .get_or_insert_with(|| format!("{NAME} grant {} is not an object", i + 1));
-            }
+        // A grant whose grantee cannot be read may be a public one.
+        let grantee = grant
+            .get("grantee")
+            .filter(|g| g.is_string() || g.is_object());
+        let Some(grantee) = grantee else {
+            out.unreadable.get_or_insert_with(|| {
+                if grant.is_object() {
+                    format!("{NAME} grant {} has no readable grantee", i + 1)
+                } else {
+                    format!("{NAME} grant {} is not an object", i + 1)
+                }
+            });
+            continue;
+        };
+        let Some(group) = PublicGroup::of(grantee) else {
             continue;
         };
         let text = grant.get("permission").and_then(Value::as_str);
@@ -682,6 +692,9 @@ mod tests {
             json!({"AccessControlList": {"grantList": "x"}}),
             json!({"AccessControlList": {"grantSet": null, "grantList": null}}),
             json!({"AccessControlList": acl(json!([{"grantee": "AllUsers", "permission": "Everything"}]))}),
+            // Found by the fail-safe property test: a grant without a readable grantee was skipped.
+            json!({"AccessControlList": acl(json!([{"permission": "Read"}]))}),
+            json!({"AccessControlList": acl(json!([{"grantee": 7, "permission": "Read"}]))}),
             json!({"AccessControlList": owner_only(), "BucketPolicy": {"policyText": "{broken"}}),
             json!({"AccessControlList": owner_only(), "BucketPolicy": "x"}),
             json!({"AccessControlList": owner_only(), "PublicAccessBlockConfiguration": true}),
