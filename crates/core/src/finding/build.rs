@@ -4,6 +4,7 @@ use super::model::{
     Compliance, ComplianceStatus, Finding, FindingProviderFields, FindingSeverity, Recommendation,
     RecordState, Remediation, Resource,
 };
+use super::validate::MAX_GENERATOR_ID;
 use super::{FindingError, SCHEMA_VERSION, Source, is_blank, truncate_chars};
 use crate::arn::{Arn, DefaultProduct, Partition, partition_of_region};
 use crate::control::{Control, Mappings, Severity};
@@ -101,7 +102,7 @@ impl FindingBuilder {
                 account: &account,
             }
             .to_string(),
-            generator_id: format!("sidewatch/{}", control.id),
+            generator_id: generator_id(control),
             aws_account_id: account.clone(),
             types: types.clone(),
             created_at: now.clone(),
@@ -192,6 +193,16 @@ impl FindingBuilder {
             ("sidewatch/ResourceId", item.resource_id.as_str()),
         ]
         .into_iter()
+        .chain(
+            crate::custom::origin(control)
+                .into_iter()
+                .flat_map(|origin| {
+                    [
+                        ("sidewatch/RulesFile", origin.file.as_str()),
+                        ("sidewatch/Rule", origin.rule.as_str()),
+                    ]
+                }),
+        )
         .filter(|(_, value)| !is_blank(value))
         .map(|(key, value)| {
             (
@@ -311,6 +322,16 @@ fn outcome(verdict: &Verdict, severity: Severity) -> (ComplianceStatus, Severity
             RecordState::Active,
         ),
     }
+}
+
+/// `sidewatch/S3.8` for a built-in control; `sidewatch/custom/<rules file>/<rule>` for a custom
+/// one, so Security Hub groups a user's findings by the file and rule that produced them.
+fn generator_id(control: &Control) -> String {
+    let id = match crate::custom::origin(control) {
+        Some(origin) => format!("sidewatch/custom/{}/{}", origin.file, origin.rule),
+        None => format!("sidewatch/{}", control.id),
+    };
+    truncate_chars(&id, MAX_GENERATOR_ID).to_owned()
 }
 
 fn finding_types(mappings: &Mappings) -> Vec<String> {
