@@ -234,9 +234,10 @@ impl Control {
         self.id.split('.').next().unwrap_or(self.id)
     }
 
-    /// Whether the control evaluates this resource type.
+    /// Whether the control evaluates this resource type. No type listed means every type: a
+    /// custom rule written without a `resourceType` clause (built-in controls always list theirs).
     pub fn applies_to(&self, resource_type: &str) -> bool {
-        self.resource_types.contains(&resource_type)
+        self.resource_types.is_empty() || self.resource_types.contains(&resource_type)
     }
 
     /// The declared parameter called `name`.

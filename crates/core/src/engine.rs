@@ -2,11 +2,13 @@
 
 use crate::control::{Context, Control};
 use crate::controls::catalog;
+use crate::custom::RuleSet;
 use crate::evidence::EvidenceKind;
 use crate::item::{ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Unreadable};
 use crate::params::{Overrides, ParamError, ResolvedParams};
 use crate::verdict::Verdict;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Which controls run and with which parameters.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +69,10 @@ pub enum EngineError {
     UnknownSelector(String),
     #[error("the selection leaves no control to run; check --controls and --exclude")]
     NothingSelected,
+    #[error(
+        "two controls are called '{0}'; a custom rule's id must differ from the built-in ids and from every other rule's"
+    )]
+    DuplicateId(String),
     #[error(transparent)]
     Param(#[from] ParamError),
     #[error("environment variable {variable}: {reason}")]
@@ -87,6 +93,8 @@ pub struct Evaluation {
 struct Entry {
     control: &'static Control,
     params: ResolvedParams,
+    /// The index of the custom rule set that evaluates it; `None` for a built-in control.
+    rule_set: Option<usize>,
 }
 
 /// Runs the selected controls. Build it once (it resolves parameters and indexes controls by
@@ -95,6 +103,9 @@ struct Entry {
 pub struct Engine {
     entries: Vec<Entry>,
     by_type: HashMap<&'static str, Vec<usize>>,
+    /// Controls of every resource type (custom rules without a `resourceType` clause).
+    every_type: Vec<usize>,
+    rule_sets: Vec<Arc<dyn RuleSet>>,
 }
 
 impl Engine {
@@ -108,24 +119,55 @@ impl Engine {
         Self::from_catalog(catalog(), config)
     }
 
+    /// The built-in controls and the custom ones of `rule_sets`, selected alike by `config`.
+    pub fn with_rules(
+        config: &EngineConfig,
+        rule_sets: Vec<Arc<dyn RuleSet>>,
+    ) -> Result<Self, EngineError> {
+        Self::from_parts(catalog(), rule_sets, config)
+    }
+
     /// The engine over an explicit list of controls (tests and embedders).
     pub fn from_catalog(
         controls: &[&'static Control],
         config: &EngineConfig,
     ) -> Result<Self, EngineError> {
+        Self::from_parts(controls, Vec::new(), config)
+    }
+
+    fn from_parts(
+        built_in: &[&'static Control],
+        rule_sets: Vec<Arc<dyn RuleSet>>,
+        config: &EngineConfig,
+    ) -> Result<Self, EngineError> {
+        let controls: Vec<(&'static Control, Option<usize>)> = built_in
+            .iter()
+            .map(|&c| (c, None))
+            .chain(
+                rule_sets
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, set)| set.controls().iter().map(move |&c| (c, Some(i)))),
+            )
+            .collect();
+        let mut ids = HashSet::new();
+        if let Some((dup, _)) = controls.iter().find(|(c, _)| !ids.insert(c.id)) {
+            return Err(EngineError::DuplicateId(dup.id.to_owned()));
+        }
         for selector in config.select.iter().chain(&config.exclude) {
-            if !controls.iter().any(|c| selector_matches(selector, c)) {
+            if !controls.iter().any(|(c, _)| selector_matches(selector, c)) {
                 return Err(EngineError::UnknownSelector(selector.clone()));
             }
         }
         for id in config.overrides.controls() {
-            if !controls.iter().any(|c| c.id == id) {
+            if !controls.iter().any(|(c, _)| c.id == id) {
                 return Err(ParamError::UnknownControl(id.to_owned()).into());
             }
         }
         let mut entries = Vec::new();
         let mut by_type: HashMap<&'static str, Vec<usize>> = HashMap::new();
-        for &control in controls {
+        let mut every_type = Vec::new();
+        for (control, rule_set) in controls {
             let selected = config.select.is_empty()
                 || config.select.iter().any(|s| selector_matches(s, control));
             let excluded = config.exclude.iter().any(|s| selector_matches(s, control));
@@ -138,18 +180,30 @@ impl Engine {
             if !selected || excluded {
                 continue;
             }
+            if control.resource_types.is_empty() {
+                every_type.push(entries.len());
+            }
             for resource_type in control.resource_types {
                 by_type
                     .entry(resource_type)
                     .or_default()
                     .push(entries.len());
             }
-            entries.push(Entry { control, params });
+            entries.push(Entry {
+                control,
+                params,
+                rule_set,
+            });
         }
         if entries.is_empty() {
             return Err(EngineError::NothingSelected);
         }
-        Ok(Engine { entries, by_type })
+        Ok(Engine {
+            entries,
+            by_type,
+            every_type,
+            rule_sets,
+        })
     }
 
     /// The controls this engine runs, in catalog order.
@@ -167,7 +221,21 @@ impl Engine {
 
     /// Whether any selected control evaluates this resource type.
     pub fn covers(&self, resource_type: &str) -> bool {
-        self.by_type.contains_key(resource_type)
+        !self.every_type.is_empty() || self.by_type.contains_key(resource_type)
+    }
+
+    /// The entries of the controls that evaluate `resource_type`, in catalog order.
+    fn applicable(&self, resource_type: &str) -> Vec<usize> {
+        let mut indices: Vec<usize> = self
+            .by_type
+            .get(resource_type)
+            .into_iter()
+            .flatten()
+            .chain(&self.every_type)
+            .copied()
+            .collect();
+        indices.sort_unstable();
+        indices
     }
 
     /// Evaluates every applicable control on `item`.
@@ -183,27 +251,34 @@ impl Engine {
     /// archived); an item that carries no configuration (oversized or partial) gets
     /// INSUFFICIENT_DATA, never a guess, and so does an item whose `configuration` is present but
     /// not an object (a string that is not JSON, a number…): no control can read a field of it.
-    /// An unknown resource type gets nothing.
+    /// An unknown resource type gets nothing. Custom controls are answered by their rule set,
+    /// once per set and item.
     pub fn evaluate_into(&self, item: &ConfigurationItem, out: &mut Vec<Evaluation>) {
-        let Some(indices) = self.by_type.get(item.resource_type.as_str()) else {
+        let indices = self.applicable(&item.resource_type);
+        if indices.is_empty() {
             return;
-        };
-        let unreadable = item.configuration_unreadable();
-        for &i in indices {
+        }
+        let unreadable = item_unreadable(item);
+        let mut custom: HashMap<usize, Vec<Evaluation>> = HashMap::new();
+        for i in indices {
             let entry = &self.entries[i];
             let control = entry.control;
-            let verdict = if item.status.is_gone() {
-                Verdict::not_applicable(format!(
-                    "the resource is no longer recorded ({})",
-                    item.status
-                ))
-            } else if item.configuration.is_null() {
-                Verdict::insufficient(
-                    "the configuration item carries no configuration (oversized or partial item); \
-                     fetch the full item with GetResourceConfigHistory",
-                )
-            } else if let Some(problem) = &unreadable {
-                Verdict::insufficient(format!("{problem}, so no control can read it"))
+            let verdict = if let Some(verdict) = &unreadable {
+                verdict.clone()
+            } else if let Some(set) = entry.rule_set {
+                let verdicts = custom
+                    .entry(set)
+                    .or_insert_with(|| self.rule_sets[set].evaluate(item));
+                match verdicts
+                    .iter()
+                    .position(|e| std::ptr::eq(e.control, control))
+                {
+                    Some(at) => verdicts.swap_remove(at).verdict,
+                    None => Verdict::insufficient(format!(
+                        "the rule set of {} gave no verdict for this resource",
+                        control.id
+                    )),
+                }
             } else if only_global_evidence(control) {
                 match evaluates_global_resources(item) {
                     Err(problem) => Verdict::from(problem),
@@ -224,6 +299,26 @@ impl Engine {
     }
 }
 
+/// The verdict every control gives an item none can read: NOT_APPLICABLE for a resource no
+/// longer recorded (its findings are archived), INSUFFICIENT_DATA for an item without a
+/// readable configuration — never a guess.
+fn item_unreadable(item: &ConfigurationItem) -> Option<Verdict> {
+    if item.status.is_gone() {
+        Some(Verdict::not_applicable(format!(
+            "the resource is no longer recorded ({})",
+            item.status
+        )))
+    } else if item.configuration.is_null() {
+        Some(Verdict::insufficient(
+            "the configuration item carries no configuration (oversized or partial item); \
+             fetch the full item with GetResourceConfigHistory",
+        ))
+    } else {
+        item.configuration_unreadable()
+            .map(|problem| Verdict::insufficient(format!("{problem}, so no control can read it")))
+    }
+}
+
 impl Engine {
     /// The evidence the applicable controls need for `item` that the item does not carry yet
     /// (neither the evidence nor a recorded failed read), each kind once, however many controls
@@ -235,14 +330,12 @@ impl Engine {
         {
             return Vec::new();
         }
-        let Some(indices) = self.by_type.get(item.resource_type.as_str()) else {
-            return Vec::new();
-        };
+        let indices = self.applicable(&item.resource_type);
         // An unreadable flag makes the global controls INSUFFICIENT_DATA whatever is fetched.
         let global = evaluates_global_resources(item).unwrap_or(false);
         let mut kinds: Vec<EvidenceKind> = indices
-            .iter()
-            .flat_map(|&i| self.entries[i].control.evidence.iter().copied())
+            .into_iter()
+            .flat_map(|i| self.entries[i].control.evidence.iter().copied())
             .filter(|kind| global || !kind.is_global())
             .filter(|kind| !item.supplementary.contains_key(&kind.key()))
             .collect();

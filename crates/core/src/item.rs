@@ -174,6 +174,28 @@ impl ConfigurationItem {
         self.supplementary.insert(kind.key(), value);
     }
 
+    /// The item in the notification shape AWS Config delivers (and hands a custom policy rule),
+    /// which [`ConfigurationItem::from_value`] reads back to the same item.
+    pub fn to_notification_json(&self) -> Value {
+        serde_json::json!({
+            "configurationItemVersion": self.version.as_deref().unwrap_or("1.3"),
+            "configurationItemCaptureTime": self.capture_time,
+            "configurationItemStatus": self.status.as_str(),
+            "awsAccountId": self.account_id,
+            "resourceType": self.resource_type,
+            "resourceId": self.resource_id,
+            "resourceName": self.resource_name,
+            "ARN": self.arn,
+            "awsRegion": self.region,
+            "availabilityZone": self.availability_zone,
+            "tags": self.tags,
+            "relationships": [],
+            "relatedEvents": [],
+            "configuration": self.configuration,
+            "supplementaryConfiguration": self.supplementary,
+        })
+    }
+
     /// Parses one item from JSON text.
     pub fn from_json_str(text: &str) -> Result<Self, ItemError> {
         let value: Value =

@@ -29,6 +29,7 @@ pub mod boundary;
 pub mod change;
 pub mod control;
 pub mod controls;
+pub mod custom;
 pub mod doors;
 pub mod engine;
 pub mod evidence;
@@ -44,6 +45,7 @@ pub mod verdict;
 
 pub use control::{Control, Duty, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 pub use controls::catalog;
+pub use custom::{CustomSpec, RuleOrigin, RuleSet, custom_control, origin};
 pub use engine::{Engine, EngineConfig, EngineError, Evaluation};
 pub use evidence::{EvidenceError, EvidenceKind};
 pub use finding::{

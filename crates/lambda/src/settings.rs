@@ -167,7 +167,7 @@ fn explain_engine_error(error: EngineError) -> String {
                 EngineConfig::PARAMETERS_VAR
             )
         }
-        EngineError::Environment { .. } => error.to_string(),
+        EngineError::Environment { .. } | EngineError::DuplicateId(_) => error.to_string(),
     }
 }
 

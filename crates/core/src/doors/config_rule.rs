@@ -594,8 +594,10 @@ impl RuleParameters {
                 "a control parameter is named CONTROL.NAME, for example EC2.19.blockedPorts"
                     .to_owned(),
             ),
-            // Rule parameters never come from the environment; kept for completeness.
+            // Rule parameters never come from the environment nor load custom rules; kept for
+            // completeness.
             EngineError::Environment { variable, reason } => (variable.to_owned(), reason),
+            error @ EngineError::DuplicateId(_) => (CONTROLS_KEY.to_owned(), error.to_string()),
         };
         DoorError::Parameter { key, reason }
     }

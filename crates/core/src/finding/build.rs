@@ -5,6 +5,7 @@ use super::model::{
     FindingProviderFields, FindingSeverity, Recommendation, RecordState, Remediation,
     RemoteIpDetails, Resource,
 };
+use super::validate::MAX_GENERATOR_ID;
 use super::{FindingError, SCHEMA_VERSION, Source, is_blank, truncate_chars};
 use crate::actor::{Actor, Caller};
 use crate::arn::{Arn, DefaultProduct, Partition, partition_of_region};
@@ -116,7 +117,7 @@ impl FindingBuilder {
                 account: &account,
             }
             .to_string(),
-            generator_id: format!("sidewatch/{}", control.id),
+            generator_id: generator_id(control),
             aws_account_id: account.clone(),
             types: types.clone(),
             created_at: now.clone(),
@@ -222,6 +223,16 @@ impl FindingBuilder {
         ]
         .into_iter()
         .chain(changed_by)
+        .chain(
+            crate::custom::origin(control)
+                .into_iter()
+                .flat_map(|origin| {
+                    [
+                        ("sidewatch/RulesFile", origin.file.as_str()),
+                        ("sidewatch/Rule", origin.rule.as_str()),
+                    ]
+                }),
+        )
         .filter(|(_, value)| !is_blank(value))
         .map(|(key, value)| {
             (
@@ -384,6 +395,16 @@ fn outcome(verdict: &Verdict, severity: Severity) -> (ComplianceStatus, Severity
             RecordState::Active,
         ),
     }
+}
+
+/// `sidewatch/S3.8` for a built-in control; `sidewatch/custom/<rules file>/<rule>` for a custom
+/// one, so Security Hub groups a user's findings by the file and rule that produced them.
+fn generator_id(control: &Control) -> String {
+    let id = match crate::custom::origin(control) {
+        Some(origin) => format!("sidewatch/custom/{}/{}", origin.file, origin.rule),
+        None => format!("sidewatch/{}", control.id),
+    };
+    truncate_chars(&id, MAX_GENERATOR_ID).to_owned()
 }
 
 fn finding_types(mappings: &Mappings) -> Vec<String> {

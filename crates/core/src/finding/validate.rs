@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 const MAX_ID: usize = 512;
-const MAX_GENERATOR_ID: usize = 512;
+pub(super) const MAX_GENERATOR_ID: usize = 512;
 const MAX_PRODUCT_ARN: usize = 2048;
 const MIN_PRODUCT_ARN: usize = 12;
 const MAX_TYPES: usize = 50;
