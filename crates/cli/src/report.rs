@@ -25,7 +25,7 @@ use sidewatch_report::{Lang, ReportBuilder};
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, Cursor, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 /// Bytes read to recognise an input: more than the largest ASFF finding (240 KB).
@@ -69,6 +69,23 @@ pub fn run(args: &ReportArgs, io: &mut Io<'_>) -> u8 {
             .write_all(text.as_bytes())
             .and_then(|()| io.stdout.flush()),
     };
+    if written.is_ok() && !args.quiet {
+        let t = &report.totals;
+        let _ = writeln!(
+            io.stderr,
+            "sidewatch: report of {} verdict(s) ({} FAILED, {} PASSED, {} INSUFFICIENT_DATA, {} \
+             N/A) on {} service(s) in use{}",
+            t.total(),
+            t.failed,
+            t.passed,
+            t.insufficient,
+            t.not_applicable,
+            report.services.len(),
+            args.output
+                .as_ref()
+                .map_or_else(String::new, |p| format!(", written to '{}'", p.display()))
+        );
+    }
     match written {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_ERROR,
         Err(e) => {
@@ -141,7 +158,9 @@ fn gather(
             exclude: args.exclude.clone(),
             params: args.params.clone(),
             params_file: args.params_file.clone(),
-            quiet: args.quiet,
+            // The scan's own summary speaks of its exit code and --fail-on; the report says its
+            // own line at the end.
+            quiet: true,
         };
         let sink: Box<dyn Sink> = Box::new(ReportSink {
             builder: Rc::clone(builder),
@@ -331,15 +350,23 @@ impl Sink for ReportSink {
     }
 }
 
-/// Writes `text` to `path` through a temporary file beside it, renamed into place.
+/// Writes `text` to `path` through a temporary file beside it, renamed into place (created with
+/// the usual permissions, not a private temporary file's).
 fn write_file(path: &Path, text: &str) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(text.as_bytes())?;
-    file.flush()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "-o names no file"))?;
+    let mut temporary = name.to_os_string();
+    temporary.push(".sidewatch-partial");
+    let temporary = path.with_file_name(temporary);
+    let written = File::create(&temporary)
+        .and_then(|mut file| {
+            file.write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }

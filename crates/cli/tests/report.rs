@@ -209,6 +209,21 @@ fn the_markdown_report_of_the_example_is_docs_report_example_md() {
         "docs/report-example.md is out of date with `sidewatch report {EXAMPLE}`. Regenerate it \
          with:\n  SIDEWATCH_BLESS=1 cargo test -p sidewatch-cli --test report"
     );
+    let snapshot = std::fs::read(root().join(EXAMPLE)).unwrap();
+    let piped = common::sidewatch(&["report", "-"], &snapshot);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(
+        piped
+            .stdout
+            .replace("from: standard input", &format!("from: {EXAMPLE}")),
+        run.stdout,
+        "standard input reads like the file"
+    );
+    assert!(
+        piped.stderr.starts_with("sidewatch: report of "),
+        "{}",
+        piped.stderr
+    );
     let ja = sidewatch_in_root(&["report", "--lang", "ja", EXAMPLE]);
     assert!(
         ja.stdout.starts_with("# 責任共有モデル レポート\n"),
