@@ -11,6 +11,8 @@
 //! * `sidewatch controls` lists the controls catalog (table, JSON or the Markdown of
 //!   `docs/controls.md`).
 //! * `sidewatch permissions` prints the read-only IAM policy `scan --live` and `snapshot` need.
+//! * `--rules PATH` (scan, controls) adds the user's own controls, written in AWS CloudFormation
+//!   Guard (`sidewatch_guard`); `sidewatch rules test PATH` runs their Guard unit tests.
 //!
 //! [`run`] takes the arguments and the standard streams and returns the exit code, so everything
 //! but process wiring is testable in memory. Exit codes: 0 no control failed at or above
@@ -33,6 +35,7 @@ mod live;
 mod output;
 mod permissions;
 mod publish;
+mod rules;
 mod scan;
 mod snapshot;
 mod stats;
@@ -71,6 +74,23 @@ enum Command {
     /// AWS Config snapshot file, to scan offline later (`sidewatch scan FILE`) or attach to a bug
     /// report (Lambda environment values are redacted)
     Snapshot(SnapshotArgs),
+    /// Your own controls in AWS CloudFormation Guard: run their Guard unit tests
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Run the Guard unit tests kept beside the rules (Guard's own test file format,
+    /// `tests/<rules file name>_tests.yaml`), as `cfn-guard test` does; exit 1 when one fails
+    Test(RulesTestArgs),
+}
+
+#[derive(Debug, Args)]
+struct RulesTestArgs {
+    /// A folder of .guard files with their tests in its tests/ folder, or one .guard file
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
 }
 
 const SCAN_HELP: &str = "\
@@ -174,6 +194,10 @@ struct ScanArgs {
     /// Read parameters from a file: one CONTROL.NAME=VALUE per line, # comments; --param wins
     #[arg(long, value_name = "FILE")]
     params_file: Option<PathBuf>,
+    /// Also evaluate your own controls, written in AWS CloudFormation Guard: a .guard file or a
+    /// folder of them (repeatable). A file that does not parse stops the scan before it starts
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<PathBuf>,
     /// Print no summary or progress on standard error (errors are still printed)
     #[arg(short, long)]
     quiet: bool,
@@ -269,6 +293,10 @@ struct ControlsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ControlsFormat::Table)]
     format: ControlsFormat,
+    /// Also list your own controls from these AWS CloudFormation Guard rules (a .guard file or a
+    /// folder of them; repeatable)
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -335,6 +363,7 @@ where
         Command::Controls(args) => catalog::run(&args, io),
         Command::Permissions(args) => permissions::run(&args, io),
         Command::Snapshot(args) => snapshot::run(&args, io),
+        Command::Rules(RulesCommand::Test(args)) => rules::test(&args, io),
     }
 }
 

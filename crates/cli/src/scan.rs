@@ -118,8 +118,10 @@ fn engine_config(args: &ScanArgs) -> Result<EngineConfig, String> {
 
 /// Runs the scan and returns the exit code.
 pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
-    let engine = match engine_config(args).and_then(|c| Engine::new(&c).map_err(|e| e.to_string()))
-    {
+    let engine = match engine_config(args).and_then(|c| {
+        let rule_sets = crate::rules::load(&args.rules)?;
+        Engine::with_rules(&c, rule_sets).map_err(|e| e.to_string())
+    }) {
         Ok(engine) => engine,
         Err(message) => {
             error(io.stderr, message);
