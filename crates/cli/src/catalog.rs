@@ -7,10 +7,29 @@ use sidewatch_core::{Control, catalog};
 use std::io::{self, Write};
 
 pub fn run(args: &ControlsArgs, io: &mut Io<'_>) -> u8 {
+    let custom: Vec<&'static Control> = match crate::rules::load(&args.rules) {
+        Ok(sets) => sets
+            .iter()
+            .flat_map(|set| set.controls().iter().copied())
+            .collect(),
+        Err(message) => {
+            error(io.stderr, message);
+            return EXIT_ERROR;
+        }
+    };
+    if !custom.is_empty() && args.format == ControlsFormat::Markdown {
+        error(
+            io.stderr,
+            "--rules lists your controls as a table or JSON; the Markdown is docs/controls.md, \
+             the built-in catalog",
+        );
+        return EXIT_ERROR;
+    }
+    let controls: Vec<&'static Control> = catalog().iter().copied().chain(custom).collect();
     let written = match args.format {
-        ControlsFormat::Table => write_table(io.stdout, catalog()),
+        ControlsFormat::Table => write_table(io.stdout, &controls),
         ControlsFormat::Json => {
-            serde_json::to_writer_pretty(&mut *io.stdout, &docs::controls_json())
+            serde_json::to_writer_pretty(&mut *io.stdout, &docs::controls_json_of(&controls))
                 .map_err(io::Error::from)
                 .and_then(|()| writeln!(io.stdout))
         }
@@ -24,6 +43,15 @@ pub fn run(args: &ControlsArgs, io: &mut Io<'_>) -> u8 {
             error(io.stderr, format!("cannot write the output: {e}"));
             EXIT_ERROR
         }
+    }
+}
+
+/// The types a control evaluates; a custom rule without a `resourceType` clause evaluates all.
+fn resource_types(c: &Control) -> String {
+    if c.resource_types.is_empty() {
+        "(every type)".to_owned()
+    } else {
+        c.resource_types.join(", ")
     }
 }
 
@@ -55,7 +83,7 @@ fn write_table(out: &mut dyn Write, controls: &[&Control]) -> io::Result<()> {
             cell(docs::category_slug(c), 14),
             cell(c.duty.slug(), 22),
             cell(c.mappings.cis_v3.unwrap_or("–"), 10),
-            cell(&c.resource_types.join(", "), 30),
+            cell(&resource_types(c), 30),
             c.title
         )?;
         for p in c.parameters {

@@ -364,11 +364,16 @@ pub fn remediation_markdown() -> String {
 
 /// The catalog as JSON, for `sidewatch controls --format json`: an array of controls in id order.
 pub fn controls_json() -> Value {
-    Value::Array(catalog().iter().map(|c| control_json(c)).collect())
+    controls_json_of(catalog())
+}
+
+/// Like [`controls_json`], for these controls (the catalog and the user's own).
+pub fn controls_json_of(controls: &[&Control]) -> Value {
+    Value::Array(controls.iter().map(|c| control_json(c)).collect())
 }
 
 fn control_json(c: &Control) -> Value {
-    json!({
+    let mut value = json!({
         "id": c.id,
         "title": c.title,
         "severity": c.severity.label(),
@@ -395,7 +400,13 @@ fn control_json(c: &Control) -> Value {
             "default": p.default,
             "description": p.description,
         })).collect::<Vec<_>>(),
-    })
+    });
+    // A custom control also says where it is written.
+    if let (Some(origin), Value::Object(map)) = (sidewatch_core::origin(c), &mut value) {
+        map.insert("rulesFile".to_owned(), json!(origin.file));
+        map.insert("rule".to_owned(), json!(origin.rule));
+    }
+    value
 }
 
 #[cfg(test)]

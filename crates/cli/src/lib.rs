@@ -13,6 +13,8 @@
 //! * `sidewatch permissions` prints the read-only IAM policy `scan --live` and `snapshot` need.
 //! * `sidewatch report` writes the shared responsibility report (`sidewatch_report`) of a scan, a
 //!   findings file or the findings in Security Hub: Markdown, one self-contained HTML file, JSON.
+//! * `--rules PATH` (scan, controls) adds the user's own controls, written in AWS CloudFormation
+//!   Guard (`sidewatch_guard`); `sidewatch rules test PATH` runs their Guard unit tests.
 //!
 //! [`run`] takes the arguments and the standard streams and returns the exit code, so everything
 //! but process wiring is testable in memory. Exit codes: 0 no control failed at or above
@@ -37,6 +39,7 @@ mod output;
 mod permissions;
 mod publish;
 mod report;
+mod rules;
 mod scan;
 mod snapshot;
 mod stats;
@@ -79,6 +82,23 @@ enum Command {
     /// it and how sidewatch's controls find them (Markdown, HTML or JSON)
     #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
+    /// Your own controls in AWS CloudFormation Guard: run their Guard unit tests
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Run the Guard unit tests kept beside the rules (Guard's own test file format,
+    /// `tests/<rules file name>_tests.yaml`), as `cfn-guard test` does; exit 1 when one fails
+    Test(RulesTestArgs),
+}
+
+#[derive(Debug, Args)]
+struct RulesTestArgs {
+    /// A folder of .guard files with their tests in its tests/ folder, or one .guard file
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
 }
 
 const REPORT_HELP: &str = "\
@@ -293,6 +313,10 @@ struct ScanArgs {
     /// reported as EXCEPTED with their reason and do not fail the scan
     #[arg(long, value_name = "FILE")]
     exceptions: Option<PathBuf>,
+    /// Also evaluate your own controls, written in AWS CloudFormation Guard: a .guard file or a
+    /// folder of them (repeatable). A file that does not parse stops the scan before it starts
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<PathBuf>,
     /// Print no summary or progress on standard error (errors are still printed)
     #[arg(short, long)]
     quiet: bool,
@@ -389,6 +413,10 @@ struct ControlsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ControlsFormat::Table)]
     format: ControlsFormat,
+    /// Also list your own controls from these AWS CloudFormation Guard rules (a .guard file or a
+    /// folder of them; repeatable)
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -474,6 +502,7 @@ where
         Command::Permissions(args) => permissions::run(&args, io),
         Command::Snapshot(args) => snapshot::run(&args, io),
         Command::Report(args) => report::run(&args, io),
+        Command::Rules(RulesCommand::Test(args)) => rules::test(&args, io),
     }
 }
 

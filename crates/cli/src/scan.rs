@@ -126,8 +126,10 @@ pub fn run(args: &ScanArgs, io: &mut Io<'_>) -> u8 {
 /// Runs the scan with `sink` in place of the output `--format` names (`sidewatch report` collects
 /// the verdicts this way) and returns the exit code.
 pub fn run_into(args: &ScanArgs, io: &mut Io<'_>, sink: Option<Box<dyn Sink>>) -> u8 {
-    let engine = match engine_config(args).and_then(|c| Engine::new(&c).map_err(|e| e.to_string()))
-    {
+    let engine = match engine_config(args).and_then(|c| {
+        let rule_sets = crate::rules::load(&args.rules)?;
+        Engine::with_rules(&c, rule_sets).map_err(|e| e.to_string())
+    }) {
         Ok(engine) => engine,
         Err(message) => {
             error(io.stderr, message);

@@ -3,7 +3,7 @@
 //! shape), so a scan can be repeated offline (`sidewatch scan FILE`) or attached to a bug report.
 //!
 //! Items are written as they are collected, not held. The core keeps no item's original JSON, so
-//! [`item_json`] writes the parsed item back in the shape `ConfigurationItem::from_value` reads:
+//! [`ConfigurationItem::to_notification_json`] writes the parsed item back in the shape `ConfigurationItem::from_value` reads:
 //! reading the file gives the same items, hence the same verdicts. Lambda environment values are
 //! already redacted by the inventory; nothing here adds evidence (the file holds what AWS Config
 //! would, and `scan --live FILE` reads the rest).
@@ -11,33 +11,12 @@
 use crate::inventory::{self, Regions};
 use crate::live::{Live, Target};
 use crate::{EXIT_ERROR, EXIT_OK, Io, SnapshotArgs, error};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sidewatch_core::ConfigurationItem;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use time::OffsetDateTime;
-
-/// A configuration item in the notification shape of a Config snapshot file.
-pub fn item_json(item: &ConfigurationItem) -> Value {
-    json!({
-        "configurationItemVersion": item.version.as_deref().unwrap_or("1.3"),
-        "configurationItemCaptureTime": item.capture_time,
-        "configurationItemStatus": item.status.as_str(),
-        "awsAccountId": item.account_id,
-        "resourceType": item.resource_type,
-        "resourceId": item.resource_id,
-        "resourceName": item.resource_name,
-        "ARN": item.arn,
-        "awsRegion": item.region,
-        "availabilityZone": item.availability_zone,
-        "tags": item.tags,
-        "relationships": [],
-        "relatedEvents": [],
-        "configuration": item.configuration,
-        "supplementaryConfiguration": item.supplementary,
-    })
-}
 
 /// A snapshot id shaped like Config's (a UUID), from the clock and the process id.
 fn snapshot_id(now: OffsetDateTime) -> String {
@@ -82,7 +61,8 @@ impl<W: Write> Writer<W> {
         }
         let separator = if self.items == 0 { "\n" } else { ",\n" };
         let written = self.out.write_all(separator.as_bytes()).and_then(|()| {
-            serde_json::to_writer(&mut self.out, &item_json(item)).map_err(io::Error::from)
+            serde_json::to_writer(&mut self.out, &item.to_notification_json())
+                .map_err(io::Error::from)
         });
         match written {
             Ok(()) => self.items += 1,
@@ -231,7 +211,7 @@ mod tests {
             }
         }"#;
         let item = ConfigurationItem::from_json_str(text).unwrap();
-        let again = ConfigurationItem::from_value(item_json(&item)).unwrap();
+        let again = ConfigurationItem::from_value(item.to_notification_json()).unwrap();
         assert_eq!(again, item);
         let engine = Engine::with_defaults();
         let verdicts = |i: &ConfigurationItem| -> Vec<(String, String)> {
