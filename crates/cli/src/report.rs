@@ -158,6 +158,9 @@ fn gather(
             exclude: args.exclude.clone(),
             params: args.params.clone(),
             params_file: args.params_file.clone(),
+            // Not yet offered by `report`: custom Guard rules and exceptions.
+            rules: Vec::new(),
+            exceptions: None,
             // The scan's own summary speaks of its exit code and --fail-on; the report says its
             // own line at the end.
             quiet: true,
