@@ -304,6 +304,9 @@ async fn removing_an_evidence_action_is_denied() {
 
 // ----- who made a change: CloudTrail LookupEvents ----------------------------------------------
 
+/// Template parameter overrides of one deployment.
+type Parameters<'a> = &'a [(&'a str, &'a str)];
+
 /// `cloudtrail:LookupEvents` is granted exactly where the template's parameters say: the
 /// config-rule and events roles unless `LookUpChanges` is false, the sweep role only when
 /// `SweepLookUpChanges` is true. moto checks the policy, then answers an allowed call with HTTP
@@ -311,7 +314,7 @@ async fn removing_an_evidence_action_is_denied() {
 #[tokio::test]
 async fn change_lookups_are_allowed_exactly_where_the_template_says() {
     let moto = EnforcedMoto::start().await;
-    let cases: [(&str, &[(&str, &str)], bool); 6] = [
+    let cases: [(&str, Parameters, bool); 6] = [
         ("ConfigRuleRole", &[], true),
         ("EventsRole", &[], true),
         ("SweepRole", &[], false),
