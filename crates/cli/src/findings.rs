@@ -2,6 +2,7 @@
 //! real Region; global resources (IAM, `awsRegion` `global`) are placed in one before they get
 //! here, by the core's Region rule ([`crate::global_region`]).
 
+use sidewatch_core::actor::Actor;
 use sidewatch_core::{
     ConfigurationItem, Evaluation, Finding, FindingBuilder, FindingContext, Source,
 };
@@ -27,14 +28,16 @@ impl Findings {
         }
     }
 
-    /// The finding of one verdict, or why it cannot be written as ASFF.
+    /// The finding of one verdict (naming who changed the resource, when known), or why it
+    /// cannot be written as ASFF.
     pub fn build(
         &self,
         item: &ConfigurationItem,
         evaluation: &Evaluation,
+        actor: Option<&Actor>,
     ) -> Result<Finding, String> {
         self.builder
-            .build(item, evaluation)
+            .build_changed(item, evaluation, actor)
             .map_err(|e| format!("no ASFF finding: {e}"))
     }
 }
@@ -62,7 +65,9 @@ mod tests {
             .into_iter()
             .next()
             .expect("IAM users have controls");
-        let finding = Findings::new(None, None).build(&user, &evaluation).unwrap();
+        let finding = Findings::new(None, None)
+            .build(&user, &evaluation, None)
+            .unwrap();
         assert_eq!(region_of(&finding), Some("eu-west-1"));
         assert_eq!(
             finding.id,

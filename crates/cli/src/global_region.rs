@@ -11,6 +11,7 @@
 //! verdicts (a few per IAM entity; regional items are never held), and are written when the input
 //! ends. Nothing is dropped and the scan never fails for want of a Region.
 
+use sidewatch_core::actor::Actor;
 use sidewatch_core::finding::region::{
     RegionCandidates, ReportingRegion, SnapshotRegions, choose_reporting_region, is_global,
     region_of_delivery_key,
@@ -20,8 +21,9 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::rc::Rc;
 
-/// A global item waiting for its Region, with its verdicts and the input it came from.
-pub type Deferred = (ConfigurationItem, Vec<Evaluation>, Rc<str>);
+/// A global item waiting for its Region, with its verdicts, the input it came from and who
+/// changed it (when looked up).
+pub type Deferred = (ConfigurationItem, Vec<Evaluation>, Rc<str>, Option<Actor>);
 
 /// The Region of global items, per input.
 #[derive(Debug, Default)]
@@ -78,6 +80,7 @@ impl GlobalRegion {
         &mut self,
         item: &'i ConfigurationItem,
         evaluations: &[Evaluation],
+        actor: Option<&Actor>,
         source: &str,
     ) -> Option<std::borrow::Cow<'i, ConfigurationItem>> {
         if !self.needed {
@@ -94,8 +97,12 @@ impl GlobalRegion {
                 Some(std::borrow::Cow::Owned(placed))
             }
             None => {
-                self.deferred
-                    .push((item.clone(), evaluations.to_vec(), Rc::from(source)));
+                self.deferred.push((
+                    item.clone(),
+                    evaluations.to_vec(),
+                    Rc::from(source),
+                    actor.cloned(),
+                ));
                 None
             }
         }
@@ -116,7 +123,7 @@ impl GlobalRegion {
             }
         };
         let mut deferred = std::mem::take(&mut self.deferred);
-        for (item, _, _) in &mut deferred {
+        for (item, _, _, _) in &mut deferred {
             item.region = Some(region.clone());
         }
         deferred
@@ -201,11 +208,13 @@ mod tests {
         let evaluations = engine.evaluate(&user);
         assert!(
             placement
-                .place(&user, &evaluations, "snapshot.json")
+                .place(&user, &evaluations, None, "snapshot.json")
                 .is_none()
         );
         let bucket = item("AWS::S3::Bucket", "b", "eu-west-1");
-        let placed = placement.place(&bucket, &[], "snapshot.json").unwrap();
+        let placed = placement
+            .place(&bucket, &[], None, "snapshot.json")
+            .unwrap();
         assert_eq!(placed.region.as_deref(), Some("eu-west-1"));
         let deferred = placement.end_input(&mut stderr);
         assert_eq!(deferred.len(), 1);
@@ -228,7 +237,7 @@ mod tests {
             &mut stderr,
         );
         let user = item("AWS::IAM::User", "AIDAEXAMPLE", "global");
-        let placed = placement.place(&user, &[], "s").unwrap();
+        let placed = placement.place(&user, &[], None, "s").unwrap();
         assert_eq!(placed.region.as_deref(), Some("ap-southeast-2"));
         assert!(placement.end_input(&mut stderr).is_empty());
     }
@@ -239,7 +248,7 @@ mod tests {
         let mut stderr = Vec::new();
         placement.start_input("snapshot.json", &mut stderr);
         let user = item("AWS::IAM::User", "AIDAEXAMPLE", "global");
-        let placed = placement.place(&user, &[], "s").unwrap();
+        let placed = placement.place(&user, &[], None, "s").unwrap();
         assert_eq!(placed.region.as_deref(), Some("global"));
         assert!(stderr.is_empty());
     }

@@ -290,6 +290,12 @@ struct ScanArgs {
     /// that writes to the account
     #[arg(long, requires = "live")]
     publish: bool,
+    /// With --live: name who made the change behind each FAILED verdict: the item's
+    /// relatedEvents (an item without them: its latest AWS Config history entry) looked up with
+    /// CloudTrail LookupEvents in the item's Region, at most 3 lookups for every 8 resources
+    /// (read-only). The table gets a CHANGED BY column, JSON a changedBy object, ASFF an Action
+    #[arg(long, requires = "live")]
+    lookup_changes: bool,
     /// With --live: send every AWS call to this endpoint (a local stand-in such as moto);
     /// default: AWS_ENDPOINT_URL, else AWS's endpoints
     #[arg(long, value_name = "URL", requires = "live")]
@@ -434,6 +440,10 @@ struct PermissionsArgs {
     /// Leave out these controls or services (applied after --controls)
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     exclude: Vec<String>,
+    /// Also what `scan --live --lookup-changes` reads: CloudTrail's event history and AWS
+    /// Config's resource history
+    #[arg(long)]
+    lookup_changes: bool,
 }
 
 /// The standard streams (or stand-ins) a run uses, and whether each is a terminal.

@@ -12,10 +12,15 @@
 use crate::ScanArgs;
 use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
-use sidewatch_aws::{AwsClients, ClientOptions, EvidenceCollector, required_actions};
+use sidewatch_aws::{
+    AwsClients, ClientOptions, CloudTrailChanges, ConfigItems, EvidenceCollector, required_actions,
+};
+use sidewatch_core::actor::Actor;
 use sidewatch_core::boundary::AccountBoundary;
 use sidewatch_core::pipeline::{self, ChangedBy, Evaluated, ForeignItems, Run, Trigger};
-use sidewatch_core::ports::{EvidenceSource, PipelinePorts};
+use sidewatch_core::ports::{
+    ChangeSource, EvidenceSource, ItemBatch, ItemSource, PipelinePorts, PortError, ResourceKey,
+};
 use sidewatch_core::{ConfigurationItem, Engine, EvidenceError, EvidenceKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
@@ -47,6 +52,20 @@ pub struct Live {
     pub reads: u64,
     /// Resources whose evidence was read.
     pub resources: u64,
+    /// `--lookup-changes`: who changed each FAILED item is looked up, with these readers per
+    /// Region, and what was found.
+    pub changes: Option<ChangeLookups>,
+}
+
+/// `scan --live --lookup-changes`: CloudTrail `LookupEvents` (and AWS Config's history for items
+/// without `relatedEvents`) per Region, and how the lookups went.
+#[derive(Debug, Default)]
+pub struct ChangeLookups {
+    readers: HashMap<String, (ConfigItems, CloudTrailChanges)>,
+    /// FAILED items whose change was attributed to a caller.
+    pub attributed: u64,
+    /// Why other FAILED items have no caller (nothing recorded, lookup failed, budget used).
+    pub unattributed: Vec<String>,
 }
 
 impl std::fmt::Debug for Live {
@@ -125,6 +144,7 @@ impl Live {
             failures: Failures::default(),
             reads: 0,
             resources: 0,
+            changes: None,
         })
     }
 
@@ -205,26 +225,108 @@ impl Live {
                 slot.insert(collector);
             }
         }
-        let ports = LivePorts {
-            evidence: RegionalEvidence {
-                by_region,
-                home: self.home_region.clone(),
-            },
+        let evidence = RegionalEvidence {
+            by_region,
+            home: self.home_region.clone(),
         };
-        let run = Run {
+        let evaluated = match self.changes.take() {
+            None => {
+                let ports = LivePorts {
+                    evidence,
+                    lookups: ChangeReaders(None),
+                };
+                self.run_pipeline(engine, items, ChangedBy::Unknown, &ports)
+            }
+            Some(mut changes) => {
+                let evaluated = self.evaluate_attributed(engine, items, evidence, &mut changes);
+                self.changes = Some(changes);
+                evaluated
+            }
+        };
+        for (evaluated, kinds) in evaluated.iter().zip(&needed) {
+            self.failures.record(&evaluated.item, kinds);
+        }
+        evaluated
+    }
+
+    /// Turns `--lookup-changes` on.
+    pub fn look_up_changes(&mut self) {
+        self.changes = Some(ChangeLookups::default());
+    }
+
+    /// [`Live::evaluate`] with who changed each FAILED item looked up: CloudTrail event ids are
+    /// regional, so the items run through the pipeline one Region at a time, each with its
+    /// Region's readers, and are put back in input order.
+    fn evaluate_attributed(
+        &self,
+        engine: &Engine,
+        items: Vec<ConfigurationItem>,
+        evidence: RegionalEvidence,
+        changes: &mut ChangeLookups,
+    ) -> Vec<Evaluated> {
+        let mut by_region: BTreeMap<String, Vec<(usize, ConfigurationItem)>> = BTreeMap::new();
+        for (index, item) in items.into_iter().enumerate() {
+            let region = evidence_region(&item, &self.home_region).to_owned();
+            by_region.entry(region).or_default().push((index, item));
+        }
+        let mut ports = LivePorts {
+            evidence,
+            lookups: ChangeReaders(None),
+        };
+        let mut placed: Vec<(usize, Evaluated)> = Vec::new();
+        for (region, group) in by_region {
+            let readers = changes.readers.entry(region.clone()).or_insert_with(|| {
+                let clients = AwsClients::new(&self.sdk_in(&region));
+                (
+                    ConfigItems::new(&clients.config),
+                    CloudTrailChanges::new(&clients.cloudtrail),
+                )
+            });
+            ports.lookups = ChangeReaders(Some(readers.clone()));
+            let (indices, items): (Vec<usize>, Vec<ConfigurationItem>) = group.into_iter().unzip();
+            let changed_by = ChangedBy::Related { failed_only: true };
+            let outcome = self.runtime.block_on(pipeline::run(
+                items.into_iter().map(Trigger::Item).collect(),
+                self.run(engine, changed_by),
+                &ports,
+            ));
+            changes.attributed += outcome
+                .evaluated
+                .iter()
+                .filter(|e| e.changed_by.is_some())
+                .count() as u64;
+            changes.unattributed.extend(outcome.unattributed);
+            placed.extend(indices.into_iter().zip(outcome.evaluated));
+        }
+        placed.sort_by_key(|(index, _)| *index);
+        placed.into_iter().map(|(_, evaluated)| evaluated).collect()
+    }
+
+    fn run_pipeline(
+        &self,
+        engine: &Engine,
+        items: Vec<ConfigurationItem>,
+        changed_by: ChangedBy<'_>,
+        ports: &LivePorts,
+    ) -> Vec<Evaluated> {
+        let triggers = items.into_iter().map(Trigger::Item).collect();
+        let run = self.run(engine, changed_by);
+        self.runtime
+            .block_on(pipeline::run(triggers, run, ports))
+            .evaluated
+    }
+
+    /// How a live scan runs the pipeline: its items come from the input, their evidence is read
+    /// only for the caller's account.
+    fn run<'r>(&'r self, engine: &'r Engine, changed_by: ChangedBy<'r>) -> Run<'r> {
+        Run {
             engine,
             account: &self.boundary,
             findings: None,
             stale_before: None,
             foreign_items: ForeignItems::WithoutEvidence,
-            changed_by: ChangedBy::Unknown,
-        };
-        let triggers = items.into_iter().map(Trigger::Item).collect();
-        let outcome = self.runtime.block_on(pipeline::run(triggers, run, &ports));
-        for (evaluated, kinds) in outcome.evaluated.iter().zip(&needed) {
-            self.failures.record(&evaluated.item, kinds);
+            changed_by,
         }
-        outcome.evaluated
     }
 
     /// The account-level items: one per account and Region the input's items came from (or
@@ -299,23 +401,56 @@ impl EvidenceSource for RegionalEvidence {
     }
 }
 
-/// A live scan's ports: evidence only (its items come from the input, not from AWS Config).
+/// A live scan's ports: evidence, and with `--lookup-changes` one Region's readers of who
+/// changed an item (its items come from the input, not from AWS Config).
 struct LivePorts {
     evidence: RegionalEvidence,
+    lookups: ChangeReaders,
 }
 
 impl PipelinePorts for LivePorts {
-    type Items = ();
+    type Items = ChangeReaders;
     type Evidence = RegionalEvidence;
-    type Changes = ();
-    fn items(&self) -> &() {
-        &()
+    type Changes = ChangeReaders;
+    fn items(&self) -> &ChangeReaders {
+        &self.lookups
     }
     fn evidence(&self) -> &RegionalEvidence {
         &self.evidence
     }
-    fn changes(&self) -> &() {
-        &()
+    fn changes(&self) -> &ChangeReaders {
+        &self.lookups
+    }
+}
+
+/// The readers of who changed an item, when `--lookup-changes` asked for them; without it the
+/// pipeline never calls them ([`ChangedBy::Unknown`]) and they answer as a door that reads
+/// nothing.
+struct ChangeReaders(Option<(ConfigItems, CloudTrailChanges)>);
+
+impl ItemSource for ChangeReaders {
+    async fn latest_item(&self, key: &ResourceKey) -> Result<Option<ConfigurationItem>, PortError> {
+        match &self.0 {
+            Some((items, _)) => items.latest_item(key).await,
+            None => ().latest_item(key).await,
+        }
+    }
+
+    async fn list_resources(&self, resource_type: &str) -> Result<Vec<ResourceKey>, PortError> {
+        ().list_resources(resource_type).await
+    }
+
+    async fn batch_items(&self, keys: &[ResourceKey]) -> Result<ItemBatch, PortError> {
+        ().batch_items(keys).await
+    }
+}
+
+impl ChangeSource for ChangeReaders {
+    async fn change(&self, event_id: &str) -> Result<Option<Actor>, PortError> {
+        match &self.0 {
+            Some((_, changes)) => changes.change(event_id).await,
+            None => ().change(event_id).await,
+        }
     }
 }
 

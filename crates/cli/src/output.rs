@@ -5,6 +5,7 @@
 use crate::findings::Findings;
 use crate::stats::{EXCEPTED_WORD, STATUSES, Stats, status_word};
 use serde::Serialize;
+use sidewatch_core::actor::Actor;
 use sidewatch_core::exceptions::Excepted;
 use sidewatch_core::finding::ocsf::ComplianceFinding;
 use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
@@ -49,6 +50,18 @@ pub trait Sink {
         self.verdict(out, item, evaluation)
     }
 
+    /// Writes one verdict of a resource whose last change `actor` made (`scan --live
+    /// --lookup-changes`). Formats without a place for it write the plain verdict.
+    fn changed(
+        &mut self,
+        out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        _actor: &Actor,
+    ) -> Result<(), SinkError> {
+        self.verdict(out, item, evaluation)
+    }
+
     /// Completes the output (closes the JSON array, prints the table's summary).
     fn finish(&mut self, out: &mut dyn Write, stats: &Stats) -> io::Result<()>;
 }
@@ -88,6 +101,17 @@ const COLUMNS: [(&str, usize); 6] = [
     ("REASON", 120),
 ];
 
+/// [`COLUMNS`] with who changed the resource before the reason (`--lookup-changes`).
+const COLUMNS_CHANGED: [(&str, usize); 7] = [
+    COLUMNS[0],
+    COLUMNS[1],
+    COLUMNS[2],
+    COLUMNS[3],
+    COLUMNS[4],
+    ("CHANGED BY", 28),
+    COLUMNS[5],
+];
+
 /// How the table is shown.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TableOptions {
@@ -98,6 +122,9 @@ pub struct TableOptions {
     pub show_insufficient: bool,
     /// The scan reads live evidence: no verdict waits for `--live`.
     pub live: bool,
+    /// The scan looks up who changed each FAILED resource (`--lookup-changes`): a CHANGED BY
+    /// column, the short principal (`user/alice`, `assumed-role/Admin/jdoe`) or empty.
+    pub changed_by: bool,
 }
 
 /// Whether the table is coloured: only on a terminal, and not when `NO_COLOR` is set to
@@ -149,13 +176,46 @@ impl TableSink {
         }
     }
 
-    /// Formats one row into `self.line`; the status cell is coloured when asked.
-    fn format_row(&mut self, cells: [&str; 6], status: Option<ComplianceType>) {
+    fn columns(&self) -> &'static [(&'static str, usize)] {
+        if self.options.changed_by {
+            &COLUMNS_CHANGED
+        } else {
+            &COLUMNS
+        }
+    }
+
+    /// Formats one row into `self.line` (`changed_by` is left out unless the table has its
+    /// column); the status cell is coloured when asked.
+    fn format_row(&mut self, cells: [&str; 6], changed_by: &str, status: Option<ComplianceType>) {
         let colour = status.filter(|_| self.options.colour).map(status_colour);
+        let columns = self.columns();
+        let [
+            status_cell,
+            severity,
+            control,
+            resource_type,
+            resource_id,
+            reason,
+        ] = cells;
+        let with_actor = [
+            status_cell,
+            severity,
+            control,
+            resource_type,
+            resource_id,
+            changed_by,
+            reason,
+        ];
+        let cells: &[&str] = if self.options.changed_by {
+            &with_actor
+        } else {
+            &cells
+        };
         let line = &mut self.line;
         line.clear();
-        for (i, (text, (_, width))) in cells.iter().zip(COLUMNS).enumerate() {
-            let last = i + 1 == COLUMNS.len();
+        for (i, (text, (_, width))) in cells.iter().zip(columns).enumerate() {
+            let width = *width;
+            let last = i + 1 == columns.len();
             match colour.filter(|_| i == 0) {
                 Some(code) => {
                     line.push_str(code);
@@ -189,12 +249,13 @@ fn status_colour(status: ComplianceType) -> &'static str {
 
 const RESET: &str = "\x1b[0m";
 
-impl Sink for TableSink {
-    fn verdict(
+impl TableSink {
+    /// Spools one verdict's row in its section.
+    fn row(
         &mut self,
-        _out: &mut dyn Write,
         item: &ConfigurationItem,
         evaluation: &Evaluation,
+        changed_by: &str,
     ) -> Result<(), SinkError> {
         if !self.options.live
             && !self.options.show_insufficient
@@ -216,10 +277,32 @@ impl Sink for TableSink {
                 &item.resource_id,
                 evaluation.verdict.reason(),
             ],
+            changed_by,
             Some(status),
         );
         self.sections[section(evaluation)].push(self.line.as_bytes())?;
         Ok(())
+    }
+}
+
+impl Sink for TableSink {
+    fn verdict(
+        &mut self,
+        _out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+    ) -> Result<(), SinkError> {
+        self.row(item, evaluation, "")
+    }
+
+    fn changed(
+        &mut self,
+        _out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        actor: &Actor,
+    ) -> Result<(), SinkError> {
+        self.row(item, evaluation, &actor.short())
     }
 
     fn excepted(
@@ -241,6 +324,7 @@ impl Sink for TableSink {
                 &item.resource_id,
                 &reason,
             ],
+            "",
             Some(ComplianceType::NotApplicable),
         );
         self.sections[EXCEPTED_SECTION].push(self.line.as_bytes())?;
@@ -256,7 +340,7 @@ impl Sink for TableSink {
             };
             writeln!(out, "{what}")?;
         } else {
-            self.format_row(COLUMNS.map(|(name, _)| name), None);
+            self.format_row(COLUMNS.map(|(name, _)| name), COLUMNS_CHANGED[5].0, None);
             out.write_all(self.line.as_bytes())?;
             for section in &mut self.sections {
                 section.drain_into(out)?;
@@ -323,6 +407,16 @@ impl Sink for TableSink {
                 format!(
                     "{} item(s) in {} Region(s), {} failed read(s)",
                     collected.items, collected.regions, collected.failed
+                ),
+            )?;
+        }
+        if let Some(changes) = &stats.changes {
+            line(
+                out,
+                "who changed it (CloudTrail)",
+                format!(
+                    "{} failed resource(s) attributed, {} not",
+                    changes.attributed, changes.unattributed
                 ),
             )?;
         }
@@ -484,6 +578,9 @@ struct VerdictRecord<'a> {
     /// The exception that accepts this failure (`scan --exceptions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     exception: Option<ExceptionRecord<'a>>,
+    /// Who made the resource's last change, as CloudTrail recorded it (`--lookup-changes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changed_by: Option<&'a Actor>,
 }
 
 /// An exception as `--format json` writes it.
@@ -511,7 +608,17 @@ impl Sink for JsonSink {
         item: &ConfigurationItem,
         evaluation: &Evaluation,
     ) -> Result<(), SinkError> {
-        self.record(out, item, evaluation, None)
+        self.record(out, item, evaluation, None, None)
+    }
+
+    fn changed(
+        &mut self,
+        out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        actor: &Actor,
+    ) -> Result<(), SinkError> {
+        self.record(out, item, evaluation, None, Some(actor))
     }
 
     fn excepted(
@@ -521,7 +628,7 @@ impl Sink for JsonSink {
         evaluation: &Evaluation,
         excepted: &Excepted,
     ) -> Result<(), SinkError> {
-        self.record(out, item, evaluation, Some(excepted))
+        self.record(out, item, evaluation, Some(excepted), None)
     }
 
     fn finish(&mut self, out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {
@@ -536,6 +643,7 @@ impl JsonSink {
         item: &ConfigurationItem,
         evaluation: &Evaluation,
         excepted: Option<&Excepted>,
+        changed_by: Option<&Actor>,
     ) -> Result<(), SinkError> {
         let control = evaluation.control;
         let record = VerdictRecord {
@@ -557,6 +665,7 @@ impl JsonSink {
                 expires: e.expires.to_string(),
                 ticket: e.ticket.as_deref(),
             }),
+            changed_by,
         };
         self.array.push(out, &record)?;
         Ok(())
@@ -592,16 +701,17 @@ impl FindingSink {
     }
 }
 
-impl Sink for FindingSink {
-    fn verdict(
+impl FindingSink {
+    fn write(
         &mut self,
         out: &mut dyn Write,
         item: &ConfigurationItem,
         evaluation: &Evaluation,
+        actor: Option<&Actor>,
     ) -> Result<(), SinkError> {
         let finding = self
             .builder
-            .build(item, evaluation)
+            .build(item, evaluation, actor)
             .map_err(SinkError::Item)?;
         match self.format {
             FindingFormat::Asff => self.array.push_finding(out, &finding),
@@ -612,6 +722,28 @@ impl Sink for FindingSink {
             }
         }
     }
+}
+
+impl Sink for FindingSink {
+    fn verdict(
+        &mut self,
+        out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+    ) -> Result<(), SinkError> {
+        self.write(out, item, evaluation, None)
+    }
+
+    /// The finding names the caller in `Action` and the `sidewatch/ChangedBy` product fields.
+    fn changed(
+        &mut self,
+        out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        actor: &Actor,
+    ) -> Result<(), SinkError> {
+        self.write(out, item, evaluation, Some(actor))
+    }
 
     fn finish(&mut self, out: &mut dyn Write, _stats: &Stats) -> io::Result<()> {
         self.array.close(out)
@@ -621,6 +753,91 @@ impl Sink for FindingSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FAILED S3.8 verdict on bucket `logs`, and the caller of the change behind it.
+    fn failed_bucket() -> (ConfigurationItem, Evaluation, Actor) {
+        let engine = sidewatch_core::Engine::with_defaults();
+        let control = engine.controls().find(|c| c.id == "S3.8").unwrap();
+        let evaluation = Evaluation {
+            control,
+            verdict: sidewatch_core::Verdict::NonCompliant("public access is not blocked".into()),
+        };
+        let item = ConfigurationItem::new("AWS::S3::Bucket", "logs");
+        let record = r#"{"eventSource":"s3.amazonaws.com","eventName":"DeletePublicAccessBlock",
+            "eventID":"e-1","userIdentity":{"type":"IAMUser",
+            "arn":"arn:aws:iam::123456789012:user/dana"},"sourceIPAddress":"203.0.113.7"}"#;
+        let actor = Actor::from_cloudtrail_event(record).unwrap().unwrap();
+        (item, evaluation, actor)
+    }
+
+    fn table(options: TableOptions, write: impl Fn(&mut TableSink, &mut Vec<u8>)) -> String {
+        let mut sink = TableSink::new(options);
+        let mut out = Vec::new();
+        write(&mut sink, &mut out);
+        sink.finish(&mut out, &Stats::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_changed_by_column_is_there_only_when_changes_are_looked_up() {
+        let (item, evaluation, actor) = failed_bucket();
+        let looked_up = TableOptions {
+            changed_by: true,
+            ..TableOptions::default()
+        };
+        let shown = table(looked_up, |sink, out| {
+            sink.changed(out, &item, &evaluation, &actor).unwrap();
+            sink.verdict(out, &item, &evaluation).unwrap();
+        });
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[0].contains("RESOURCE ID") && lines[0].contains("CHANGED BY  "));
+        let column = lines[0].find("CHANGED BY").unwrap();
+        assert_eq!(&lines[1][column..column + 10], "user/dana ", "{shown}");
+        assert_eq!(&lines[2][column..column + 10], "          ", "{shown}");
+        assert!(lines[1].ends_with("public access is not blocked"));
+
+        let plain = table(TableOptions::default(), |sink, out| {
+            sink.changed(out, &item, &evaluation, &actor).unwrap();
+        });
+        assert!(
+            !plain.contains("CHANGED BY") && !plain.contains("user/dana"),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn json_and_asff_name_the_caller_only_when_known() {
+        let (mut item, evaluation, actor) = failed_bucket();
+        item.account_id = Some("123456789012".into());
+        item.region = Some("eu-west-1".into());
+        let mut json = JsonSink::default();
+        let mut out = Vec::new();
+        json.changed(&mut out, &item, &evaluation, &actor).unwrap();
+        json.verdict(&mut out, &item, &evaluation).unwrap();
+        json.finish(&mut out, &Stats::default()).unwrap();
+        let records: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            records[0]["changedBy"]["principalArn"],
+            "arn:aws:iam::123456789012:user/dana"
+        );
+        assert_eq!(records[0]["changedBy"]["eventId"], "e-1");
+        assert!(records[1].get("changedBy").is_none(), "{records}");
+
+        let mut asff = FindingSink::new(Findings::new(None, None), FindingFormat::Asff);
+        let mut out = Vec::new();
+        asff.changed(&mut out, &item, &evaluation, &actor).unwrap();
+        asff.verdict(&mut out, &item, &evaluation).unwrap();
+        asff.finish(&mut out, &Stats::default()).unwrap();
+        let findings: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let call = &findings[0]["Action"]["AwsApiCallAction"];
+        assert_eq!(call["Api"], "DeletePublicAccessBlock");
+        assert_eq!(
+            findings[0]["ProductFields"]["sidewatch/ChangedBy"],
+            "arn:aws:iam::123456789012:user/dana"
+        );
+        assert!(findings[1].get("Action").is_none(), "{findings}");
+        assert_eq!(findings[0]["Id"], findings[1]["Id"], "the same finding");
+    }
 
     #[test]
     fn cells_are_cut_and_padded_by_characters() {

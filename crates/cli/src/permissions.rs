@@ -28,10 +28,11 @@ pub fn run(args: &PermissionsArgs, io: &mut Io<'_>) -> u8 {
         .flat_map(|c| c.evidence.iter().copied())
         .collect();
     let kinds: Vec<EvidenceKind> = kinds.into_iter().collect();
-    let written = serde_json::to_writer_pretty(&mut *io.stdout, &policy(&kinds))
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(io.stdout))
-        .and_then(|()| io.stdout.flush());
+    let written =
+        serde_json::to_writer_pretty(&mut *io.stdout, &policy(&kinds, args.lookup_changes))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(io.stdout))
+            .and_then(|()| io.stdout.flush());
     match written {
         Ok(()) => EXIT_OK,
         Err(e) => {
@@ -43,8 +44,16 @@ pub fn run(args: &PermissionsArgs, io: &mut Io<'_>) -> u8 {
     }
 }
 
-/// The identity policy allowing exactly the reads of `kinds` and the inventory's reads.
-pub fn policy(kinds: &[EvidenceKind]) -> serde_json::Value {
+/// The reads of `scan --live --lookup-changes`: who made a change (CloudTrail's event history),
+/// and the related events of an item its input did not carry them for (AWS Config's history).
+pub const CHANGE_LOOKUP_ACTIONS: [&str; 2] = [
+    sidewatch_aws::cloudtrail::change_events::LOOKUP_OPERATION,
+    sidewatch_aws::config::item_reader::HISTORY_OPERATION,
+];
+
+/// The identity policy allowing exactly the reads of `kinds` and the inventory's reads, and with
+/// `lookups` those of [`CHANGE_LOOKUP_ACTIONS`].
+pub fn policy(kinds: &[EvidenceKind], lookups: bool) -> serde_json::Value {
     let actions = sidewatch_aws::required_actions(kinds);
     let mut statements = Vec::new();
     if !actions.is_empty() {
@@ -66,6 +75,14 @@ pub fn policy(kinds: &[EvidenceKind]) -> serde_json::Value {
         "Action": inventory,
         "Resource": "*"
     }));
+    if lookups {
+        statements.push(serde_json::json!({
+            "Sid": "SidewatchChangeLookups",
+            "Effect": "Allow",
+            "Action": CHANGE_LOOKUP_ACTIONS,
+            "Resource": "*"
+        }));
+    }
     serde_json::json!({
         "Version": "2012-10-17",
         "Statement": statements
@@ -78,7 +95,7 @@ mod tests {
 
     #[test]
     fn the_policy_allows_only_reads() {
-        let policy = policy(&EvidenceKind::ALL);
+        let policy = policy(&EvidenceKind::ALL, true);
         let evidence = policy["Statement"][0]["Action"].as_array().unwrap();
         assert!(evidence.len() >= 20, "{evidence:?}");
         let inventory = policy["Statement"][1]["Action"].as_array().unwrap();
@@ -86,7 +103,20 @@ mod tests {
             inventory.iter().any(|a| a == "s3:ListAllMyBuckets"),
             "{inventory:?}"
         );
-        for action in evidence.iter().chain(inventory) {
+        let lookups = policy["Statement"][2]["Action"].as_array().unwrap();
+        assert_eq!(
+            lookups,
+            &["cloudtrail:LookupEvents", "config:GetResourceConfigHistory"]
+        );
+        assert_eq!(
+            super::policy(&EvidenceKind::ALL, false)["Statement"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2,
+            "no change lookups unless asked"
+        );
+        for action in evidence.iter().chain(inventory).chain(lookups) {
             let name = action.as_str().unwrap().split(':').nth(1).unwrap();
             // GenerateCredentialReport only asks IAM to build the report; it changes nothing.
             // API Gateway's IAM actions are HTTP methods: GET is its read. BatchGet
@@ -97,6 +127,7 @@ mod tests {
                     "List",
                     "Describe",
                     "BatchGet",
+                    "Lookup",
                     "GenerateCredentialReport"
                 ]
                 .iter()

@@ -11,6 +11,7 @@
 use crate::findings::{Findings, region_of};
 use crate::live::Live;
 use sidewatch_aws::SecurityHubPublisher;
+use sidewatch_core::actor::Actor;
 use sidewatch_core::ports::{FailureKind, FindingsSink, ItemFailure};
 use sidewatch_core::{ConfigurationItem, Evaluation, Finding};
 use std::collections::BTreeMap;
@@ -62,8 +63,14 @@ impl Publish {
     }
 
     /// Queues the finding of one verdict; sends the queue when it is full.
-    pub fn verdict(&mut self, live: &Live, item: &ConfigurationItem, evaluation: &Evaluation) {
-        match self.findings.build(item, evaluation) {
+    pub fn verdict(
+        &mut self,
+        live: &Live,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        actor: Option<&Actor>,
+    ) {
+        match self.findings.build(item, evaluation, actor) {
             Ok(finding) => self.pending.push(finding),
             Err(message) => {
                 self.stats.failed += 1;

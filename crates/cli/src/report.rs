@@ -152,6 +152,7 @@ fn gather(
             live: args.live,
             resource_types: args.resource_types.clone(),
             publish: false,
+            lookup_changes: false,
             endpoint_url: args.endpoint_url.clone(),
             profile: args.profile.clone(),
             controls: args.controls.clone(),

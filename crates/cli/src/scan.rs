@@ -11,8 +11,9 @@ use crate::output::{
     needs_live_evidence,
 };
 use crate::publish::Publish;
-use crate::stats::{InventoryStats, LiveStats, Stats};
+use crate::stats::{ChangeStats, InventoryStats, LiveStats, Stats};
 use crate::{EXIT_ERROR, Io, ScanArgs, ScanFormat, error, warning};
+use sidewatch_core::actor::Actor;
 use sidewatch_core::exceptions::{self, Excepted, Exceptions, Subject};
 use sidewatch_core::snapshot::{ItemOutcome, SnapshotError, read_items};
 use sidewatch_core::{
@@ -182,7 +183,12 @@ pub fn run_into(args: &ScanArgs, io: &mut Io<'_>, sink: Option<Box<dyn Sink>>) -
             endpoint_url: args.endpoint_url.as_deref(),
         };
         match Live::connect(target) {
-            Ok(live) => Some(live),
+            Ok(mut live) => {
+                if args.lookup_changes {
+                    live.look_up_changes();
+                }
+                Some(live)
+            }
             Err(message) => {
                 error(io.stderr, message);
                 return EXIT_ERROR;
@@ -213,6 +219,7 @@ pub fn run_into(args: &ScanArgs, io: &mut Io<'_>, sink: Option<Box<dyn Sink>>) -
             colour: colour_wanted(io.stdout_is_terminal, std::env::var_os("NO_COLOR")),
             show_insufficient: args.show_insufficient,
             live: args.live,
+            changed_by: args.lookup_changes,
         })),
         (None, ScanFormat::Json) => Box::new(JsonSink::default()),
         (None, ScanFormat::Asff) => Box::new(FindingSink::new(findings, FindingFormat::Asff)),
@@ -450,11 +457,11 @@ impl Scan<'_> {
     /// their Region.
     fn end_input(&mut self, stdout: &mut dyn Write, stderr: &mut dyn Write) {
         self.flush_live(stdout, stderr);
-        for (item, evaluations, source) in self.global.end_input(stderr) {
+        for (item, evaluations, source, actor) in self.global.end_input(stderr) {
             if self.stats.output_failed {
                 break;
             }
-            self.emit(&item, &evaluations, &source, stdout, stderr);
+            self.emit(&item, &evaluations, actor.as_ref(), &source, stdout, stderr);
         }
     }
 
@@ -519,7 +526,15 @@ impl Scan<'_> {
             }
             let mut item = evaluated.item;
             self.apply_overrides(&mut item);
-            self.report(&item, evaluated.evaluations, &source, stdout, stderr);
+            let actor = evaluated.changed_by;
+            self.report(
+                &item,
+                evaluated.evaluations,
+                actor.as_ref(),
+                &source,
+                stdout,
+                stderr,
+            );
         }
     }
 
@@ -534,16 +549,18 @@ impl Scan<'_> {
         let mut evaluations = std::mem::take(&mut self.evaluations);
         evaluations.clear();
         self.engine.evaluate_into(item, &mut evaluations);
-        let evaluations = self.report(item, evaluations, source, stdout, stderr);
+        let evaluations = self.report(item, evaluations, None, source, stdout, stderr);
         self.evaluations = evaluations;
     }
 
-    /// Counts one item's verdicts and writes them (global items may wait for their Region);
-    /// hands the verdicts' buffer back for reuse.
+    /// Counts one item's verdicts and writes them, naming `actor` as who changed the item when
+    /// it is known (global items may wait for their Region); hands the verdicts' buffer back for
+    /// reuse.
     fn report(
         &mut self,
         item: &ConfigurationItem,
         evaluations: Vec<Evaluation>,
+        actor: Option<&Actor>,
         source: &str,
         stdout: &mut dyn Write,
         stderr: &mut dyn Write,
@@ -561,31 +578,37 @@ impl Scan<'_> {
                 self.stats.needs_live.insert(evaluation.control.id);
             }
         }
-        if let Some(placed) = self.global.place(item, &evaluations, source) {
-            self.emit(&placed, &evaluations, source, stdout, stderr);
+        if let Some(placed) = self.global.place(item, &evaluations, actor, source) {
+            self.emit(&placed, &evaluations, actor, source, stdout, stderr);
         }
         evaluations
     }
 
-    /// Writes the verdicts of one item (and sends them with `--publish`).
+    /// Writes the verdicts of one item (and sends them with `--publish`), with who changed it
+    /// when known.
     fn emit(
         &mut self,
         item: &ConfigurationItem,
         evaluations: &[Evaluation],
+        actor: Option<&Actor>,
         source: &str,
         stdout: &mut dyn Write,
         stderr: &mut dyn Write,
     ) {
         for evaluation in evaluations {
             if let (Some(publish), Some(live)) = (&mut self.publish, &self.live) {
-                publish.verdict(live, item, evaluation);
+                publish.verdict(live, item, evaluation, actor);
             }
             if self.args.failed_only && !evaluation.verdict.is_non_compliant() {
                 continue;
             }
-            let written = match exception_for(self.exceptions.as_ref(), item, evaluation) {
-                Some(excepted) => self.sink.excepted(stdout, item, evaluation, &excepted),
-                None => self.sink.verdict(stdout, item, evaluation),
+            let written = match (
+                exception_for(self.exceptions.as_ref(), item, evaluation),
+                actor,
+            ) {
+                (Some(excepted), _) => self.sink.excepted(stdout, item, evaluation, &excepted),
+                (None, Some(actor)) => self.sink.changed(stdout, item, evaluation, actor),
+                (None, None) => self.sink.verdict(stdout, item, evaluation),
             };
             match written {
                 Ok(()) => {}
@@ -717,6 +740,7 @@ impl Scan<'_> {
             self.report(
                 &evaluated.item,
                 evaluated.evaluations,
+                evaluated.changed_by.as_ref(),
                 "--live",
                 io.stdout,
                 io.stderr,
@@ -735,6 +759,32 @@ impl Scan<'_> {
             reads: live.reads,
             failed: live.failed_reads(),
         });
+        if let Some(changes) = &live.changes {
+            report_unattributed(io.stderr, &changes.unattributed, self.args.quiet);
+            self.stats.changes = Some(ChangeStats {
+                attributed: changes.attributed,
+                unattributed: changes.unattributed.len() as u64,
+            });
+        }
+    }
+}
+
+/// Notes on standard error why FAILED resources have no caller named (`--lookup-changes`): the
+/// first few, then how many more. Not an error: the verdicts stand without it.
+fn report_unattributed(stderr: &mut dyn Write, notes: &[String], quiet: bool) {
+    const SHOWN: usize = 5;
+    if quiet {
+        return;
+    }
+    for note in notes.iter().take(SHOWN) {
+        let _ = writeln!(stderr, "note: who changed it is not known: {note}");
+    }
+    if notes.len() > SHOWN {
+        let _ = writeln!(
+            stderr,
+            "note: … and {} more resource(s) whose change is not attributed",
+            notes.len() - SHOWN
+        );
     }
 }
 

@@ -42,6 +42,16 @@ pub struct Stats {
     pub published: Option<PublishStats>,
     /// `--publish`: findings not delivered (exit code 2).
     pub publish_errors: u64,
+    /// `--lookup-changes`: FAILED resources attributed to a caller, and not.
+    pub changes: Option<ChangeStats>,
+}
+
+/// Who changed the FAILED resources (`--lookup-changes`): a lookup that finds nothing is not an
+/// error, so these never change the exit code.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChangeStats {
+    pub attributed: u64,
+    pub unattributed: u64,
 }
 
 /// What the inventory of `--live` without FILE collected.

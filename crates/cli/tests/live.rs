@@ -492,3 +492,73 @@ fn permissions_prints_the_read_only_policy() {
     );
     assert_eq!(run.code, 2, "{run:?}");
 }
+
+/// `--lookup-changes` against moto, whose CloudTrail answers `LookupEvents` with a 500: the key
+/// without rotation still fails, the table has its CHANGED BY column with nobody in it, and the
+/// failed lookup is a note and a count, not an error (exit 1 for the failure, not 2).
+#[tokio::test]
+async fn a_change_lookup_that_fails_leaves_the_verdict_and_says_so() {
+    let moto = Moto::start();
+    let sdk = moto.sdk_config().await;
+    let kms = aws_sdk_kms::Client::new(&sdk);
+    let key = kms.create_key().send().await.unwrap();
+    let key_id = key.key_metadata().unwrap().key_id().to_owned();
+    let key_arn = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}");
+    let mut key_item = item(
+        "AWS::KMS::Key",
+        &key_id,
+        None,
+        &key_arn,
+        json!({"keyId": key_id, "arn": key_arn, "keyManager": "CUSTOMER",
+               "keyState": "Enabled", "keySpec": "SYMMETRIC_DEFAULT",
+               "keyUsage": "ENCRYPT_DECRYPT", "origin": "AWS_KMS", "enabled": true}),
+    );
+    key_item["relatedEvents"] = json!(["6f1c1ac2-9f5e-4c57-9a51-d1f7d64d3a10"]);
+    let dir = scratch("lookup-changes");
+    let path = dir.join("items.json");
+    std::fs::write(&path, json!([key_item]).to_string()).unwrap();
+    let args = [
+        "scan",
+        "--live",
+        "--lookup-changes",
+        "--endpoint-url",
+        &moto.endpoint,
+        "--controls",
+        "KMS.4",
+        path.to_str().unwrap(),
+    ];
+    let run = sidewatch_with_env(&args, b"", &moto.env());
+    assert_eq!(run.code, 1, "{run:?}");
+    let header = run.stdout.lines().next().unwrap_or_default();
+    assert!(header.contains("CHANGED BY"), "{}", run.stdout);
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("KMS.4") && l.contains(&key_id))
+        .unwrap_or_else(|| panic!("no KMS.4 row: {}", run.stdout));
+    assert!(row.starts_with("FAILED"), "{row}");
+    assert!(
+        run.stdout.lines().any(
+            |l| l.trim_start().starts_with("who changed it (CloudTrail)")
+                && l.ends_with(" 0 failed resource(s) attributed, 1 not")
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("note: who changed it is not known:")
+            && run.stderr.contains("6f1c1ac2-9f5e-4c57-9a51-d1f7d64d3a10"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn lookup_changes_needs_live() {
+    let run = sidewatch(
+        &["scan", "--lookup-changes", "examples/config-snapshot.json"],
+        b"",
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--live"), "{}", run.stderr);
+}
