@@ -32,6 +32,12 @@ stop_driver() {
   if [ -n "$driver" ]; then
     # The driver's process group: the driver, moto_server, cargo-lambda and the functions.
     kill -TERM -- "-$driver" 2>/dev/null || true
+    # moto takes a moment to stop; what still runs after 5 s is killed.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      kill -0 -- "-$driver" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL -- "-$driver" 2>/dev/null || true
     driver=""
   fi
 }

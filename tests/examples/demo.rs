@@ -44,7 +44,8 @@ use watch::Watch;
 
 /// The repository root (`watch.rs` runs `cargo lambda watch` there).
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+    tests.parent().unwrap_or(tests).to_path_buf()
 }
 
 /// The controls the demo's Config rule and EventBridge function evaluate: the ones the seeded
@@ -717,7 +718,8 @@ fn truncate(text: &str, width: usize) -> String {
     }
 }
 
-/// The active findings as a table, FAILED first by severity; `why` adds a column.
+/// The active findings as a table, FAILED first by severity; `extra`, when not empty, takes the
+/// reason column's place (the after-table says why a finding stays FAILED).
 fn print_table(title: &str, findings: &[Finding], extra: impl Fn(&Finding) -> String) {
     let mut rows: Vec<&Finding> = findings
         .iter()
@@ -737,8 +739,8 @@ fn print_table(title: &str, findings: &[Finding], extra: impl Fn(&Finding) -> St
     });
     println!("\n{title}");
     println!(
-        "{:<13} {:<13} {:<13} {:<26} {}",
-        "STATUS", "SEVERITY", "CONTROL", "RESOURCE", "REASON"
+        "{:<13} {:<13} {:<13} {:<26} REASON",
+        "STATUS", "SEVERITY", "CONTROL", "RESOURCE"
     );
     for f in rows {
         let reason = match extra(f) {

@@ -36,12 +36,20 @@ struct Calls {
     findings_reads: usize,
 }
 
+/// Bucket `n` as Config records a change of it: with the CloudTrail event that made the change
+/// among its related events (what the functions look up to name who made it).
+fn changed_bucket(n: usize) -> Value {
+    let mut item = bucket(&name(n)).to_notification_json();
+    item["relatedEvents"] = json!([format!("5a0c1e2d-3b4f-4a6e-8c7d-{n:012}")]);
+    item
+}
+
 /// A Config rule "ConfigurationItemChangeNotification" of the S3 rule for bucket `n`.
 fn rule_event(n: usize) -> Value {
     let mut event = fixture("config-rule/change-s3-bucket.json");
     let mut invoking: Value =
         serde_json::from_str(event["invokingEvent"].as_str().unwrap()).unwrap();
-    invoking["configurationItem"] = bucket(&name(n)).to_notification_json();
+    invoking["configurationItem"] = changed_bucket(n);
     event["invokingEvent"] = json!(invoking.to_string());
     event
 }
@@ -49,9 +57,9 @@ fn rule_event(n: usize) -> Value {
 /// EventBridge's "Config Configuration Item Change" for bucket `n`.
 fn change_event(n: usize) -> Value {
     let mut event = fixture("eventbridge/config-item-change-s3-bucket.json");
-    let item = bucket(&name(n));
-    event["resources"] = json!([item.arn]);
-    event["detail"]["configurationItem"] = item.to_notification_json();
+    let item = changed_bucket(n);
+    event["resources"] = json!([item["ARN"]]);
+    event["detail"]["configurationItem"] = item;
     event
 }
 
@@ -184,51 +192,62 @@ async fn figures() -> Figures {
 const CHANGES_PER_DAY: f64 = 50.0;
 const DAYS: f64 = 30.0;
 
-/// Warm handler durations measured by `scripts/demo.sh` (median, ms; README "Demo"), and the
-/// functions' memory in `template.yaml` (MB). The sweep's figure is per queue message of up to
-/// 100 items, measured the same way.
+/// Warm handler durations measured by `scripts/demo.sh` (median, ms, debug build; README
+/// "Demo"), and the functions' memory in `template.yaml` (MB). The sweep's is per invocation (the
+/// schedule, or one queue message).
 const CONFIG_RULE_MS: f64 = 20.0;
-const EVENTS_MS: f64 = 11.0;
-const SWEEP_MS: f64 = 250.0;
-const FUNCTION_MB: f64 = 256.0;
-const SWEEP_MB: f64 = 512.0;
+const EVENTS_MS: f64 = 10.0;
+const SWEEP_MS: f64 = 267.0;
+const FUNCTION_GB: f64 = 0.25;
+const SWEEP_GB: f64 = 0.5;
 
-/// List prices, US East (N. Virginia), looked up 2026-12-06 (see the README's sources).
+/// List prices, US East (N. Virginia), looked up 2026-12-06 (the README names the pages).
 /// Lambda x86: $0.20 per million requests, $0.0000166667 per GB-second.
 const LAMBDA_REQUEST: f64 = 0.20 / 1_000_000.0;
 const LAMBDA_GB_SECOND: f64 = 0.000_016_666_7;
-/// AWS Config: $0.001 per rule evaluation (first 100 000 a month).
+/// AWS Config: $0.001 per rule evaluation (the first 100 000 a month).
 const CONFIG_EVALUATION: f64 = 0.001;
 /// Security Hub CSPM: $0.00003 per finding ingestion event after 10 000 free a month; $0.001 per
-/// security check (first 100 000 a month).
+/// security check (the first 100 000 a month).
 const INGESTION_EVENT: f64 = 0.000_03;
 const FREE_INGESTION_EVENTS: f64 = 10_000.0;
 const SECURITY_CHECK: f64 = 0.001;
 
+/// Dollars, to the cent; below a cent to a hundredth of a cent.
 fn money(dollars: f64) -> String {
-    format!("${dollars:.2}")
+    if dollars > 0.0 && dollars < 0.01 {
+        format!("${dollars:.4}")
+    } else {
+        format!("${dollars:.2}")
+    }
 }
 
+/// `34 500`: thousands separated by a space, as the README writes them.
 fn count(n: f64) -> String {
-    let n = n.round() as u64;
-    let digits = n.to_string();
+    let digits = (n.round() as u64).to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{202f}');
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
         }
         out.push(c);
     }
     out
 }
 
-/// The README's table: the counts per 1 000, then a month of the sample account, arithmetic
-/// shown, beside AWS Config managed rules and Security Hub's own controls.
+/// The README's tables: the counts per 1 000, then a month of the sample account with the
+/// arithmetic shown, beside AWS Config managed rules and Security Hub CSPM's own controls.
+///
+/// A change is counted twice, as an upper bound: once through its Config rule (the template's
+/// default, one rule per service) and once as its CloudTrail API call through EventBridge, which
+/// re-evaluates the resource (counted as a Config item change of it). The alternatives evaluate
+/// each control that applies to the changed resource once (one managed rule or one Security Hub
+/// check per control); their periodic checks are left out, which favours them.
 fn render(f: &Figures) -> String {
     let per = |calls: usize| calls as f64 / RESOURCES as f64;
     let changes = CHANGES_PER_DAY * DAYS;
     let sweeps = DAYS;
-    let controls_per_resource = per(f.rule.findings_imported);
+    let controls = per(f.rule.findings_imported);
     let mut t = String::new();
     let _ = writeln!(
         t,
@@ -238,45 +257,44 @@ fn render(f: &Figures) -> String {
     for (what, c) in [
         ("changed resources, Config rule", f.rule),
         ("changed resources, EventBridge", f.eventbridge),
-        ("resources in an unchanged sweep", f.sweep),
+        ("resources, unchanged sweep", f.sweep),
     ] {
         let _ = writeln!(
             t,
             "| {what} | {} | {} | {} | {} | {} | {} | {} |",
-            c.invocations,
-            c.config_evaluations,
-            c.import_calls,
-            c.findings_imported,
-            c.lookups,
-            c.config_reads,
-            c.findings_reads
+            count(c.invocations as f64),
+            count(c.config_evaluations as f64),
+            count(c.import_calls as f64),
+            count(c.findings_imported as f64),
+            count(c.lookups as f64),
+            count(c.config_reads as f64),
+            count(c.findings_reads as f64)
         );
     }
     let rule_requests = changes * per(f.rule.invocations);
+    let event_requests = changes * per(f.eventbridge.invocations);
     let sweep_requests = sweeps * f.sweep.invocations as f64;
-    let requests = rule_requests + sweep_requests;
-    let gb_seconds = rule_requests * CONFIG_RULE_MS / 1000.0 * FUNCTION_MB / 1024.0
-        + sweep_requests * SWEEP_MS / 1000.0 * SWEEP_MB / 1024.0;
+    let requests = rule_requests + event_requests + sweep_requests;
+    let gb_seconds = (rule_requests * CONFIG_RULE_MS + event_requests * EVENTS_MS) / 1000.0
+        * FUNCTION_GB
+        + sweep_requests * SWEEP_MS / 1000.0 * SWEEP_GB;
     let evaluations = changes * per(f.rule.config_evaluations);
-    let ingested =
-        changes * per(f.rule.findings_imported) + sweeps * f.sweep.findings_imported as f64;
-    let billed_ingestion = (ingested - FREE_INGESTION_EVENTS).max(0.0);
-    let sidewatch = requests * LAMBDA_REQUEST
-        + gb_seconds * LAMBDA_GB_SECOND
-        + evaluations * CONFIG_EVALUATION
-        + billed_ingestion * INGESTION_EVENT;
-    let managed_evaluations = changes * controls_per_resource;
-    let checks = managed_evaluations;
+    let ingested = changes * (per(f.rule.findings_imported) + per(f.eventbridge.findings_imported))
+        + sweeps * f.sweep.findings_imported as f64;
+    let billed = (ingested - FREE_INGESTION_EVENTS).max(0.0);
+    let checks = changes * controls;
+    let lambda = requests * LAMBDA_REQUEST + gb_seconds * LAMBDA_GB_SECOND;
+    let sidewatch = lambda + evaluations * CONFIG_EVALUATION + billed * INGESTION_EVENT;
     let _ = writeln!(t);
     let _ = writeln!(
         t,
-        "| A month (1 000 resources, {} changes a day, a daily sweep) | sidewatch | AWS Config managed rules | Security Hub CSPM controls |",
+        "| A month: 1 000 resources, {} changes a day, a daily sweep | sidewatch | AWS Config managed rules | Security Hub CSPM controls |",
         CHANGES_PER_DAY
     );
     let _ = writeln!(t, "|---|---|---|---|");
     let _ = writeln!(
         t,
-        "| Lambda requests | {} changes + {} sweeps × {} invocations = {} × $0.20/M = {} | — | — |",
+        "| Lambda requests | {} changes × 2 + {} sweeps × {} = {} × $0.20 per million = {} | — | — |",
         count(changes),
         count(sweeps),
         f.sweep.invocations,
@@ -285,45 +303,49 @@ fn render(f: &Figures) -> String {
     );
     let _ = writeln!(
         t,
-        "| Lambda GB-seconds | {} × {CONFIG_RULE_MS} ms × 0.25 GB + {} × {SWEEP_MS} ms × 0.5 GB = {:.1} GB-s × $0.0000166667 = {} | — | — |",
+        "| Lambda GB-seconds | ({} × {CONFIG_RULE_MS} ms + {} × {EVENTS_MS} ms) × 0.25 GB + {} × {SWEEP_MS} ms × 0.5 GB = {:.1} GB-s × $0.0000166667 = {} | — | — |",
         count(rule_requests),
+        count(event_requests),
         count(sweep_requests),
         gb_seconds,
         money(gb_seconds * LAMBDA_GB_SECOND)
     );
     let _ = writeln!(
         t,
-        "| Config rule evaluations | {} changes × {} = {} × $0.001 = {} | {} changes × {controls_per_resource:.0} rules = {} × $0.001 = {} | — |",
+        "| Config rule evaluations | {} changes × {} = {} × $0.001 = {} | {} changes × {controls} rules = {} × $0.001 = {} | — |",
         count(changes),
         per(f.rule.config_evaluations),
         count(evaluations),
         money(evaluations * CONFIG_EVALUATION),
         count(changes),
-        count(managed_evaluations),
-        money(managed_evaluations * CONFIG_EVALUATION)
+        count(checks),
+        money(checks * CONFIG_EVALUATION)
     );
     let _ = writeln!(
         t,
-        "| Security Hub | {} findings ingested (sweeps: {}), {} free = {} × $0.00003 = {} | — | {} changes × {controls_per_resource:.0} checks = {} × $0.001 = {} (their findings ingest free) |",
-        count(ingested),
+        "| Security Hub | {} changes × ({} + {}) findings + {} from the sweeps = {}; less {} free = {} × $0.00003 = {} | — | {} changes × {controls} checks = {} × $0.001 = {} (their findings are not billed) |",
+        count(changes),
+        per(f.rule.findings_imported),
+        per(f.eventbridge.findings_imported),
         f.sweep.findings_imported,
+        count(ingested),
         count(FREE_INGESTION_EVENTS),
-        count(billed_ingestion),
-        money(billed_ingestion * INGESTION_EVENT),
+        count(billed),
+        money(billed * INGESTION_EVENT),
         count(changes),
         count(checks),
         money(checks * SECURITY_CHECK)
     );
     let _ = writeln!(
         t,
-        "| CloudTrail LookupEvents | {} calls: $0 (event history is free) | — | — |",
-        count(changes * per(f.rule.lookups))
+        "| CloudTrail LookupEvents | {} calls (event history: no charge) | — | — |",
+        count(changes * per(f.rule.lookups + f.eventbridge.lookups))
     );
     let _ = writeln!(
         t,
-        "| **Total** | **{}** | **{}** | **{}** |",
+        "| **Total a month** | **{}** | **{}** | **{}** |",
         money(sidewatch),
-        money(managed_evaluations * CONFIG_EVALUATION),
+        money(checks * CONFIG_EVALUATION),
         money(checks * SECURITY_CHECK)
     );
     t
