@@ -16,6 +16,8 @@ pub struct Watch {
     children: Vec<Child>,
     port: u16,
     logs: Vec<PathBuf>,
+    /// No progress lines on stderr (the demo draws its own).
+    quiet: bool,
 }
 
 fn cargo_lambda() -> PathBuf {
@@ -48,6 +50,17 @@ impl Watch {
     /// Starts the emulator, then each function against it with its own environment (moto's
     /// endpoint and the function's own keys, for example) plus the Lambda variables.
     pub fn start_with_env(functions: &[(&str, Vec<(&str, String)>)]) -> Watch {
+        Watch::start_logged(functions, false)
+    }
+
+    /// [`Watch::start_with_env`] without the progress lines on stderr (the demo,
+    /// `tests/examples/demo.rs`, draws its own).
+    #[allow(dead_code)]
+    pub fn start_quiet(functions: &[(&str, Vec<(&str, String)>)]) -> Watch {
+        Watch::start_logged(functions, true)
+    }
+
+    fn start_logged(functions: &[(&str, Vec<(&str, String)>)], quiet: bool) -> Watch {
         let port = free_port();
         let log = |what: &str| {
             std::env::temp_dir().join(format!(
@@ -59,6 +72,7 @@ impl Watch {
             children: Vec::new(),
             port,
             logs: Vec::new(),
+            quiet,
         };
         let started = Instant::now();
         let emulator_log = log("cargo-lambda");
@@ -81,10 +95,12 @@ impl Watch {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        eprintln!(
-            "cargo lambda watch listening after {} ms",
-            started.elapsed().as_millis()
-        );
+        if !watch.quiet {
+            eprintln!(
+                "cargo lambda watch listening after {} ms",
+                started.elapsed().as_millis()
+            );
+        }
         for (function, env) in functions {
             let mut command = Command::new(binary(function));
             command
@@ -128,11 +144,13 @@ impl Watch {
             Duration::from_secs(60),
         )
         .unwrap_or_else(|e| panic!("invoking {function}: {e}\n{}", self.log()));
-        eprintln!(
-            "{function} answered {} after {} ms",
-            answer.0,
-            started.elapsed().as_millis()
-        );
+        if !self.quiet {
+            eprintln!(
+                "{function} answered {} after {} ms",
+                answer.0,
+                started.elapsed().as_millis()
+            );
+        }
         answer
     }
 

@@ -151,6 +151,8 @@ pub struct FakeItems {
     pub items: Mutex<BTreeMap<ResourceKey, ConfigurationItem>>,
     pub latest_calls: Mutex<Vec<ResourceKey>>,
     pub list_calls: Mutex<Vec<String>>,
+    /// `batch_items` calls (BatchGetResourceConfig).
+    pub batch_calls: Mutex<usize>,
     pub fail: bool,
     /// Keys `batch_items` reports as unprocessed.
     pub unprocessed: HashSet<ResourceKey>,
@@ -205,6 +207,7 @@ impl ItemSource for FakeItems {
             keys.len() <= 100,
             "BatchGetResourceConfig takes at most 100 keys"
         );
+        *self.batch_calls.lock().unwrap() += 1;
         if self.fail {
             return Err(unavailable("config:BatchGetResourceConfig"));
         }

@@ -3,6 +3,7 @@
 
 mod boundary;
 mod config_rule;
+mod cost;
 mod events;
 mod fakes;
 mod sweep;

@@ -187,7 +187,7 @@ async fn run(w: &World, path: &str) -> Result<crate::sweep::SweepOutcome, crate:
     handle(w.inv(), &w.ports, fixture(path)).await
 }
 
-fn bucket(name: &str) -> ConfigurationItem {
+pub(super) fn bucket(name: &str) -> ConfigurationItem {
     let mut item = item_of("config-rule/change-s3-bucket.json");
     item.resource_id = name.into();
     item.resource_name = Some(name.into());
