@@ -206,10 +206,7 @@ pub fn needs_import(new: &Finding, stored: Option<&StoredFinding>) -> bool {
 /// state known, even when its item is the one Security Hub's copy was built from (a verdict that
 /// changed with the evidence, or a renewal) — Security Hub would ignore an `UpdatedAt` before
 /// the stored one. An evaluation of a newer item imported since the read still wins.
-pub fn to_import(
-    findings: Vec<Finding>,
-    owned: &HashMap<String, StoredFinding>,
-) -> Vec<Finding> {
+pub fn to_import(findings: Vec<Finding>, owned: &HashMap<String, StoredFinding>) -> Vec<Finding> {
     findings
         .into_iter()
         .filter(|f| needs_import(f, owned.get(&f.id)))

@@ -249,7 +249,11 @@ fn cases() -> Vec<Case> {
         case("no fault", Faults::Wire(vec![]), Delivered),
         case(
             "BatchImportFindings 503 once",
-            wire(IMPORT, Action::rest_json_error(503, "ServiceUnavailableException"), 1),
+            wire(
+                IMPORT,
+                Action::rest_json_error(503, "ServiceUnavailableException"),
+                1,
+            ),
             Delivered,
         ),
         case(
@@ -259,7 +263,11 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "BatchImportFindings 429 TooManyRequestsException twice",
-            wire(IMPORT, Action::rest_json_error(429, "TooManyRequestsException"), 2),
+            wire(
+                IMPORT,
+                Action::rest_json_error(429, "TooManyRequestsException"),
+                2,
+            ),
             Delivered,
         ),
         case(
@@ -274,12 +282,20 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "BatchImportFindings 503 on every attempt",
-            wire(IMPORT, Action::rest_json_error(503, "ServiceUnavailableException"), usize::MAX),
+            wire(
+                IMPORT,
+                Action::rest_json_error(503, "ServiceUnavailableException"),
+                usize::MAX,
+            ),
             Kept,
         ),
         case(
             "PutEvaluations 500 InternalFailure",
-            wire(PUT_EVALUATIONS, Action::json_error(500, "InternalFailure"), 1),
+            wire(
+                PUT_EVALUATIONS,
+                Action::json_error(500, "InternalFailure"),
+                1,
+            ),
             Delivered,
         ),
         case(
@@ -421,7 +437,10 @@ async fn findings_in_moto(
                 ));
             }
         }
-        token = out.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
         if token.is_none() {
             return found;
         }
@@ -529,7 +548,11 @@ async fn fault_matrix_loses_no_finding() {
             }
         };
         let kept = result.is_err();
-        let lost = if kept { 0 } else { expected - delivered.min(expected) };
+        let lost = if kept {
+            0
+        } else {
+            expected - delivered.min(expected)
+        };
         tally.faults += faults;
         tally.expected += expected;
         tally.delivered += delivered;

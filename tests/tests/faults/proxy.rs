@@ -234,8 +234,7 @@ fn forward(client: &mut TcpStream, upstream_port: u16, head: &str, body: &[u8]) 
     let Ok(mut upstream) = TcpStream::connect((Ipv4Addr::LOCALHOST, upstream_port)) else {
         return;
     };
-    if upstream.write_all(closing(head).as_bytes()).is_err() || upstream.write_all(body).is_err()
-    {
+    if upstream.write_all(closing(head).as_bytes()).is_err() || upstream.write_all(body).is_err() {
         return;
     }
     let mut answer = Vec::new();

@@ -192,7 +192,10 @@ async fn moto_keeps_the_last_write_even_an_older_one() {
         .find(|f| f.generator_id() == Some("sidewatch/S3.8"))
         .expect("the S3.8 finding");
     assert_eq!(
-        finding.compliance().and_then(|c| c.status()).map(|s| s.as_str()),
+        finding
+            .compliance()
+            .and_then(|c| c.status())
+            .map(|s| s.as_str()),
         Some("FAILED"),
         "moto now keeps the newer finding: the emulation and moto-notes.md can say so"
     );

@@ -1068,8 +1068,14 @@ mod tests {
             f.updated_at
         };
         // Captured a minute before the run: that time, as Config wrote it (milliseconds).
-        assert_eq!(at(json!("2024-06-01T10:04:00.318Z")), "2024-06-01T10:04:00.318Z");
-        assert_eq!(at(json!("2024-06-01T12:04:00+02:00")), "2024-06-01T10:04:00Z");
+        assert_eq!(
+            at(json!("2024-06-01T10:04:00.318Z")),
+            "2024-06-01T10:04:00.318Z"
+        );
+        assert_eq!(
+            at(json!("2024-06-01T12:04:00+02:00")),
+            "2024-06-01T10:04:00Z"
+        );
         // Later items order after earlier ones.
         assert!(at(json!("2024-06-01T10:04:00.319Z")) > at(json!("2024-06-01T10:04:00.318Z")));
         // Older than a day: a day before the run (Security Hub expires a finding 90 days after
@@ -1090,7 +1096,10 @@ mod tests {
         f.order_after(datetime!(2024-06-01 09:00 UTC));
         assert_eq!(f.updated_at, "2024-06-01T10:00:00Z", "already later");
         f.order_after(datetime!(2024-06-01 10:00 UTC));
-        assert_eq!(f.updated_at, "2024-06-01T10:00:00.001Z", "equal: a millisecond later");
+        assert_eq!(
+            f.updated_at, "2024-06-01T10:00:00.001Z",
+            "equal: a millisecond later"
+        );
         f.order_after(datetime!(2024-06-01 10:03:00.5 UTC));
         assert_eq!(f.updated_at, "2024-06-01T10:03:00.501Z");
         assert_eq!(f.created_at, "2024-06-01T10:00:00Z");

@@ -353,9 +353,18 @@ async fn a_changed_resource_imports_only_what_changed() {
     // The item kept its capture time (only the fixture changed): the re-import is ordered a
     // millisecond after Security Hub's copy, which would otherwise ignore an update that is
     // not later than what it holds.
-    let before = first.iter().find(|f| f.control_id() == Some("S3.8")).unwrap();
-    let after = again.iter().find(|f| f.control_id() == Some("S3.8")).unwrap();
-    assert_eq!(before.updated_at, "2024-06-03T14:22:51.318Z", "the capture time");
+    let before = first
+        .iter()
+        .find(|f| f.control_id() == Some("S3.8"))
+        .unwrap();
+    let after = again
+        .iter()
+        .find(|f| f.control_id() == Some("S3.8"))
+        .unwrap();
+    assert_eq!(
+        before.updated_at, "2024-06-03T14:22:51.318Z",
+        "the capture time"
+    );
     assert_eq!(after.updated_at, "2024-06-03T14:22:51.319Z");
     assert!(
         again.len() < first.len(),
