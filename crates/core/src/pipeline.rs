@@ -248,9 +248,14 @@ pub async fn run<P: PipelinePorts>(triggers: Vec<Trigger>, run: Run<'_>, ports: 
         if let Some(only) = &w.only {
             evaluations.retain(|e| only.contains(&e.control.id));
         }
-        if let Some(stale) = run.stale_before {
-            guard_stale(&mut evaluations, &w.item, stale);
-        }
+        // An item captured before the call speaks for the resource after it only as far as the
+        // guard lets it; its findings are ordered after the call, so they replace what Security
+        // Hub holds from that item's own evaluation, and Config's record of the change (captured
+        // after the call) replaces them in turn.
+        let after_call = run
+            .stale_before
+            .filter(|stale| guard_stale(&mut evaluations, &w.item, stale))
+            .map(|stale| stale.call_time);
         let changed_by = attribute(
             run.changed_by,
             &w.item,
@@ -263,7 +268,13 @@ pub async fn run<P: PipelinePorts>(triggers: Vec<Trigger>, run: Run<'_>, ports: 
         if let Some(builder) = run.findings {
             for evaluation in &evaluations {
                 match builder.build_changed(&w.item, evaluation, changed_by.as_ref()) {
-                    Ok(finding) => outcome.findings.push(finding),
+                    Ok(mut finding) => {
+                        if let Some(call_time) = after_call {
+                            // Never past the run: an event's time is what the event says.
+                            finding.order_after(call_time.min(builder.context().now));
+                        }
+                        outcome.findings.push(finding);
+                    }
                     Err(error) => outcome.problems.push(Problem::FindingNotBuilt {
                         control: evaluation.control.id,
                         resource: label(&w.item),
@@ -452,14 +463,19 @@ async fn find_named<I: ItemSource + Sync>(
 }
 
 /// Turns the PASSED verdicts of `item` into INSUFFICIENT_DATA when the item was captured before
-/// the API call (or has no capture time): see [`Staleness`].
-pub fn guard_stale(evaluations: &mut [Evaluation], item: &ConfigurationItem, stale: &Staleness) {
+/// the API call (or has no capture time): see [`Staleness`]. True when it was (whether or not a
+/// verdict passed).
+pub fn guard_stale(
+    evaluations: &mut [Evaluation],
+    item: &ConfigurationItem,
+    stale: &Staleness,
+) -> bool {
     let captured = item
         .capture_time
         .as_deref()
         .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok());
     if captured.is_some_and(|c| c >= stale.call_time) {
-        return;
+        return false;
     }
     let when = stale.call_time.format(&Rfc3339).unwrap_or_default();
     let call = &stale.call;
@@ -477,6 +493,7 @@ pub fn guard_stale(evaluations: &mut [Evaluation], item: &ConfigurationItem, sta
             ));
         }
     }
+    true
 }
 
 /// `Type id` of an item, for messages.

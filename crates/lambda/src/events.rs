@@ -6,7 +6,8 @@
 //!   account-level item (its evidence collected afresh, only the controls the call can affect), or
 //!   one resource, read from Config. Config records a change minutes after the call, so an item
 //!   captured before the call may predate it: its PASSED verdicts become INSUFFICIENT_DATA
-//!   (`sidewatch_core::pipeline::guard_stale`) — a verdict on the old configuration is no proof about the new one. When
+//!   (`sidewatch_core::pipeline::guard_stale`) — a verdict on the old configuration is no proof about the new one —
+//!   and its findings are ordered after the call, so Config's record of the change replaces them. When
 //!   Config has no item yet, the resource is evaluated on what the event names plus its evidence
 //!   (INSUFFICIENT_DATA where that is not enough), never PASSED from missing data;
 //! * "Scheduled Event": the account-level controls.

@@ -47,6 +47,8 @@ use sidewatch_core::{
     ACCOUNT_RESOURCE_TYPE, ConfigurationItem, Engine, Finding, ItemStatus, Source,
 };
 use std::collections::{BTreeSet, HashMap};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// The sweep names who changed a resource only for FAILED findings, and only when
 /// `SIDEWATCH_SWEEP_LOOKUP_CHANGES` says so (each lookup costs CloudTrail calls).
@@ -183,9 +185,10 @@ pub fn stored_key(finding: &StoredFinding) -> Option<ResourceKey> {
 }
 
 /// Whether `new` must be imported given what Security Hub holds for its Id: always when
-/// `Compliance.Status`, `Description` or `RecordState` differ; never for an ARCHIVED finding
-/// Security Hub does not hold ACTIVE (there is nothing to archive). `stored` comes from a read
-/// of ACTIVE findings only.
+/// `Compliance.Status`, `Description` or `RecordState` differ, or when Security Hub's copy is
+/// old enough to expire soon ([`Finding::renews`]); never for an ARCHIVED finding Security Hub
+/// does not hold ACTIVE (there is nothing to archive). `stored` comes from a read of ACTIVE
+/// findings only.
 pub fn needs_import(new: &Finding, stored: Option<&StoredFinding>) -> bool {
     match stored {
         None => new.record_state != RecordState::Archived,
@@ -193,8 +196,30 @@ pub fn needs_import(new: &Finding, stored: Option<&StoredFinding>) -> bool {
             old.compliance_status.as_deref() != Some(new.compliance_status())
                 || old.description != new.description
                 || old.record_state != new.record_state.as_str()
+                || new.renews(&old.updated_at)
         }
     }
+}
+
+/// The sweep's findings that [`needs_import`] keeps, each ordered after Security Hub's copy
+/// ([`Finding::order_after`]): the sweep reads the latest item, so what it imports is the newest
+/// state known, even when its item is the one Security Hub's copy was built from (a verdict that
+/// changed with the evidence, or a renewal) — Security Hub would ignore an `UpdatedAt` before
+/// the stored one. An evaluation of a newer item imported since the read still wins.
+pub fn to_import(findings: Vec<Finding>, owned: &HashMap<String, StoredFinding>) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|f| needs_import(f, owned.get(&f.id)))
+        .map(|mut f| {
+            let stored = owned
+                .get(&f.id)
+                .and_then(|s| OffsetDateTime::parse(s.updated_at.trim(), &Rfc3339).ok());
+            if let Some(stored) = stored {
+                f.order_after(stored);
+            }
+            f
+        })
+        .collect()
 }
 
 /// The scheduled run: read the recorder, list the recorded types, add what only findings
@@ -527,9 +552,8 @@ async fn reconcile<P: SweepPorts>(
     )
     .await;
     record_outcome(&outcome, report);
-    let mut findings = outcome.findings;
-    let total = findings.len();
-    findings.retain(|f| needs_import(f, owned.get(&f.id)));
+    let total = outcome.findings.len();
+    let findings = to_import(outcome.findings, owned);
     tracing::info!(
         evaluated = total,
         changed = findings.len(),
@@ -604,9 +628,8 @@ async fn reconcile_collected<P: SweepPorts>(
     )
     .await;
     record_outcome(&outcome, report);
-    let mut findings = outcome.findings;
-    let total = findings.len();
-    findings.retain(|f| needs_import(f, owned.get(&f.id)));
+    let total = outcome.findings.len();
+    let findings = to_import(outcome.findings, owned);
     tracing::info!(
         resource_type,
         collected = collected_count,

@@ -48,9 +48,21 @@ pub struct FindingContext {
     pub region_override: Option<String>,
     /// Which door produced the finding.
     pub source: Source,
-    /// `CreatedAt` / `UpdatedAt`; the core reads no clock.
+    /// The time of the run; the core reads no clock. `CreatedAt` / `UpdatedAt` are the item's
+    /// observation time ([`FindingBuilder::observed_at`]), which never lies after it.
     pub now: OffsetDateTime,
 }
+
+/// How far before the run a finding's `UpdatedAt` may lie: one day, the longest an AWS retry
+/// keeps an event (EventBridge retries for 24 hours, Lambda's asynchronous retries for 6).
+///
+/// Security Hub ignores an update whose `UpdatedAt` is before the stored one, and deletes a
+/// finding 90 days after its `UpdatedAt`: taking the capture time as it is would order races
+/// right but let Security Hub expire (at once) the finding of a resource unchanged for 90 days.
+/// Within this window the capture time orders the updates exactly; an item older than it (a
+/// dead-letter queue redriven days later) counts as observed a day before the run, and the
+/// sweep, which reads the latest item, puts the newer state back.
+pub const MAX_OBSERVATION_AGE: time::Duration = time::Duration::days(1);
 
 /// Builds findings for one context (one door, one clock reading).
 #[derive(Debug, Clone)]
@@ -62,12 +74,29 @@ pub struct FindingBuilder {
 
 impl FindingBuilder {
     pub fn new(ctx: FindingContext) -> Self {
-        let now = ctx
-            .now
-            .to_offset(UtcOffset::UTC)
-            .format(&Rfc3339)
-            .map_err(|_| FindingError::Timestamp(ctx.now.to_string()));
+        let now = rfc3339(ctx.now);
         FindingBuilder { ctx, now }
+    }
+
+    /// When the finding's state was observed: the item's `configurationItemCaptureTime`, held
+    /// within [`MAX_OBSERVATION_AGE`] before the run and never after it (a capture time in the
+    /// future, a forged event's, would otherwise freeze the finding against every later update);
+    /// the run's time when the item has none (account-level items and the inventory's carry the
+    /// time they were built).
+    ///
+    /// It becomes `CreatedAt` and `UpdatedAt`, so Security Hub, which ignores an update whose
+    /// `UpdatedAt` is before the stored one, keeps the newer configuration when two evaluations
+    /// of one resource race and the older item arrives last — the ordering AWS Config gets from
+    /// the `OrderingTimestamp` of the same capture time.
+    pub fn observed_at(&self, item: &ConfigurationItem) -> OffsetDateTime {
+        let now = self.ctx.now;
+        item.capture_time
+            .as_deref()
+            .and_then(|t| OffsetDateTime::parse(t.trim(), &Rfc3339).ok())
+            .map_or(now, |captured| {
+                let oldest = now.checked_sub(MAX_OBSERVATION_AGE).unwrap_or(now);
+                captured.clamp(oldest, now)
+            })
     }
 
     /// The context this builder was made with.
@@ -102,7 +131,10 @@ impl FindingBuilder {
         let account = self.account(item)?;
         let region = self.region(item)?;
         let partition = partition(item, &region);
-        let now = self.now.clone()?;
+        // The run's own time must be writable: a context no finding can carry is an error
+        // whatever the item says.
+        self.now.as_ref().map_err(FindingError::clone)?;
+        let observed = rfc3339(self.observed_at(item))?;
         let (status, severity, record_state) = outcome(verdict, control.severity);
         let types = finding_types(&control.mappings);
         let mut related_requirements = control.mappings.related_requirements();
@@ -120,8 +152,8 @@ impl FindingBuilder {
             generator_id: generator_id(control),
             aws_account_id: account.clone(),
             types: types.clone(),
-            created_at: now.clone(),
-            updated_at: now,
+            created_at: observed.clone(),
+            updated_at: observed,
             severity: FindingSeverity { label: severity },
             title: truncate_with_ellipsis(&format!("{} {}", control.id, control.title), MAX_TITLE),
             description: truncate_with_ellipsis(
@@ -242,6 +274,13 @@ impl FindingBuilder {
         })
         .collect()
     }
+}
+
+/// `time` as RFC 3339 UTC (ASFF's timestamps), or why it cannot be written.
+pub(super) fn rfc3339(time: OffsetDateTime) -> Result<String, FindingError> {
+    time.to_offset(UtcOffset::UTC)
+        .format(&Rfc3339)
+        .map_err(|_| FindingError::Timestamp(time.to_string()))
 }
 
 /// ASFF's `Action` for the API call `actor` made: `AWS_API_CALL`, the operation and service, where
@@ -1015,5 +1054,59 @@ mod tests {
         .build(&item, &eval(Verdict::pass("ok")))
         .unwrap_err();
         assert!(matches!(err, FindingError::Timestamp(_)), "{err}");
+    }
+
+    #[test]
+    fn the_finding_time_is_the_capture_time_within_a_day_before_the_run() {
+        let at = |capture: serde_json::Value| {
+            let f = build(
+                &bucket(json!({"configurationItemCaptureTime": capture})),
+                Verdict::pass("ok"),
+            )
+            .unwrap();
+            assert_eq!(f.created_at, f.updated_at);
+            f.updated_at
+        };
+        // Captured a minute before the run: that time, as Config wrote it (milliseconds).
+        assert_eq!(
+            at(json!("2024-06-01T10:04:00.318Z")),
+            "2024-06-01T10:04:00.318Z"
+        );
+        assert_eq!(
+            at(json!("2024-06-01T12:04:00+02:00")),
+            "2024-06-01T10:04:00Z"
+        );
+        // Later items order after earlier ones.
+        assert!(at(json!("2024-06-01T10:04:00.319Z")) > at(json!("2024-06-01T10:04:00.318Z")));
+        // Older than a day: a day before the run (Security Hub expires a finding 90 days after
+        // its UpdatedAt). In the future: the run's time (it must not freeze the finding).
+        assert_eq!(at(json!("2023-01-01T00:00:00Z")), "2024-05-31T10:05:00Z");
+        assert_eq!(at(json!("2099-01-01T00:00:00Z")), "2024-06-01T10:05:00Z");
+        // None: the run's time.
+        assert_eq!(at(serde_json::Value::Null), "2024-06-01T10:05:00Z");
+    }
+
+    #[test]
+    fn order_after_makes_the_update_later_and_renews_says_when_to_refresh() {
+        let mut f = build(
+            &bucket(json!({"configurationItemCaptureTime": "2024-06-01T10:00:00Z"})),
+            Verdict::pass("ok"),
+        )
+        .unwrap();
+        f.order_after(datetime!(2024-06-01 09:00 UTC));
+        assert_eq!(f.updated_at, "2024-06-01T10:00:00Z", "already later");
+        f.order_after(datetime!(2024-06-01 10:00 UTC));
+        assert_eq!(
+            f.updated_at, "2024-06-01T10:00:00.001Z",
+            "equal: a millisecond later"
+        );
+        f.order_after(datetime!(2024-06-01 10:03:00.5 UTC));
+        assert_eq!(f.updated_at, "2024-06-01T10:03:00.501Z");
+        assert_eq!(f.created_at, "2024-06-01T10:00:00Z");
+        f.validate_fields().unwrap();
+
+        assert!(!f.renews("2024-05-20T00:00:00Z"));
+        assert!(f.renews("2024-04-01T00:00:00Z"), "over 30 days older");
+        assert!(f.renews("yesterday"));
     }
 }

@@ -43,7 +43,9 @@ pub mod region;
 mod validate;
 
 pub use batch::{Batcher, MAX_BATCH_BYTES};
-pub use build::{FindingBuilder, FindingContext, asff_resource_type, finding_id};
+pub use build::{
+    FindingBuilder, FindingContext, MAX_OBSERVATION_AGE, asff_resource_type, finding_id,
+};
 pub use model::{
     Action, AwsApiCallAction, Compliance, ComplianceStatus, DomainDetails, Finding,
     FindingProviderFields, FindingSeverity, Recommendation, RecordState, Remediation,
@@ -58,6 +60,11 @@ pub const SCHEMA_VERSION: &str = "2018-10-08";
 
 /// Findings `BatchImportFindings` accepts in one call.
 pub const MAX_FINDINGS_PER_BATCH: usize = 100;
+
+/// How old Security Hub's copy of an unchanged finding may grow before the sweep imports it
+/// again: Security Hub deletes a finding 90 days after its `UpdatedAt`; renewed after a month,
+/// a finding survives two months of failed sweeps.
+pub const REFRESH_AFTER: time::Duration = time::Duration::days(30);
 
 /// The largest serialized finding `BatchImportFindings` accepts ("240 KB per finding").
 pub const MAX_FINDING_BYTES: usize = 240 * 1024;

@@ -56,6 +56,44 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Makes `UpdatedAt` later than `earlier`, by at least a millisecond (Security Hub's
+    /// precision), when it is not already; `CreatedAt` stays. For an update that must win over
+    /// what Security Hub holds although the item was observed no later: the sweep's re-import
+    /// of a changed verdict on an unchanged item (Security Hub ignores an update whose
+    /// `UpdatedAt` is before the stored one, and documents no rule for an equal one), and the
+    /// finding of an item captured before the API call that triggered the run (it speaks for
+    /// the resource after the call). An `UpdatedAt` that does not read as RFC 3339 is left as
+    /// it is (validation refuses it).
+    pub fn order_after(&mut self, earlier: time::OffsetDateTime) {
+        use time::format_description::well_known::Rfc3339;
+        let Ok(updated) = time::OffsetDateTime::parse(&self.updated_at, &Rfc3339) else {
+            return;
+        };
+        if updated > earlier {
+            return;
+        }
+        let later = earlier
+            .checked_add(time::Duration::milliseconds(1))
+            .unwrap_or(earlier);
+        if let Ok(text) = super::build::rfc3339(later) {
+            self.updated_at = text;
+        }
+    }
+
+    /// Whether Security Hub's copy, last updated at `stored_updated_at`, should be imported
+    /// again although nothing in it changed: Security Hub deletes a finding 90 days after its
+    /// `UpdatedAt`, so one this finding's observation has outgrown by
+    /// [`REFRESH_AFTER`](super::REFRESH_AFTER) is renewed (a stored time that does not read
+    /// as RFC 3339 is renewed too).
+    pub fn renews(&self, stored_updated_at: &str) -> bool {
+        use time::format_description::well_known::Rfc3339;
+        let parse = |t: &str| time::OffsetDateTime::parse(t.trim(), &Rfc3339).ok();
+        match (parse(&self.updated_at), parse(stored_updated_at)) {
+            (Some(new), Some(stored)) => new - stored > super::REFRESH_AFTER,
+            _ => true,
+        }
+    }
+
     /// `Compliance.Status`: `PASSED`, `FAILED` or `NOT_AVAILABLE` for findings sidewatch builds
     /// (`WARNING` only for findings read back from elsewhere).
     pub fn compliance_status(&self) -> &str {

@@ -75,6 +75,11 @@ async fn an_item_older_than_the_call_never_passes() {
         f.description
     );
     assert!(w.none_passed());
+    // Ordered after the call (15:10:21), not at the item's capture (15:02:10.114): it replaces
+    // the PASSED finding of that item's own evaluation in Security Hub, and Config's record of
+    // the change, captured after the call, replaces it in turn.
+    assert_eq!(f.updated_at, "2024-06-03T15:10:21.001Z");
+    assert_eq!(f.created_at, "2024-06-03T15:02:10.114Z");
 }
 
 #[test]

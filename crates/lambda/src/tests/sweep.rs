@@ -2,7 +2,9 @@ use super::events::item_of;
 use super::fakes::store;
 use super::fakes::{FakeChanges, FakeEvidence, FakeItems, FakeQueue, FakeSink, FakeStored};
 use super::{World, fixture};
-use crate::sweep::{MAX_BATCH_BYTES, SweepMessage, SweepOutcome, needs_import, send_batches};
+use crate::sweep::{
+    MAX_BATCH_BYTES, SweepMessage, SweepOutcome, needs_import, send_batches, to_import,
+};
 use serde_json::{Value, json};
 use sidewatch_core::ConfigurationItem;
 use sidewatch_core::evidence::shapes::ConfigRecorder;
@@ -348,6 +350,22 @@ async fn a_changed_resource_imports_only_what_changed() {
             .iter()
             .any(|f| f.control_id() == Some("S3.8") && f.compliance_status() == "PASSED")
     );
+    // The item kept its capture time (only the fixture changed): the re-import is ordered a
+    // millisecond after Security Hub's copy, which would otherwise ignore an update that is
+    // not later than what it holds.
+    let before = first
+        .iter()
+        .find(|f| f.control_id() == Some("S3.8"))
+        .unwrap();
+    let after = again
+        .iter()
+        .find(|f| f.control_id() == Some("S3.8"))
+        .unwrap();
+    assert_eq!(
+        before.updated_at, "2024-06-03T14:22:51.318Z",
+        "the capture time"
+    );
+    assert_eq!(after.updated_at, "2024-06-03T14:22:51.319Z");
     assert!(
         again.len() < first.len(),
         "only the changed findings: {}",
@@ -483,6 +501,13 @@ fn import_decisions() {
     archived.record_state = RecordState::Archived;
     assert!(needs_import(&archived, Some(&held)), "record state");
     assert!(!needs_import(&archived, None), "nothing to archive");
+    // Security Hub deletes a finding 90 days after its UpdatedAt: an unchanged one whose copy is
+    // over 30 days older than this observation is renewed.
+    let mut old = held.clone();
+    old.updated_at = "2024-04-01T00:00:00Z".into();
+    assert!(needs_import(&finding, Some(&old)), "renewed");
+    let renewed = to_import(vec![finding.clone()], &[(finding.id.clone(), old)].into());
+    assert_eq!(renewed[0].updated_at, finding.updated_at);
 }
 
 #[tokio::test]
