@@ -13,6 +13,7 @@
 
 pub mod common;
 pub mod config_rule;
+pub mod custom;
 pub mod events;
 pub mod logging;
 pub mod metrics;
@@ -23,6 +24,7 @@ pub mod sweep;
 #[cfg(test)]
 mod tests;
 
+pub use custom::Customisation;
 pub use common::{Clock, FixedClock, HandlerError, Invocation, Ports, SystemClock};
 pub use metrics::Metrics;
 pub use settings::{Settings, SettingsError};

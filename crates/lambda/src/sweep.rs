@@ -31,7 +31,10 @@
 //! exists) and fails the message only when retrying can help. One message per type keeps the
 //! schedule small; its consumer holds one type's items of one Region at a time.
 
-use crate::common::{HandlerError, Invocation, Report, builder, deliver_findings, record_outcome};
+use crate::common::{
+    HandlerError, Invocation, Report, WorkflowPorts, builder, deliver_findings, deliver_updates,
+    exception_updates, record_outcome,
+};
 use crate::metrics::Metrics;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use serde::{Deserialize, Serialize};
@@ -140,7 +143,7 @@ impl SweepOutcome {
 /// The sweep function's entry point: an SQS event (it has `Records`) is consumed, anything else
 /// is read as the scheduled EventBridge event. `unrecorded` reads the Config recorder and builds
 /// the items of the types it does not record.
-pub async fn handle<P: SweepPorts>(
+pub async fn handle<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     event: Value,
@@ -199,7 +202,7 @@ pub fn needs_import(new: &Finding, stored: Option<&StoredFinding>) -> bool {
 
 /// The scheduled run: read the recorder, list the recorded types, add what only findings
 /// remember, queue their keys and one collect message per unrecorded type.
-pub async fn schedule<P: SweepPorts>(
+pub async fn schedule<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     event: Value,
@@ -313,7 +316,7 @@ pub async fn schedule<P: SweepPorts>(
 /// Which covered types go through Config and which through the inventory. When the recorder
 /// cannot be read, everything goes through Config (what the sweep did before) and the problem
 /// fails the invocation, so Lambda runs the schedule again.
-async fn sweep_plan<P: SweepPorts>(
+async fn sweep_plan<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     covered: &BTreeSet<String>,
@@ -390,7 +393,7 @@ pub fn send_batches(entries: Vec<QueueEntry>) -> Vec<Vec<QueueEntry>> {
 }
 
 /// The SQS run: each message reconciled on its own; the failed ones in `batchItemFailures`.
-pub async fn consume<P: SweepPorts>(
+pub async fn consume<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     event: SqsEvent,
@@ -470,7 +473,7 @@ pub async fn consume<P: SweepPorts>(
 }
 
 /// Reconciles one message's resources.
-async fn reconcile<P: SweepPorts>(
+async fn reconcile<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     message: &SweepMessage,
@@ -528,6 +531,9 @@ async fn reconcile<P: SweepPorts>(
     .await;
     record_outcome(&outcome, report);
     let mut findings = outcome.findings;
+    let updates = exception_updates(&inv, &mut findings, |id| {
+        owned.get(id).and_then(|f| f.workflow_status.as_deref())
+    });
     let total = findings.len();
     findings.retain(|f| needs_import(f, owned.get(&f.id)));
     tracing::info!(
@@ -536,11 +542,12 @@ async fn reconcile<P: SweepPorts>(
         "reconciled sweep message"
     );
     deliver_findings(ports.findings(), inv.settings, findings, report).await;
+    deliver_updates(ports.workflow(), inv.settings, updates, report).await;
 }
 
 /// Reconciles a collect message: every resource of `resource_type` the inventory builds in the
 /// message's Region, and the ACTIVE findings of resources of that type it no longer finds.
-async fn reconcile_collected<P: SweepPorts>(
+async fn reconcile_collected<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     message: &SweepMessage,
@@ -605,6 +612,9 @@ async fn reconcile_collected<P: SweepPorts>(
     .await;
     record_outcome(&outcome, report);
     let mut findings = outcome.findings;
+    let updates = exception_updates(&inv, &mut findings, |id| {
+        owned.get(id).and_then(|f| f.workflow_status.as_deref())
+    });
     let total = findings.len();
     findings.retain(|f| needs_import(f, owned.get(&f.id)));
     tracing::info!(
@@ -615,6 +625,7 @@ async fn reconcile_collected<P: SweepPorts>(
         "reconciled collected resources"
     );
     deliver_findings(ports.findings(), inv.settings, findings, report).await;
+    deliver_updates(ports.workflow(), inv.settings, updates, report).await;
 }
 
 /// The item of a resource that no longer exists: deleted, so every control is NOT_APPLICABLE and
