@@ -361,8 +361,16 @@ async fn the_rules_location_is_readable_exactly_where_the_template_says() {
             .force_path_style(true)
             .build(),
     );
-    s3.create_bucket().bucket("team-rules").send().await.unwrap();
-    for key in ["sidewatch/buckets.guard", "sidewatch/exceptions.yaml", "other/x.guard"] {
+    s3.create_bucket()
+        .bucket("team-rules")
+        .send()
+        .await
+        .unwrap();
+    for key in [
+        "sidewatch/buckets.guard",
+        "sidewatch/exceptions.yaml",
+        "other/x.guard",
+    ] {
         s3.put_object()
             .bucket("team-rules")
             .key(key)
@@ -394,17 +402,29 @@ async fn the_rules_location_is_readable_exactly_where_the_template_says() {
             .expect_err("another prefix of the bucket")
             .to_string();
         assert!(is_denial(&failure), "{role}: {failure}");
-        for action in ["s3:GetObject", "s3:ListBucket"] {
-            let failure = read(format!("{role}-no-{}", action.replace(':', "-")), without(&policy, action), location.clone())
-                .await
-                .expect_err(action)
-                .to_string();
-            assert!(is_denial(&failure), "{role} without {action}: {failure}");
-        }
-        let failure = read(format!("{role}-default"), role_policy(role, &[]), location.clone())
-            .await
-            .expect_err("no RulesUri, no grant")
-            .to_string();
+        // Without s3:GetObject the objects are denied. (moto 5.2.5 does not deny the listing
+        // without s3:ListBucket — measured — so that grant and its s3:prefix condition are
+        // checked by tests/tests/template.rs only.)
+        let failure = read(
+            format!("{role}-no-get"),
+            without(&policy, "s3:GetObject"),
+            location.clone(),
+        )
+        .await
+        .expect_err("s3:GetObject")
+        .to_string();
+        assert!(
+            is_denial(&failure),
+            "{role} without s3:GetObject: {failure}"
+        );
+        let failure = read(
+            format!("{role}-default"),
+            role_policy(role, &[]),
+            location.clone(),
+        )
+        .await
+        .expect_err("no RulesUri, no grant")
+        .to_string();
         assert!(is_denial(&failure), "{role}: {failure}");
     }
 }

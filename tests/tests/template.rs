@@ -581,26 +581,32 @@ fn evaluator_roles_read_exactly_the_evidence_and_write_only_findings_and_evaluat
 #[test]
 fn the_rules_location_is_readable_only_under_its_prefix_and_only_when_set() {
     let template = template();
-    let s3_and_updates = |deployment: &Deployment<'_>, function: &str| -> Vec<(String, String, Value)> {
-        let policy = deployment.role_policy(&deployment.function_role(function));
-        policy["Statement"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| {
-                string_list(&s["Action"])
-                    .iter()
-                    .any(|a| ["s3:GetObject", "s3:ListBucket", "securityhub:BatchUpdateFindings"].contains(&a.as_str()))
-            })
-            .map(|s| {
-                (
-                    string_list(&s["Action"]).join(","),
-                    string_list(&s["Resource"]).join(","),
-                    s["Condition"].clone(),
-                )
-            })
-            .collect()
-    };
+    let s3_and_updates =
+        |deployment: &Deployment<'_>, function: &str| -> Vec<(String, String, Value)> {
+            let policy = deployment.role_policy(&deployment.function_role(function));
+            policy["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| {
+                    string_list(&s["Action"]).iter().any(|a| {
+                        [
+                            "s3:GetObject",
+                            "s3:ListBucket",
+                            "securityhub:BatchUpdateFindings",
+                        ]
+                        .contains(&a.as_str())
+                    })
+                })
+                .map(|s| {
+                    (
+                        string_list(&s["Action"]).join(","),
+                        string_list(&s["Resource"]).join(","),
+                        s["Condition"].clone(),
+                    )
+                })
+                .collect()
+        };
     let none = Deployment::new(&template, &[]);
     let folder = Deployment::new(&template, &[("RulesUri", "s3://team-rules/sidewatch/")]);
     let root = Deployment::new(&template, &[("RulesUri", "s3://team-rules/")]);
@@ -610,19 +616,30 @@ fn the_rules_location_is_readable_only_under_its_prefix_and_only_when_set() {
         assert_eq!(
             s3_and_updates(&folder, function),
             [
-                ("s3:GetObject".into(), "arn:aws:s3:::team-rules/sidewatch/*".into(), Value::Null),
+                (
+                    "s3:GetObject".into(),
+                    "arn:aws:s3:::team-rules/sidewatch/*".into(),
+                    Value::Null
+                ),
                 (
                     "s3:ListBucket".into(),
                     "arn:aws:s3:::team-rules".into(),
                     json!({"StringEquals": {"s3:prefix": "sidewatch/"}})
                 ),
-                ("securityhub:BatchUpdateFindings".into(), hub.into(), Value::Null),
+                (
+                    "securityhub:BatchUpdateFindings".into(),
+                    hub.into(),
+                    Value::Null
+                ),
             ],
             "{function}"
         );
         let at_root = s3_and_updates(&root, function);
         assert_eq!(at_root[0].1, "arn:aws:s3:::team-rules/*");
-        assert_eq!((at_root[1].1.as_str(), &at_root[1].2), ("arn:aws:s3:::team-rules", &Value::Null));
+        assert_eq!(
+            (at_root[1].1.as_str(), &at_root[1].2),
+            ("arn:aws:s3:::team-rules", &Value::Null)
+        );
     }
     // The code lists exactly the prefix the condition allows.
     let location = sidewatch_core::RulesLocation::parse("s3://team-rules/sidewatch/").unwrap();

@@ -194,8 +194,16 @@ fn the_report_takes_the_rules_and_the_exceptions_of_the_scan() {
     let rules = root().join("examples/rules").to_string_lossy().into_owned();
     let run = sidewatch(
         &[
-            "report", "--format", "json", "--top", "1000", "--rules", &rules, "--exceptions",
-            &file, &example(),
+            "report",
+            "--format",
+            "json",
+            "--top",
+            "1000",
+            "--rules",
+            &rules,
+            "--exceptions",
+            &file,
+            &example(),
         ],
         b"",
     );
@@ -210,9 +218,9 @@ fn the_report_takes_the_rules_and_the_exceptions_of_the_scan() {
         .flat_map(|d| d["failing"].as_array().into_iter().flatten())
         .collect();
     assert!(
-        failing
-            .iter()
-            .any(|f| f["controlId"].as_str().is_some_and(|id| id.starts_with("Custom."))),
+        failing.iter().any(|f| f["controlId"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("Custom."))),
         "the custom rule's failures are reported"
     );
     let excepted = failing
@@ -221,7 +229,9 @@ fn the_report_takes_the_rules_and_the_exceptions_of_the_scan() {
         .expect("the excepted failure is still listed");
     let reason = excepted["reason"].as_str().unwrap();
     assert!(
-        reason.contains("excepted until") && reason.contains("SEC-42") && reason.contains("ingress tcp 22"),
+        reason.contains("excepted until")
+            && reason.contains("SEC-42")
+            && reason.contains("ingress tcp 22"),
         "{reason}"
     );
 }

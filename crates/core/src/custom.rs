@@ -20,7 +20,8 @@ use std::sync::Mutex;
 pub const DEFAULT_NAMESPACE: &str = "Custom";
 
 /// The names the exceptions file may have in a rules location (one of them at most).
-pub const EXCEPTIONS_FILE_NAMES: [&str; 3] = ["exceptions.yaml", "exceptions.yml", "exceptions.json"];
+pub const EXCEPTIONS_FILE_NAMES: [&str; 3] =
+    ["exceptions.yaml", "exceptions.yml", "exceptions.json"];
 
 /// The extension of rules files in a rules location.
 pub const RULES_FILE_EXTENSION: &str = ".guard";
@@ -198,10 +199,16 @@ mod tests {
     #[test]
     fn a_rules_location_is_a_bucket_and_a_folder_ending_with_a_slash() {
         let l = RulesLocation::parse("s3://team-rules/sidewatch/").unwrap();
-        assert_eq!((l.bucket.as_str(), l.prefix.as_str()), ("team-rules", "sidewatch/"));
+        assert_eq!(
+            (l.bucket.as_str(), l.prefix.as_str()),
+            ("team-rules", "sidewatch/")
+        );
         assert_eq!(l.uri(), "s3://team-rules/sidewatch/");
         let root = RulesLocation::parse("s3://team-rules").unwrap();
-        assert_eq!((root.bucket.as_str(), root.prefix.as_str()), ("team-rules", ""));
+        assert_eq!(
+            (root.bucket.as_str(), root.prefix.as_str()),
+            ("team-rules", "")
+        );
         for bad in [
             "team-rules/x/",
             "s3://Team/x/",
@@ -213,10 +220,22 @@ mod tests {
             let err = RulesLocation::parse(bad).unwrap_err();
             assert!(err.contains(bad) && err.contains("s3://BUCKET/"), "{err}");
         }
-        assert_eq!(RulesLocation::kind_of("exceptions.yaml"), ObjectKind::Exceptions);
-        assert_eq!(RulesLocation::kind_of("team/exceptions.yaml"), ObjectKind::Other);
-        assert_eq!(RulesLocation::kind_of("team/buckets.guard"), ObjectKind::Rules);
-        assert_eq!(RulesLocation::kind_of("tests/buckets_tests.yaml"), ObjectKind::Other);
+        assert_eq!(
+            RulesLocation::kind_of("exceptions.yaml"),
+            ObjectKind::Exceptions
+        );
+        assert_eq!(
+            RulesLocation::kind_of("team/exceptions.yaml"),
+            ObjectKind::Other
+        );
+        assert_eq!(
+            RulesLocation::kind_of("team/buckets.guard"),
+            ObjectKind::Rules
+        );
+        assert_eq!(
+            RulesLocation::kind_of("tests/buckets_tests.yaml"),
+            ObjectKind::Other
+        );
     }
 
     #[test]

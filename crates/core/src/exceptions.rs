@@ -261,7 +261,12 @@ impl Exceptions {
     /// force covers the failure; one whose `expires` has passed since — or had passed when the
     /// file was read — says the failure counts again. `None` for anything that is not a failure,
     /// or that no entry covers.
-    pub fn standing(&self, subject: &Subject<'_>, verdict: &Verdict, today: Date) -> Option<Standing> {
+    pub fn standing(
+        &self,
+        subject: &Subject<'_>,
+        verdict: &Verdict,
+        today: Date,
+    ) -> Option<Standing> {
         if !verdict.is_non_compliant() {
             return None;
         }
@@ -271,7 +276,11 @@ impl Exceptions {
             expires: e.expires,
             ticket: e.ticket.clone(),
         };
-        let covering = self.active.iter().chain(&self.lapsed).filter(|e| e.covers(subject));
+        let covering = self
+            .active
+            .iter()
+            .chain(&self.lapsed)
+            .filter(|e| e.covers(subject));
         let mut expired = None;
         for e in covering {
             if e.expires >= today {
@@ -622,14 +631,29 @@ exceptions:
             other => panic!("{other:?}"),
         }
         assert_eq!(ex.standing(&site, &Verdict::Compliant, TODAY), None);
-        assert_eq!(ex.standing(&subject("S3.8", "arn:aws:s3:::other", &t), &fail, TODAY), None);
+        assert_eq!(
+            ex.standing(&subject("S3.8", "arn:aws:s3:::other", &t), &fail, TODAY),
+            None
+        );
         // The last day still applies; the day after, the failure counts again.
-        assert!(matches!(ex.standing(&site, &fail, date!(2026 - 12 - 20)), Some(Standing::Excepted(_))));
+        assert!(matches!(
+            ex.standing(&site, &fail, date!(2026 - 12 - 20)),
+            Some(Standing::Excepted(_))
+        ));
         let after = ex.standing(&site, &fail, date!(2026 - 12 - 21)).unwrap();
         assert!(matches!(after, Standing::Expired(_)));
-        assert!(after.note().contains("expired on 2026-12-20"), "{}", after.note());
+        assert!(
+            after.note().contains("expired on 2026-12-20"),
+            "{}",
+            after.note()
+        );
         // An entry already expired when the file was read.
-        let lapsed = ex.standing(&subject("S3.2", "arn:aws:s3:::any", &t), &fail, TODAY).unwrap();
-        assert!(matches!(lapsed, Standing::Expired(Excepted { entry: 2, .. })));
+        let lapsed = ex
+            .standing(&subject("S3.2", "arn:aws:s3:::any", &t), &fail, TODAY)
+            .unwrap();
+        assert!(matches!(
+            lapsed,
+            Standing::Expired(Excepted { entry: 2, .. })
+        ));
     }
 }

@@ -240,7 +240,14 @@ mod tests {
     /// profile aborts on a panic, so a rules file must never reach one: each is a parse error.
     #[test]
     fn rules_that_crashed_guard_before_are_parse_errors() {
-        for text in ["\"\">/\\", "rule r { a == /abc", "rule r { a == \"abc", "/", "rule", "let x = [/"] {
+        for text in [
+            "\"\">/\\",
+            "rule r { a == /abc",
+            "rule r { a == \"abc",
+            "/",
+            "rule",
+            "let x = [/",
+        ] {
             assert!(parse("crash.guard", text).is_err(), "{text:?}");
         }
     }

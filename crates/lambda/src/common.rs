@@ -6,6 +6,7 @@ use crate::settings::Settings;
 use sidewatch_core::boundary::{AccountBoundary, Claim, ForeignAccount};
 use sidewatch_core::doors::DoorError;
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
+use sidewatch_core::exceptions::Standing;
 use sidewatch_core::finding::RecordState;
 use sidewatch_core::pipeline::{ChangedBy, ForeignItems, Outcome, Problem, Run, Staleness};
 use sidewatch_core::ports::{
@@ -13,7 +14,6 @@ use sidewatch_core::ports::{
     FindingsSink, FindingsSource, FindingsWorkflow, InventorySource, ItemSource, PipelinePorts,
     PortError, PublishPorts, RecorderSource, RulePorts, SweepPorts, SweepQueue,
 };
-use sidewatch_core::exceptions::Standing;
 use sidewatch_core::{ConfigurationItem, Engine, Finding, FindingBuilder, FindingContext, Source};
 use std::collections::HashSet;
 use time::OffsetDateTime;
@@ -566,11 +566,17 @@ pub fn exception_updates<'s>(
             }
             Standing::Expired(e) => {
                 tracing::warn!(finding = %finding.id, entry = e.entry, "the exception expired: the failure counts again");
-                (EXCEPTION_EXPIRED_FIELD, "NEW", held.is_none_or(|s| s == "SUPPRESSED"))
+                (
+                    EXCEPTION_EXPIRED_FIELD,
+                    "NEW",
+                    held.is_none_or(|s| s == "SUPPRESSED"),
+                )
             }
         };
         let note = standing.note();
-        finding.product_fields.insert(field.to_owned(), note.clone());
+        finding
+            .product_fields
+            .insert(field.to_owned(), note.clone());
         if !needed {
             continue;
         }

@@ -108,12 +108,11 @@ impl Customisation {
         let rule_sets: Vec<Arc<dyn RuleSet>> = if rules.is_empty() {
             Vec::new()
         } else {
-            let loaded = GuardRules::from_sources(rules).map_err(|error| {
-                CustomisationError::Rules {
+            let loaded =
+                GuardRules::from_sources(rules).map_err(|error| CustomisationError::Rules {
                     uri: uri.clone(),
                     error,
-                }
-            })?;
+                })?;
             vec![Arc::new(loaded)]
         };
         let exceptions = exceptions

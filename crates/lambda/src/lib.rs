@@ -24,7 +24,7 @@ pub mod sweep;
 #[cfg(test)]
 mod tests;
 
-pub use custom::Customisation;
 pub use common::{Clock, FixedClock, HandlerError, Invocation, Ports, SystemClock};
+pub use custom::Customisation;
 pub use metrics::Metrics;
 pub use settings::{Settings, SettingsError};

@@ -218,6 +218,9 @@ impl Container {
 
 /// An init failure: logged as an ERROR (the container's only record of it) and returned.
 fn init_failed(message: String) -> lambda_runtime::Error {
-    tracing::error!(error_type = "InvalidSettings", "the function cannot start: {message}");
+    tracing::error!(
+        error_type = "InvalidSettings",
+        "the function cannot start: {message}"
+    );
     message.into()
 }

@@ -296,20 +296,32 @@ mod tests {
 
     #[test]
     fn the_selection_may_name_custom_rules_only_when_a_rules_location_is_set() {
-        let custom = [("AWS_REGION", "eu-west-1"), ("SIDEWATCH_CONTROLS", "S3,Custom")];
+        let custom = [
+            ("AWS_REGION", "eu-west-1"),
+            ("SIDEWATCH_CONTROLS", "S3,Custom"),
+        ];
         let err = settings(&custom).unwrap_err().to_string();
-        assert!(err.contains("SIDEWATCH_CONTROLS") && err.contains("Custom"), "{err}");
+        assert!(
+            err.contains("SIDEWATCH_CONTROLS") && err.contains("Custom"),
+            "{err}"
+        );
         let mut with_rules = custom.to_vec();
         with_rules.push((RULES_URI_VAR, "s3://team-rules/sidewatch/"));
         let s = settings(&with_rules).unwrap();
         assert_eq!(s.rules_location.as_ref().unwrap().prefix, "sidewatch/");
         // Checked once the rules are loaded: without a rule called Custom.*, still refused.
         let err = s.engine_with(Vec::new()).unwrap_err().to_string();
-        assert!(err.contains("SIDEWATCH_CONTROLS") && err.contains("Custom"), "{err}");
+        assert!(
+            err.contains("SIDEWATCH_CONTROLS") && err.contains("Custom"),
+            "{err}"
+        );
         let err = settings(&[("AWS_REGION", "eu-west-1"), (RULES_URI_VAR, "team-rules")])
             .unwrap_err()
             .to_string();
-        assert!(err.contains(RULES_URI_VAR) && err.contains("s3://BUCKET/"), "{err}");
+        assert!(
+            err.contains(RULES_URI_VAR) && err.contains("s3://BUCKET/"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -6,9 +6,9 @@
 
 use sidewatch_aws::ConfigRecorders;
 use sidewatch_aws::{
-    S3RulesStore, SecurityHubWorkflow,
     AwsClients, ClientOptions, CloudTrailChanges, ConfigItems, EvidenceCollector, Inventory,
-    SecurityHubFindings, SecurityHubPublisher, SqsSweepQueue, StsIdentity,
+    S3RulesStore, SecurityHubFindings, SecurityHubPublisher, SecurityHubWorkflow, SqsSweepQueue,
+    StsIdentity,
 };
 use sidewatch_lambda::Ports;
 use sidewatch_lambda::runtime::Container;
@@ -20,7 +20,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let queue_url = settings.require_sweep_queue_url()?.to_owned();
     let sdk = ClientOptions::from_env().load().await;
     // The user's rules and exceptions, read once per cold start.
-    let rules = settings.rules_location.as_ref().map(|l| S3RulesStore::new(&sdk, l));
+    let rules = settings
+        .rules_location
+        .as_ref()
+        .map(|l| S3RulesStore::new(&sdk, l));
     let container = Container::load(settings, rules.as_ref()).await?;
     let clients = AwsClients::new(&sdk);
     let changes = CloudTrailChanges::new(&clients.cloudtrail);

@@ -25,7 +25,11 @@ async fn s3(moto: &Moto) -> aws_sdk_s3::Client {
 /// The rules location `s3://team-rules/sidewatch/` holding `files`.
 async fn seed_rules(moto: &Moto, files: &[(String, String)]) {
     let s3 = s3(moto).await;
-    s3.create_bucket().bucket("team-rules").send().await.unwrap();
+    s3.create_bucket()
+        .bucket("team-rules")
+        .send()
+        .await
+        .unwrap();
     for (name, text) in files {
         s3.put_object()
             .bucket("team-rules")
@@ -47,7 +51,8 @@ async fn custom_finding(
     out.findings()
         .iter()
         .find(|f| {
-            f.generator_id().is_some_and(|g| g.starts_with("sidewatch/custom/"))
+            f.generator_id()
+                .is_some_and(|g| g.starts_with("sidewatch/custom/"))
                 && f.resources().first().and_then(|r| r.id()) == Some(arn.as_str())
         })
         .map(|f| {
@@ -72,7 +77,10 @@ async fn custom_finding(
 /// Every built-in service, comma-separated: what the template's `<stack>-custom` Config rule
 /// excludes.
 fn every_built_in_service() -> String {
-    let mut services: Vec<&str> = sidewatch_core::catalog().iter().map(|c| c.service()).collect();
+    let mut services: Vec<&str> = sidewatch_core::catalog()
+        .iter()
+        .map(|c| c.service())
+        .collect();
     services.sort_unstable();
     services.dedup();
     services.join(",")
@@ -101,14 +109,20 @@ async fn a_custom_rule_s_failure_reaches_security_hub_through_config_rule_and_ev
         .await
         .unwrap_or_else(|| panic!("a custom finding\n{}", watch.log()));
     assert_eq!(status, "FAILED");
-    assert_eq!(generator, "sidewatch/custom/buckets.guard/buckets_have_an_owner");
+    assert_eq!(
+        generator,
+        "sidewatch/custom/buckets.guard/buckets_have_an_owner"
+    );
     assert_eq!(source, "config-rule");
 
     // EventBridge: the same item through the events function, the same finding.
     let (status, body) = watch.invoke("sidewatch-events", &change_event(bucket));
     assert_eq!(status, 200, "{body}\n{}", watch.log());
     let (same, status, _, source) = custom_finding(&securityhub, bucket).await.unwrap();
-    assert_eq!((same.as_str(), status.as_str(), source.as_str()), (id.as_str(), "FAILED", "event"));
+    assert_eq!(
+        (same.as_str(), status.as_str(), source.as_str()),
+        (id.as_str(), "FAILED", "event")
+    );
     // The cold start logged what it read.
     assert!(
         watch
@@ -156,9 +170,11 @@ async fn cold_start_with_and_without_20_rules() {
     let (mut with, mut without) = (Vec::new(), Vec::new());
     for _ in 0..21 {
         let started = Instant::now();
-        let settings = Settings::from_lookup(|k| (k == "AWS_REGION").then(|| "us-east-1".into()))
+        let settings =
+            Settings::from_lookup(|k| (k == "AWS_REGION").then(|| "us-east-1".into())).unwrap();
+        let container = Container::load::<S3RulesStore>(settings, None)
+            .await
             .unwrap();
-        let container = Container::load::<S3RulesStore>(settings, None).await.unwrap();
         without.push(started.elapsed().as_secs_f64() * 1000.0);
         assert!(container.custom.rule_sets.is_empty());
 

@@ -110,7 +110,9 @@ impl RulesStore for S3RulesStore {
                     GET_OPERATION,
                     FailureKind::Invalid,
                     None,
-                    format!("{key} has {size} bytes; a rules or exceptions file may have {MAX_OBJECT_BYTES} at most"),
+                    format!(
+                        "{key} has {size} bytes; a rules or exceptions file may have {MAX_OBJECT_BYTES} at most"
+                    ),
                 ));
             }
             let text = self.get(&key).await?;

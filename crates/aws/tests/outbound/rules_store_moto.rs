@@ -29,21 +29,48 @@ async fn put(s3: &aws_sdk_s3::Client, key: &str, body: &str) {
 async fn the_store_reads_the_rules_and_the_exceptions_file_under_its_prefix_only() {
     let moto = Moto::start();
     let s3 = s3(&moto).await;
-    s3.create_bucket().bucket("team-rules").send().await.unwrap();
-    put(&s3, "sidewatch/buckets.guard", "rule a { configuration exists }").await;
-    put(&s3, "sidewatch/team/queues.guard", "rule b { configuration exists }").await;
+    s3.create_bucket()
+        .bucket("team-rules")
+        .send()
+        .await
+        .unwrap();
+    put(
+        &s3,
+        "sidewatch/buckets.guard",
+        "rule a { configuration exists }",
+    )
+    .await;
+    put(
+        &s3,
+        "sidewatch/team/queues.guard",
+        "rule b { configuration exists }",
+    )
+    .await;
     put(&s3, "sidewatch/exceptions.yaml", "exceptions: []").await;
     put(&s3, "sidewatch/tests/buckets_tests.yaml", "- name: t").await;
     put(&s3, "sidewatch/README.md", "# notes").await;
-    put(&s3, "other/elsewhere.guard", "rule c { configuration exists }").await;
-    put(&s3, "sidewatch-old/old.guard", "rule d { configuration exists }").await;
+    put(
+        &s3,
+        "other/elsewhere.guard",
+        "rule c { configuration exists }",
+    )
+    .await;
+    put(
+        &s3,
+        "sidewatch-old/old.guard",
+        "rule d { configuration exists }",
+    )
+    .await;
 
     let sdk = moto.sdk_config().await;
     let location = RulesLocation::parse("s3://team-rules/sidewatch/").unwrap();
     let mut objects = S3RulesStore::new(&sdk, &location).read_all().await.unwrap();
     objects.sort_by(|a, b| a.name.cmp(&b.name));
     let names: Vec<&str> = objects.iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(names, ["buckets.guard", "exceptions.yaml", "team/queues.guard"]);
+    assert_eq!(
+        names,
+        ["buckets.guard", "exceptions.yaml", "team/queues.guard"]
+    );
     assert_eq!(objects[0].text, "rule a { configuration exists }");
 
     // The whole bucket as the location.
@@ -53,7 +80,10 @@ async fn the_store_reads_the_rules_and_the_exceptions_file_under_its_prefix_only
 
     // A bucket that does not exist: the error names the operation.
     let missing = RulesLocation::parse("s3://no-such-rules/x/").unwrap();
-    let err = S3RulesStore::new(&sdk, &missing).read_all().await.unwrap_err();
+    let err = S3RulesStore::new(&sdk, &missing)
+        .read_all()
+        .await
+        .unwrap_err();
     assert_eq!(err.operation, "s3:ListBucket");
     assert_eq!(err.kind, FailureKind::NotFound, "{err}");
 }

@@ -58,7 +58,10 @@ fn a_rules_file_that_does_not_parse_is_refused_with_file_line_and_message() {
             && err.contains("do not parse"),
         "{err}"
     );
-    assert!(err.contains("team/broken.guard:3:"), "line 3, the rule that does not parse: {err}");
+    assert!(
+        err.contains("team/broken.guard:3:"),
+        "line 3, the rule that does not parse: {err}"
+    );
 }
 
 #[test]
@@ -69,10 +72,16 @@ fn an_exceptions_file_not_understood_is_refused_naming_the_entry() {
     )])
     .unwrap_err()
     .to_string();
-    assert!(err.contains("exceptions.yaml") && err.contains("exception 1") && err.contains("reason"), "{err}");
-    let err = load(vec![object("exceptions.yaml", EXCEPTIONS), object("exceptions.json", "{}")])
-        .unwrap_err()
-        .to_string();
+    assert!(
+        err.contains("exceptions.yaml") && err.contains("exception 1") && err.contains("reason"),
+        "{err}"
+    );
+    let err = load(vec![
+        object("exceptions.yaml", EXCEPTIONS),
+        object("exceptions.json", "{}"),
+    ])
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("keep one exceptions file"), "{err}");
 }
 
@@ -102,7 +111,10 @@ async fn a_custom_rule_fails_through_the_events_function_and_its_finding_names_t
         .unwrap();
     let f = w.finding("Custom.buckets_have_an_owner");
     assert_eq!(f.compliance_status(), "FAILED");
-    assert_eq!(f.generator_id, "sidewatch/custom/buckets.guard/buckets_have_an_owner");
+    assert_eq!(
+        f.generator_id,
+        "sidewatch/custom/buckets.guard/buckets_have_an_owner"
+    );
     assert_eq!(f.product_fields["sidewatch/RulesFile"], "buckets.guard");
     assert!(f.description.contains("no owner tag"), "{}", f.description);
     // The built-in controls ran too, and nothing was suppressed without an exceptions file.
@@ -112,12 +124,19 @@ async fn a_custom_rule_fails_through_the_events_function_and_its_finding_names_t
 
 #[tokio::test]
 async fn an_excepted_failure_is_imported_then_suppressed_and_reopened_after_expiry() {
-    let mut w = world(vec![object("buckets.guard", RULE), object("exceptions.yaml", EXCEPTIONS)]);
+    let mut w = world(vec![
+        object("buckets.guard", RULE),
+        object("exceptions.yaml", EXCEPTIONS),
+    ]);
     crate::events::handle(w.inv(), &w.ports, config_change())
         .await
         .unwrap();
     let f = w.finding("Custom.buckets_have_an_owner");
-    assert_eq!(f.compliance_status(), "FAILED", "still evaluated and reported");
+    assert_eq!(
+        f.compliance_status(),
+        "FAILED",
+        "still evaluated and reported"
+    );
     assert!(f.product_fields[EXCEPTION_FIELD].contains("SEC-7"));
     let updates = w.ports.workflow.updates.lock().unwrap().clone();
     assert_eq!(updates.len(), 1);
@@ -139,13 +158,20 @@ async fn an_excepted_failure_is_imported_then_suppressed_and_reopened_after_expi
     let updates = w.ports.workflow.updates.lock().unwrap().clone();
     assert_eq!(updates.len(), 1);
     assert_eq!(updates[0].workflow_status.as_deref(), Some("NEW"));
-    assert!(updates[0].note.contains("counts again"), "{}", updates[0].note);
+    assert!(
+        updates[0].note.contains("counts again"),
+        "{}",
+        updates[0].note
+    );
 }
 
 #[tokio::test]
 async fn the_custom_rules_config_rule_evaluates_only_custom_rules_and_nothing_without_them() {
     let every_built_in_service: Vec<&str> = {
-        let mut services: Vec<&str> = sidewatch_core::catalog().iter().map(|c| c.service()).collect();
+        let mut services: Vec<&str> = sidewatch_core::catalog()
+            .iter()
+            .map(|c| c.service())
+            .collect();
         services.sort_unstable();
         services.dedup();
         services
@@ -157,13 +183,23 @@ async fn the_custom_rules_config_rule_evaluates_only_custom_rules_and_nothing_wi
     crate::config_rule::handle(w.inv(), &w.ports, event.clone())
         .await
         .unwrap();
-    let ids: Vec<_> = w.imported().iter().filter_map(|f| f.control_id().map(str::to_owned)).collect();
+    let ids: Vec<_> = w
+        .imported()
+        .iter()
+        .filter_map(|f| f.control_id().map(str::to_owned))
+        .collect();
     assert_eq!(ids, ["Custom.buckets_have_an_owner"]);
     let puts = w.ports.evaluations.puts.lock().unwrap().clone();
-    assert!(puts[0].1[0].annotation.contains("no owner tag"), "{:?}", puts[0].1);
+    assert!(
+        puts[0].1[0].annotation.contains("no owner tag"),
+        "{:?}",
+        puts[0].1
+    );
     // A rules location with only an exceptions file: the rule has nothing to evaluate.
     let w = world(vec![object("exceptions.yaml", EXCEPTIONS)]);
-    let metrics = crate::config_rule::handle(w.inv(), &w.ports, event).await.unwrap();
+    let metrics = crate::config_rule::handle(w.inv(), &w.ports, event)
+        .await
+        .unwrap();
     assert_eq!(metrics.evaluations, 0);
     assert!(w.imported().is_empty() && w.ports.evaluations.puts.lock().unwrap().is_empty());
 }

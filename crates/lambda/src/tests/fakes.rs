@@ -3,9 +3,9 @@
 use sidewatch_core::actor::Actor;
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
 use sidewatch_core::ports::{
-    ChangeSource, Delivery, EvaluationsSink, EvidenceSource, FailureKind, FindingsQuery,
-    FindingUpdate, FindingsSink, FindingsSource, FindingsWorkflow, ItemBatch, ItemFailure, ItemSource, PortError, QueueEntry,
-    ResourceKey, StoredFinding, SweepQueue,
+    ChangeSource, Delivery, EvaluationsSink, EvidenceSource, FailureKind, FindingUpdate,
+    FindingsQuery, FindingsSink, FindingsSource, FindingsWorkflow, ItemBatch, ItemFailure,
+    ItemSource, PortError, QueueEntry, ResourceKey, StoredFinding, SweepQueue,
 };
 use sidewatch_core::{ConfigurationItem, EvidenceKind, Finding};
 use std::collections::{BTreeMap, HashSet};
