@@ -630,7 +630,7 @@ exceptions:
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(ex.standing(&site, &Verdict::Compliant, TODAY), None);
+        assert_eq!(ex.standing(&site, &Verdict::pass("blocked"), TODAY), None);
         assert_eq!(
             ex.standing(&subject("S3.8", "arn:aws:s3:::other", &t), &fail, TODAY),
             None

@@ -18,6 +18,7 @@ use sidewatch_core::{ConfigurationItem, Engine, Finding, FindingBuilder, Finding
 use std::collections::HashSet;
 use time::OffsetDateTime;
 
+pub use sidewatch_core::exceptions::{EXCEPTION_EXPIRED_FIELD, EXCEPTION_FIELD};
 pub use sidewatch_core::ports::Clock;
 
 /// The system clock.
@@ -533,7 +534,6 @@ pub async fn deliver_findings<S: FindingsSink + Sync>(
     }
 }
 
-pub use sidewatch_core::exceptions::{EXCEPTION_EXPIRED_FIELD, EXCEPTION_FIELD};
 /// `Note.UpdatedBy` of the exceptions' workflow updates.
 pub const EXCEPTIONS_UPDATED_BY: &str = "sidewatch";
 
