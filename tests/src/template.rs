@@ -250,6 +250,20 @@ impl<'a> Deployment<'a> {
                         .collect(),
                 )
             }
+            "Fn::Select" => {
+                let items = items();
+                let index = items[0]
+                    .as_u64()
+                    .or_else(|| items[0].as_str().and_then(|s| s.parse().ok()))
+                    .unwrap_or_else(|| panic!("Fn::Select index: {args}"));
+                match self.resolve(&items[1]) {
+                    Some(Value::Array(list)) => list
+                        .get(index as usize)
+                        .cloned()
+                        .unwrap_or_else(|| panic!("Fn::Select {index} out of range: {args}")),
+                    other => panic!("Fn::Select of a non-list {other:?}"),
+                }
+            }
             "Fn::GetAtt" => {
                 let items = items();
                 let resource = items[0].as_str().unwrap_or_default();
@@ -717,6 +731,23 @@ pub fn generated_resources() -> String {
         }
         .write(&mut out);
     }
+    out.push_str(
+        "  # RulesUri set, per-service or per-control: one rule for your own rules (every built-in\n  \
+         # service left out; no scope: a Guard rule may evaluate any recorded type).\n",
+    );
+    let _ = write!(
+        out,
+        "  ConfigRuleCustom:\n    Type: AWS::Config::ConfigRule\n    Condition: CustomRulesConfigRule\n    \
+         DependsOn: ConfigRulePermission\n    Properties:\n      \
+         ConfigRuleName: !Sub \"${{AWS::StackName}}-custom\"\n      \
+         Description: sidewatch - your own rules (RulesUri)\n      InputParameters:\n        \
+         exclude: !Join [\",\", [{}, !Ref ExcludedControls]]\n      Source:\n        \
+         Owner: CUSTOM_LAMBDA\n        SourceIdentifier: !GetAtt ConfigRuleFunction.Arn\n        \
+         SourceDetails:\n          \
+         - {{ EventSource: aws.config, MessageType: ConfigurationItemChangeNotification }}\n          \
+         - {{ EventSource: aws.config, MessageType: OversizedConfigurationItemChangeNotification }}\n",
+        services.join(", ")
+    );
     out.push_str("  # ConfigRuleGranularity per-control: one rule per selected control.\n");
     for control in catalog() {
         let members = [*control];

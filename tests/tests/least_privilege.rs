@@ -344,6 +344,91 @@ async fn change_lookups_are_allowed_exactly_where_the_template_says() {
     }
 }
 
+// ----- the rules location: RulesUri ------------------------------------------------------------
+
+/// The evaluators read the user's rules location with exactly the template's grant: the objects
+/// under `RulesUri`'s prefix, nothing beside it, and nothing at all without `RulesUri`.
+#[tokio::test]
+async fn the_rules_location_is_readable_exactly_where_the_template_says() {
+    use sidewatch_aws::S3RulesStore;
+    use sidewatch_core::RulesLocation;
+    use sidewatch_core::ports::RulesStore;
+
+    let moto = EnforcedMoto::start().await;
+    let admin = moto.admin_config().await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&admin)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket()
+        .bucket("team-rules")
+        .send()
+        .await
+        .unwrap();
+    for key in [
+        "sidewatch/buckets.guard",
+        "sidewatch/exceptions.yaml",
+        "other/x.guard",
+    ] {
+        s3.put_object()
+            .bucket("team-rules")
+            .key(key)
+            .body(b"rule a { configuration exists }".to_vec().into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let uri = "s3://team-rules/sidewatch/";
+    let location = RulesLocation::parse(uri).unwrap();
+    let beside = RulesLocation::parse("s3://team-rules/other/").unwrap();
+    let with_rules = [("RulesUri", uri)];
+    for role in ["ConfigRuleRole", "EventsRole", "SweepRole"] {
+        let read = |name: String, policy: Value, location: RulesLocation| {
+            let moto = &moto;
+            async move {
+                let credentials = moto.user(&name, &moto_view(&policy)).await;
+                let sdk = moto.sdk_config(&credentials).await;
+                S3RulesStore::new(&sdk, &location).read_all().await
+            }
+        };
+        let policy = role_policy(role, &with_rules);
+        let objects = read(format!("{role}-rules"), policy.clone(), location.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{role}: {e}"));
+        assert_eq!(objects.len(), 2, "{role}");
+        let failure = read(format!("{role}-beside"), policy.clone(), beside.clone())
+            .await
+            .expect_err("another prefix of the bucket")
+            .to_string();
+        assert!(is_denial(&failure), "{role}: {failure}");
+        // Without s3:GetObject the objects are denied. (moto 5.2.5 does not deny the listing
+        // without s3:ListBucket — measured — so that grant and its s3:prefix condition are
+        // checked by tests/tests/template.rs only.)
+        let failure = read(
+            format!("{role}-no-get"),
+            without(&policy, "s3:GetObject"),
+            location.clone(),
+        )
+        .await
+        .expect_err("s3:GetObject")
+        .to_string();
+        assert!(
+            is_denial(&failure),
+            "{role} without s3:GetObject: {failure}"
+        );
+        let failure = read(
+            format!("{role}-default"),
+            role_policy(role, &[]),
+            location.clone(),
+        )
+        .await
+        .expect_err("no RulesUri, no grant")
+        .to_string();
+        assert!(is_denial(&failure), "{role}: {failure}");
+    }
+}
+
 // ----- the remediation role ------------------------------------------------------------------
 
 /// A deployment that remediates every remediable control.

@@ -45,6 +45,7 @@ fn deployments(template: &Value) -> Vec<(String, Deployment<'_>)> {
         &[
             ("ConfigRuleGranularity", "per-control"),
             ("RemediationMode", "off"),
+            ("RulesUri", "s3://team-rules/sidewatch/"),
         ],
         &[
             ("ConfigRuleGranularity", "none"),
@@ -527,7 +528,12 @@ fn evaluator_roles_read_exactly_the_evidence_and_write_only_findings_and_evaluat
         .iter()
         .flat_map(|k| k.api_actions().iter().map(|a| a.to_string()))
         .collect();
-    let allowed_writes = ["securityhub:BatchImportFindings", "config:PutEvaluations"];
+    let allowed_writes = [
+        "securityhub:BatchImportFindings",
+        "config:PutEvaluations",
+        // Only with RulesUri: excepted findings suppressed (see the test below).
+        "securityhub:BatchUpdateFindings",
+    ];
     for (name, deployment) in deployments(&template) {
         for function in EVALUATORS {
             let role = deployment.function_role(function);
@@ -568,6 +574,89 @@ fn evaluator_roles_read_exactly_the_evidence_and_write_only_findings_and_evaluat
         granted, evidence,
         "EvidenceReads must be exactly the evidence actions of the catalog"
     );
+}
+
+/// `RulesUri`: the evaluators read exactly the objects under its prefix and list exactly that
+/// prefix, and may suppress findings (exceptions) — only when it is set.
+#[test]
+fn the_rules_location_is_readable_only_under_its_prefix_and_only_when_set() {
+    let template = template();
+    let s3_and_updates =
+        |deployment: &Deployment<'_>, function: &str| -> Vec<(String, String, Value)> {
+            let policy = deployment.role_policy(&deployment.function_role(function));
+            policy["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| {
+                    string_list(&s["Action"]).iter().any(|a| {
+                        [
+                            "s3:GetObject",
+                            "s3:ListBucket",
+                            "securityhub:BatchUpdateFindings",
+                        ]
+                        .contains(&a.as_str())
+                    })
+                })
+                .map(|s| {
+                    (
+                        string_list(&s["Action"]).join(","),
+                        string_list(&s["Resource"]).join(","),
+                        s["Condition"].clone(),
+                    )
+                })
+                .collect()
+        };
+    let none = Deployment::new(&template, &[]);
+    let folder = Deployment::new(&template, &[("RulesUri", "s3://team-rules/sidewatch/")]);
+    let root = Deployment::new(&template, &[("RulesUri", "s3://team-rules/")]);
+    let hub = "arn:aws:securityhub:eu-west-1:123456789012:hub/default";
+    for function in EVALUATORS {
+        assert!(s3_and_updates(&none, function).is_empty(), "{function}");
+        assert_eq!(
+            s3_and_updates(&folder, function),
+            [
+                (
+                    "s3:GetObject".into(),
+                    "arn:aws:s3:::team-rules/sidewatch/*".into(),
+                    Value::Null
+                ),
+                (
+                    "s3:ListBucket".into(),
+                    "arn:aws:s3:::team-rules".into(),
+                    json!({"StringEquals": {"s3:prefix": "sidewatch/"}})
+                ),
+                (
+                    "securityhub:BatchUpdateFindings".into(),
+                    hub.into(),
+                    Value::Null
+                ),
+            ],
+            "{function}"
+        );
+        let at_root = s3_and_updates(&root, function);
+        assert_eq!(at_root[0].1, "arn:aws:s3:::team-rules/*");
+        assert_eq!(
+            (at_root[1].1.as_str(), &at_root[1].2),
+            ("arn:aws:s3:::team-rules", &Value::Null)
+        );
+    }
+    // The code lists exactly the prefix the condition allows.
+    let location = sidewatch_core::RulesLocation::parse("s3://team-rules/sidewatch/").unwrap();
+    assert_eq!(location.prefix, "sidewatch/");
+    // Every function reads the location from the same variable.
+    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
+    assert_eq!(
+        globals[sidewatch_lambda::settings::RULES_URI_VAR]["Ref"],
+        "RulesUri"
+    );
+    // Per-service (the default) and per-control deployments get one Config rule for the custom
+    // rules; without RulesUri there is none.
+    let rule = &config_rules(&folder)["ConfigRuleCustom"];
+    let exclude = rule["InputParameters"]["exclude"].as_str().unwrap();
+    let excluded: BTreeSet<&str> = exclude.split(',').filter(|s| !s.is_empty()).collect();
+    assert_eq!(excluded, services().into_iter().collect::<BTreeSet<_>>());
+    assert!(!config_rules(&none).contains_key("ConfigRuleCustom"));
 }
 
 /// The sweep collects what Config does not record with the inventory: its role's `InventoryReads`

@@ -12,6 +12,7 @@
 //! ├── convert.rs      SDK values as stored text and JSON (RFC 3339 times, JSON-or-null)
 //! ├── securityhub/    asff.rs, publisher.rs, finding_reader.rs, workflow.rs
 //! ├── config/         item_reader.rs, reporter.rs, recorders.rs
+//! ├── s3/             rules_store.rs (the user's rules and exceptions)
 //! ├── sqs/            sweep_queue.rs
 //! ├── sts/            caller_identity.rs
 //! ├── collect/        evidence, one file per service (account, cloudtrail, credential_report,
@@ -36,6 +37,7 @@
 //!     conversions in [`securityhub::asff`];
 //!   * [`config`]: [`ConfigItems`] (`ItemSource`), [`ConfigReporter`] (`EvaluationsSink`) and
 //!     [`ConfigRecorders`] (`RecorderSource`);
+//!   * [`s3`]: [`S3RulesStore`] (`RulesStore`), the functions' rules location;
 //!   * [`sqs`]: [`SqsSweepQueue`], the sweep function's sender;
 //!   * [`sts`]: [`StsIdentity`] (`CallerIdentity`);
 //! * [`collect`]: the [`EvidenceCollector`], which fetches what AWS Config does not record (an IAM
@@ -65,6 +67,7 @@ pub mod error;
 pub mod inventory;
 pub mod remediate;
 pub mod retry;
+pub mod s3;
 pub mod securityhub;
 pub mod sqs;
 pub mod sts;
@@ -75,6 +78,7 @@ pub use collect::EvidenceCollector;
 pub use config::{ConfigItems, ConfigRecorders, ConfigReporter};
 pub use inventory::{CollectionFailure, Inventory, InventoryReport};
 pub use retry::RetryPolicy;
+pub use s3::S3RulesStore;
 pub use securityhub::{SecurityHubFindings, SecurityHubPublisher, SecurityHubWorkflow};
 pub use sqs::SqsSweepQueue;
 pub use sts::StsIdentity;

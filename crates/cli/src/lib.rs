@@ -188,6 +188,14 @@ struct ReportArgs {
     /// Read the scan's parameters from a file
     #[arg(long, value_name = "FILE", conflicts_with = "security_hub")]
     params_file: Option<PathBuf>,
+    /// Also evaluate your own controls in AWS CloudFormation Guard (a .guard file or a folder of
+    /// them; repeatable), as `scan --rules` does
+    #[arg(long = "rules", value_name = "PATH", conflicts_with = "security_hub")]
+    rules: Vec<PathBuf>,
+    /// Accepted risks, as `scan --exceptions`: an excepted failure is reported with its
+    /// exception (reason, expiry, ticket) beside the failure's reason
+    #[arg(long, value_name = "FILE", conflicts_with = "security_hub")]
+    exceptions: Option<PathBuf>,
     /// Print no summary or progress on standard error (errors are still printed)
     #[arg(short, long)]
     quiet: bool,

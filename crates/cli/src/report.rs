@@ -159,9 +159,8 @@ fn gather(
             exclude: args.exclude.clone(),
             params: args.params.clone(),
             params_file: args.params_file.clone(),
-            // Not yet offered by `report`: custom Guard rules and exceptions.
-            rules: Vec::new(),
-            exceptions: None,
+            rules: args.rules.clone(),
+            exceptions: args.exceptions.clone(),
             // The scan's own summary speaks of its exit code and --fail-on; the report says its
             // own line at the end.
             quiet: true,
@@ -342,6 +341,26 @@ impl Sink for ReportSink {
                 &item.resource_id,
                 evaluation.verdict.compliance_type(),
                 evaluation.verdict.reason(),
+            )
+            .map_err(|e| SinkError::Item(e.to_string()))
+    }
+
+    /// An accepted risk still fails its control: the report lists it with its exception.
+    fn excepted(
+        &mut self,
+        _out: &mut dyn Write,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
+        excepted: &sidewatch_core::exceptions::Excepted,
+    ) -> Result<(), SinkError> {
+        self.builder
+            .borrow_mut()
+            .add(
+                evaluation.control,
+                &item.resource_type,
+                &item.resource_id,
+                evaluation.verdict.compliance_type(),
+                &format!("{}: {}", excepted.note(), evaluation.verdict.reason()),
             )
             .map_err(|e| SinkError::Item(e.to_string()))
     }

@@ -177,3 +177,61 @@ fn a_file_with_an_entry_not_understood_stops_the_scan() {
         assert!(run.stdout.is_empty(), "{}", run.stdout);
     }
 }
+
+/// `sidewatch report --rules --exceptions`: the custom rules' failures are in the report, and an
+/// excepted failure is listed with its exception beside the failure's reason.
+#[test]
+fn the_report_takes_the_rules_and_the_exceptions_of_the_scan() {
+    let file = write(
+        "report-exceptions",
+        &format!(
+            "exceptions:\n  - controls: [EC2.19]\n    resources: [sg-0b1c2d3e4f5a6b7c8]\n    \
+             reason: Bastion host, replaced by Session Manager in Q1\n    expires: {}\n    \
+             ticket: SEC-42\n",
+            in_days(60)
+        ),
+    );
+    let rules = root().join("examples/rules").to_string_lossy().into_owned();
+    let run = sidewatch(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--top",
+            "1000",
+            "--rules",
+            &rules,
+            "--exceptions",
+            &file,
+            &example(),
+        ],
+        b"",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = run.json();
+    let failing: Vec<&serde_json::Value> = report["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(std::iter::once(&report["account"]))
+        .flat_map(|s| s["duties"].as_array().into_iter().flatten())
+        .flat_map(|d| d["failing"].as_array().into_iter().flatten())
+        .collect();
+    assert!(
+        failing.iter().any(|f| f["controlId"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("Custom."))),
+        "the custom rule's failures are reported"
+    );
+    let excepted = failing
+        .iter()
+        .find(|f| f["resourceId"] == "sg-0b1c2d3e4f5a6b7c8" && f["controlId"] == "EC2.19")
+        .expect("the excepted failure is still listed");
+    let reason = excepted["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("excepted until")
+            && reason.contains("SEC-42")
+            && reason.contains("ingress tcp 22"),
+        "{reason}"
+    );
+}

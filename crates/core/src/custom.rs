@@ -19,6 +19,82 @@ use std::sync::Mutex;
 /// with it, so the two never collide.
 pub const DEFAULT_NAMESPACE: &str = "Custom";
 
+/// The names the exceptions file may have in a rules location (one of them at most).
+pub const EXCEPTIONS_FILE_NAMES: [&str; 3] =
+    ["exceptions.yaml", "exceptions.yml", "exceptions.json"];
+
+/// The extension of rules files in a rules location.
+pub const RULES_FILE_EXTENSION: &str = ".guard";
+
+/// Where the deployed functions read the user's rules and exceptions: an S3 URI prefix,
+/// `s3://BUCKET/` or `s3://BUCKET/FOLDER/`. Every `.guard` object under it is a rules file, an
+/// [`EXCEPTIONS_FILE_NAMES`] object directly in it is the exceptions file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesLocation {
+    pub bucket: String,
+    /// Empty (the whole bucket) or ending with `/`: the exact prefix the functions list, which
+    /// their `s3:prefix` condition allows and nothing else.
+    pub prefix: String,
+}
+
+impl RulesLocation {
+    /// Parses `s3://BUCKET/PREFIX/`; the message says what fits.
+    pub fn parse(uri: &str) -> Result<Self, String> {
+        let fits = "write it s3://BUCKET/ or s3://BUCKET/FOLDER/ (the folder ends with /)";
+        let rest = uri
+            .trim()
+            .strip_prefix("s3://")
+            .ok_or_else(|| format!("'{uri}' is not an S3 URI; {fits}"))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+            && !bucket.starts_with(['.', '-'])
+            && !bucket.ends_with(['.', '-']);
+        if !bucket_ok {
+            return Err(format!("'{uri}' does not name a valid S3 bucket; {fits}"));
+        }
+        if !prefix.is_empty() && !prefix.ends_with('/') {
+            return Err(format!("'{uri}' does not end with /; {fits}"));
+        }
+        if prefix.contains("//") || prefix.starts_with('/') {
+            return Err(format!("'{uri}' has an empty folder name; {fits}"));
+        }
+        Ok(RulesLocation {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+        })
+    }
+
+    /// `s3://BUCKET/PREFIX`.
+    pub fn uri(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.prefix)
+    }
+
+    /// What an object of the location is, by its name relative to the location.
+    pub fn kind_of(name: &str) -> ObjectKind {
+        if EXCEPTIONS_FILE_NAMES.contains(&name) {
+            ObjectKind::Exceptions
+        } else if name.ends_with(RULES_FILE_EXTENSION) {
+            ObjectKind::Rules
+        } else {
+            ObjectKind::Other
+        }
+    }
+}
+
+/// What an object of a rules location is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A `.guard` rules file (at any depth under the location).
+    Rules,
+    /// The exceptions file (directly in the location).
+    Exceptions,
+    /// Anything else (Guard's unit tests, notes): ignored.
+    Other,
+}
+
 /// Where a custom control is written: the rules file (as the user named it: a path, an S3 key)
 /// and the rule in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +194,48 @@ mod tests {
             remediation_url: String::new(),
             duty: Duty::DataProtection,
         }
+    }
+
+    #[test]
+    fn a_rules_location_is_a_bucket_and_a_folder_ending_with_a_slash() {
+        let l = RulesLocation::parse("s3://team-rules/sidewatch/").unwrap();
+        assert_eq!(
+            (l.bucket.as_str(), l.prefix.as_str()),
+            ("team-rules", "sidewatch/")
+        );
+        assert_eq!(l.uri(), "s3://team-rules/sidewatch/");
+        let root = RulesLocation::parse("s3://team-rules").unwrap();
+        assert_eq!(
+            (root.bucket.as_str(), root.prefix.as_str()),
+            ("team-rules", "")
+        );
+        for bad in [
+            "team-rules/x/",
+            "s3://Team/x/",
+            "s3://ab/",
+            "s3://team-rules/x",
+            "s3://team-rules//x/",
+            "https://team-rules.s3.amazonaws.com/x/",
+        ] {
+            let err = RulesLocation::parse(bad).unwrap_err();
+            assert!(err.contains(bad) && err.contains("s3://BUCKET/"), "{err}");
+        }
+        assert_eq!(
+            RulesLocation::kind_of("exceptions.yaml"),
+            ObjectKind::Exceptions
+        );
+        assert_eq!(
+            RulesLocation::kind_of("team/exceptions.yaml"),
+            ObjectKind::Other
+        );
+        assert_eq!(
+            RulesLocation::kind_of("team/buckets.guard"),
+            ObjectKind::Rules
+        );
+        assert_eq!(
+            RulesLocation::kind_of("tests/buckets_tests.yaml"),
+            ObjectKind::Other
+        );
     }
 
     #[test]

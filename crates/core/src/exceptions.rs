@@ -30,6 +30,12 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use time::{Date, Duration, OffsetDateTime, macros::format_description};
 
+/// `ProductFields` key of a finding an exception in force covers: the exception (entry, expiry,
+/// reason, ticket). The remediation function never acts on a finding that carries it.
+pub const EXCEPTION_FIELD: &str = "sidewatch/Exception";
+/// `ProductFields` key of a failure whose exception has expired.
+pub const EXCEPTION_EXPIRED_FIELD: &str = "sidewatch/ExceptionExpired";
+
 /// The longest an exception may run: one year from the day it is read.
 pub const MAX_VALIDITY: Duration = Duration::days(366);
 
@@ -146,6 +152,33 @@ pub struct Exceptions {
     active: Vec<Exception>,
     /// Entries left out (expired), with why: for the warnings.
     pub expired: Vec<String>,
+    /// The expired entries themselves: a failure they would cover is reported as no longer
+    /// excepted (Security Hub reopens the finding it suppressed).
+    lapsed: Vec<Exception>,
+}
+
+/// What the exceptions say of one verdict on one day ([`Exceptions::standing`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// A failure an exception in force covers.
+    Excepted(Excepted),
+    /// A failure only an expired exception covers: it counts again.
+    Expired(Excepted),
+}
+
+impl Standing {
+    /// One line for a Security Hub note: the exception, or that it expired.
+    pub fn note(&self) -> String {
+        match self {
+            Standing::Excepted(e) => format!("sidewatch: accepted risk, {}", e.note()),
+            Standing::Expired(e) => format!(
+                "sidewatch: exception {} expired on {} ({}): the failure counts again",
+                e.entry,
+                format_date(e.expires),
+                e.reason
+            ),
+        }
+    }
 }
 
 /// What matched a verdict.
@@ -193,6 +226,7 @@ impl Exceptions {
                     format_date(exception.expires),
                     exception.reason
                 ));
+                exceptions.lapsed.push(exception);
             } else {
                 exceptions.active.push(exception);
             }
@@ -220,6 +254,41 @@ impl Exceptions {
                 expires: e.expires,
                 ticket: e.ticket.clone(),
             })
+    }
+
+    /// What the exceptions say of `verdict` on `subject` on `today`, for a reader that keeps the
+    /// file longer than a day (a Lambda container reads it once per cold start): an entry in
+    /// force covers the failure; one whose `expires` has passed since — or had passed when the
+    /// file was read — says the failure counts again. `None` for anything that is not a failure,
+    /// or that no entry covers.
+    pub fn standing(
+        &self,
+        subject: &Subject<'_>,
+        verdict: &Verdict,
+        today: Date,
+    ) -> Option<Standing> {
+        if !verdict.is_non_compliant() {
+            return None;
+        }
+        let excepted = |e: &Exception| Excepted {
+            entry: e.entry,
+            reason: e.reason.clone(),
+            expires: e.expires,
+            ticket: e.ticket.clone(),
+        };
+        let covering = self
+            .active
+            .iter()
+            .chain(&self.lapsed)
+            .filter(|e| e.covers(subject));
+        let mut expired = None;
+        for e in covering {
+            if e.expires >= today {
+                return Some(Standing::Excepted(excepted(e)));
+            }
+            expired.get_or_insert_with(|| Standing::Expired(excepted(e)));
+        }
+        expired
     }
 
     /// Warnings about the file itself: expired entries, entries that expire within
@@ -546,5 +615,45 @@ exceptions:
         assert!(!p.matches("arn:aws:s3:::aXb+(c)-logs"));
         let q = Pattern::new("S3.?").unwrap();
         assert!(q.matches("S3.8") && !q.matches("S3.17"));
+    }
+
+    #[test]
+    fn the_standing_follows_the_day_of_the_evaluation_not_of_the_reading() {
+        let text = "exceptions:\n  - controls: [S3.8]\n    resources: [\"arn:aws:s3:::www-*\"]\n    reason: public site\n    expires: 2026-12-20\n    ticket: SEC-1\n  - controls: [S3.2]\n    resources: [\"*\"]\n    reason: old\n    expires: 2026-12-01\n";
+        let ex = Exceptions::parse(text, TODAY).unwrap();
+        let t = tags();
+        let fail = Verdict::fail("public");
+        let site = subject("S3.8", "arn:aws:s3:::www-example", &t);
+        match ex.standing(&site, &fail, TODAY) {
+            Some(Standing::Excepted(e)) => {
+                assert_eq!((e.entry, e.ticket.as_deref()), (1, Some("SEC-1")));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(ex.standing(&site, &Verdict::pass("blocked"), TODAY), None);
+        assert_eq!(
+            ex.standing(&subject("S3.8", "arn:aws:s3:::other", &t), &fail, TODAY),
+            None
+        );
+        // The last day still applies; the day after, the failure counts again.
+        assert!(matches!(
+            ex.standing(&site, &fail, date!(2026 - 12 - 20)),
+            Some(Standing::Excepted(_))
+        ));
+        let after = ex.standing(&site, &fail, date!(2026 - 12 - 21)).unwrap();
+        assert!(matches!(after, Standing::Expired(_)));
+        assert!(
+            after.note().contains("expired on 2026-12-20"),
+            "{}",
+            after.note()
+        );
+        // An entry already expired when the file was read.
+        let lapsed = ex
+            .standing(&subject("S3.2", "arn:aws:s3:::any", &t), &fail, TODAY)
+            .unwrap();
+        assert!(matches!(
+            lapsed,
+            Standing::Expired(Excepted { entry: 2, .. })
+        ));
     }
 }

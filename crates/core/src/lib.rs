@@ -45,7 +45,7 @@ pub mod verdict;
 
 pub use control::{Control, Duty, Mappings, OpenPorts, PlanKind, Remediation, Severity};
 pub use controls::catalog;
-pub use custom::{CustomSpec, RuleOrigin, RuleSet, custom_control, origin};
+pub use custom::{CustomSpec, RuleOrigin, RuleSet, RulesLocation, custom_control, origin};
 pub use engine::{Engine, EngineConfig, EngineError, Evaluation};
 pub use evidence::{EvidenceError, EvidenceKind};
 pub use finding::{

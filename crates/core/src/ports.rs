@@ -205,6 +205,22 @@ pub trait FindingsWorkflow {
     ) -> impl Future<Output = Result<Delivery, PortError>> + Send;
 }
 
+/// A door that updates no finding's workflow: every update fails, naming why, so an update the
+/// door needed is never lost silently.
+impl FindingsWorkflow for () {
+    async fn update(&self, update: &FindingUpdate) -> Result<Delivery, PortError> {
+        Err(PortError::new(
+            "securityhub:BatchUpdateFindings",
+            FailureKind::Invalid,
+            None,
+            format!(
+                "this door updates no finding workflow, so {} finding(s) keep theirs",
+                update.findings.len()
+            ),
+        ))
+    }
+}
+
 /// Sends evaluations to AWS Config (`PutEvaluations`).
 pub trait EvaluationsSink {
     /// Puts `evaluations` under `result_token` in calls of at most
@@ -490,6 +506,23 @@ pub trait SweepPorts: PublishPorts {
 pub trait Clock: Send + Sync {
     /// Now, in UTC.
     fn now(&self) -> time::OffsetDateTime;
+}
+
+/// One object of the user's rules location: its name relative to the location
+/// (`buckets.guard`, `team/payments.guard`, `exceptions.yaml`) and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesObject {
+    pub name: String,
+    pub text: String,
+}
+
+/// Reads the user's rules files and exceptions file from where the deployment keeps them (an S3
+/// prefix): once per cold start, every object under the location.
+pub trait RulesStore {
+    /// Every object under the location, each with its name relative to it. `Err` when the
+    /// listing or a read failed: the function then refuses to start rather than run without
+    /// part of the user's rules or exceptions.
+    fn read_all(&self) -> impl Future<Output = Result<Vec<RulesObject>, PortError>> + Send;
 }
 
 /// Tells which account the credentials belong to (`sts:GetCallerIdentity`, which needs no

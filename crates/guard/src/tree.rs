@@ -235,6 +235,23 @@ mod tests {
         }
     }
 
+    /// Inputs that made earlier cfn-guard releases panic (cloudformation-guard issue #210, found
+    /// by fuzzing; unterminated strings and regexes like the one fixed in PR #426). The release
+    /// profile aborts on a panic, so a rules file must never reach one: each is a parse error.
+    #[test]
+    fn rules_that_crashed_guard_before_are_parse_errors() {
+        for text in [
+            "\"\">/\\",
+            "rule r { a == /abc",
+            "rule r { a == \"abc",
+            "/",
+            "rule",
+            "let x = [/",
+        ] {
+            assert!(parse("crash.guard", text).is_err(), "{text:?}");
+        }
+    }
+
     #[test]
     fn comments_only_is_no_rule() {
         assert!(rules("# nothing yet\n").is_empty());

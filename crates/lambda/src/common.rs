@@ -6,17 +6,19 @@ use crate::settings::Settings;
 use sidewatch_core::boundary::{AccountBoundary, Claim, ForeignAccount};
 use sidewatch_core::doors::DoorError;
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
+use sidewatch_core::exceptions::Standing;
 use sidewatch_core::finding::RecordState;
 use sidewatch_core::pipeline::{ChangedBy, ForeignItems, Outcome, Problem, Run, Staleness};
 use sidewatch_core::ports::{
-    ChangeSource, Delivery, EvaluationsSink, EvidenceSource, FindingsSink, FindingsSource,
-    InventorySource, ItemSource, PipelinePorts, PortError, PublishPorts, RecorderSource, RulePorts,
-    SweepPorts, SweepQueue,
+    ChangeSource, Delivery, EvaluationsSink, EvidenceSource, FindingRef, FindingUpdate,
+    FindingsSink, FindingsSource, FindingsWorkflow, InventorySource, ItemSource, PipelinePorts,
+    PortError, PublishPorts, RecorderSource, RulePorts, SweepPorts, SweepQueue,
 };
 use sidewatch_core::{ConfigurationItem, Engine, Finding, FindingBuilder, FindingContext, Source};
 use std::collections::HashSet;
 use time::OffsetDateTime;
 
+pub use sidewatch_core::exceptions::{EXCEPTION_EXPIRED_FIELD, EXCEPTION_FIELD};
 pub use sidewatch_core::ports::Clock;
 
 /// The system clock.
@@ -46,6 +48,8 @@ impl Clock for FixedClock {
 pub struct Invocation<'a> {
     pub settings: &'a Settings,
     pub engine: &'a Engine,
+    /// The user's rules and exceptions, read at the cold start.
+    pub custom: &'a crate::custom::Customisation,
     pub clock: &'a dyn Clock,
     pub account: &'a AccountBoundary,
 }
@@ -128,6 +132,7 @@ pub struct Ports<
     Recorders = (),
     Inventory = (),
     Changes = (),
+    Workflow = (),
 > {
     /// Security Hub `BatchImportFindings`.
     pub findings: Sink,
@@ -147,10 +152,27 @@ pub struct Ports<
     pub inventory: Inventory,
     /// CloudTrail's event history: who made a change.
     pub changes: Changes,
+    /// Security Hub `BatchUpdateFindings`: excepted findings suppressed, expired ones reopened.
+    pub workflow: Workflow,
 }
 
-impl<F, Q, V, I: ItemSource + Sync, E: EvidenceSource + Sync, U, R, N, C: ChangeSource + Sync>
-    PipelinePorts for Ports<F, Q, V, I, E, U, R, N, C>
+/// The port that updates findings' workflow: the exceptions' suppressions and reopenings.
+pub trait WorkflowPorts {
+    type Workflow: FindingsWorkflow + Sync;
+    fn workflow(&self) -> &Self::Workflow;
+}
+
+impl<F, Q, V, I, E, U, R, N, C, W: FindingsWorkflow + Sync> WorkflowPorts
+    for Ports<F, Q, V, I, E, U, R, N, C, W>
+{
+    type Workflow = W;
+    fn workflow(&self) -> &W {
+        &self.workflow
+    }
+}
+
+impl<F, Q, V, I: ItemSource + Sync, E: EvidenceSource + Sync, U, R, N, C: ChangeSource + Sync, W>
+    PipelinePorts for Ports<F, Q, V, I, E, U, R, N, C, W>
 {
     type Items = I;
     type Evidence = E;
@@ -176,7 +198,8 @@ impl<
     R,
     N,
     C: ChangeSource + Sync,
-> PublishPorts for Ports<F, Q, V, I, E, U, R, N, C>
+    W,
+> PublishPorts for Ports<F, Q, V, I, E, U, R, N, C, W>
 {
     type Findings = F;
     fn findings(&self) -> &F {
@@ -194,7 +217,8 @@ impl<
     R,
     N,
     C: ChangeSource + Sync,
-> RulePorts for Ports<F, Q, V, I, E, U, R, N, C>
+    W,
+> RulePorts for Ports<F, Q, V, I, E, U, R, N, C, W>
 {
     type Evaluations = V;
     fn evaluations(&self) -> &V {
@@ -212,7 +236,8 @@ impl<
     R: RecorderSource + Sync,
     N: InventorySource + Sync,
     C: ChangeSource + Sync,
-> SweepPorts for Ports<F, Q, V, I, E, U, R, N, C>
+    W,
+> SweepPorts for Ports<F, Q, V, I, E, U, R, N, C, W>
 {
     type Stored = Q;
     type Queue = U;
@@ -505,6 +530,96 @@ pub async fn deliver_findings<S: FindingsSink + Sync>(
                 &format!("{count} finding(s) not imported"),
                 &error,
             );
+        }
+    }
+}
+
+/// `Note.UpdatedBy` of the exceptions' workflow updates.
+pub const EXCEPTIONS_UPDATED_BY: &str = "sidewatch";
+
+/// Marks the findings the exceptions file speaks of (on the invocation's day) and returns the
+/// workflow updates they need once imported. `BatchImportFindings` may not set `Workflow` or
+/// `Note` of a finding it already holds (they are the customer's side of the finding), so an
+/// excepted failure is imported as any other and then suppressed with `BatchUpdateFindings`
+/// (`SUPPRESSED`, the reason, expiry and ticket in the note); a failure whose exception expired
+/// is set back to `NEW` with a note saying so. `workflow_of` gives the status Security Hub holds
+/// when the door knows it (the sweep), so an update that changes nothing is not sent.
+pub fn exception_updates<'s>(
+    inv: &Invocation<'_>,
+    findings: &mut [Finding],
+    workflow_of: impl Fn(&str) -> Option<&'s str>,
+) -> Vec<FindingUpdate> {
+    if inv.custom.exceptions.is_none() {
+        return Vec::new();
+    }
+    let today = sidewatch_core::exceptions::today(inv.clock.now());
+    let mut updates: Vec<FindingUpdate> = Vec::new();
+    for finding in findings.iter_mut() {
+        let Some(standing) = inv.custom.standing(finding, today) else {
+            continue;
+        };
+        let held = workflow_of(&finding.id);
+        let (field, status, needed) = match &standing {
+            Standing::Excepted(e) => {
+                tracing::info!(finding = %finding.id, entry = e.entry, "excepted: {}", e.note());
+                (EXCEPTION_FIELD, "SUPPRESSED", held != Some("SUPPRESSED"))
+            }
+            Standing::Expired(e) => {
+                tracing::warn!(finding = %finding.id, entry = e.entry, "the exception expired: the failure counts again");
+                (
+                    EXCEPTION_EXPIRED_FIELD,
+                    "NEW",
+                    held.is_none_or(|s| s == "SUPPRESSED"),
+                )
+            }
+        };
+        let note = standing.note();
+        finding
+            .product_fields
+            .insert(field.to_owned(), note.clone());
+        if !needed {
+            continue;
+        }
+        let reference = FindingRef {
+            id: finding.id.clone(),
+            product_arn: finding.product_arn.clone(),
+        };
+        match updates
+            .iter_mut()
+            .find(|u| u.note == note && u.workflow_status.as_deref() == Some(status))
+        {
+            Some(update) => update.findings.push(reference),
+            None => updates.push(FindingUpdate {
+                findings: vec![reference],
+                note,
+                updated_by: EXCEPTIONS_UPDATED_BY.to_owned(),
+                workflow_status: Some(status.to_owned()),
+            }),
+        }
+    }
+    updates
+}
+
+/// Sends the exceptions' workflow updates (after the findings were imported: Security Hub
+/// updates only findings it holds), unless publishing is off; a refused update is a problem of
+/// the invocation.
+pub async fn deliver_updates<W: FindingsWorkflow + Sync>(
+    workflow: &W,
+    settings: &Settings,
+    updates: Vec<FindingUpdate>,
+    report: &mut Report,
+) {
+    if !settings.publish_findings {
+        return;
+    }
+    for update in updates {
+        match workflow.update(&update).await {
+            Ok(delivery) => record_refused("workflow update", &delivery, report),
+            Err(error) => report.port_error_of(
+                ProblemClass::DeliveryFailed,
+                &format!("{} finding workflow(s) not updated", update.findings.len()),
+                &error,
+            ),
         }
     }
 }

@@ -16,8 +16,8 @@
 //! environment's engine. `resultToken` `TESTMODE` sends `PutEvaluations` with `TestMode=true`.
 
 use crate::common::{
-    HandlerError, Invocation, Report, builder, deliver_evaluations, deliver_findings, label,
-    record_outcome,
+    HandlerError, Invocation, Report, WorkflowPorts, builder, deliver_evaluations,
+    deliver_findings, deliver_updates, exception_updates, label, record_outcome,
 };
 use crate::metrics::Metrics;
 use serde_json::Value;
@@ -28,11 +28,12 @@ use sidewatch_core::doors::config_rule::{
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
 use sidewatch_core::pipeline::{self, ChangedBy};
 use sidewatch_core::ports::RulePorts;
-use sidewatch_core::{Engine, Source};
+use sidewatch_core::{Engine, EngineError, RuleSet, Source};
+use std::sync::Arc;
 
 /// Handles one Config rule invocation: parse, refuse another account's event, run the pipeline
 /// on the event's trigger, deliver the combined evaluation and the findings.
-pub async fn handle<P: RulePorts>(
+pub async fn handle<P: RulePorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     event: Value,
@@ -47,8 +48,19 @@ pub async fn handle<P: RulePorts>(
             ..Metrics::default()
         });
     }
-    let rule_engine = engine_for(inv.settings, &event.parameters)?;
-    let engine = rule_engine.as_ref().unwrap_or(inv.engine);
+    let rule_engine = engine_for(inv.settings, &inv.custom.rule_sets, &event.parameters)?;
+    let engine = match &rule_engine {
+        RuleEngine::Function => inv.engine,
+        RuleEngine::Own(engine) => engine,
+        RuleEngine::Nothing => {
+            tracing::info!(
+                rule = event.config_rule_name.as_deref().unwrap_or(""),
+                "this Config rule selects only custom rules and the rules location has none: \
+                 nothing to evaluate"
+            );
+            return Ok(Metrics::default());
+        }
+    };
     let region = event.region().unwrap_or(&inv.settings.region).to_owned();
     let trigger = event.trigger(&region, inv.settings.evaluate_global_resources);
     let builder = builder(Source::ConfigRule, &region, inv.clock.now());
@@ -87,27 +99,38 @@ pub async fn handle<P: RulePorts>(
         )
         .await;
     }
-    deliver_findings(
-        ports.findings(),
-        inv.settings,
-        outcome.findings,
-        &mut report,
-    )
-    .await;
+    let mut findings = outcome.findings;
+    let updates = exception_updates(&inv, &mut findings, |_| None);
+    deliver_findings(ports.findings(), inv.settings, findings, &mut report).await;
+    deliver_updates(ports.workflow(), inv.settings, updates, &mut report).await;
     report.finish()
 }
 
+/// The engine a Config rule's invocation runs.
+#[derive(Debug)]
+pub enum RuleEngine {
+    /// The rule has no parameters: the function's engine, built once per container.
+    Function,
+    /// The rule's own selection and parameters over the environment's.
+    Own(Engine),
+    /// The rule and the environment together select no control — the custom rules' Config rule
+    /// (every built-in service excluded) of a rules location without `.guard` files, or of a
+    /// `SIDEWATCH_CONTROLS` that selects none of them: nothing to evaluate, nothing reported.
+    Nothing,
+}
+
 /// The engine of a rule with parameters: the environment's configuration with the rule's
-/// selection and parameters applied over it; `None` when the rule has no parameters (the
-/// function's engine, built once per container, applies). Building one costs microseconds.
+/// selection and parameters applied over it, with the custom controls of `rule_sets` (a rule may
+/// select or exclude them too). Building one costs microseconds.
 pub fn engine_for(
     settings: &crate::Settings,
+    rule_sets: &[Arc<dyn RuleSet>],
     params: &RuleParameters,
-) -> Result<Option<Engine>, DoorError> {
+) -> Result<RuleEngine, DoorError> {
     if params.is_empty() {
-        return Ok(None);
+        return Ok(RuleEngine::Function);
     }
-    let rule = params.engine_config()?;
+    let rule = params.engine_config_for(rule_sets)?;
     let mut config = settings.engine.clone();
     if params.get(CONTROLS_KEY).is_some() {
         config.select = rule.select;
@@ -120,10 +143,12 @@ pub fn engine_for(
             config.overrides.set(control, name, value);
         }
     }
-    Engine::new(&config)
-        .map(Some)
-        .map_err(|error| DoorError::Parameter {
+    match Engine::with_rules(&config, rule_sets.to_vec()) {
+        Ok(engine) => Ok(RuleEngine::Own(engine)),
+        Err(EngineError::NothingSelected) => Ok(RuleEngine::Nothing),
+        Err(error) => Err(DoorError::Parameter {
             key: "ruleParameters".to_owned(),
             reason: format!("together with the function's environment: {error}"),
-        })
+        }),
+    }
 }

@@ -20,7 +20,10 @@
 //! `errorType` `ForeignAccount`, so the dead-letter queue keeps the event for whoever routed
 //! another account's events here.
 
-use crate::common::{HandlerError, Invocation, Report, builder, deliver_findings, record_outcome};
+use crate::common::{
+    HandlerError, Invocation, Report, WorkflowPorts, builder, deliver_findings, deliver_updates,
+    exception_updates, record_outcome,
+};
 use crate::metrics::Metrics;
 use serde_json::Value;
 use sidewatch_core::Source;
@@ -30,7 +33,7 @@ use sidewatch_core::ports::PublishPorts;
 
 /// Handles one EventBridge event: parse, refuse another account's event, run the pipeline on the
 /// event's triggers, deliver the findings.
-pub async fn handle<P: PublishPorts>(
+pub async fn handle<P: PublishPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     event: Value,
@@ -57,12 +60,9 @@ pub async fn handle<P: PublishPorts>(
     .await;
     let mut report = Report::default();
     record_outcome(&outcome, &mut report);
-    deliver_findings(
-        ports.findings(),
-        inv.settings,
-        outcome.findings,
-        &mut report,
-    )
-    .await;
+    let mut findings = outcome.findings;
+    let updates = exception_updates(&inv, &mut findings, |_| None);
+    deliver_findings(ports.findings(), inv.settings, findings, &mut report).await;
+    deliver_updates(ports.workflow(), inv.settings, updates, &mut report).await;
     report.finish()
 }

@@ -13,6 +13,7 @@
 
 pub mod common;
 pub mod config_rule;
+pub mod custom;
 pub mod events;
 pub mod logging;
 pub mod metrics;
@@ -24,5 +25,6 @@ pub mod sweep;
 mod tests;
 
 pub use common::{Clock, FixedClock, HandlerError, Invocation, Ports, SystemClock};
+pub use custom::Customisation;
 pub use metrics::Metrics;
 pub use settings::{Settings, SettingsError};

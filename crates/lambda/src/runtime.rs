@@ -9,7 +9,7 @@ use crate::metrics::Metrics;
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
 use serde_json::Value;
 use sidewatch_core::boundary::AccountBoundary;
-use sidewatch_core::ports::CallerIdentity;
+use sidewatch_core::ports::{CallerIdentity, RulesStore};
 use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -122,26 +122,70 @@ async fn own_account<I: CallerIdentity + Sync>(
     Ok(asked.get_or_init(|| account).clone())
 }
 
-/// What a function builds once per container before its ports: JSON logs, settings, engine,
-/// clock.
+/// What a function builds once per container before its ports: JSON logs, settings, the user's
+/// rules and exceptions, engine, clock.
 #[derive(Debug)]
 pub struct Container {
     pub settings: crate::Settings,
     pub engine: sidewatch_core::Engine,
+    pub custom: crate::custom::Customisation,
     pub clock: crate::SystemClock,
 }
 
 impl Container {
     /// Installs the JSON logs and reads the settings; a wrong setting stops the container with
     /// the variable's name.
-    pub fn from_env() -> Result<Self, lambda_runtime::Error> {
+    pub fn settings_from_env() -> Result<crate::Settings, lambda_runtime::Error> {
         crate::logging::init();
-        let settings = crate::Settings::from_env()?;
-        let engine = sidewatch_core::Engine::new(&settings.engine)?;
+        crate::Settings::from_env().map_err(|e| init_failed(e.to_string()))
+    }
+
+    /// Reads the rules location of `settings` (when it names one) through `store`, once, and
+    /// builds the engine with the custom controls. A file that does not parse, an exceptions
+    /// entry not understood or a read that failed stops the container with the file, line and
+    /// message — logged, and returned so Lambda reports the init failure.
+    pub async fn load<S: RulesStore + Sync>(
+        settings: crate::Settings,
+        store: Option<&S>,
+    ) -> Result<Self, lambda_runtime::Error> {
+        let clock = crate::SystemClock;
+        let today = sidewatch_core::exceptions::today(clock.now());
+        let custom = match (&settings.rules_location, store) {
+            (None, _) => crate::custom::Customisation::default(),
+            (Some(location), Some(store)) => {
+                crate::custom::Customisation::load(location, store, today)
+                    .await
+                    .map_err(|e| init_failed(e.to_string()))?
+            }
+            (Some(location), None) => {
+                return Err(init_failed(format!(
+                    "the rules location {} is set but the function has no way to read it",
+                    location.uri()
+                )));
+            }
+        };
+        let engine = custom
+            .engine(&settings)
+            .map_err(|e| init_failed(e.to_string()))?;
+        if let Some(location) = &settings.rules_location {
+            tracing::info!(
+                location = %location.uri(),
+                files = %custom.files.join(","),
+                custom_controls = custom.rule_sets.iter().map(|r| r.controls().len()).sum::<usize>(),
+                exceptions = custom.exceptions.as_ref().map_or(0, |e| e.active().len()),
+                "rules location read"
+            );
+            if let Some(exceptions) = &custom.exceptions {
+                for warning in &exceptions.expired {
+                    tracing::warn!("{warning}");
+                }
+            }
+        }
         Ok(Container {
             settings,
             engine,
-            clock: crate::SystemClock,
+            custom,
+            clock,
         })
     }
 
@@ -150,6 +194,7 @@ impl Container {
         crate::Invocation {
             settings: &self.settings,
             engine: &self.engine,
+            custom: &self.custom,
             clock: &self.clock,
             account,
         }
@@ -169,4 +214,13 @@ impl Container {
     {
         serve(function, &self.clock, identity, handler).await
     }
+}
+
+/// An init failure: logged as an ERROR (the container's only record of it) and returned.
+fn init_failed(message: String) -> lambda_runtime::Error {
+    tracing::error!(
+        error_type = "InvalidSettings",
+        "the function cannot start: {message}"
+    );
+    message.into()
 }

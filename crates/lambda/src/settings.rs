@@ -3,7 +3,8 @@
 //! Every variable is listed in [`VARIABLES`] (the README's table is checked against it). Values
 //! are never logged: only the variable names appear in errors.
 
-use sidewatch_core::{Engine, EngineConfig, EngineError};
+use sidewatch_core::{Engine, EngineConfig, EngineError, RuleSet, RulesLocation};
+use std::sync::Arc;
 
 /// `SIDEWATCH_PUBLISH_FINDINGS`: `true` (default) sends findings to Security Hub, `false` only
 /// reports to AWS Config (the config-rule function) or only logs (the others).
@@ -21,6 +22,9 @@ pub const LOOKUP_CHANGES_VAR: &str = "SIDEWATCH_LOOKUP_CHANGES";
 /// `SIDEWATCH_SWEEP_LOOKUP_CHANGES`: `false` (default) names nobody on the sweep's findings;
 /// `true` looks up who made the change for FAILED findings only, a few calls per message.
 pub const SWEEP_LOOKUP_CHANGES_VAR: &str = "SIDEWATCH_SWEEP_LOOKUP_CHANGES";
+/// `SIDEWATCH_RULES_URI`: `s3://BUCKET/FOLDER/`, where the user's Guard rules (`*.guard`) and
+/// exceptions file (`exceptions.yaml`) are read from at each cold start; unset: none.
+pub const RULES_URI_VAR: &str = "SIDEWATCH_RULES_URI";
 /// `AWS_REGION`: set by Lambda; the Region findings are reported in.
 pub const REGION_VAR: &str = "AWS_REGION";
 
@@ -58,6 +62,11 @@ pub const VARIABLES: &[(&str, &str)] = &[
          (at most 3 `LookupEvents` calls per message)",
     ),
     (
+        RULES_URI_VAR,
+        "`s3://BUCKET/FOLDER/`: every `.guard` object under it is a custom rule, an \
+         `exceptions.yaml` in it the accepted risks; read once per cold start; none when unset",
+    ),
+    (
         SWEEP_QUEUE_URL_VAR,
         "sweep only: URL of the SQS queue the scheduled sweep sends resource batches to",
     ),
@@ -87,6 +96,11 @@ pub enum SettingsError {
     },
     #[error("{0}")]
     Engine(String),
+    #[error("environment variable {variable}: {reason}")]
+    Invalid {
+        variable: &'static str,
+        reason: String,
+    },
 }
 
 /// The configuration of one function.
@@ -105,6 +119,8 @@ pub struct Settings {
     pub sweep_lookup_changes: bool,
     /// `SIDEWATCH_SWEEP_QUEUE_URL`, when set.
     pub sweep_queue_url: Option<String>,
+    /// `SIDEWATCH_RULES_URI`, when set.
+    pub rules_location: Option<RulesLocation>,
     /// `AWS_REGION`.
     pub region: String,
 }
@@ -121,7 +137,18 @@ impl Settings {
         };
         let engine =
             EngineConfig::from_env(get).map_err(|e| SettingsError::Engine(e.to_string()))?;
-        Engine::new(&engine).map_err(|e| SettingsError::Engine(explain_engine_error(e)))?;
+        let rules_location = get(RULES_URI_VAR)
+            .map(|uri| RulesLocation::parse(&uri))
+            .transpose()
+            .map_err(|reason| SettingsError::Invalid {
+                variable: RULES_URI_VAR,
+                reason,
+            })?;
+        // With custom rules the selection may name them: it is checked once they are loaded
+        // (`Settings::engine_with`), still before the first invocation.
+        if rules_location.is_none() {
+            Engine::new(&engine).map_err(|e| SettingsError::Engine(explain_engine_error(e)))?;
+        }
         let region = get(REGION_VAR).ok_or(SettingsError::Missing {
             variable: REGION_VAR,
             hint: "Lambda sets it; set it when running the function elsewhere",
@@ -133,8 +160,16 @@ impl Settings {
             lookup_changes: flag(get, LOOKUP_CHANGES_VAR, true)?,
             sweep_lookup_changes: flag(get, SWEEP_LOOKUP_CHANGES_VAR, false)?,
             sweep_queue_url: get(SWEEP_QUEUE_URL_VAR),
+            rules_location,
             region,
         })
+    }
+
+    /// The engine of these settings with the custom controls of `rule_sets`: the selection and
+    /// parameters are checked against both; an error names the variable.
+    pub fn engine_with(&self, rule_sets: Vec<Arc<dyn RuleSet>>) -> Result<Engine, SettingsError> {
+        Engine::with_rules(&self.engine, rule_sets)
+            .map_err(|e| SettingsError::Engine(explain_engine_error(e)))
     }
 
     /// [`Settings::from_lookup`] on the process environment.
@@ -257,6 +292,36 @@ mod tests {
             .map(|(n, d)| ((*n).to_owned(), (*d).to_owned()))
             .collect();
         assert_eq!(rows, expected, "README's Functions environment table");
+    }
+
+    #[test]
+    fn the_selection_may_name_custom_rules_only_when_a_rules_location_is_set() {
+        let custom = [
+            ("AWS_REGION", "eu-west-1"),
+            ("SIDEWATCH_CONTROLS", "S3,Custom"),
+        ];
+        let err = settings(&custom).unwrap_err().to_string();
+        assert!(
+            err.contains("SIDEWATCH_CONTROLS") && err.contains("Custom"),
+            "{err}"
+        );
+        let mut with_rules = custom.to_vec();
+        with_rules.push((RULES_URI_VAR, "s3://team-rules/sidewatch/"));
+        let s = settings(&with_rules).unwrap();
+        assert_eq!(s.rules_location.as_ref().unwrap().prefix, "sidewatch/");
+        // Checked once the rules are loaded: without a rule called Custom.*, still refused.
+        let err = s.engine_with(Vec::new()).unwrap_err().to_string();
+        assert!(
+            err.contains("SIDEWATCH_CONTROLS") && err.contains("Custom"),
+            "{err}"
+        );
+        let err = settings(&[("AWS_REGION", "eu-west-1"), (RULES_URI_VAR, "team-rules")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(RULES_URI_VAR) && err.contains("s3://BUCKET/"),
+            "{err}"
+        );
     }
 
     #[test]

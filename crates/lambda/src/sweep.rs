@@ -31,7 +31,10 @@
 //! exists) and fails the message only when retrying can help. One message per type keeps the
 //! schedule small; its consumer holds one type's items of one Region at a time.
 
-use crate::common::{HandlerError, Invocation, Report, builder, deliver_findings, record_outcome};
+use crate::common::{
+    HandlerError, Invocation, Report, WorkflowPorts, builder, deliver_findings, deliver_updates,
+    exception_updates, record_outcome,
+};
 use crate::metrics::Metrics;
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use serde::{Deserialize, Serialize};
@@ -142,7 +145,7 @@ impl SweepOutcome {
 /// The sweep function's entry point: an SQS event (it has `Records`) is consumed, anything else
 /// is read as the scheduled EventBridge event. `unrecorded` reads the Config recorder and builds
 /// the items of the types it does not record.
-pub async fn handle<P: SweepPorts>(
+pub async fn handle<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     event: Value,
@@ -224,7 +227,7 @@ pub fn to_import(findings: Vec<Finding>, owned: &HashMap<String, StoredFinding>)
 
 /// The scheduled run: read the recorder, list the recorded types, add what only findings
 /// remember, queue their keys and one collect message per unrecorded type.
-pub async fn schedule<P: SweepPorts>(
+pub async fn schedule<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     event: Value,
@@ -338,7 +341,7 @@ pub async fn schedule<P: SweepPorts>(
 /// Which covered types go through Config and which through the inventory. When the recorder
 /// cannot be read, everything goes through Config (what the sweep did before) and the problem
 /// fails the invocation, so Lambda runs the schedule again.
-async fn sweep_plan<P: SweepPorts>(
+async fn sweep_plan<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     covered: &BTreeSet<String>,
@@ -415,7 +418,7 @@ pub fn send_batches(entries: Vec<QueueEntry>) -> Vec<Vec<QueueEntry>> {
 }
 
 /// The SQS run: each message reconciled on its own; the failed ones in `batchItemFailures`.
-pub async fn consume<P: SweepPorts>(
+pub async fn consume<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     event: SqsEvent,
@@ -495,7 +498,7 @@ pub async fn consume<P: SweepPorts>(
 }
 
 /// Reconciles one message's resources.
-async fn reconcile<P: SweepPorts>(
+async fn reconcile<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     message: &SweepMessage,
@@ -552,19 +555,24 @@ async fn reconcile<P: SweepPorts>(
     )
     .await;
     record_outcome(&outcome, report);
-    let total = outcome.findings.len();
-    let findings = to_import(outcome.findings, owned);
+    let mut findings = outcome.findings;
+    let updates = exception_updates(&inv, &mut findings, |id| {
+        owned.get(id).and_then(|f| f.workflow_status.as_deref())
+    });
+    let total = findings.len();
+    let findings = to_import(findings, owned);
     tracing::info!(
         evaluated = total,
         changed = findings.len(),
         "reconciled sweep message"
     );
     deliver_findings(ports.findings(), inv.settings, findings, report).await;
+    deliver_updates(ports.workflow(), inv.settings, updates, report).await;
 }
 
 /// Reconciles a collect message: every resource of `resource_type` the inventory builds in the
 /// message's Region, and the ACTIVE findings of resources of that type it no longer finds.
-async fn reconcile_collected<P: SweepPorts>(
+async fn reconcile_collected<P: SweepPorts + WorkflowPorts>(
     inv: Invocation<'_>,
     ports: &P,
     message: &SweepMessage,
@@ -628,8 +636,12 @@ async fn reconcile_collected<P: SweepPorts>(
     )
     .await;
     record_outcome(&outcome, report);
-    let total = outcome.findings.len();
-    let findings = to_import(outcome.findings, owned);
+    let mut findings = outcome.findings;
+    let updates = exception_updates(&inv, &mut findings, |id| {
+        owned.get(id).and_then(|f| f.workflow_status.as_deref())
+    });
+    let total = findings.len();
+    let findings = to_import(findings, owned);
     tracing::info!(
         resource_type,
         collected = collected_count,
@@ -638,6 +650,7 @@ async fn reconcile_collected<P: SweepPorts>(
         "reconciled collected resources"
     );
     deliver_findings(ports.findings(), inv.settings, findings, report).await;
+    deliver_updates(ports.workflow(), inv.settings, updates, report).await;
 }
 
 /// The item of a resource that no longer exists: deleted, so every control is NOT_APPLICABLE and

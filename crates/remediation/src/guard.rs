@@ -10,7 +10,8 @@
 //!    the function's, and `Resources[0]` names the very resource the remediation would act on,
 //!    in this partition, account and Region (`resource_named`);
 //! 2. it is `FAILED`, `ACTIVE` and `NEW` — or, when a person chose it through the custom action,
-//!    `FAILED` and `ACTIVE` and not `RESOLVED` or `SUPPRESSED`;
+//!    `FAILED` and `ACTIVE` and not `RESOLVED` or `SUPPRESSED` — and no exception covers it (the
+//!    `sidewatch/Exception` product field);
 //! 3. the control is in the allow-list;
 //! 4. the mode is not `off`;
 //! 5. the resource does not carry the exemption tag for this control (or `all`);
@@ -60,6 +61,8 @@ pub enum SkipCode {
     WorkflowNotNew,
     /// The workflow is `RESOLVED` or `SUPPRESSED`: never acted on.
     WorkflowClosed,
+    /// An exception (accepted risk) covers the failure: never acted on.
+    Excepted,
     /// The control is not in the allow-list.
     NotAllowListed,
     /// The mode is `off`.
@@ -93,6 +96,7 @@ impl SkipCode {
         SkipCode::Archived,
         SkipCode::WorkflowNotNew,
         SkipCode::WorkflowClosed,
+        SkipCode::Excepted,
         SkipCode::NotAllowListed,
         SkipCode::ModeOff,
         SkipCode::Exempt,
@@ -117,7 +121,8 @@ impl SkipCode {
             SkipCode::NotFailed
             | SkipCode::Archived
             | SkipCode::WorkflowNotNew
-            | SkipCode::WorkflowClosed => "2. state",
+            | SkipCode::WorkflowClosed
+            | SkipCode::Excepted => "2. state",
             SkipCode::NotAllowListed => "3. allow-list",
             SkipCode::ModeOff => "4. mode",
             SkipCode::Exempt => "5. exemption tag (and live)",
@@ -174,6 +179,11 @@ impl SkipCode {
             SkipCode::WorkflowClosed => {
                 "the workflow is `RESOLVED` or `SUPPRESSED`, whoever triggered"
             }
+            SkipCode::Excepted => {
+                "the finding carries the `sidewatch/Exception` product field: an entry of the \
+                 exceptions file accepts the risk until its expiry, whoever triggered (the \
+                 field arrives with the import, before the workflow is `SUPPRESSED`)"
+            }
             SkipCode::NotAllowListed => "the control is not in the allow-list (empty: none is)",
             SkipCode::ModeOff => "the mode is `off`",
             SkipCode::Exempt => {
@@ -202,6 +212,7 @@ impl SkipCode {
             SkipCode::Archived => "archived",
             SkipCode::WorkflowNotNew => "workflow-not-new",
             SkipCode::WorkflowClosed => "workflow-closed",
+            SkipCode::Excepted => "excepted",
             SkipCode::NotAllowListed => "not-allow-listed",
             SkipCode::ModeOff => "mode-off",
             SkipCode::Exempt => "exempt",
@@ -268,6 +279,13 @@ pub fn decide(
     };
     if let Err(skip) = state(finding, trigger) {
         return skip;
+    }
+    if let Some(exception) = finding
+        .product_fields
+        .get(sidewatch_core::exceptions::EXCEPTION_FIELD)
+        .filter(|v| !v.trim().is_empty())
+    {
+        return Decision::skip(SkipCode::Excepted, exception.clone());
     }
     if !config.allows(control.id) {
         return Decision::skip(

@@ -107,6 +107,7 @@ fn refused_events() {
             SkipCode::WorkflowNotNew,
         ),
         ("refuse-exempt-tag.json", &base, SkipCode::Exempt),
+        ("refuse-excepted.json", &base, SkipCode::Excepted),
         (
             "imported-ec2-13-new.json",
             &not_listed,
@@ -675,5 +676,5 @@ fn every_skip_code_is_listed_once_with_its_guard_and_when() {
         assert!(seen.insert(code.as_str()), "{code} twice");
         assert!(!code.when().is_empty() && !code.guard().is_empty());
     }
-    assert_eq!(seen.len(), 19, "a new SkipCode belongs in SkipCode::ALL");
+    assert_eq!(seen.len(), 20, "a new SkipCode belongs in SkipCode::ALL");
 }

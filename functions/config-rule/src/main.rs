@@ -4,15 +4,21 @@
 
 use sidewatch_aws::{
     AwsClients, ClientOptions, CloudTrailChanges, ConfigItems, ConfigReporter, EvidenceCollector,
-    SecurityHubPublisher, StsIdentity,
+    S3RulesStore, SecurityHubPublisher, SecurityHubWorkflow, StsIdentity,
 };
 use sidewatch_lambda::runtime::Container;
 use sidewatch_lambda::{Ports, config_rule};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    let container = Container::from_env()?;
+    let settings = Container::settings_from_env()?;
     let sdk = ClientOptions::from_env().load().await;
+    // The user's rules and exceptions, read once per cold start.
+    let rules = settings
+        .rules_location
+        .as_ref()
+        .map(|l| S3RulesStore::new(&sdk, l));
+    let container = Container::load(settings, rules.as_ref()).await?;
     let clients = AwsClients::new(&sdk);
     let changes = CloudTrailChanges::new(&clients.cloudtrail);
     let securityhub = aws_sdk_securityhub::Client::new(&sdk);
@@ -26,6 +32,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         recorders: (),
         inventory: (),
         changes,
+        workflow: SecurityHubWorkflow::new(&securityhub),
     };
     let container = &container;
     container

@@ -7,7 +7,8 @@
 use sidewatch_aws::ConfigRecorders;
 use sidewatch_aws::{
     AwsClients, ClientOptions, CloudTrailChanges, ConfigItems, EvidenceCollector, Inventory,
-    SecurityHubFindings, SecurityHubPublisher, SqsSweepQueue, StsIdentity,
+    S3RulesStore, SecurityHubFindings, SecurityHubPublisher, SecurityHubWorkflow, SqsSweepQueue,
+    StsIdentity,
 };
 use sidewatch_lambda::Ports;
 use sidewatch_lambda::runtime::Container;
@@ -15,9 +16,15 @@ use sidewatch_lambda::sweep;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    let container = Container::from_env()?;
-    let queue_url = container.settings.require_sweep_queue_url()?.to_owned();
+    let settings = Container::settings_from_env()?;
+    let queue_url = settings.require_sweep_queue_url()?.to_owned();
     let sdk = ClientOptions::from_env().load().await;
+    // The user's rules and exceptions, read once per cold start.
+    let rules = settings
+        .rules_location
+        .as_ref()
+        .map(|l| S3RulesStore::new(&sdk, l));
+    let container = Container::load(settings, rules.as_ref()).await?;
     let clients = AwsClients::new(&sdk);
     let changes = CloudTrailChanges::new(&clients.cloudtrail);
     let securityhub = aws_sdk_securityhub::Client::new(&sdk);
@@ -32,6 +39,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         recorders: ConfigRecorders::new(&recorder_client),
         inventory: Inventory::new(sdk.clone()),
         changes,
+        workflow: SecurityHubWorkflow::new(&securityhub),
     };
     let container = &container;
     container

@@ -182,6 +182,7 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         lookup_changes: true,
         sweep_lookup_changes: false,
         sweep_queue_url: Some(format!("{}/{ACCOUNT}/sidewatch-sweep", moto.endpoint)),
+        rules_location: None,
         region: REGION.into(),
     };
     let engine = Engine::new(&settings.engine).unwrap();
@@ -189,6 +190,7 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
     let inv = Invocation {
         settings: &settings,
         engine: &engine,
+        custom: &Default::default(),
         clock: &SystemClock,
         account: &account,
     };
@@ -203,6 +205,7 @@ async fn an_unrecorded_type_is_swept_through_the_inventory() {
         recorders: ConfigRecorders::new(&config),
         inventory: Inventory::new(sdk.clone()),
         changes: (),
+        workflow: (),
     };
 
     // The schedule: one collect message per unrecorded type, none for buckets.

@@ -6,6 +6,7 @@
 //! Needs `cargo-lambda` (`$SIDEWATCH_CARGO_LAMBDA`, else on `PATH`) and moto
 //! (`$SIDEWATCH_MOTO_SERVER`): `scripts/test.sh` provides both from `.venv`.
 
+mod custom_rules;
 mod enforced;
 #[path = "../support/moto_iam.rs"]
 mod moto_iam;

@@ -9,5 +9,6 @@ mod support;
 
 mod config_mocked;
 mod config_moto;
+mod rules_store_moto;
 mod securityhub_mocked;
 mod securityhub_moto;

@@ -483,6 +483,22 @@ impl RuleParameters {
         Ok(config)
     }
 
+    /// [`RuleParameters::engine_config`] checked against the built-in catalog *and* the user's
+    /// `rule_sets`, so a rule may select or leave out custom controls (`exclude` listing every
+    /// built-in service selects only them). A selection that leaves no control is not an error
+    /// here: the caller knows whether custom rules were loaded and answers for a rule that has
+    /// nothing to evaluate.
+    pub fn engine_config_for(
+        &self,
+        rule_sets: &[std::sync::Arc<dyn crate::custom::RuleSet>],
+    ) -> Result<EngineConfig, DoorError> {
+        let config = self.parse_config()?;
+        match Engine::with_rules(&config, rule_sets.to_vec()) {
+            Ok(_) | Err(EngineError::NothingSelected) => Ok(config),
+            Err(error) => Err(self.explain(error)),
+        }
+    }
+
     /// The engine the parameters describe (see [`RuleParameters::engine_config`]). Build it once
     /// per distinct parameters and reuse it.
     pub fn engine(&self) -> Result<Engine, DoorError> {

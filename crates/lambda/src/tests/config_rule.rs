@@ -332,13 +332,15 @@ async fn rule_parameters_override_the_environment_selection() {
         .engine
         .overrides
         .set("EC2.19", "blockedPorts", "22");
-    let engine = crate::config_rule::engine_for(
+    let crate::config_rule::RuleEngine::Own(engine) = crate::config_rule::engine_for(
         &w.settings,
+        &[],
         &sidewatch_core::doors::config_rule::RuleParameters::parse(r#"{"controls":"S3.8,EC2.19"}"#)
             .unwrap(),
     )
-    .unwrap()
-    .unwrap();
+    .unwrap() else {
+        panic!("the rule's parameters make an engine of its own")
+    };
     let ids: Vec<_> = engine.controls().map(|c| c.id).collect();
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert_eq!(

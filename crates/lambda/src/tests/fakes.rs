@@ -3,9 +3,9 @@
 use sidewatch_core::actor::Actor;
 use sidewatch_core::doors::evaluations::ConfigEvaluation;
 use sidewatch_core::ports::{
-    ChangeSource, Delivery, EvaluationsSink, EvidenceSource, FailureKind, FindingsQuery,
-    FindingsSink, FindingsSource, ItemBatch, ItemFailure, ItemSource, PortError, QueueEntry,
-    ResourceKey, StoredFinding, SweepQueue,
+    ChangeSource, Delivery, EvaluationsSink, EvidenceSource, FailureKind, FindingUpdate,
+    FindingsQuery, FindingsSink, FindingsSource, FindingsWorkflow, ItemBatch, ItemFailure,
+    ItemSource, PortError, QueueEntry, ResourceKey, StoredFinding, SweepQueue,
 };
 use sidewatch_core::{ConfigurationItem, EvidenceKind, Finding};
 use std::collections::{BTreeMap, HashSet};
@@ -49,6 +49,22 @@ impl FindingsSink for FakeSink {
             }
         }
         Ok(delivery)
+    }
+}
+
+/// Security Hub `BatchUpdateFindings`: keeps every update.
+#[derive(Debug, Default)]
+pub struct FakeWorkflow {
+    pub updates: Mutex<Vec<FindingUpdate>>,
+}
+
+impl FindingsWorkflow for FakeWorkflow {
+    async fn update(&self, update: &FindingUpdate) -> Result<Delivery, PortError> {
+        self.updates.lock().unwrap().push(update.clone());
+        Ok(Delivery {
+            delivered: update.findings.len(),
+            failed: Vec::new(),
+        })
     }
 }
 

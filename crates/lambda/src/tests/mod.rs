@@ -4,6 +4,7 @@
 mod boundary;
 mod config_rule;
 mod cost;
+mod custom;
 mod events;
 mod fakes;
 mod sweep;
@@ -39,12 +40,14 @@ pub type TestPorts = Ports<
     sweep::FakeRecorders,
     sweep::FakeInventory,
     FakeChanges,
+    fakes::FakeWorkflow,
 >;
 
 /// Everything a handler test needs.
 pub struct World {
     pub settings: Settings,
     pub engine: Engine,
+    pub custom: crate::custom::Customisation,
     pub clock: FixedClock,
     pub account: AccountBoundary,
     pub ports: TestPorts,
@@ -59,12 +62,14 @@ impl World {
             lookup_changes: true,
             sweep_lookup_changes: false,
             sweep_queue_url: Some("https://sqs.eu-west-1.amazonaws.com/123456789012/q".into()),
+            rules_location: None,
             region: "eu-west-1".into(),
         };
         let engine = Engine::new(&settings.engine).unwrap();
         World {
             settings,
             engine,
+            custom: crate::custom::Customisation::default(),
             clock: FixedClock(datetime!(2024-06-04 12:00 UTC)),
             account: AccountBoundary::new(ACCOUNT).unwrap(),
             ports: Ports {
@@ -78,6 +83,7 @@ impl World {
         Invocation {
             settings: &self.settings,
             engine: &self.engine,
+            custom: &self.custom,
             clock: &self.clock,
             account: &self.account,
         }

@@ -144,6 +144,13 @@ impl PublishPorts for WithSources<'_> {
     }
 }
 
+impl crate::common::WorkflowPorts for WithSources<'_> {
+    type Workflow = super::fakes::FakeWorkflow;
+    fn workflow(&self) -> &super::fakes::FakeWorkflow {
+        &self.base.workflow
+    }
+}
+
 impl SweepPorts for WithSources<'_> {
     type Stored = FakeStored;
     type Queue = FakeQueue;

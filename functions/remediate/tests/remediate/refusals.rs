@@ -267,6 +267,7 @@ async fn the_refusal_fixtures_make_no_write_call() {
     for (file, code) in [
         ("refuse-archived.json", "archived"),
         ("refuse-exempt-tag.json", "exempt"),
+        ("refuse-excepted.json", "excepted"),
         ("refuse-forged-generator.json", "forged-generator"),
         ("refuse-malformed-no-detail.json", "malformed-event"),
         ("refuse-malformed-not-json.json", "malformed-event"),
