@@ -2,6 +2,7 @@
 //! real Region; global resources (IAM, `awsRegion` `global`) are placed in one before they get
 //! here, by the core's Region rule ([`crate::global_region`]).
 
+use sidewatch_core::finding::AsffEncoder;
 use sidewatch_core::{
     ConfigurationItem, Evaluation, Finding, FindingBuilder, FindingContext, Source,
 };
@@ -25,6 +26,11 @@ impl Findings {
                 now: OffsetDateTime::now_utc(),
             }),
         }
+    }
+
+    /// A writer of these findings' JSON, for many of them (`--format asff`).
+    pub fn encoder(&self) -> AsffEncoder {
+        AsffEncoder::new(self.builder.clone())
     }
 
     /// The finding of one verdict, or why it cannot be written as ASFF.

@@ -6,8 +6,9 @@ use crate::findings::Findings;
 use crate::stats::{EXCEPTED_WORD, STATUSES, Stats, status_word};
 use serde::Serialize;
 use sidewatch_core::exceptions::Excepted;
+use sidewatch_core::finding::AsffEncoder;
 use sidewatch_core::finding::ocsf::ComplianceFinding;
-use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
+use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Severity};
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
@@ -429,11 +430,13 @@ impl JsonArray {
     pub fn push_finding(
         &mut self,
         out: &mut dyn Write,
-        finding: &Finding,
+        encoder: &mut AsffEncoder,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
     ) -> Result<(), SinkError> {
         self.start_element();
-        finding
-            .encode_into(&mut self.buffer)
+        encoder
+            .encode_into(item, evaluation, &mut self.buffer)
             .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
         self.write_element(out)?;
         Ok(())
@@ -578,6 +581,8 @@ pub enum FindingFormat {
 #[derive(Debug)]
 pub struct FindingSink {
     builder: Findings,
+    /// ASFF's writer, which renders what every finding of a control shares once.
+    encoder: AsffEncoder,
     format: FindingFormat,
     array: JsonArray,
 }
@@ -585,6 +590,7 @@ pub struct FindingSink {
 impl FindingSink {
     pub fn new(builder: Findings, format: FindingFormat) -> Self {
         FindingSink {
+            encoder: builder.encoder(),
             builder,
             format,
             array: JsonArray::default(),
@@ -599,13 +605,16 @@ impl Sink for FindingSink {
         item: &ConfigurationItem,
         evaluation: &Evaluation,
     ) -> Result<(), SinkError> {
-        let finding = self
-            .builder
-            .build(item, evaluation)
-            .map_err(SinkError::Item)?;
         match self.format {
-            FindingFormat::Asff => self.array.push_finding(out, &finding),
+            FindingFormat::Asff => {
+                self.array
+                    .push_finding(out, &mut self.encoder, item, evaluation)
+            }
             FindingFormat::Ocsf => {
+                let finding = self
+                    .builder
+                    .build(item, evaluation)
+                    .map_err(SinkError::Item)?;
                 let ocsf = ComplianceFinding::from_finding(&finding)
                     .map_err(|e| SinkError::Item(format!("no OCSF finding: {e}")))?;
                 Ok(self.array.push(out, &ocsf)?)

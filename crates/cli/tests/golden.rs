@@ -39,7 +39,9 @@ fn golden_path(input: &str, format: &str, kept: Kept) -> PathBuf {
         Kept::Whole => "gz",
         Kept::Digest => "sha256",
     };
-    root().join(format!("crates/cli/tests/golden/{input}.{format}.{extension}"))
+    root().join(format!(
+        "crates/cli/tests/golden/{input}.{format}.{extension}"
+    ))
 }
 
 fn digest(text: &str) -> String {
@@ -93,7 +95,10 @@ fn fixture_lines() -> Vec<u8> {
 /// environment cannot choose a Region (global items are placed by the input alone).
 fn scan(format: &str, file: Option<&Path>, stdin: &[u8]) -> String {
     let file = file.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
-    let nowhere = root().join("target/no-such-aws-config").display().to_string();
+    let nowhere = root()
+        .join("target/no-such-aws-config")
+        .display()
+        .to_string();
     let env = [
         ("AWS_REGION", String::new()),
         ("AWS_DEFAULT_REGION", String::new()),
