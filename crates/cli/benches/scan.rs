@@ -17,8 +17,8 @@
 //! id, so the mix of resource types and verdicts follows the catalog.
 //!
 //! Every figure is the median of [`RUNS`] runs after a warm-up (the file is in the page cache):
-//! wall time, CPU time (user + system, all threads) and peak resident set size, from `wait4` for
-//! the real binary and Python, from the process for the in-process serde parse. The scans write
+//! wall time, CPU time (user + system, all threads) and peak resident set size, from GNU `time`
+//! for the real binary and Python, from `/proc` for the in-process serde parse. The scans write
 //! to `/dev/null`, so what is measured is sidewatch, not the disk.
 
 use serde::Deserialize;
@@ -30,7 +30,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Runs measured per figure; `SIDEWATCH_BENCH_RUNS` changes it (odd, for a median).
 const RUNS: usize = 5;
+
+fn runs() -> usize {
+    std::env::var("SIDEWATCH_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n: &usize| *n > 0)
+        .unwrap_or(RUNS)
+}
 
 fn main() {
     let large: usize = std::env::args()
@@ -67,7 +76,8 @@ fn main() {
     let peak_small = scan("asff", &small_path).peak_mb;
 
     println!(
-        "| {large} items ({verdicts} verdicts), {size_mb:.0} MB snapshot, median of {RUNS} | wall time | CPU time | peak memory | vs Python `json.load` (wall) | vs serde parse (wall) |"
+        "| {large} items ({verdicts} verdicts), {size_mb:.0} MB snapshot, median of {} | wall time | CPU time | peak memory | vs Python `json.load` (wall) | vs serde parse (wall) |",
+        runs()
     );
     println!("|---|---|---|---|---|---|");
     let python_wall = python.map(|p| p.wall.as_secs_f64());
@@ -181,67 +191,88 @@ struct Timing {
     peak_mb: f64,
 }
 
-/// Runs `command` to its end, its output to `/dev/null`; its CPU time and peak memory from
-/// `wait4`.
+/// Runs `command` to its end, its output to `/dev/null`, under GNU `time` (`/usr/bin/time`) for
+/// its CPU time and peak memory; without it, only the wall time is measured.
 fn run(command: &mut Command) -> Timing {
+    let report = std::env::temp_dir().join(format!("sidewatch-bench-{}.time", std::process::id()));
+    let timed = Path::new(GNU_TIME).exists();
+    let mut child = if timed {
+        let mut wrapped = Command::new(GNU_TIME);
+        wrapped
+            .args(["-f", "%U %S %M", "-o"])
+            .arg(&report)
+            .arg(command.get_program())
+            .args(command.get_args());
+        wrapped
+    } else {
+        Command::new(command.get_program())
+    };
+    if !timed {
+        child.args(command.get_args());
+    }
     let wall0 = Instant::now();
-    let child = command
+    let status = child
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
-        .spawn()
+        .status()
         .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero `rusage` is a valid value, and `wait4` writes it for the child we
-    // spawned and have not waited for.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = libc::pid_t::try_from(child.id()).unwrap();
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = wall0.elapsed();
-    assert_eq!(waited, pid, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{command:?} failed"
-    );
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    assert!(status.success(), "{command:?} failed");
+    let text = if timed {
+        std::fs::read_to_string(&report).unwrap()
+    } else {
+        String::new()
     };
-    Timing {
-        wall,
-        cpu: time(usage.ru_utime) + time(usage.ru_stime),
-        peak_mb: usage.ru_maxrss as f64 / 1024.0,
+    let fields: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    match fields[..] {
+        [user, system, peak_kb] => Timing {
+            wall,
+            cpu: Duration::from_secs_f64(user + system),
+            peak_mb: peak_kb / 1024.0,
+        },
+        _ => Timing {
+            wall,
+            cpu: Duration::ZERO,
+            peak_mb: 0.0,
+        },
     }
 }
 
-/// Runs `f` in this process: wall time, and this process's CPU time (it runs one thread); the
-/// peak is the process's high-water mark so far.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Runs `f` on this thread: wall time, this thread's CPU time (from
+/// `/proc/thread-self/schedstat`), and the process's peak memory so far (`VmHWM`).
 fn in_process(f: impl FnOnce()) -> Timing {
-    let usage = || {
-        // SAFETY: `getrusage` fills the zeroed struct for this process.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-        usage
+    let cpu = || {
+        let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
+        let ns: u64 = text.split_whitespace().next().unwrap().parse().unwrap();
+        Duration::from_nanos(ns)
     };
-    let cpu = |u: &libc::rusage| {
-        Duration::from_secs((u.ru_utime.tv_sec + u.ru_stime.tv_sec) as u64)
-            + Duration::from_micros((u.ru_utime.tv_usec + u.ru_stime.tv_usec) as u64)
-    };
-    let (before, wall0) = (usage(), Instant::now());
+    let (cpu0, wall0) = (cpu(), Instant::now());
     f();
     let wall = wall0.elapsed();
-    let after = usage();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak_kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_default();
     Timing {
         wall,
-        cpu: cpu(&after).saturating_sub(cpu(&before)),
-        peak_mb: after.ru_maxrss as f64 / 1024.0,
+        cpu: cpu().saturating_sub(cpu0),
+        peak_mb: peak_kb / 1024.0,
     }
 }
 
 /// The run with the median wall time, after one warm-up run.
 fn median(mut run: impl FnMut() -> Timing) -> Timing {
     run(); // warm the page cache
-    let mut runs: Vec<Timing> = (0..RUNS).map(|_| run()).collect();
-    runs.sort_by_key(|t| t.wall);
-    runs[RUNS / 2]
+    let mut timings: Vec<Timing> = (0..runs()).map(|_| run()).collect();
+    timings.sort_by_key(|t| t.wall);
+    timings[timings.len() / 2]
 }
 
 /// How many verdicts a scan of `path` gives (the work the output formats do is per verdict).
