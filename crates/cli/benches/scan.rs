@@ -6,15 +6,40 @@
 //! `pass-` / `fail-` control fixture in the notification shape, each copied with a unique resource
 //! id, so the mix of resource types and verdicts follows the catalog.
 
+//! `sidewatch scan` on a generated large Config snapshot, beside the plain parse of the same
+//! file: Python's `json.load` and a serde_json parse into derived structs. The goals are ratios
+//! (issue 21): table and JSON at most a third of Python's parse time, ASFF no slower than it,
+//! memory flat.
+//!
+//! Run with `cargo bench -p sidewatch-cli --bench scan` (optionally `-- 200000` for the item count
+//! of the large file). It prints a Markdown table for the README. The snapshot is built from every
+//! `pass-` / `fail-` control fixture in the notification shape, each copied with a unique resource
+//! id, so the mix of resource types and verdicts follows the catalog.
+//!
+//! Every figure is the median of [`RUNS`] runs after a warm-up (the file is in the page cache):
+//! wall time, CPU time (user + system, all threads) and peak resident set size, from GNU `time`
+//! for the real binary and Python, from `/proc` for the in-process serde parse. The scans write
+//! to `/dev/null`, so what is measured is sidewatch, not the disk.
+
+use serde::Deserialize;
+use serde::de::{SeqAccess, Visitor};
 use serde_json::Value;
-use sidewatch_cli::Io;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Runs measured per figure; `SIDEWATCH_BENCH_RUNS` changes it (odd, for a median).
 const RUNS: usize = 5;
+
+fn runs() -> usize {
+    std::env::var("SIDEWATCH_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n: &usize| *n > 0)
+        .unwrap_or(RUNS)
+}
 
 fn main() {
     let large: usize = std::env::args()
@@ -34,38 +59,71 @@ fn main() {
         templates.len()
     );
 
-    let parse = median(|| timed(|| parse_only(&large_path)));
-    let table = median(|| timed(|| scan_in_process(&large_path, &["--format", "table"])));
-    let json = median(|| timed(|| scan_in_process(&large_path, &["--format", "json"])));
-    let asff = median(|| {
-        timed(|| scan_in_process(&large_path, &["--format", "asff", "--region", "us-east-1"]))
-    });
-    let peak_small = peak_rss_mb(&small_path);
-    let peak_large = peak_rss_mb(&large_path);
-
-    let per_sec = |d: Duration| large as f64 / d.as_secs_f64();
-    println!(
-        "| {large} items ({verdicts} verdicts), {size_mb:.0} MB snapshot, median of {RUNS} | wall time | CPU time | items/s (CPU) | vs parse-only (CPU) |"
+    let python = python()
+        .map(|python| median(|| run(Command::new(&python).args(PYTHON_LOAD).arg(&large_path))));
+    let serde = median(|| in_process(|| serde_parse(&large_path)));
+    let scan = |format: &str, path: &Path| {
+        run(Command::new(env!("CARGO_BIN_EXE_sidewatch"))
+            .args(["scan", "-q", "--fail-on", "none", "--region", "us-east-1"])
+            .args(["--format", format])
+            .arg(path))
+    };
+    let (table, json, asff) = (
+        median(|| scan("table", &large_path)),
+        median(|| scan("json", &large_path)),
+        median(|| scan("asff", &large_path)),
     );
-    println!("|---|---|---|---|---|");
-    for (name, t) in [
-        ("parse only (stream every item, no evaluation)", parse),
+    let peak_small = scan("asff", &small_path).peak_mb;
+
+    println!(
+        "| {large} items ({verdicts} verdicts), {size_mb:.0} MB snapshot, median of {} | wall time | CPU time | peak memory | vs Python `json.load` (wall) | vs serde parse (wall) |",
+        runs()
+    );
+    println!("|---|---|---|---|---|---|");
+    let python_wall = python.map(|p| p.wall.as_secs_f64());
+    let mut rows = Vec::new();
+    if let Some(p) = python {
+        rows.push(("Python `json.load` of the file (parse only)", p));
+    }
+    rows.extend([
+        (
+            "serde_json into derived structs, `configuration` as a `Value` (parse only)",
+            serde,
+        ),
         ("`scan --format table`", table),
         ("`scan --format json`", json),
         ("`scan --format asff`", asff),
-    ] {
+    ]);
+    for (name, t) in rows {
+        let wall = t.wall.as_secs_f64();
+        let vs_python = python_wall.map_or("–".to_owned(), |p| format!("{:.2}×", wall / p));
         println!(
-            "| {name} | {:.2} s | {:.2} s | {:.0} | {:.2}× |",
-            t.wall.as_secs_f64(),
+            "| {name} | {wall:.2} s | {:.2} s | {:.0} MB | {vs_python} | {:.2}× |",
             t.cpu.as_secs_f64(),
-            per_sec(t.cpu),
-            t.cpu.as_secs_f64() / parse.cpu.as_secs_f64()
+            t.peak_mb,
+            wall / serde.wall.as_secs_f64()
         );
     }
     println!();
-    println!("| peak memory of `sidewatch scan --format asff` | {small} items | {large} items |");
-    println!("|---|---|---|");
-    println!("| resident set size (VmHWM) | {peak_small:.1} MB | {peak_large:.1} MB |");
+    println!(
+        "Peak memory of `scan --format asff`: {:.1} MB at {small} items, {:.1} MB at {large} items.",
+        peak_small, asff.peak_mb
+    );
+}
+
+/// Python's parse of the file alone.
+const PYTHON_LOAD: [&str; 2] = ["-c", "import json, sys; json.load(open(sys.argv[1], 'rb'))"];
+
+/// `python3`, when there is one.
+fn python() -> Option<PathBuf> {
+    let ok = Command::new("python3")
+        .args(["-c", "pass"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("python3 not found: the Python row is left out");
+    }
+    ok.then(|| PathBuf::from("python3"))
 }
 
 /// Notification-shape `pass-` and `fail-` fixtures of every control whose resource AWS Config
@@ -125,36 +183,96 @@ fn generate(dir: &Path, templates: &[Value], count: usize) -> PathBuf {
     path
 }
 
-/// Wall-clock time and the time this thread spent on a CPU. The second barely moves when other
-/// processes load the machine, so the ratios are computed from it.
+/// What one run took.
 #[derive(Debug, Clone, Copy)]
 struct Timing {
     wall: Duration,
     cpu: Duration,
+    peak_mb: f64,
 }
 
-fn timed(run: impl FnOnce()) -> Timing {
-    let (cpu0, wall0) = (thread_cpu(), Instant::now());
-    run();
-    Timing {
-        wall: wall0.elapsed(),
-        cpu: thread_cpu().saturating_sub(cpu0),
+/// Runs `command` to its end, its output to `/dev/null`, under GNU `time` (`/usr/bin/time`) for
+/// its CPU time and peak memory; without it, only the wall time is measured.
+fn run(command: &mut Command) -> Timing {
+    let report = std::env::temp_dir().join(format!("sidewatch-bench-{}.time", std::process::id()));
+    let timed = Path::new(GNU_TIME).exists();
+    let mut child = if timed {
+        let mut wrapped = Command::new(GNU_TIME);
+        wrapped
+            .args(["-f", "%U %S %M", "-o"])
+            .arg(&report)
+            .arg(command.get_program())
+            .args(command.get_args());
+        wrapped
+    } else {
+        Command::new(command.get_program())
+    };
+    if !timed {
+        child.args(command.get_args());
+    }
+    let wall0 = Instant::now();
+    let status = child
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .status()
+        .unwrap();
+    let wall = wall0.elapsed();
+    assert!(status.success(), "{command:?} failed");
+    let text = if timed {
+        std::fs::read_to_string(&report).unwrap()
+    } else {
+        String::new()
+    };
+    let fields: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    match fields[..] {
+        [user, system, peak_kb] => Timing {
+            wall,
+            cpu: Duration::from_secs_f64(user + system),
+            peak_mb: peak_kb / 1024.0,
+        },
+        _ => Timing {
+            wall,
+            cpu: Duration::ZERO,
+            peak_mb: 0.0,
+        },
     }
 }
 
-/// This thread's on-CPU time, from the first field of `/proc/thread-self/schedstat` (ns).
-fn thread_cpu() -> Duration {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
-    let ns: u64 = text.split_whitespace().next().unwrap().parse().unwrap();
-    Duration::from_nanos(ns)
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Runs `f` on this thread: wall time, this thread's CPU time (from
+/// `/proc/thread-self/schedstat`), and the process's peak memory so far (`VmHWM`).
+fn in_process(f: impl FnOnce()) -> Timing {
+    let cpu = || {
+        let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
+        let ns: u64 = text.split_whitespace().next().unwrap().parse().unwrap();
+        Duration::from_nanos(ns)
+    };
+    let (cpu0, wall0) = (cpu(), Instant::now());
+    f();
+    let wall = wall0.elapsed();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak_kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_default();
+    Timing {
+        wall,
+        cpu: cpu().saturating_sub(cpu0),
+        peak_mb: peak_kb / 1024.0,
+    }
 }
 
-/// The run with the median CPU time, after one warm-up run.
+/// The run with the median wall time, after one warm-up run.
 fn median(mut run: impl FnMut() -> Timing) -> Timing {
     run(); // warm the page cache
-    let mut runs: Vec<Timing> = (0..RUNS).map(|_| run()).collect();
-    runs.sort_by_key(|t| t.cpu);
-    runs[RUNS / 2]
+    let mut timings: Vec<Timing> = (0..runs()).map(|_| run()).collect();
+    timings.sort_by_key(|t| t.wall);
+    timings[timings.len() / 2]
 }
 
 /// How many verdicts a scan of `path` gives (the work the output formats do is per verdict).
@@ -170,55 +288,69 @@ fn verdict_count(path: &Path) -> usize {
     verdicts
 }
 
-fn parse_only(path: &Path) {
-    let mut items = 0usize;
-    sidewatch_core::snapshot::read_items(File::open(path).unwrap(), |_| items += 1).unwrap();
-    assert!(items > 0);
+/// The fields of a configuration item a scan reads, as a plain program would derive them.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // Parsed to be dropped.
+struct Item {
+    resource_type: String,
+    resource_id: String,
+    resource_name: Option<String>,
+    #[serde(rename = "ARN")]
+    arn: Option<String>,
+    aws_account_id: Option<String>,
+    aws_region: Option<String>,
+    availability_zone: Option<String>,
+    configuration_item_status: Option<String>,
+    configuration_item_capture_time: Option<String>,
+    configuration_item_version: Option<String>,
+    #[serde(default)]
+    tags: Value,
+    #[serde(default)]
+    related_events: Value,
+    #[serde(default)]
+    configuration: Value,
+    #[serde(default)]
+    supplementary_configuration: Value,
 }
 
-fn scan_in_process(path: &Path, format: &[&str]) {
-    let mut args = vec!["sidewatch", "scan", "-q", "--fail-on", "none"];
-    args.extend_from_slice(format);
-    args.push(path.to_str().unwrap());
-    let (mut stdin, mut stdout, mut stderr) = (io::empty(), io::sink(), io::sink());
-    let mut io = Io::piped(&mut stdin, &mut stdout, &mut stderr);
-    let code = sidewatch_cli::run(args, &mut io);
-    assert_eq!(code, 0, "scan failed");
+/// A snapshot file whose items are parsed one by one and dropped (never all in memory).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct Snapshot {
+    #[serde(default)]
+    file_version: Option<String>,
+    #[serde(default)]
+    config_snapshot_id: Option<String>,
+    configuration_items: Items,
 }
 
-/// Peak resident set size of the real binary scanning `path`, read from `/proc/<pid>/status`
-/// (VmHWM, the high-water mark) every 2 ms until the process exits. Linux only.
-fn peak_rss_mb(path: &Path) -> f64 {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sidewatch"))
-        .args([
-            "scan",
-            "-q",
-            "--fail-on",
-            "none",
-            "--format",
-            "asff",
-            "--region",
-            "us-east-1",
-        ])
-        .arg(path)
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0u64;
-    loop {
-        if let Ok(status) = std::fs::read_to_string(&status_path)
-            && let Some(kb) = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        {
-            peak_kb = peak_kb.max(kb);
+struct Items(usize);
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Count;
+        impl<'de> Visitor<'de> for Count {
+            type Value = Items;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("items")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Items, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<Item>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Items(n))
+            }
         }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
+        d.deserialize_seq(Count)
     }
-    peak_kb as f64 / 1024.0
+}
+
+/// The plain parse: the file read into memory, then parsed with serde_json into [`Item`]s.
+fn serde_parse(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let snapshot: Snapshot = serde_json::from_slice(&bytes).unwrap();
+    assert!(snapshot.configuration_items.0 > 0);
 }

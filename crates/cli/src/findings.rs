@@ -3,6 +3,7 @@
 //! here, by the core's Region rule ([`crate::global_region`]).
 
 use sidewatch_core::actor::Actor;
+use sidewatch_core::finding::AsffEncoder;
 use sidewatch_core::{
     ConfigurationItem, Evaluation, Finding, FindingBuilder, FindingContext, Source,
 };
@@ -26,6 +27,11 @@ impl Findings {
                 now: OffsetDateTime::now_utc(),
             }),
         }
+    }
+
+    /// A writer of these findings' JSON, for many of them (`--format asff`).
+    pub fn encoder(&self) -> AsffEncoder {
+        AsffEncoder::new(self.builder.clone())
     }
 
     /// The finding of one verdict (naming who changed the resource, when known), or why it

@@ -2,10 +2,10 @@
 //! the gzip magic bytes, not the name).
 
 use flate2::read::MultiGzDecoder;
-use std::cell::Cell;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The first two bytes of every gzip stream.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -36,8 +36,10 @@ impl Source {
 }
 
 /// Wraps `reader` so that it decompresses when the content starts with the gzip magic bytes.
-/// Returns the reader and whether it is gzip.
-pub fn decompressing<'a>(mut reader: Box<dyn Read + 'a>) -> io::Result<(Box<dyn Read + 'a>, bool)> {
+/// Returns the reader and whether it is gzip. `Send`: the scan reads on a thread of its own.
+pub fn decompressing<'a>(
+    mut reader: Box<dyn Read + Send + 'a>,
+) -> io::Result<(Box<dyn Read + Send + 'a>, bool)> {
     let mut magic = [0u8; 2];
     let mut got = 0;
     while got < magic.len() {
@@ -62,18 +64,18 @@ pub fn decompressing<'a>(mut reader: Box<dyn Read + 'a>) -> io::Result<(Box<dyn 
 /// A reader that fails once `stop` is set: ends a read early when the output has gone away.
 pub struct Stoppable<R> {
     inner: R,
-    stop: Rc<Cell<bool>>,
+    stop: Arc<AtomicBool>,
 }
 
 impl<R> Stoppable<R> {
-    pub fn new(inner: R, stop: Rc<Cell<bool>>) -> Self {
+    pub fn new(inner: R, stop: Arc<AtomicBool>) -> Self {
         Stoppable { inner, stop }
     }
 }
 
 impl<R: Read> Read for Stoppable<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.stop.get() {
+        if self.stop.load(Ordering::Relaxed) {
             return Err(io::Error::other("stopped: the output was closed"));
         }
         self.inner.read(buf)
@@ -111,11 +113,11 @@ mod tests {
 
     #[test]
     fn a_stopped_reader_fails() {
-        let stop = Rc::new(Cell::new(false));
-        let mut r = Stoppable::new(Cursor::new(b"abc".to_vec()), Rc::clone(&stop));
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut r = Stoppable::new(Cursor::new(b"abc".to_vec()), Arc::clone(&stop));
         let mut buf = [0u8; 1];
         assert_eq!(r.read(&mut buf).unwrap(), 1);
-        stop.set(true);
+        stop.store(true, Ordering::Relaxed);
         assert!(r.read(&mut buf).is_err());
     }
 }

@@ -456,7 +456,8 @@ struct PermissionsArgs {
 
 /// The standard streams (or stand-ins) a run uses, and whether each is a terminal.
 pub struct Io<'a> {
-    pub stdin: &'a mut dyn Read,
+    /// `Send`: a scan reads its input on a thread of its own.
+    pub stdin: &'a mut (dyn Read + Send),
     pub stdin_is_terminal: bool,
     pub stdout: &'a mut dyn Write,
     pub stdout_is_terminal: bool,
@@ -467,7 +468,7 @@ pub struct Io<'a> {
 impl<'a> Io<'a> {
     /// Streams none of which is a terminal, as in a pipeline (tests and benchmarks use buffers).
     pub fn piped(
-        stdin: &'a mut dyn Read,
+        stdin: &'a mut (dyn Read + Send),
         stdout: &'a mut dyn Write,
         stderr: &'a mut dyn Write,
     ) -> Self {
@@ -530,7 +531,8 @@ pub fn main() -> ExitCode {
     let stdout = io::stdout();
     let stderr = io::stderr();
     let stdout_is_terminal = stdout.is_terminal();
-    let mut stdin_lock = stdin.lock();
+    // Not locked: a lock cannot move to the thread a scan reads on (the reader buffers anyway).
+    let mut stdin_handle = stdin;
     // Rows appear line by line on a terminal; through a pipe, in large writes.
     let mut out: Box<dyn Write> = if stdout_is_terminal {
         Box::new(io::LineWriter::new(stdout.lock()))
@@ -539,8 +541,8 @@ pub fn main() -> ExitCode {
     };
     let mut err = stderr.lock();
     let mut io = Io {
-        stdin_is_terminal: stdin.is_terminal(),
-        stdin: &mut stdin_lock,
+        stdin_is_terminal: io::stdin().is_terminal(),
+        stdin: &mut stdin_handle,
         stdout_is_terminal,
         stdout: &mut out,
         stderr_is_terminal: io::stderr().is_terminal(),

@@ -7,6 +7,7 @@ use crate::stats::{EXCEPTED_WORD, STATUSES, Stats, status_word};
 use serde::Serialize;
 use sidewatch_core::actor::Actor;
 use sidewatch_core::exceptions::Excepted;
+use sidewatch_core::finding::AsffEncoder;
 use sidewatch_core::finding::ocsf::ComplianceFinding;
 use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
 use std::fs::File;
@@ -519,15 +520,27 @@ impl JsonArray {
         self.write_element(out)
     }
 
+    /// Adds a built ASFF finding, checking its size limit on the bytes written.
+    pub fn push_built(&mut self, out: &mut dyn Write, finding: &Finding) -> Result<(), SinkError> {
+        self.start_element();
+        finding
+            .encode_into(&mut self.buffer)
+            .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
+        self.write_element(out)?;
+        Ok(())
+    }
+
     /// Adds an ASFF finding, checking its size limit on the bytes written.
     pub fn push_finding(
         &mut self,
         out: &mut dyn Write,
-        finding: &Finding,
+        encoder: &mut AsffEncoder,
+        item: &ConfigurationItem,
+        evaluation: &Evaluation,
     ) -> Result<(), SinkError> {
         self.start_element();
-        finding
-            .encode_into(&mut self.buffer)
+        encoder
+            .encode_into(item, evaluation, &mut self.buffer)
             .map_err(|e| SinkError::Item(format!("no ASFF finding: {e}")))?;
         self.write_element(out)?;
         Ok(())
@@ -687,6 +700,8 @@ pub enum FindingFormat {
 #[derive(Debug)]
 pub struct FindingSink {
     builder: Findings,
+    /// ASFF's writer, which renders what every finding of a control shares once.
+    encoder: AsffEncoder,
     format: FindingFormat,
     array: JsonArray,
 }
@@ -694,6 +709,7 @@ pub struct FindingSink {
 impl FindingSink {
     pub fn new(builder: Findings, format: FindingFormat) -> Self {
         FindingSink {
+            encoder: builder.encoder(),
             builder,
             format,
             array: JsonArray::default(),
@@ -709,13 +725,24 @@ impl FindingSink {
         evaluation: &Evaluation,
         actor: Option<&Actor>,
     ) -> Result<(), SinkError> {
-        let finding = self
-            .builder
-            .build(item, evaluation, actor)
-            .map_err(SinkError::Item)?;
-        match self.format {
-            FindingFormat::Asff => self.array.push_finding(out, &finding),
-            FindingFormat::Ocsf => {
+        match (self.format, actor) {
+            // The encoder writes findings without an actor, the common case, fast.
+            (FindingFormat::Asff, None) => {
+                self.array
+                    .push_finding(out, &mut self.encoder, item, evaluation)
+            }
+            (FindingFormat::Asff, Some(_)) => {
+                let finding = self
+                    .builder
+                    .build(item, evaluation, actor)
+                    .map_err(SinkError::Item)?;
+                self.array.push_built(out, &finding)
+            }
+            (FindingFormat::Ocsf, _) => {
+                let finding = self
+                    .builder
+                    .build(item, evaluation, actor)
+                    .map_err(SinkError::Item)?;
                 let ocsf = ComplianceFinding::from_finding(&finding)
                     .map_err(|e| SinkError::Item(format!("no OCSF finding: {e}")))?;
                 Ok(self.array.push(out, &ocsf)?)

@@ -15,22 +15,29 @@ use crate::stats::{ChangeStats, InventoryStats, LiveStats, Stats};
 use crate::{EXIT_ERROR, Io, ScanArgs, ScanFormat, error, warning};
 use sidewatch_core::actor::Actor;
 use sidewatch_core::exceptions::{self, Excepted, Exceptions, Subject};
-use sidewatch_core::snapshot::{ItemOutcome, SnapshotError, read_items};
+use sidewatch_core::snapshot::{ItemOutcome, ReadSummary, SnapshotError, read_items};
 use sidewatch_core::{
     ACCOUNT_RESOURCE_TYPE, ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation,
     Overrides,
 };
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 /// Item-level errors printed in full; beyond this many only their number is given.
 const MAX_ITEM_ERRORS_SHOWN: u64 = 20;
 /// Items between two updates of the progress line.
 const PROGRESS_EVERY: u64 = 10_000;
+/// Items the reader thread hands over at once, and batches it reads ahead of the evaluation at
+/// most (it waits beyond): memory stays flat whatever the input's size.
+const BATCH: usize = 64;
+const BATCHES_AHEAD: usize = 4;
 
 /// Prints item-level errors up to a limit, then counts them.
 #[derive(Debug, Default)]
@@ -240,7 +247,7 @@ pub fn run_into(args: &ScanArgs, io: &mut Io<'_>, sink: Option<Box<dyn Sink>>) -
                 && !args.quiet,
             shown: false,
         },
-        stop: Rc::new(Cell::new(false)),
+        stop: Arc::new(AtomicBool::new(false)),
         live,
         pending: Vec::new(),
         pending_sources: Vec::new(),
@@ -272,7 +279,7 @@ struct Scan<'a> {
     item_errors: ItemErrors,
     progress: Progress,
     /// Set when the output fails: the input reader then stops.
-    stop: Rc<Cell<bool>>,
+    stop: Arc<AtomicBool>,
     /// `--live`: the session, and the items waiting for their evidence with their inputs' names.
     live: Option<Live>,
     pending: Vec<ConfigurationItem>,
@@ -387,9 +394,9 @@ impl Scan<'_> {
     /// Reads one input to its end (or its first fatal error).
     fn source(&mut self, source: &Source, io: &mut Io<'_>) {
         let name = source.name();
-        let opened: io::Result<Box<dyn Read + '_>> = match source {
+        let opened: io::Result<Box<dyn Read + Send + '_>> = match source {
             Source::Stdin => Ok(Box::new(&mut *io.stdin)),
-            Source::File(path) => open_file(path).map(|f| Box::new(f) as Box<dyn Read>),
+            Source::File(path) => open_file(path).map(|f| Box::new(f) as Box<dyn Read + Send>),
         };
         let reader = opened.and_then(decompressing);
         let (reader, gzip) = match reader {
@@ -407,10 +414,10 @@ impl Scan<'_> {
         };
         self.stats.inputs += 1;
         self.global.start_input(&name, io.stderr);
-        let reader = Stoppable::new(reader, Rc::clone(&self.stop));
+        let reader = Stoppable::new(reader, Arc::clone(&self.stop));
         let (stdout, stderr) = (&mut *io.stdout, &mut *io.stderr);
-        let result = read_items(reader, |outcome| {
-            self.outcome(outcome, &name, stdout, stderr)
+        let result = read_in_pipeline(reader, |outcome| {
+            self.outcome(outcome, &name, stdout, stderr);
         });
         match result {
             Ok(summary) => {
@@ -677,7 +684,7 @@ impl Scan<'_> {
     /// The output cannot be written: stop reading. A closed pipe (`| head`) is not worth a message.
     fn output_failed(&mut self, stderr: &mut dyn Write, e: &io::Error) {
         self.stats.output_failed = true;
-        self.stop.set(true);
+        self.stop.store(true, Ordering::Relaxed);
         if e.kind() != io::ErrorKind::BrokenPipe {
             self.progress.clear(stderr);
             let _ = writeln!(
@@ -785,6 +792,70 @@ fn report_unattributed(stderr: &mut dyn Write, notes: &[String], quiet: bool) {
             "note: … and {} more resource(s) whose change is not attributed",
             notes.len() - SHOWN
         );
+    }
+}
+
+/// [`read_items`] with the reading and parsing on a thread of its own, while `on_item` runs on
+/// this one, in the input's order: parsing an item takes about as long as evaluating it and
+/// writing its verdicts, so two cores scan about twice as fast.
+///
+/// Items go over in batches (a hand-over per item would cost more than a small item's parse);
+/// the batch so far is handed over before every read of the input, so items that arrive slowly
+/// (a pipe) are evaluated as soon as they are read, not when a batch fills.
+fn read_in_pipeline(
+    reader: impl Read + Send,
+    mut on_item: impl FnMut(ItemOutcome),
+) -> Result<ReadSummary, SnapshotError> {
+    let (batches, arriving) = mpsc::sync_channel::<Vec<ItemOutcome>>(BATCHES_AHEAD);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let pending = RefCell::new(Vec::with_capacity(BATCH));
+            // The receiver is dropped only after the loop below ends, which needs this sender
+            // gone: a send cannot fail while anything is left to hand over.
+            let hand_over = || {
+                let batch =
+                    std::mem::replace(&mut *pending.borrow_mut(), Vec::with_capacity(BATCH));
+                if !batch.is_empty() {
+                    let _ = batches.send(batch);
+                }
+            };
+            let flushing = HandingOver {
+                inner: reader,
+                hand_over: &hand_over,
+            };
+            let result = read_items(flushing, |outcome| {
+                let full = {
+                    let mut pending = pending.borrow_mut();
+                    pending.push(outcome);
+                    pending.len() >= BATCH
+                };
+                if full {
+                    hand_over();
+                }
+            });
+            hand_over();
+            result
+        });
+        for batch in arriving {
+            batch.into_iter().for_each(&mut on_item);
+        }
+        reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// The input of [`read_in_pipeline`]'s reader: hands the items read so far over before each
+/// read, which may wait for more input.
+struct HandingOver<'h, R> {
+    inner: R,
+    hand_over: &'h dyn Fn(),
+}
+
+impl<R: Read> Read for HandingOver<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (self.hand_over)();
+        self.inner.read(buf)
     }
 }
 

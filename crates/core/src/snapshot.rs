@@ -39,6 +39,7 @@
 use crate::item::{ConfigurationItem, ItemError};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::RangeInclusive;
@@ -229,9 +230,10 @@ pub fn read_items<R: Read>(
     reader: R,
     mut on_item: impl FnMut(ItemOutcome),
 ) -> Result<ReadSummary, SnapshotError> {
-    let mut input = Lines::new(reader).map_err(SnapshotError::Io)?;
+    let input = RefCell::new(Lines::new(reader).map_err(SnapshotError::Io)?);
     let mut state = State {
         on_item: &mut on_item,
+        framing: Some(&input),
         next_index: 0,
         items: 0,
         unreadable: 0,
@@ -243,12 +245,19 @@ pub fn read_items<R: Read>(
     // Set once a value was read or a broken one skipped: later broken values are item errors.
     let mut several = false;
     loop {
-        if !input.skip_whitespace().map_err(SnapshotError::Io)? {
+        if !input
+            .borrow_mut()
+            .skip_whitespace()
+            .map_err(SnapshotError::Io)?
+        {
             break;
         }
-        let (start_line, start_column) = (input.line, input.column);
-        input.start_value();
-        let mut de = serde_json::Deserializer::from_reader(&mut input);
+        let (start_line, start_column) = {
+            let mut input = input.borrow_mut();
+            input.start_value();
+            (input.line, input.column)
+        };
+        let mut de = serde_json::Deserializer::from_reader(Shared(&input));
         let error = match TopLevel(&mut state).deserialize(&mut de) {
             Ok(this) => {
                 values += 1;
@@ -263,13 +272,9 @@ pub fn read_items<R: Read>(
             Err(error) => error,
         };
         drop(de);
+        let mut input = input.borrow_mut();
         // Positions in the whole input, not in this value.
-        let line = start_line + error.line() - 1;
-        let column = if error.line() == 1 {
-            start_column + error.column() - 1
-        } else {
-            error.column()
-        };
+        let (line, column) = input.position_of(&error, start_line, start_column);
         let fatal = SnapshotError::from_json(error, line, column);
         if matches!(fatal, SnapshotError::Io(_)) {
             return Err(fatal);
@@ -302,20 +307,67 @@ pub fn read_items<R: Read>(
 /// line is skipped with the broken value instead.
 const MAX_KEPT: usize = 1 << 20;
 
+/// Bytes read from the input at once.
+const READ_BUFFER: usize = 64 << 10;
+
+/// Elements of an item array longer than this are left to the streaming parser, which never holds
+/// one whole.
+const MAX_FRAMED: usize = 16 << 20;
+
+/// Elements nested deeper than this are left to the streaming parser: its recursion limit counts
+/// from the top-level value, a framed element's from the element.
+const MAX_FRAMED_DEPTH: usize = 100;
+
 /// The input with its position counted, and the bytes the parser has read of the current line
 /// kept (up to [`MAX_KEPT`]): when a broken value of JSON Lines swallowed the start of the next
 /// line, that line is read again.
+///
+/// It also frames the elements of item arrays ([`Lines::next_framed`]): serde_json reads a
+/// `Read` one byte per call, several times slower than it parses a slice, so each element is cut
+/// out of the buffer whole and parsed as a slice. The parser never sees those bytes; what it sees
+/// is counted apart (`seen_line`, `seen_column`), so the positions of its errors are put back in
+/// the whole input ([`Lines::position_of`]).
 struct Lines<R> {
     inner: BufReader<R>,
     /// Bytes already read once and to be read again, from `replay_at`.
     replay: Vec<u8>,
     replay_at: usize,
+    /// A read error met while framing, handed to the parser once it has read the bytes before it.
+    pending_error: Option<std::io::Error>,
     /// 1-based position of the next byte.
     line: usize,
     column: usize,
     /// What the parser has read of the current line, unless it was longer than [`MAX_KEPT`].
     kept: Vec<u8>,
     kept_overflow: bool,
+    /// The parser's own count of the current value's bytes it read (as serde_json counts them:
+    /// line from 1, column 0 after a newline), and the last byte it read.
+    seen_line: usize,
+    seen_column: usize,
+    last_seen: u8,
+    /// Where the last framed element of the current value ended, when one was.
+    framed: Option<FramedEnd>,
+}
+
+/// The end of the last framed element of a top-level value, to map the parser's positions back.
+#[derive(Debug, Clone, Copy)]
+struct FramedEnd {
+    /// Newlines in every element framed so far in this value.
+    newlines: usize,
+    /// The whole input's column of the next byte, and the parser's own line and column, there.
+    column: usize,
+    seen_line: usize,
+    seen_column: usize,
+}
+
+/// How serde_json reads the input: through the shared [`Lines`], which frames elements between
+/// its reads.
+struct Shared<'a, R>(&'a RefCell<Lines<R>>);
+
+impl<R: Read> Read for Shared<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().read(buf)
+    }
 }
 
 impl<R: Read> Lines<R> {
@@ -323,7 +375,7 @@ impl<R: Read> Lines<R> {
     /// (a reader may hand over fewer than asked, as a gzip sniffer in front of it does).
     fn new(reader: R) -> std::io::Result<Self> {
         const BOM: &[u8] = b"\xEF\xBB\xBF";
-        let mut inner = BufReader::new(reader);
+        let mut inner = BufReader::with_capacity(READ_BUFFER, reader);
         let mut first = Vec::with_capacity(BOM.len());
         while first.len() < BOM.len() {
             let available = inner.fill_buf()?;
@@ -343,10 +395,15 @@ impl<R: Read> Lines<R> {
             inner,
             replay: first,
             replay_at: 0,
+            pending_error: None,
             line: 1,
             column: 1,
             kept: Vec::new(),
             kept_overflow: false,
+            seen_line: 1,
+            seen_column: 0,
+            last_seen: 0,
+            framed: None,
         })
     }
 
@@ -372,6 +429,198 @@ impl<R: Read> Lines<R> {
     fn start_value(&mut self) {
         self.kept.clear();
         self.kept_overflow = false;
+        self.seen_line = 1;
+        self.seen_column = 0;
+        self.last_seen = 0;
+        self.framed = None;
+    }
+
+    /// Where in the whole input the parser's `error` is, for a value that started at
+    /// `start_line`, `start_column`: serde_json counts from the value's start, and never saw the
+    /// framed elements.
+    fn position_of(
+        &self,
+        error: &serde_json::Error,
+        start_line: usize,
+        start_column: usize,
+    ) -> (usize, usize) {
+        let (line, column) = (error.line(), error.column());
+        match self.framed {
+            None => (
+                start_line + line - 1,
+                if line == 1 {
+                    start_column + column - 1
+                } else {
+                    column
+                },
+            ),
+            Some(end) => (
+                start_line + line - 1 + end.newlines,
+                if line == end.seen_line {
+                    (end.column + column).saturating_sub(end.seen_column + 1)
+                } else {
+                    column
+                },
+            ),
+        }
+    }
+
+    /// Takes the next element of an item array out of the input, when the parser stands right
+    /// after an object element (`last_seen` is its `}`) and what follows is `,` and an object
+    /// that parses whole: returns its fields. Otherwise every byte taken is put back and the
+    /// parser reads on as if nothing happened (the array's end, any error, an element too large
+    /// or too deep to frame).
+    fn next_framed(&mut self, frame: &mut Vec<u8>) -> Option<Map<String, Value>> {
+        if self.last_seen != b'}' || self.pending_error.is_some() {
+            return None;
+        }
+        frame.clear();
+        let element = match self.frame_element(frame) {
+            Ok(Some(start)) => start,
+            Ok(None) => {
+                self.put_back(frame);
+                return None;
+            }
+            Err(e) => {
+                self.put_back(frame);
+                self.pending_error = Some(e);
+                return None;
+            }
+        };
+        let mut de = serde_json::Deserializer::from_slice(&frame[element..]);
+        match de::Deserialize::deserialize(&mut de).and_then(|Known(fields)| {
+            de.end()?;
+            Ok(fields)
+        }) {
+            Ok(fields) => {
+                self.hide(frame);
+                Some(fields)
+            }
+            Err(_) => {
+                self.put_back(frame);
+                None
+            }
+        }
+    }
+
+    /// Moves `,` and the object after it into `frame` and returns where the object starts in
+    /// it; `None` when something else comes first or the object does not end in time.
+    fn frame_element(&mut self, frame: &mut Vec<u8>) -> std::io::Result<Option<usize>> {
+        const BEFORE_COMMA: u8 = 0;
+        const AFTER_COMMA: u8 = 1;
+        const IN_VALUE: u8 = 2;
+        let mut phase = BEFORE_COMMA;
+        let mut start = 0;
+        let (mut depth, mut deepest) = (0usize, 0usize);
+        let (mut in_string, mut escaped) = (false, false);
+        loop {
+            let buf = self.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let mut i = 0;
+            let mut end = None;
+            let mut other = false;
+            while i < buf.len() {
+                let byte = buf[i];
+                if phase != IN_VALUE {
+                    match byte {
+                        b' ' | b'\t' | b'\r' | b'\n' => {}
+                        b',' if phase == BEFORE_COMMA => phase = AFTER_COMMA,
+                        b'{' if phase == AFTER_COMMA => {
+                            phase = IN_VALUE;
+                            start = frame.len() + i;
+                            (depth, deepest) = (1, 1);
+                        }
+                        _ => {
+                            other = true;
+                            break;
+                        }
+                    }
+                    i += 1;
+                } else if escaped {
+                    escaped = false;
+                    i += 1;
+                } else if in_string {
+                    match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                        None => i = buf.len(),
+                        Some(at) => {
+                            i += at;
+                            if buf[i] == b'"' {
+                                in_string = false;
+                            } else {
+                                escaped = true;
+                            }
+                            i += 1;
+                        }
+                    }
+                } else {
+                    match byte {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => {
+                            depth += 1;
+                            deepest = deepest.max(depth);
+                        }
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = Some(i + 1);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            let taken = end.unwrap_or(i);
+            frame.extend_from_slice(&buf[..taken]);
+            self.consume(taken);
+            if other || frame.len() > MAX_FRAMED {
+                return Ok(None);
+            }
+            if end.is_some() {
+                return Ok((deepest <= MAX_FRAMED_DEPTH).then_some(start));
+            }
+        }
+    }
+
+    /// Puts `frame` back in front of what is still to be read.
+    fn put_back(&mut self, frame: &mut Vec<u8>) {
+        if frame.is_empty() {
+            return;
+        }
+        frame.extend_from_slice(&self.replay[self.replay_at..]);
+        std::mem::swap(&mut self.replay, frame);
+        self.replay_at = 0;
+        frame.clear();
+    }
+
+    /// Counts the framed bytes in the input's position (the parser never sees them) and notes
+    /// where they ended.
+    fn hide(&mut self, bytes: &[u8]) {
+        let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+        let tail = match memchr::memrchr(b'\n', bytes) {
+            Some(at) => {
+                self.line += newlines;
+                self.column = 1;
+                self.kept.clear();
+                self.kept_overflow = false;
+                &bytes[at + 1..]
+            }
+            None => bytes,
+        };
+        self.column += tail.len();
+        let room = MAX_KEPT.saturating_sub(self.kept.len());
+        self.kept.extend_from_slice(&tail[..tail.len().min(room)]);
+        self.kept_overflow |= tail.len() > room;
+        let before = self.framed.map_or(0, |f| f.newlines);
+        self.framed = Some(FramedEnd {
+            newlines: before + newlines,
+            column: self.column,
+            seen_line: self.seen_line,
+            seen_column: self.seen_column,
+        });
     }
 
     /// After a value that started on `start_line` broke: goes to the first line after
@@ -426,6 +675,8 @@ impl<R: Read> Lines<R> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         if self.replay_at < self.replay.len() {
             Ok(&self.replay[self.replay_at..])
+        } else if let Some(e) = self.pending_error.take() {
+            Err(e)
         } else {
             self.inner.fill_buf()
         }
@@ -448,12 +699,16 @@ impl<R: Read> Read for Lines<R> {
         buf[..n].copy_from_slice(&available[..n]);
         self.consume(n);
         for &byte in &buf[..n] {
+            self.last_seen = byte;
             if byte == b'\n' {
+                self.seen_line += 1;
+                self.seen_column = 0;
                 self.line += 1;
                 self.column = 1;
                 self.kept.clear();
                 self.kept_overflow = false;
             } else {
+                self.seen_column += 1;
                 self.column += 1;
                 if self.kept.len() < MAX_KEPT {
                     self.kept.push(byte);
@@ -466,9 +721,156 @@ impl<R: Read> Read for Lines<R> {
     }
 }
 
+/// Where an item array's elements can be framed as slices (see [`Lines`]).
+trait Framing {
+    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<Map<String, Value>>;
+}
+
+impl<R: Read> Framing for RefCell<Lines<R>> {
+    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<Map<String, Value>> {
+        self.borrow_mut().next_framed(frame)
+    }
+}
+
+/// The fields [`ConfigurationItem::from_value`] reads; an item's other fields (relationships,
+/// hashes, state ids) are checked as JSON exactly as a [`Value`] would be, but never built.
+const ITEM_FIELDS: [&str; 17] = [
+    "resourceType",
+    "resourceId",
+    "resourceName",
+    "ARN",
+    "arn",
+    "awsAccountId",
+    "accountId",
+    "awsRegion",
+    "availabilityZone",
+    "configurationItemStatus",
+    "configurationItemCaptureTime",
+    "configurationItemVersion",
+    "version",
+    "tags",
+    "relatedEvents",
+    "configuration",
+    "supplementaryConfiguration",
+];
+
+/// A framed item object: its [`ITEM_FIELDS`], as the [`Value`] of the whole element holds them.
+struct Known(Map<String, Value>);
+
+impl<'de> de::Deserialize<'de> for Known {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(KnownVisitor)
+    }
+}
+
+struct KnownVisitor;
+
+impl<'de> Visitor<'de> for KnownVisitor {
+    type Value = Known;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a configuration item")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Known, A::Error> {
+        let mut fields = Map::new();
+        while let Some(FieldName(name)) = map.next_key()? {
+            match name {
+                Some(name) => {
+                    let value: Value = map.next_value()?;
+                    fields.insert(name.to_owned(), value);
+                }
+                None => {
+                    map.next_value::<Checked>()?;
+                }
+            }
+        }
+        Ok(Known(fields))
+    }
+}
+
+/// A key of an item object: one of [`ITEM_FIELDS`], or `None`.
+struct FieldName(Option<&'static str>);
+
+impl<'de> de::Deserialize<'de> for FieldName {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(FieldNameVisitor)
+    }
+}
+
+struct FieldNameVisitor;
+
+impl Visitor<'_> for FieldNameVisitor {
+    type Value = FieldName;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<FieldName, E> {
+        Ok(FieldName(ITEM_FIELDS.iter().find(|f| **f == name).copied()))
+    }
+}
+
+/// Any JSON value, read through as a [`Value`] is (strings decoded and checked, numbers in
+/// range), but kept nowhere.
+struct Checked;
+
+impl<'de> de::Deserialize<'de> for Checked {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Checked)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_key::<Checked>()?.is_some() {
+            map.next_value::<Checked>()?;
+        }
+        Ok(Checked)
+    }
+}
+
 /// The reader's running state, shared by the visitors.
 struct State<'f, F> {
     on_item: &'f mut F,
+    /// The input, to frame item array elements from; `None` reads them all through serde.
+    framing: Option<&'f dyn Framing>,
     next_index: u64,
     items: u64,
     unreadable: u64,
@@ -633,11 +1035,23 @@ impl<'de, F: FnMut(ItemOutcome)> Visitor<'de> for ItemArray<'_, '_, F> {
         f.write_str("an array of configuration items")
     }
 
+    /// Elements after an object element are framed when they can be ([`Lines::next_framed`]);
+    /// the parser reads the others, the array's end and every error.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(value) = seq.next_element::<Value>()? {
+        let mut frame = Vec::new();
+        let mut after_object = false;
+        loop {
+            if let Some(framing) = self.0.framing.filter(|_| after_object) {
+                while let Some(fields) = framing.next_framed(&mut frame) {
+                    self.0.emit(Value::Object(fields));
+                }
+            }
+            let Some(value) = seq.next_element::<Value>()? else {
+                return Ok(());
+            };
+            after_object = value.is_object();
             self.0.emit(value);
         }
-        Ok(())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {

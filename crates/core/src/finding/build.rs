@@ -15,7 +15,6 @@ use crate::item::ConfigurationItem;
 use crate::verdict::{Verdict, truncate_with_ellipsis};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::net::IpAddr;
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
@@ -104,6 +103,11 @@ impl FindingBuilder {
         &self.ctx
     }
 
+    /// `now` as RFC 3339 UTC, when it could be written.
+    pub(super) fn now_text(&self) -> Option<&str> {
+        self.now.as_deref().ok()
+    }
+
     /// The finding for one control's verdict on one item, with every field validated (the
     /// serialized size is checked when it is encoded).
     ///
@@ -187,7 +191,7 @@ impl FindingBuilder {
         Ok(finding)
     }
 
-    fn account(&self, item: &ConfigurationItem) -> Result<String, FindingError> {
+    pub(super) fn account(&self, item: &ConfigurationItem) -> Result<String, FindingError> {
         let account = non_blank(self.ctx.account_override.as_deref())
             .or_else(|| non_blank(item.account_id.as_deref()))
             .ok_or_else(|| FindingError::MissingAccount {
@@ -205,7 +209,7 @@ impl FindingBuilder {
 
     /// The override, else the item's `awsRegion` unless it is `global` (IAM and other global
     /// resources): a finding lives in a real Region, and only the caller knows which.
-    fn region(&self, item: &ConfigurationItem) -> Result<String, FindingError> {
+    pub(super) fn region(&self, item: &ConfigurationItem) -> Result<String, FindingError> {
         let region = non_blank(self.ctx.region_override.as_deref())
             .or_else(|| {
                 non_blank(item.region.as_deref()).filter(|r| !r.eq_ignore_ascii_case("global"))
@@ -339,11 +343,12 @@ pub fn finding_id(
     control_id: &str,
     resource_id: &str,
 ) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(resource_id.as_bytes());
     let mut hex = String::with_capacity(64);
     for byte in digest {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{byte:02x}");
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
     }
     format!("arn:{partition}:securityhub:{region}:{account}:sidewatch/{control_id}/{hex}")
 }
@@ -415,7 +420,10 @@ pub fn asff_resource_type(config_resource_type: &str) -> &'static str {
 /// NOT_APPLICABLE (resource deleted or no longer recorded, or the control does not apply) is
 /// NOT_AVAILABLE and ARCHIVED: the finding no longer describes a live problem. INSUFFICIENT_DATA
 /// is NOT_AVAILABLE but stays ACTIVE: the resource still exists and nobody has shown it passes.
-fn outcome(verdict: &Verdict, severity: Severity) -> (ComplianceStatus, Severity, RecordState) {
+pub(super) fn outcome(
+    verdict: &Verdict,
+    severity: Severity,
+) -> (ComplianceStatus, Severity, RecordState) {
     match verdict {
         Verdict::Compliant(_) => (
             ComplianceStatus::Passed,
@@ -438,7 +446,7 @@ fn outcome(verdict: &Verdict, severity: Severity) -> (ComplianceStatus, Severity
 
 /// `sidewatch/S3.8` for a built-in control; `sidewatch/custom/<rules file>/<rule>` for a custom
 /// one, so Security Hub groups a user's findings by the file and rule that produced them.
-fn generator_id(control: &Control) -> String {
+pub(super) fn generator_id(control: &Control) -> String {
     let id = match crate::custom::origin(control) {
         Some(origin) => format!("sidewatch/custom/{}/{}", origin.file, origin.rule),
         None => format!("sidewatch/{}", control.id),
@@ -446,7 +454,7 @@ fn generator_id(control: &Control) -> String {
     truncate_chars(&id, MAX_GENERATOR_ID).to_owned()
 }
 
-fn finding_types(mappings: &Mappings) -> Vec<String> {
+pub(super) fn finding_types(mappings: &Mappings) -> Vec<String> {
     let mut types = Vec::with_capacity(2);
     if mappings.fsbp.is_some() {
         types.push(TYPE_FSBP.to_owned());
@@ -460,7 +468,7 @@ fn finding_types(mappings: &Mappings) -> Vec<String> {
     types
 }
 
-fn remediation(control: &Control) -> Option<Remediation> {
+pub(super) fn remediation(control: &Control) -> Option<Remediation> {
     let text = (!is_blank(control.remediation))
         .then(|| truncate_with_ellipsis(control.remediation, MAX_RECOMMENDATION_TEXT));
     let url = (!is_blank(control.remediation_url)).then(|| control.remediation_url.to_owned());
@@ -470,7 +478,7 @@ fn remediation(control: &Control) -> Option<Remediation> {
 }
 
 /// `AWS::EC2::SecurityGroup sg-0abc (web)`: the resource as people name it in a description.
-fn resource_label(item: &ConfigurationItem) -> String {
+pub(super) fn resource_label(item: &ConfigurationItem) -> String {
     match item.resource_name.as_deref().filter(|n| !is_blank(n)) {
         Some(name) if name != item.resource_id => {
             format!("{} {} ({name})", item.resource_type, item.resource_id)
@@ -480,7 +488,7 @@ fn resource_label(item: &ConfigurationItem) -> String {
 }
 
 /// The partition of the item's ARN; without a usable ARN, the partition of the Region.
-fn partition<'a>(item: &'a ConfigurationItem, region: &str) -> &'a str {
+pub(super) fn partition<'a>(item: &'a ConfigurationItem, region: &str) -> &'a str {
     item.arn
         .as_deref()
         .and_then(Arn::parse)
@@ -492,7 +500,12 @@ fn partition<'a>(item: &'a ConfigurationItem, region: &str) -> &'a str {
 /// `Resources[].Id`: the item's ARN; else the `arn` its configuration records (IAM); else the
 /// ARN built from the resource id where its format is fixed; else the resource id itself.
 /// Account-level resources use Security Hub's own form, `AWS::::Account:<account>`.
-fn resource_id(item: &ConfigurationItem, partition: &str, account: &str, region: &str) -> String {
+pub(super) fn resource_id(
+    item: &ConfigurationItem,
+    partition: &str,
+    account: &str,
+    region: &str,
+) -> String {
     if item.resource_type == "AWS::::Account" {
         return format!("AWS::::Account:{account}");
     }
@@ -530,7 +543,7 @@ fn resource_id(item: &ConfigurationItem, partition: &str, account: &str, region:
 /// a tag ASFF would refuse is dropped (blank key or value, key over 128 characters, characters
 /// outside what AWS tags allow), a long value is cut to 256 characters, and past 50 tags the
 /// rest are dropped — `sidewatch:*` tags (the remediation exemption) first, then by key.
-fn resource_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+pub(super) fn resource_tags(tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut usable: Vec<(&String, &str)> = tags
         .iter()
         .filter(|(key, _)| !is_blank(key) && key.chars().count() <= MAX_TAG_KEY && is_tag_text(key))

@@ -37,6 +37,7 @@
 
 mod batch;
 mod build;
+mod encode;
 mod model;
 pub mod ocsf;
 pub mod region;
@@ -46,6 +47,7 @@ pub use batch::{Batcher, MAX_BATCH_BYTES};
 pub use build::{
     FindingBuilder, FindingContext, MAX_OBSERVATION_AGE, asff_resource_type, finding_id,
 };
+pub use encode::AsffEncoder;
 pub use model::{
     Action, AwsApiCallAction, Compliance, ComplianceStatus, DomainDetails, Finding,
     FindingProviderFields, FindingSeverity, Recommendation, RecordState, Remediation,

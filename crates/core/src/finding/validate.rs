@@ -9,7 +9,7 @@ use super::build::{
     MAX_DESCRIPTION, MAX_PRODUCT_FIELD_VALUE, MAX_RECOMMENDATION_TEXT, MAX_RELATED_REQUIREMENTS,
     MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS, MAX_TITLE, is_region_name,
 };
-use super::model::{Action, Finding};
+use super::model::{Action, Finding, Remediation};
 use super::{FindingError, MAX_FINDING_BYTES, SCHEMA_VERSION, is_blank};
 use crate::arn::Partition;
 use std::collections::BTreeMap;
@@ -112,20 +112,7 @@ impl Finding {
         }
         check.text("Title", &self.title, 1, MAX_TITLE)?;
         check.text("Description", &self.description, 1, MAX_DESCRIPTION)?;
-        if let Some(remediation) = &self.remediation {
-            let r = &remediation.recommendation;
-            if let Some(text) = &r.text {
-                check.text(
-                    "Remediation.Recommendation.Text",
-                    text,
-                    1,
-                    MAX_RECOMMENDATION_TEXT,
-                )?;
-            }
-            if let Some(url) = &r.url {
-                check.text("Remediation.Recommendation.Url", url, 1, usize::MAX)?;
-            }
-        }
+        check.remediation(self.remediation.as_ref())?;
         check.map(
             "ProductFields",
             &self.product_fields,
@@ -158,11 +145,59 @@ impl Finding {
 }
 
 /// Builds errors that name the finding.
-struct Check<'a> {
+/// The checks, for the finding `id` names (in messages).
+pub(super) struct Check<'a> {
     id: &'a str,
 }
 
-impl Check<'_> {
+impl<'a> Check<'a> {
+    pub(super) fn new(id: &'a str) -> Self {
+        Check { id }
+    }
+
+    /// `Remediation.Recommendation`'s text and URL.
+    pub(super) fn remediation(
+        &self,
+        remediation: Option<&Remediation>,
+    ) -> Result<(), FindingError> {
+        if let Some(remediation) = remediation {
+            let r = &remediation.recommendation;
+            if let Some(text) = &r.text {
+                self.text(
+                    "Remediation.Recommendation.Text",
+                    text,
+                    1,
+                    MAX_RECOMMENDATION_TEXT,
+                )?;
+            }
+            if let Some(url) = &r.url {
+                self.text("Remediation.Recommendation.Url", url, 1, usize::MAX)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `ProductFields`, borrowed.
+    pub(super) fn product_fields(&self, fields: &BTreeMap<&str, &str>) -> Result<(), FindingError> {
+        self.count("ProductFields", fields.len(), 0, MAX_PRODUCT_FIELDS)?;
+        for (key, value) in fields {
+            self.text("ProductFields key", key, 1, MAX_PRODUCT_FIELD_KEY)?;
+            self.text("ProductFields", value, 1, MAX_PRODUCT_FIELD_VALUE)?;
+        }
+        Ok(())
+    }
+
+    /// One resource's `Tags`.
+    pub(super) fn tags(&self, tags: &BTreeMap<String, String>) -> Result<(), FindingError> {
+        self.map(
+            "Resources[0].Tags",
+            tags,
+            MAX_TAGS,
+            MAX_TAG_KEY,
+            MAX_TAG_VALUE,
+        )
+    }
+
     /// `Action`: the one action type sidewatch sends, what `AwsApiCallAction` allows.
     fn action(&self, action: &Action) -> Result<(), FindingError> {
         if action.action_type != "AWS_API_CALL" {
@@ -211,7 +246,13 @@ impl Check<'_> {
     }
 
     /// Not blank, and `min..=max` characters long.
-    fn text(&self, field: &str, value: &str, min: usize, max: usize) -> Result<(), FindingError> {
+    pub(super) fn text(
+        &self,
+        field: &str,
+        value: &str,
+        min: usize,
+        max: usize,
+    ) -> Result<(), FindingError> {
         self.text_lazy(|| field.to_owned(), value, min, max)
     }
 
@@ -243,7 +284,13 @@ impl Check<'_> {
         Ok(())
     }
 
-    fn count(&self, field: &str, n: usize, min: usize, max: usize) -> Result<(), FindingError> {
+    pub(super) fn count(
+        &self,
+        field: &str,
+        n: usize,
+        min: usize,
+        max: usize,
+    ) -> Result<(), FindingError> {
         if n < min {
             Err(self.fail(
                 field,
@@ -257,7 +304,7 @@ impl Check<'_> {
     }
 
     /// 1..=50 types, each `namespace/category/classifier` with a namespace ASFF defines.
-    fn types(&self, field: &str, types: &[String]) -> Result<(), FindingError> {
+    pub(super) fn types(&self, field: &str, types: &[String]) -> Result<(), FindingError> {
         self.count(field, types.len(), 1, MAX_TYPES)?;
         for (i, t) in types.iter().enumerate() {
             let field = format!("{field}[{i}]");
@@ -276,7 +323,11 @@ impl Check<'_> {
         Ok(())
     }
 
-    fn timestamp(&self, field: &str, value: &str) -> Result<OffsetDateTime, FindingError> {
+    pub(super) fn timestamp(
+        &self,
+        field: &str,
+        value: &str,
+    ) -> Result<OffsetDateTime, FindingError> {
         OffsetDateTime::parse(value, &Rfc3339)
             .map_err(|_| self.fail(field, format!("'{value}' is not an RFC 3339 timestamp")))
     }
