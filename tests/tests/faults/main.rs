@@ -88,6 +88,7 @@ pub fn settings() -> Settings {
         sweep_lookup_changes: false,
         sweep_queue_url: None,
         region: REGION.to_owned(),
+        rules_location: None,
     }
 }
 
@@ -145,6 +146,8 @@ pub struct Function {
     pub settings: Settings,
     pub engine: Engine,
     pub account: AccountBoundary,
+    /// No rules location: the built-in controls only.
+    pub custom: sidewatch_lambda::custom::Customisation,
 }
 
 impl Function {
@@ -154,6 +157,7 @@ impl Function {
             engine: Engine::new(&settings.engine).unwrap(),
             settings,
             account: AccountBoundary::new(ACCOUNT).unwrap(),
+            custom: sidewatch_lambda::custom::Customisation::default(),
         }
     }
 
@@ -168,6 +172,7 @@ impl Function {
             engine: &self.engine,
             clock,
             account: &self.account,
+            custom: &self.custom,
         };
         sidewatch_lambda::config_rule::handle(inv, ports, event).await
     }
@@ -521,6 +526,7 @@ async fn fault_matrix_loses_no_finding() {
             recorders: (),
             inventory: (),
             changes: CloudTrailChanges::new(&clients.cloudtrail).with_retry_policy(test_policy()),
+            workflow: (),
         };
 
         let result = function.invoke(&SystemClock, &ports, event).await;

@@ -73,6 +73,7 @@ fn ports(
         recorders: (),
         inventory: (),
         changes: CloudTrailChanges::new(&clients.cloudtrail),
+        workflow: (),
     }
 }
 
