@@ -181,7 +181,7 @@ fn check(input: &str, format: &str, kept: Kept, actual: &str) -> Option<String> 
         path.display(),
         line + 1,
         show(&golden),
-        show(&actual)
+        show(actual)
     ))
 }
 
