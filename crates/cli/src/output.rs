@@ -725,24 +725,20 @@ impl FindingSink {
         evaluation: &Evaluation,
         actor: Option<&Actor>,
     ) -> Result<(), SinkError> {
-        match (self.format, actor) {
-            // The encoder writes findings without an actor, the common case, fast.
-            (FindingFormat::Asff, None) => {
-                self.array
-                    .push_finding(out, &mut self.encoder, item, evaluation)
-            }
-            (FindingFormat::Asff, Some(_)) => {
-                let finding = self
-                    .builder
-                    .build(item, evaluation, actor)
-                    .map_err(SinkError::Item)?;
-                self.array.push_built(out, &finding)
-            }
-            (FindingFormat::Ocsf, _) => {
-                let finding = self
-                    .builder
-                    .build(item, evaluation, actor)
-                    .map_err(SinkError::Item)?;
+        // The encoder writes ASFF findings without an actor, the common case, fast; the others
+        // are built once.
+        if self.format == FindingFormat::Asff && actor.is_none() {
+            return self
+                .array
+                .push_finding(out, &mut self.encoder, item, evaluation);
+        }
+        let finding = self
+            .builder
+            .build(item, evaluation, actor)
+            .map_err(SinkError::Item)?;
+        match self.format {
+            FindingFormat::Asff => self.array.push_built(out, &finding),
+            FindingFormat::Ocsf => {
                 let ocsf = ComplianceFinding::from_finding(&finding)
                     .map_err(|e| SinkError::Item(format!("no OCSF finding: {e}")))?;
                 Ok(self.array.push(out, &ocsf)?)
