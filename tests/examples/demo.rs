@@ -573,14 +573,19 @@ fn rule_scheduled() -> Result<Value> {
     }))
 }
 
-/// EventBridge's "Config Configuration Item Change" for `item`.
+/// EventBridge's "Config Configuration Item Change" for `item`, recaptured now: EventBridge
+/// sends this event because the resource changed, so its item is newer than the one the Config
+/// rule saw. (The finding's UpdatedAt is the item's capture time: the same item again would
+/// rightly leave the finding as it is.)
 fn config_item_change(item: &ConfigurationItem) -> Result<Value> {
     let mut event = fixture("eventbridge/config-item-change-s3-bucket.json")?;
+    let now = now_rfc3339();
     event["account"] = json!(ACCOUNT);
     event["region"] = json!(REGION);
-    event["time"] = json!(now_rfc3339());
+    event["time"] = json!(now);
     event["resources"] = json!(item.arn.iter().collect::<Vec<_>>());
     event["detail"]["configurationItem"] = item.to_notification_json();
+    event["detail"]["configurationItem"]["configurationItemCaptureTime"] = json!(now);
     event["detail"]["configurationItemDiff"] =
         json!({"changedProperties": {}, "changeType": "UPDATE"});
     Ok(event)
