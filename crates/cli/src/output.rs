@@ -76,6 +76,25 @@ pub fn cell(text: &str, width: usize) -> String {
 
 /// Appends [`cell`]`(text, width)` to `line` without allocating; `pad` false leaves it unpadded.
 fn push_cell(line: &mut String, text: &str, width: usize, pad: bool) {
+    // Printable ASCII (almost every cell): a character is a byte, so the cell is one copy.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        let fits = text.len() <= width;
+        let shown = if fits {
+            text
+        } else {
+            &text[..width.saturating_sub(1)]
+        };
+        line.push_str(shown);
+        let mut written = shown.len();
+        if !fits {
+            line.push('…');
+            written += 1;
+        }
+        if pad {
+            line.extend(std::iter::repeat_n(' ', width.saturating_sub(written)));
+        }
+        return;
+    }
     let fits = text.chars().nth(width).is_none();
     let keep = if fits { width } else { width.saturating_sub(1) };
     let mut written = 0;
@@ -473,7 +492,7 @@ struct Spool {
 }
 
 /// Bytes a section keeps in memory before it moves to a temporary file.
-const SPOOL_MEMORY: usize = 1 << 20;
+const SPOOL_MEMORY: usize = 256 << 10;
 
 impl Spool {
     fn push(&mut self, row: &[u8]) -> io::Result<()> {
@@ -869,6 +888,12 @@ mod tests {
         assert_eq!(cell("ééééé", 5), "ééééé");
         assert_eq!(cell("éééééé", 5), "éééé…");
         assert_eq!(cell("a\nb", 3), "a b");
+        // The printable-ASCII path and the general one agree at the edges.
+        assert_eq!(cell("abcde", 5), "abcde");
+        assert_eq!(cell("ab", 0), "…");
+        assert_eq!(cell("a\x7fb", 3), "a b");
+        assert_eq!(cell("aé", 1), "…");
+        assert_eq!(cell("~ ", 3), "~  ");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::stats::{ChangeStats, InventoryStats, LiveStats, Stats};
 use crate::{EXIT_ERROR, Io, ScanArgs, ScanFormat, error, warning};
 use sidewatch_core::actor::Actor;
 use sidewatch_core::exceptions::{self, Excepted, Exceptions, Subject};
-use sidewatch_core::snapshot::{ItemOutcome, ReadSummary, SnapshotError, read_items};
+use sidewatch_core::snapshot::{Element, ItemOutcome, ReadSummary, SnapshotError, read_elements};
 use sidewatch_core::{
     ACCOUNT_RESOURCE_TYPE, ComplianceType, ConfigurationItem, Engine, EngineConfig, Evaluation,
     Overrides,
@@ -795,9 +795,10 @@ fn report_unattributed(stderr: &mut dyn Write, notes: &[String], quiet: bool) {
     }
 }
 
-/// [`read_items`] with the reading and parsing on a thread of its own, while `on_item` runs on
-/// this one, in the input's order: parsing an item takes about as long as evaluating it and
-/// writing its verdicts, so two cores scan about twice as fast.
+/// `read_items` with the reading and parsing on a thread of its own ([`read_elements`]), while
+/// turning each element into an item and `on_item` run on this one, in the input's order: parsing
+/// an element takes about as long as converting and evaluating it and writing its verdicts, so two
+/// cores scan about twice as fast.
 ///
 /// Items go over in batches (a hand-over per item would cost more than a small item's parse);
 /// the batch so far is handed over before every read of the input, so items that arrive slowly
@@ -806,7 +807,7 @@ fn read_in_pipeline(
     reader: impl Read + Send,
     mut on_item: impl FnMut(ItemOutcome),
 ) -> Result<ReadSummary, SnapshotError> {
-    let (batches, arriving) = mpsc::sync_channel::<Vec<ItemOutcome>>(BATCHES_AHEAD);
+    let (batches, arriving) = mpsc::sync_channel::<Vec<Element>>(BATCHES_AHEAD);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let pending = RefCell::new(Vec::with_capacity(BATCH));
@@ -823,10 +824,10 @@ fn read_in_pipeline(
                 inner: reader,
                 hand_over: &hand_over,
             };
-            let result = read_items(flushing, |outcome| {
+            let result = read_elements(flushing, |element| {
                 let full = {
                     let mut pending = pending.borrow_mut();
-                    pending.push(outcome);
+                    pending.push(element);
                     pending.len() >= BATCH
                 };
                 if full {
@@ -837,7 +838,9 @@ fn read_in_pipeline(
             result
         });
         for batch in arriving {
-            batch.into_iter().for_each(&mut on_item);
+            for element in batch {
+                on_item(element.into_outcome());
+            }
         }
         reader
             .join()

@@ -290,7 +290,7 @@ impl ConfigurationItem {
 
     /// The value at a JSON pointer (`/metadataOptions/httpTokens`) inside `configuration`.
     pub fn config(&self, pointer: &str) -> Option<&Value> {
-        self.configuration.pointer(pointer).filter(|v| !v.is_null())
+        json_pointer(&self.configuration, pointer).filter(|v| !v.is_null())
     }
 
     /// A string inside `configuration`.
@@ -474,6 +474,35 @@ impl From<Unreadable> for crate::Verdict {
             "{unreadable}, so the setting cannot be decided from this item"
         ))
     }
+}
+
+/// `value.pointer(pointer)` (RFC 6901, as serde_json reads it) without an allocation per token:
+/// the controls look up configuration fields this way for every item of a scan.
+pub fn json_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/').try_fold(value, |target, token| {
+        let token: std::borrow::Cow<str> = if token.contains('~') {
+            token.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            token.into()
+        };
+        match target {
+            Value::Object(map) => map.get(token.as_ref()),
+            Value::Array(list) => array_index(&token).and_then(|i| list.get(i)),
+            _ => None,
+        }
+    })
+}
+
+/// An RFC 6901 array index: digits, no sign, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 /// The full name of a field inside `configuration`, from its JSON pointer:
@@ -680,6 +709,44 @@ fn scalar_to_string(value: Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn json_pointer_reads_as_serde_json_does() {
+        let value = json!({
+            "a": {"b": [10, {"c": null}], "": 1, "x/y": 2, "m~n": 3, "~1": 4},
+            "01": 5,
+            "list": [0, 1, 2]
+        });
+        for pointer in [
+            "",
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/0",
+            "/a/b/1/c",
+            "/a/b/2",
+            "/a/b/01",
+            "/a/b/+1",
+            "/a/b/-",
+            "/a/",
+            "/a/x~1y",
+            "/a/m~0n",
+            "/a/~01",
+            "/a/x/y",
+            "/01",
+            "/list/00",
+            "/list/2",
+            "a",
+            "/missing",
+            "/a/b/0/deeper",
+        ] {
+            assert_eq!(
+                json_pointer(&value, pointer),
+                value.pointer(pointer),
+                "{pointer:?}"
+            );
+        }
+    }
 
     #[test]
     fn both_shapes_parse_to_the_same_item() {

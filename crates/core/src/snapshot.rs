@@ -48,6 +48,38 @@ use std::ops::RangeInclusive;
 /// or why that element is not one.
 pub type ItemOutcome = Result<ConfigurationItem, UnreadableItem>;
 
+/// One element of the input as [`read_elements`] hands it over: parsed as JSON, not yet turned
+/// into a [`ConfigurationItem`]. [`Element::into_outcome`] does that, on whichever thread calls it,
+/// so a scan parses on one core and converts and evaluates on another.
+#[derive(Debug)]
+pub struct Element(ElementKind);
+
+#[derive(Debug)]
+enum ElementKind {
+    /// A JSON value in an item's place, the `index`-th of the input.
+    Value { index: u64, value: Value },
+    /// A top-level value of JSON Lines that is not JSON.
+    Broken(UnreadableItem),
+}
+
+impl Element {
+    /// The item, or why the element is not one (as [`read_items`] hands it over).
+    pub fn into_outcome(self) -> ItemOutcome {
+        match self.0 {
+            ElementKind::Value { index, value } => {
+                let resource = describe_resource(&value);
+                ConfigurationItem::from_value(value).map_err(|error| UnreadableItem {
+                    index,
+                    resource,
+                    lines: None,
+                    error,
+                })
+            }
+            ElementKind::Broken(unreadable) => Err(unreadable),
+        }
+    }
+}
+
 /// An element of the input that is valid JSON but not a configuration item. Reading goes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnreadableItem {
@@ -230,9 +262,31 @@ pub fn read_items<R: Read>(
     reader: R,
     mut on_item: impl FnMut(ItemOutcome),
 ) -> Result<ReadSummary, SnapshotError> {
+    let (mut items, mut unreadable) = (0, 0);
+    let mut summary = read_elements(reader, |element| {
+        let outcome = element.into_outcome();
+        match outcome {
+            Ok(_) => items += 1,
+            Err(_) => unreadable += 1,
+        }
+        on_item(outcome);
+    })?;
+    summary.items = items;
+    summary.unreadable = unreadable;
+    Ok(summary)
+}
+
+/// [`read_items`] one step earlier: each element as soon as it is parsed, for the caller to turn
+/// into an item with [`Element::into_outcome`] (on another thread, say). In the summary, `items`
+/// counts the elements handed over as JSON values and `unreadable` those that are not JSON:
+/// which of the values are items is known only once they are turned into items.
+pub fn read_elements<R: Read>(
+    reader: R,
+    mut on_element: impl FnMut(Element),
+) -> Result<ReadSummary, SnapshotError> {
     let input = RefCell::new(Lines::new(reader).map_err(SnapshotError::Io)?);
     let mut state = State {
-        on_item: &mut on_item,
+        on_item: &mut on_element,
         framing: Some(&input),
         next_index: 0,
         items: 0,
@@ -487,7 +541,14 @@ impl<R: Read> Lines<R> {
                 return None;
             }
         };
-        let mut de = serde_json::Deserializer::from_slice(&frame[element..]);
+        // One UTF-8 check of the whole element, then serde_json's `str` reader, which need not
+        // check each string again (the slice reader does, a call per string). Invalid UTF-8 is
+        // left to the streaming parser, which says where it is.
+        let Ok(text) = std::str::from_utf8(&frame[element..]) else {
+            self.put_back(frame);
+            return None;
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
         match de::Deserialize::deserialize(&mut de).and_then(|Known(fields)| {
             de.end()?;
             Ok(fields)
@@ -878,27 +939,13 @@ struct State<'f, F> {
     next_token: Option<String>,
 }
 
-impl<F: FnMut(ItemOutcome)> State<'_, F> {
-    /// Turns one JSON value into an item and hands it over.
+impl<F: FnMut(Element)> State<'_, F> {
+    /// Hands one JSON value in an item's place over.
     fn emit(&mut self, value: Value) {
         let index = self.next_index;
         self.next_index += 1;
-        let resource = describe_resource(&value);
-        match ConfigurationItem::from_value(value) {
-            Ok(item) => {
-                self.items += 1;
-                (self.on_item)(Ok(item));
-            }
-            Err(error) => {
-                self.unreadable += 1;
-                (self.on_item)(Err(UnreadableItem {
-                    index,
-                    resource,
-                    lines: None,
-                    error,
-                }));
-            }
-        }
+        self.items += 1;
+        (self.on_item)(Element(ElementKind::Value { index, value }));
     }
 
     /// Hands over a top-level value of JSON Lines that is not JSON or not an item.
@@ -906,12 +953,12 @@ impl<F: FnMut(ItemOutcome)> State<'_, F> {
         let index = self.next_index;
         self.next_index += 1;
         self.unreadable += 1;
-        (self.on_item)(Err(UnreadableItem {
+        (self.on_item)(Element(ElementKind::Broken(UnreadableItem {
             index,
             resource: None,
             lines: Some(lines),
             error: error.item_error(),
-        }));
+        })));
     }
 }
 
@@ -929,7 +976,7 @@ fn describe_resource(value: &Value) -> Option<String> {
 /// One top-level JSON value: an item array, an object holding item arrays, or a single item.
 struct TopLevel<'s, 'f, F>(&'s mut State<'f, F>);
 
-impl<'de, F: FnMut(ItemOutcome)> DeserializeSeed<'de> for TopLevel<'_, '_, F> {
+impl<'de, F: FnMut(Element)> DeserializeSeed<'de> for TopLevel<'_, '_, F> {
     type Value = InputShape;
 
     fn deserialize<D: de::Deserializer<'de>>(
@@ -940,7 +987,7 @@ impl<'de, F: FnMut(ItemOutcome)> DeserializeSeed<'de> for TopLevel<'_, '_, F> {
     }
 }
 
-impl<'de, F: FnMut(ItemOutcome)> Visitor<'de> for TopLevel<'_, '_, F> {
+impl<'de, F: FnMut(Element)> Visitor<'de> for TopLevel<'_, '_, F> {
     type Value = InputShape;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1020,7 +1067,7 @@ fn unknown_object(map: &Map<String, Value>) -> String {
 /// An array of configuration items, streamed element by element. `null` counts as empty.
 struct ItemArray<'s, 'f, F>(&'s mut State<'f, F>);
 
-impl<'de, F: FnMut(ItemOutcome)> DeserializeSeed<'de> for ItemArray<'_, '_, F> {
+impl<'de, F: FnMut(Element)> DeserializeSeed<'de> for ItemArray<'_, '_, F> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -1028,7 +1075,7 @@ impl<'de, F: FnMut(ItemOutcome)> DeserializeSeed<'de> for ItemArray<'_, '_, F> {
     }
 }
 
-impl<'de, F: FnMut(ItemOutcome)> Visitor<'de> for ItemArray<'_, '_, F> {
+impl<'de, F: FnMut(Element)> Visitor<'de> for ItemArray<'_, '_, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

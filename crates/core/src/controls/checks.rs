@@ -85,7 +85,10 @@ pub(crate) fn require_flag(
     fail: &str,
 ) -> Verdict {
     let name = config_name(pointer);
-    match flag(item.configuration.pointer(pointer), &name) {
+    match flag(
+        crate::item::json_pointer(&item.configuration, pointer),
+        &name,
+    ) {
         Err(verdict) => verdict,
         Ok(None) => missing(&name),
         Ok(Some(value)) if value == safe => Verdict::pass(format!("{pass} ({name} is {value})")),
@@ -105,7 +108,10 @@ pub(crate) fn require_text(
     fail: &str,
 ) -> Verdict {
     let name = config_name(pointer);
-    match text(item.configuration.pointer(pointer), &name) {
+    match text(
+        crate::item::json_pointer(&item.configuration, pointer),
+        &name,
+    ) {
         Err(verdict) => verdict,
         Ok(Some(value)) => Verdict::pass(format!("{pass} {value}")),
         Ok(None) => Verdict::fail(format!("{fail} ({name} is not set)")),
@@ -118,7 +124,10 @@ pub(crate) fn require_text(
 /// on the setting's absence; an empty or partial `configuration` says nothing.
 pub(crate) fn require_recorded(item: &ConfigurationItem, pointer: &str) -> Result<(), Verdict> {
     let name = config_name(pointer);
-    match text(item.configuration.pointer(pointer), &name)? {
+    match text(
+        crate::item::json_pointer(&item.configuration, pointer),
+        &name,
+    )? {
         Some(_) => Ok(()),
         None => Err(Verdict::insufficient(format!(
             "{name} is missing from the configuration item, so it does not show the resource's \

@@ -41,7 +41,7 @@ fn require_setting(item: &ConfigurationItem, pointer: &str, pass: &str, fail: &s
     if let Some(unreadable) = item.configuration_unreadable() {
         return unreadable.into();
     }
-    if item.configuration.pointer(pointer).is_none() {
+    if crate::item::json_pointer(&item.configuration, pointer).is_none() {
         return checks::missing(&config_path(pointer));
     }
     let stage = stage(item);

@@ -58,9 +58,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let id = super::id(item);
     // Config records an unset root object as "" (or null); a field missing altogether says the
     // item is incomplete, not that the object is unset.
-    if item
-        .configuration
-        .pointer("/distributionConfig/defaultRootObject")
+    if crate::item::json_pointer(&item.configuration, "/distributionConfig/defaultRootObject")
         .is_none()
     {
         return checks::missing(ROOT);

@@ -49,7 +49,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let mut assigned = Vec::new();
     for (pointer, what) in SETTINGS {
         let name = config_name(pointer);
-        match flag(ctx.item.configuration.pointer(pointer), &name) {
+        match flag(
+            crate::item::json_pointer(&ctx.item.configuration, pointer),
+            &name,
+        ) {
             Err(verdict) => return verdict,
             Ok(None) => return missing(&name),
             Ok(Some(true)) => assigned.push(format!("{name} is true ({what} on launch)")),

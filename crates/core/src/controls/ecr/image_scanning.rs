@@ -60,7 +60,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         .or(item.resource_name.as_deref())
         .unwrap_or(&item.resource_id);
     let field = config_name(SCAN_ON_PUSH);
-    let repo_flag = match flag(item.configuration.pointer(SCAN_ON_PUSH), &field) {
+    let repo_flag = match flag(
+        crate::item::json_pointer(&item.configuration, SCAN_ON_PUSH),
+        &field,
+    ) {
         Ok(f) => f,
         Err(verdict) => return verdict,
     };

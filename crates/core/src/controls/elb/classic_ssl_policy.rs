@@ -71,7 +71,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let mut secure = Vec::new();
     for (i, listener) in listeners.iter().enumerate() {
         let field = format!("configuration.listenerDescriptions[{i}].listener.protocol");
-        match checks::text(listener.pointer("/listener/protocol"), &field) {
+        match checks::text(
+            crate::item::json_pointer(&listener, "/listener/protocol"),
+            &field,
+        ) {
             Err(verdict) => return verdict,
             Ok(None) => return checks::missing(&field),
             Ok(Some(p)) if p.eq_ignore_ascii_case("HTTPS") || p.eq_ignore_ascii_case("SSL") => {
@@ -85,8 +88,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     }
     let mut good = Vec::new();
     for (i, listener) in secure {
-        let port = listener
-            .pointer("/listener/loadBalancerPort")
+        let port = crate::item::json_pointer(listener, "/listener/loadBalancerPort")
             .map_or_else(|| format!("#{i}"), |p| p.to_string());
         match listener_policy(item, i, listener) {
             Err(verdict) => return verdict,

@@ -37,7 +37,10 @@ pub(crate) fn decide(ctx: &Context<'_>, judged: Judged) -> Verdict {
         .or(item.resource_name.as_deref())
         .unwrap_or(&item.resource_id);
     let deleted_field = config_name("/Deleted");
-    match flag(item.configuration.pointer("/Deleted"), &deleted_field) {
+    match flag(
+        crate::item::json_pointer(&item.configuration, "/Deleted"),
+        &deleted_field,
+    ) {
         Err(verdict) => return verdict,
         Ok(Some(true)) => {
             return Verdict::not_applicable(format!(
