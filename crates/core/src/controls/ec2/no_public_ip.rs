@@ -79,7 +79,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
             .unwrap_or_default();
         let addresses = std::iter::once(interface)
             .chain(secondary)
-            .filter_map(|a| non_empty(crate::item::json_pointer(&a, "/association/publicIp")));
+            .filter_map(|a| non_empty(crate::item::json_pointer(a, "/association/publicIp")));
         for ip in addresses {
             if !seen.contains(&ip) {
                 found.push(format!("{name} has public IPv4 address {ip}"));

@@ -72,7 +72,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     for (i, listener) in listeners.iter().enumerate() {
         let field = format!("configuration.listenerDescriptions[{i}].listener.protocol");
         match checks::text(
-            crate::item::json_pointer(&listener, "/listener/protocol"),
+            crate::item::json_pointer(listener, "/listener/protocol"),
             &field,
         ) {
             Err(verdict) => return verdict,
