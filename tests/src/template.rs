@@ -552,10 +552,16 @@ fn has_account_level(controls: &[&Control]) -> bool {
 }
 
 /// The condition "`parameter` (a comma-separated list) names `value`", in CloudFormation:
-/// `,LIST,` split on `,VALUE,` and joined again differs from `,LIST,` exactly when it holds it.
+/// `,LIST,` split on `,VALUE,` and joined with nothing differs from the same pieces joined with
+/// `,VALUE,` (which is `,LIST,` again) exactly when it holds it.
+///
+/// Both sides name `value`: cfn-lint takes two `Fn::Equals` with a side in common for
+/// comparisons of one parameter with different values, which cannot both hold, and adds a clause
+/// for every such pair. With `,LIST,` itself as a side, the hundreds of membership tests of
+/// `Controls` made that quadratic, and `cfn-lint template.yaml` took two minutes.
 fn member(parameter: &str, value: &str) -> String {
-    let list = format!(r#"!Join ["", [",", !Ref {parameter}, ","]]"#);
-    format!(r#"!Not [!Equals [!Join ["", !Split [",{value},", {list}]], {list}]]"#)
+    let pieces = format!(r#"!Split [",{value},", !Join ["", [",", !Ref {parameter}, ","]]]"#);
+    format!(r#"!Not [!Equals [!Join ["", {pieces}], !Join [",{value},", {pieces}]]]"#)
 }
 
 /// `Fn::Or` over `terms` (at most 10 per call: nested beyond that).
