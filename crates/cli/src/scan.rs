@@ -417,7 +417,7 @@ impl Scan<'_> {
         let reader = Stoppable::new(reader, Arc::clone(&self.stop));
         let (stdout, stderr) = (&mut *io.stdout, &mut *io.stderr);
         let result = read_in_pipeline(reader, |outcome| {
-            self.outcome(outcome, &name, stdout, stderr);
+            self.outcome(outcome, &name, stdout, stderr)
         });
         match result {
             Ok(summary) => {
@@ -472,16 +472,17 @@ impl Scan<'_> {
         }
     }
 
-    /// Handles one item (or unreadable element) of the input.
+    /// Handles one item (or unreadable element) of the input; hands the item back when done
+    /// with it (see [`read_in_pipeline`]).
     fn outcome(
         &mut self,
         outcome: ItemOutcome,
         source: &str,
         stdout: &mut dyn Write,
         stderr: &mut dyn Write,
-    ) {
+    ) -> Option<ConfigurationItem> {
         if self.stats.output_failed {
-            return;
+            return None;
         }
         let mut item = match outcome {
             Ok(item) => item,
@@ -492,7 +493,7 @@ impl Scan<'_> {
                     &mut self.progress,
                     format!("{source}: {unreadable}"),
                 );
-                return;
+                return None;
             }
         };
         self.stats.items += 1;
@@ -511,11 +512,14 @@ impl Scan<'_> {
             if self.pending.len() >= RESOURCES_AT_ONCE {
                 self.flush_live(stdout, stderr);
             }
+            self.progress.update(stderr, &self.stats);
+            None
         } else {
             self.apply_overrides(&mut item);
             self.evaluate(&item, source, stdout, stderr);
+            self.progress.update(stderr, &self.stats);
+            Some(item)
         }
-        self.progress.update(stderr, &self.stats);
     }
 
     /// `--live`: reads the evidence of the waiting items, then evaluates them in input order.
@@ -803,11 +807,17 @@ fn report_unattributed(stderr: &mut dyn Write, notes: &[String], quiet: bool) {
 /// Items go over in batches (a hand-over per item would cost more than a small item's parse);
 /// the batch so far is handed over before every read of the input, so items that arrive slowly
 /// (a pipe) are evaluated as soon as they are read, not when a batch fills.
+///
+/// The items `on_item` hands back (done with) go back to the reader thread to be dropped there:
+/// their memory was allocated there, and the allocator frees memory on the thread that allocated
+/// it several times faster than on another (the scan benchmark spent a tenth of this thread's
+/// time freeing the reader's allocations).
 fn read_in_pipeline(
     reader: impl Read + Send,
-    mut on_item: impl FnMut(ItemOutcome),
+    mut on_item: impl FnMut(ItemOutcome) -> Option<ConfigurationItem>,
 ) -> Result<ReadSummary, SnapshotError> {
     let (batches, arriving) = mpsc::sync_channel::<Vec<Element>>(BATCHES_AHEAD);
+    let (spent, to_drop) = mpsc::channel::<Vec<ConfigurationItem>>();
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let pending = RefCell::new(Vec::with_capacity(BATCH));
@@ -819,6 +829,8 @@ fn read_in_pipeline(
                 if !batch.is_empty() {
                     let _ = batches.send(batch);
                 }
+                // At most a few batches wait here: one comes back for each handed over.
+                to_drop.try_iter().for_each(drop);
             };
             let flushing = HandingOver {
                 inner: reader,
@@ -838,9 +850,12 @@ fn read_in_pipeline(
             result
         });
         for batch in arriving {
-            for element in batch {
-                on_item(element.into_outcome());
-            }
+            let done: Vec<ConfigurationItem> = batch
+                .into_iter()
+                .filter_map(|element| on_item(element.into_outcome()))
+                .collect();
+            // Fails once the reader has finished: then they are dropped here.
+            let _ = spent.send(done);
         }
         reader
             .join()

@@ -205,31 +205,36 @@ impl ConfigurationItem {
 
     /// Builds an item from an already parsed JSON value, taking its parts without copying.
     pub fn from_value(value: Value) -> Result<Self, ItemError> {
-        let Value::Object(mut map) = value else {
+        let Value::Object(map) = value else {
             return Err(ItemError::NotAnObject(json_type(&value)));
         };
-        let resource_type = take_string(&mut map, &["resourceType"], "resourceType")?
-            .ok_or(ItemError::MissingField("resourceType"))?;
-        let resource_id = take_string(&mut map, &["resourceId"], "resourceId")?
-            .ok_or(ItemError::MissingField("resourceId"))?;
-        let resource_name = take_string(&mut map, &["resourceName"], "resourceName")?;
-        let arn = take_string(&mut map, &["ARN", "arn"], "ARN")?;
-        let account_id = take_string(&mut map, &["awsAccountId", "accountId"], "awsAccountId")?;
-        let region = take_string(&mut map, &["awsRegion"], "awsRegion")?;
-        let availability_zone = take_string(&mut map, &["availabilityZone"], "availabilityZone")?;
-        let status = take_string(
-            &mut map,
-            &["configurationItemStatus"],
-            "configurationItemStatus",
-        )?
-        .map_or(ItemStatus::Ok, |s| ItemStatus::parse(&s));
-        let capture_time = take_time(&mut map, "configurationItemCaptureTime")?;
+        Self::from_fields(&mut ItemFields::from_map(map))
+    }
+
+    /// [`ConfigurationItem::from_value`] of an object of which only the fields an item is built
+    /// from were kept. Takes the fields it uses; when it fails, `resourceType` and `resourceId`
+    /// are still there to name the element (they are checked first and taken last).
+    pub(crate) fn from_fields(map: &mut ItemFields) -> Result<Self, ItemError> {
+        if !has_string(map, "resourceType")? {
+            return Err(ItemError::MissingField("resourceType"));
+        }
+        if !has_string(map, "resourceId")? {
+            return Err(ItemError::MissingField("resourceId"));
+        }
+        let resource_name = take_string(map, &["resourceName"], "resourceName")?;
+        let arn = take_string(map, &["ARN", "arn"], "ARN")?;
+        let account_id = take_string(map, &["awsAccountId", "accountId"], "awsAccountId")?;
+        let region = take_string(map, &["awsRegion"], "awsRegion")?;
+        let availability_zone = take_string(map, &["availabilityZone"], "availabilityZone")?;
+        let status = take_string(map, &["configurationItemStatus"], "configurationItemStatus")?
+            .map_or(ItemStatus::Ok, |s| ItemStatus::parse(&s));
+        let capture_time = take_time(map, "configurationItemCaptureTime")?;
         let version = take_string(
-            &mut map,
+            map,
             &["configurationItemVersion", "version"],
             "configurationItemVersion",
         )?;
-        let tags = take_tags(&mut map)?;
+        let tags = take_tags(map)?;
         let related_events = match map.remove("relatedEvents") {
             Some(Value::Array(ids)) => ids
                 .into_iter()
@@ -270,6 +275,10 @@ impl ConfigurationItem {
                 });
             }
         };
+        let resource_type = take_string(map, &["resourceType"], "resourceType")?
+            .ok_or(ItemError::MissingField("resourceType"))?;
+        let resource_id = take_string(map, &["resourceId"], "resourceId")?
+            .ok_or(ItemError::MissingField("resourceId"))?;
         Ok(ConfigurationItem {
             resource_type,
             resource_id,
@@ -602,8 +611,21 @@ pub fn json_type(value: &Value) -> &'static str {
     }
 }
 
+/// Whether the field holds what [`take_string`] takes (`false`: absent or null), without taking it.
+fn has_string(map: &ItemFields, field: &'static str) -> Result<bool, ItemError> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::String(_) | Value::Number(_)) => Ok(true),
+        Some(other) => Err(ItemError::WrongType {
+            field,
+            expected: "a string",
+            found: json_type(other),
+        }),
+    }
+}
+
 fn take_string(
-    map: &mut Map<String, Value>,
+    map: &mut ItemFields,
     keys: &[&str],
     field: &'static str,
 ) -> Result<Option<String>, ItemError> {
@@ -625,10 +647,7 @@ fn take_string(
     Ok(None)
 }
 
-fn take_time(
-    map: &mut Map<String, Value>,
-    field: &'static str,
-) -> Result<Option<String>, ItemError> {
+fn take_time(map: &mut ItemFields, field: &'static str) -> Result<Option<String>, ItemError> {
     match map.remove(field) {
         None | Some(Value::Null) => Ok(None),
         // Kept as written, once it reads as a time: it orders the resource's evaluations and
@@ -665,7 +684,7 @@ fn take_time(
 
 /// Tags arrive as a map (`{"k": "v"}`) in both shapes, and as a list of `{key, value}` pairs from
 /// some producers; both are accepted.
-fn take_tags(map: &mut Map<String, Value>) -> Result<BTreeMap<String, String>, ItemError> {
+fn take_tags(map: &mut ItemFields) -> Result<BTreeMap<String, String>, ItemError> {
     let mut tags = BTreeMap::new();
     match map.remove("tags") {
         None | Some(Value::Null) => {}
@@ -695,6 +714,67 @@ fn take_tags(map: &mut Map<String, Value>) -> Result<BTreeMap<String, String>, I
         }
     }
     Ok(tags)
+}
+
+/// The top-level fields [`ConfigurationItem::from_fields`] reads; an item's other fields
+/// (relationships, hashes, state ids) play no part in it.
+pub(crate) const ITEM_FIELDS: [&str; 17] = [
+    "resourceType",
+    "resourceId",
+    "resourceName",
+    "ARN",
+    "arn",
+    "awsAccountId",
+    "accountId",
+    "awsRegion",
+    "availabilityZone",
+    "configurationItemStatus",
+    "configurationItemCaptureTime",
+    "configurationItemVersion",
+    "version",
+    "tags",
+    "relatedEvents",
+    "configuration",
+    "supplementaryConfiguration",
+];
+
+/// An item object's [`ITEM_FIELDS`], each in its slot: what an item is built from, without a
+/// map (and a hash of every key) for each item of a large snapshot. As in a JSON object read
+/// into a map, a field given twice keeps its last value.
+#[derive(Debug, Default)]
+pub(crate) struct ItemFields([Option<Value>; ITEM_FIELDS.len()]);
+
+impl ItemFields {
+    /// The slot of a top-level field name, `None` for a field no item is built from.
+    pub(crate) fn slot(name: &str) -> Option<usize> {
+        ITEM_FIELDS.iter().position(|field| *field == name)
+    }
+
+    /// Keeps `value` in `slot` (from [`ItemFields::slot`]).
+    pub(crate) fn set(&mut self, slot: usize, value: Value) {
+        self.0[slot] = Some(value);
+    }
+
+    /// The known fields of an object.
+    pub(crate) fn from_map(map: Map<String, Value>) -> Self {
+        let mut fields = Self::default();
+        for (name, value) in map {
+            if let Some(slot) = Self::slot(&name) {
+                fields.set(slot, value);
+            }
+        }
+        fields
+    }
+
+    /// The value of a field, as long as it was not taken.
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        Self::slot(name).and_then(|slot| self.0[slot].as_ref())
+    }
+
+    /// Takes a field out; a name outside [`ITEM_FIELDS`] is never there.
+    fn remove(&mut self, name: &str) -> Option<Value> {
+        Self::slot(name).and_then(|slot| self.0[slot].take())
+    }
 }
 
 fn scalar_to_string(value: Value) -> String {

@@ -36,7 +36,7 @@
 //! assert_eq!((summary.items, summary.unreadable), (2, 1));
 //! ```
 
-use crate::item::{ConfigurationItem, ItemError};
+use crate::item::{ConfigurationItem, ItemError, ItemFields, json_type};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -58,6 +58,9 @@ pub struct Element(ElementKind);
 enum ElementKind {
     /// A JSON value in an item's place, the `index`-th of the input.
     Value { index: u64, value: Value },
+    /// An object in an item's place, of which only the fields an item is built from were kept
+    /// (a framed element).
+    Fields { index: u64, fields: ItemFields },
     /// A top-level value of JSON Lines that is not JSON.
     Broken(UnreadableItem),
 }
@@ -65,18 +68,29 @@ enum ElementKind {
 impl Element {
     /// The item, or why the element is not one (as [`read_items`] hands it over).
     pub fn into_outcome(self) -> ItemOutcome {
-        match self.0 {
+        let (index, mut fields) = match self.0 {
+            ElementKind::Value {
+                index,
+                value: Value::Object(map),
+            } => (index, ItemFields::from_map(map)),
             ElementKind::Value { index, value } => {
-                let resource = describe_resource(&value);
-                ConfigurationItem::from_value(value).map_err(|error| UnreadableItem {
+                return Err(UnreadableItem {
                     index,
-                    resource,
+                    resource: None,
                     lines: None,
-                    error,
-                })
+                    error: ItemError::NotAnObject(json_type(&value)),
+                });
             }
-            ElementKind::Broken(unreadable) => Err(unreadable),
-        }
+            ElementKind::Fields { index, fields } => (index, fields),
+            ElementKind::Broken(unreadable) => return Err(unreadable),
+        };
+        ConfigurationItem::from_fields(&mut fields).map_err(|error| UnreadableItem {
+            index,
+            // Described only when it is not an item: `from_fields` leaves these two in place then.
+            resource: describe_resource(&fields),
+            lines: None,
+            error,
+        })
     }
 }
 
@@ -524,7 +538,7 @@ impl<R: Read> Lines<R> {
     /// that parses whole: returns its fields. Otherwise every byte taken is put back and the
     /// parser reads on as if nothing happened (the array's end, any error, an element too large
     /// or too deep to frame).
-    fn next_framed(&mut self, frame: &mut Vec<u8>) -> Option<Map<String, Value>> {
+    fn next_framed(&mut self, frame: &mut Vec<u8>) -> Option<ItemFields> {
         if self.last_seen != b'}' || self.pending_error.is_some() {
             return None;
         }
@@ -660,7 +674,7 @@ impl<R: Read> Lines<R> {
     /// Counts the framed bytes in the input's position (the parser never sees them) and notes
     /// where they ended.
     fn hide(&mut self, bytes: &[u8]) {
-        let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+        let newlines = memchr::memchr_iter(b'\n', bytes).count();
         let tail = match memchr::memrchr(b'\n', bytes) {
             Some(at) => {
                 self.line += newlines;
@@ -784,39 +798,18 @@ impl<R: Read> Read for Lines<R> {
 
 /// Where an item array's elements can be framed as slices (see [`Lines`]).
 trait Framing {
-    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<Map<String, Value>>;
+    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<ItemFields>;
 }
 
 impl<R: Read> Framing for RefCell<Lines<R>> {
-    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<Map<String, Value>> {
+    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<ItemFields> {
         self.borrow_mut().next_framed(frame)
     }
 }
 
-/// The fields [`ConfigurationItem::from_value`] reads; an item's other fields (relationships,
-/// hashes, state ids) are checked as JSON exactly as a [`Value`] would be, but never built.
-const ITEM_FIELDS: [&str; 17] = [
-    "resourceType",
-    "resourceId",
-    "resourceName",
-    "ARN",
-    "arn",
-    "awsAccountId",
-    "accountId",
-    "awsRegion",
-    "availabilityZone",
-    "configurationItemStatus",
-    "configurationItemCaptureTime",
-    "configurationItemVersion",
-    "version",
-    "tags",
-    "relatedEvents",
-    "configuration",
-    "supplementaryConfiguration",
-];
-
-/// A framed item object: its [`ITEM_FIELDS`], as the [`Value`] of the whole element holds them.
-struct Known(Map<String, Value>);
+/// A framed item object: its [`ITEM_FIELDS`](crate::item::ITEM_FIELDS), as the [`Value`] of the whole element holds them;
+/// its other fields are checked as JSON exactly as a [`Value`] would be, but never built.
+struct Known(ItemFields);
 
 impl<'de> de::Deserialize<'de> for Known {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -834,13 +827,10 @@ impl<'de> Visitor<'de> for KnownVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Known, A::Error> {
-        let mut fields = Map::new();
-        while let Some(FieldName(name)) = map.next_key()? {
-            match name {
-                Some(name) => {
-                    let value: Value = map.next_value()?;
-                    fields.insert(name.to_owned(), value);
-                }
+        let mut fields = ItemFields::default();
+        while let Some(FieldName(slot)) = map.next_key()? {
+            match slot {
+                Some(slot) => fields.set(slot, map.next_value()?),
                 None => {
                     map.next_value::<Checked>()?;
                 }
@@ -850,8 +840,8 @@ impl<'de> Visitor<'de> for KnownVisitor {
     }
 }
 
-/// A key of an item object: one of [`ITEM_FIELDS`], or `None`.
-struct FieldName(Option<&'static str>);
+/// A key of an item object: its slot among [`ITEM_FIELDS`](crate::item::ITEM_FIELDS), or `None`.
+struct FieldName(Option<usize>);
 
 impl<'de> de::Deserialize<'de> for FieldName {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -869,7 +859,7 @@ impl Visitor<'_> for FieldNameVisitor {
     }
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<FieldName, E> {
-        Ok(FieldName(ITEM_FIELDS.iter().find(|f| **f == name).copied()))
+        Ok(FieldName(ItemFields::slot(name)))
     }
 }
 
@@ -948,6 +938,14 @@ impl<F: FnMut(Element)> State<'_, F> {
         (self.on_item)(Element(ElementKind::Value { index, value }));
     }
 
+    /// Hands over a framed object in an item's place, as the fields an item is built from.
+    fn emit_fields(&mut self, fields: ItemFields) {
+        let index = self.next_index;
+        self.next_index += 1;
+        self.items += 1;
+        (self.on_item)(Element(ElementKind::Fields { index, fields }));
+    }
+
     /// Hands over a top-level value of JSON Lines that is not JSON or not an item.
     fn broken(&mut self, lines: RangeInclusive<usize>, error: &SnapshotError) {
         let index = self.next_index;
@@ -962,9 +960,9 @@ impl<F: FnMut(Element)> State<'_, F> {
     }
 }
 
-/// `resourceType resourceId` of a raw element, as far as it has them, to point at a bad item.
-fn describe_resource(value: &Value) -> Option<String> {
-    let field = |key: &str| value.get(key).and_then(Value::as_str);
+/// `resourceType resourceId` of an element, as far as it has them, to point at a bad item.
+fn describe_resource(fields: &ItemFields) -> Option<String> {
+    let field = |key: &str| fields.get(key).and_then(Value::as_str);
     match (field("resourceType"), field("resourceId")) {
         (Some(t), Some(id)) => Some(format!("{t} {id}")),
         (Some(t), None) => Some(t.to_owned()),
@@ -1090,7 +1088,7 @@ impl<'de, F: FnMut(Element)> Visitor<'de> for ItemArray<'_, '_, F> {
         loop {
             if let Some(framing) = self.0.framing.filter(|_| after_object) {
                 while let Some(fields) = framing.next_framed(&mut frame) {
-                    self.0.emit(Value::Object(fields));
+                    self.0.emit_fields(fields);
                 }
             }
             let Some(value) = seq.next_element::<Value>()? else {
