@@ -29,6 +29,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::time::Duration;
 
 /// Item-level errors printed in full; beyond this many only their number is given.
 const MAX_ITEM_ERRORS_SHOWN: u64 = 20;
@@ -824,12 +825,21 @@ fn read_in_pipeline(
             // The receiver is dropped only after the loop below ends, which needs this sender
             // gone: a send cannot fail while anything is left to hand over.
             let hand_over = || {
-                let batch =
+                let mut batch =
                     std::mem::replace(&mut *pending.borrow_mut(), Vec::with_capacity(BATCH));
-                if !batch.is_empty() {
-                    let _ = batches.send(batch);
+                // While the evaluation is behind, the items it is done with are dropped as they
+                // come back, not after: memory stays that of the batches ahead.
+                while !batch.is_empty() {
+                    match batches.try_send(batch) {
+                        Err(mpsc::TrySendError::Full(back)) => {
+                            batch = back;
+                            if let Ok(done) = to_drop.recv_timeout(Duration::from_millis(1)) {
+                                drop(done);
+                            }
+                        }
+                        Ok(()) | Err(mpsc::TrySendError::Disconnected(_)) => break,
+                    }
                 }
-                // At most a few batches wait here: one comes back for each handed over.
                 to_drop.try_iter().for_each(drop);
             };
             let flushing = HandingOver {
