@@ -906,3 +906,60 @@ fn open_hint(e: &io::Error) -> &'static str {
         _ => "Check the path, or pass - to read standard input.",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JSON array of `n` bucket items, `b0`, `b1`, ….
+    fn items(n: usize) -> Vec<u8> {
+        let items: Vec<serde_json::Value> = (0..n)
+            .map(|i| {
+                serde_json::json!({
+                    "resourceType": "AWS::S3::Bucket",
+                    "resourceId": format!("b{i}"),
+                    "awsRegion": "us-east-1",
+                    "configuration": {"name": format!("b{i}")}
+                })
+            })
+            .collect();
+        serde_json::to_vec(&items).unwrap()
+    }
+
+    #[test]
+    fn every_item_arrives_in_order_when_the_evaluation_is_behind() {
+        // Many more items than the batches the reader may read ahead, and an evaluation slower
+        // than the reading, so the reader waits for room (dropping what comes back meanwhile).
+        let n = BATCH * BATCHES_AHEAD * 6 + 5;
+        let mut seen = Vec::new();
+        let summary = read_in_pipeline(&items(n)[..], |outcome| {
+            let item = outcome.expect("an item");
+            seen.push(item.resource_id.clone());
+            if seen.len() % BATCH == 0 {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            // Items handed back and items kept (as `--live` keeps them) both work.
+            (seen.len() % 3 != 0).then_some(item)
+        })
+        .unwrap();
+        let expected: Vec<String> = (0..n).map(|i| format!("b{i}")).collect();
+        assert_eq!(seen, expected);
+        assert_eq!(summary.items, n as u64);
+    }
+
+    #[test]
+    fn an_error_after_some_items_keeps_those_items() {
+        let mut input = items(BATCH * 3);
+        input.truncate(input.len() - 40);
+        let mut seen = 0;
+        let result = read_in_pipeline(&input[..], |outcome| {
+            seen += 1;
+            outcome.ok()
+        });
+        assert!(result.is_err(), "a truncated array is an error");
+        assert!(
+            seen >= BATCH * 2,
+            "the items before the break were handed over: {seen}"
+        );
+    }
+}

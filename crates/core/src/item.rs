@@ -630,7 +630,7 @@ fn take_string(
     field: &'static str,
 ) -> Result<Option<String>, ItemError> {
     for key in keys {
-        match map.remove(*key) {
+        match map.remove(key) {
             None | Some(Value::Null) => continue,
             Some(Value::String(s)) => return Ok(Some(s)),
             // Some producers write numeric ids (account ids, versions) as numbers.

@@ -60,7 +60,10 @@ enum ElementKind {
     Value { index: u64, value: Value },
     /// An object in an item's place, of which only the fields an item is built from were kept
     /// (a framed element).
-    Fields { index: u64, fields: ItemFields },
+    Fields {
+        index: u64,
+        fields: Box<ItemFields>,
+    },
     /// A top-level value of JSON Lines that is not JSON.
     Broken(UnreadableItem),
 }
@@ -72,7 +75,7 @@ impl Element {
             ElementKind::Value {
                 index,
                 value: Value::Object(map),
-            } => (index, ItemFields::from_map(map)),
+            } => (index, Box::new(ItemFields::from_map(map))),
             ElementKind::Value { index, value } => {
                 return Err(UnreadableItem {
                     index,
@@ -538,7 +541,7 @@ impl<R: Read> Lines<R> {
     /// that parses whole: returns its fields. Otherwise every byte taken is put back and the
     /// parser reads on as if nothing happened (the array's end, any error, an element too large
     /// or too deep to frame).
-    fn next_framed(&mut self, frame: &mut Vec<u8>) -> Option<ItemFields> {
+    fn next_framed(&mut self, frame: &mut Vec<u8>) -> Option<Box<ItemFields>> {
         if self.last_seen != b'}' || self.pending_error.is_some() {
             return None;
         }
@@ -798,18 +801,18 @@ impl<R: Read> Read for Lines<R> {
 
 /// Where an item array's elements can be framed as slices (see [`Lines`]).
 trait Framing {
-    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<ItemFields>;
+    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<Box<ItemFields>>;
 }
 
 impl<R: Read> Framing for RefCell<Lines<R>> {
-    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<ItemFields> {
+    fn next_framed(&self, frame: &mut Vec<u8>) -> Option<Box<ItemFields>> {
         self.borrow_mut().next_framed(frame)
     }
 }
 
 /// A framed item object: its [`ITEM_FIELDS`](crate::item::ITEM_FIELDS), as the [`Value`] of the whole element holds them;
 /// its other fields are checked as JSON exactly as a [`Value`] would be, but never built.
-struct Known(ItemFields);
+struct Known(Box<ItemFields>);
 
 impl<'de> de::Deserialize<'de> for Known {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -827,7 +830,7 @@ impl<'de> Visitor<'de> for KnownVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Known, A::Error> {
-        let mut fields = ItemFields::default();
+        let mut fields = Box::<ItemFields>::default();
         while let Some(FieldName(slot)) = map.next_key()? {
             match slot {
                 Some(slot) => fields.set(slot, map.next_value()?),
@@ -939,7 +942,7 @@ impl<F: FnMut(Element)> State<'_, F> {
     }
 
     /// Hands over a framed object in an item's place, as the fields an item is built from.
-    fn emit_fields(&mut self, fields: ItemFields) {
+    fn emit_fields(&mut self, fields: Box<ItemFields>) {
         let index = self.next_index;
         self.next_index += 1;
         self.items += 1;
