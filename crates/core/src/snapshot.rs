@@ -60,10 +60,7 @@ enum ElementKind {
     Value { index: u64, value: Value },
     /// An object in an item's place, of which only the fields an item is built from were kept
     /// (a framed element).
-    Fields {
-        index: u64,
-        fields: Box<ItemFields>,
-    },
+    Fields { index: u64, fields: Box<ItemFields> },
     /// A top-level value of JSON Lines that is not JSON.
     Broken(UnreadableItem),
 }
@@ -810,8 +807,9 @@ impl<R: Read> Framing for RefCell<Lines<R>> {
     }
 }
 
-/// A framed item object: its [`ITEM_FIELDS`](crate::item::ITEM_FIELDS), as the [`Value`] of the whole element holds them;
-/// its other fields are checked as JSON exactly as a [`Value`] would be, but never built.
+/// A framed item object: its [`ITEM_FIELDS`](crate::item::ITEM_FIELDS), as the [`Value`] of
+/// the whole element holds them; its other fields are checked as JSON exactly as a [`Value`]
+/// would be, but never built.
 struct Known(Box<ItemFields>);
 
 impl<'de> de::Deserialize<'de> for Known {
