@@ -498,7 +498,7 @@ impl Scan<'_> {
             }
         };
         self.stats.items += 1;
-        if let Some(live) = &mut self.live {
+        let done = if let Some(live) = &mut self.live {
             // Evidence is read for the account and Region the item records; `--account` /
             // `--region` change only where its findings are reported, after the read.
             live.note(&item);
@@ -513,14 +513,14 @@ impl Scan<'_> {
             if self.pending.len() >= RESOURCES_AT_ONCE {
                 self.flush_live(stdout, stderr);
             }
-            self.progress.update(stderr, &self.stats);
             None
         } else {
             self.apply_overrides(&mut item);
             self.evaluate(&item, source, stdout, stderr);
-            self.progress.update(stderr, &self.stats);
             Some(item)
-        }
+        };
+        self.progress.update(stderr, &self.stats);
+        done
     }
 
     /// `--live`: reads the evidence of the waiting items, then evaluates them in input order.
