@@ -365,8 +365,9 @@ impl<'a> Deployment<'a> {
         }
     }
 
-    /// The IAM policy document the role `role_id` grants: its inline policies and the template's
-    /// managed policies it attaches, as one document of statements (each `Sid` kept).
+    /// The IAM policy document the role `role_id` grants: its inline policies (in the role and as
+    /// `AWS::IAM::RolePolicy` resources) and the template's managed policies it attaches, as one
+    /// document of statements (each `Sid` kept).
     pub fn role_policy(&self, role_id: &str) -> Value {
         let role = self
             .resources()
@@ -379,6 +380,12 @@ impl<'a> Deployment<'a> {
             .flatten()
         {
             statements.extend(statement_list(&policy["PolicyDocument"]));
+        }
+        // Inline policies declared as resources of their own (each with its own condition).
+        for policy in self.resources_of_type("AWS::IAM::RolePolicy").values() {
+            if policy["Properties"]["RoleName"].as_str() == Some(role_id) {
+                statements.extend(statement_list(&policy["Properties"]["PolicyDocument"]));
+            }
         }
         let managed = self.resources_of_type("AWS::IAM::ManagedPolicy");
         for arn in role["Properties"]["ManagedPolicyArns"]
