@@ -415,6 +415,8 @@ struct Lines<R> {
     last_seen: u8,
     /// Where the last framed element of the current value ended, when one was.
     framed: Option<FramedEnd>,
+    /// Reused while building the values of framed elements.
+    scratch: Scratch,
 }
 
 /// The end of the last framed element of a top-level value, to map the parser's positions back.
@@ -472,6 +474,7 @@ impl<R: Read> Lines<R> {
             seen_column: 0,
             last_seen: 0,
             framed: None,
+            scratch: Scratch::default(),
         })
     }
 
@@ -563,10 +566,12 @@ impl<R: Read> Lines<R> {
             return None;
         };
         let mut de = serde_json::Deserializer::from_str(text);
-        match de::Deserialize::deserialize(&mut de).and_then(|Known(fields)| {
-            de.end()?;
-            Ok(fields)
-        }) {
+        match KnownSeed(&mut self.scratch)
+            .deserialize(&mut de)
+            .and_then(|Known(fields)| {
+                de.end()?;
+                Ok(fields)
+            }) {
             Ok(fields) => {
                 self.hide(frame);
                 Some(fields)
@@ -812,15 +817,21 @@ impl<R: Read> Framing for RefCell<Lines<R>> {
 /// would be, but never built.
 struct Known(Box<ItemFields>);
 
-impl<'de> de::Deserialize<'de> for Known {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(KnownVisitor)
+/// Reads a [`Known`] item, building its values with the reader's [`Scratch`].
+struct KnownSeed<'s>(&'s mut Scratch);
+
+impl<'de> DeserializeSeed<'de> for KnownSeed<'_> {
+    type Value = Known;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Known, D::Error> {
+        // What a failed element left on the stacks is dropped here.
+        self.0.entries.clear();
+        self.0.elements.clear();
+        deserializer.deserialize_map(self)
     }
 }
 
-struct KnownVisitor;
-
-impl<'de> Visitor<'de> for KnownVisitor {
+impl<'de> Visitor<'de> for KnownSeed<'_> {
     type Value = Known;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -831,13 +842,100 @@ impl<'de> Visitor<'de> for KnownVisitor {
         let mut fields = Box::<ItemFields>::default();
         while let Some(FieldName(slot)) = map.next_key()? {
             match slot {
-                Some(slot) => fields.set(slot, map.next_value()?),
+                Some(slot) => fields.set(slot, map.next_value_seed(Build(&mut *self.0))?),
                 None => {
                     map.next_value::<Checked>()?;
                 }
             }
         }
         Ok(Known(fields))
+    }
+}
+
+/// Stacks of the members of the objects and arrays being built, reused from one element to the
+/// next: an object or array is made once its last member is read, at its final size.
+#[derive(Debug, Default)]
+struct Scratch {
+    entries: Vec<(String, Value)>,
+    elements: Vec<Value>,
+}
+
+/// Builds the same [`Value`] as `Value`'s own `Deserialize` (the same members, in the same order,
+/// a repeated key keeping its first place and its last value), but allocates each object and array
+/// once at its size, where serde_json grows them member by member (an object's map, with its hash
+/// table, several times over).
+struct Build<'s>(&'s mut Scratch);
+
+impl<'de> DeserializeSeed<'de> for Build<'_> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Build<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let start = self.0.elements.len();
+        while let Some(element) = seq.next_element_seed(Build(&mut *self.0))? {
+            self.0.elements.push(element);
+        }
+        Ok(Value::Array(self.0.elements.drain(start..).collect()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let start = self.0.entries.len();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Build(&mut *self.0))?;
+            self.0.entries.push((key, value));
+        }
+        let mut object = Map::with_capacity(self.0.entries.len() - start);
+        for (key, value) in self.0.entries.drain(start..) {
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
     }
 }
 
@@ -1538,5 +1636,91 @@ mod tests {
             max_ahead < 100,
             "the reader ran {max_ahead} items ahead of the callback"
         );
+    }
+
+    /// `text` read by [`Build`] and by `Value`'s own `Deserialize`: the same result or both an
+    /// error; the scratch stacks are empty after a success.
+    fn build_as_serde_json_does(text: &str) {
+        let expected = serde_json::from_str::<Value>(text);
+        let mut scratch = Scratch::default();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let built = Build(&mut scratch)
+            .deserialize(&mut de)
+            .and_then(|value| de.end().map(|()| value));
+        match (built, expected) {
+            (Ok(built), Ok(expected)) => {
+                // Serialized, so that the order of object members counts (`Map`'s `==` ignores it).
+                assert_eq!(
+                    serde_json::to_string(&built).unwrap(),
+                    serde_json::to_string(&expected).unwrap(),
+                    "{text}"
+                );
+                assert!(scratch.entries.is_empty() && scratch.elements.is_empty());
+            }
+            (Err(_), Err(_)) => {}
+            (built, expected) => panic!("{text}: built {built:?}, serde_json {expected:?}"),
+        }
+    }
+
+    #[test]
+    fn values_are_built_as_serde_json_builds_them() {
+        for text in [
+            r#"{"b": 1, "a": [1, -2, 3.5, 1e300, -0.0, 18446744073709551615, -9223372036854775808]}"#,
+            r#"{"k": "first", "j": {}, "k": "last", "i": [[], [{}], {"k": [1, {"k": 2}]}]}"#,
+            r#"["\u00e9\n\"", "", true, false, null, {"": null}]"#,
+            "[]",
+            "{}",
+            "0",
+            r#""text""#,
+            "[1e400]",
+            r#"{"a": [1, 2}"#,
+            r#"{"a": 1,}"#,
+        ] {
+            build_as_serde_json_does(text);
+        }
+        // A failed element leaves members on the stacks; the next item starts from empty ones.
+        let mut scratch = Scratch::default();
+        let mut de = serde_json::Deserializer::from_str(r#"{"configuration": {"a": [1, {"b": ]}}"#);
+        assert!(KnownSeed(&mut scratch).deserialize(&mut de).is_err());
+        assert!(!scratch.entries.is_empty() || !scratch.elements.is_empty());
+        let text = r#"{"resourceType": "AWS::S3::Bucket", "configuration": {"a": [1]}}"#;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let Known(fields) = KnownSeed(&mut scratch).deserialize(&mut de).unwrap();
+        assert_eq!(fields.get("configuration"), Some(&json!({"a": [1]})));
+        assert!(scratch.entries.is_empty() && scratch.elements.is_empty());
+    }
+
+    /// JSON text: scalars of every kind, arrays, and objects whose keys come from a small
+    /// alphabet, so that they repeat (which a `Value` cannot hold, hence text).
+    fn any_json() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just("null".to_owned()),
+            any::<bool>().prop_map(|b| b.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|n| Value::from(n).to_string()),
+            "[a-c\\\\\"\u{e9}\n]{0,4}".prop_map(|s| Value::from(s).to_string()),
+        ];
+        leaf.prop_recursive(4, 64, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6)
+                    .prop_map(|elements| format!("[{}]", elements.join(", "))),
+                proptest::collection::vec(("[a-c]{0,2}", inner), 0..6).prop_map(|members| {
+                    let members: Vec<String> = members
+                        .iter()
+                        .map(|(k, v)| format!("{}: {v}", Value::from(k.as_str())))
+                        .collect();
+                    format!("{{{}}}", members.join(", "))
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_json_is_built_as_serde_json_builds_it(text in any_json()) {
+            build_as_serde_json_does(&text);
+        }
     }
 }
