@@ -1,11 +1,3 @@
-//! `sidewatch scan` on a generated large Config snapshot, against a parse-only baseline of the
-//! same file, plus the peak memory of the real binary as the snapshot grows.
-//!
-//! Run with `cargo bench -p sidewatch-cli --bench scan` (optionally `-- 200000` for the item count
-//! of the large file). It prints a Markdown table for the README. The snapshot is built from every
-//! `pass-` / `fail-` control fixture in the notification shape, each copied with a unique resource
-//! id, so the mix of resource types and verdicts follows the catalog.
-
 //! `sidewatch scan` on a generated large Config snapshot, beside the plain parse of the same
 //! file: Python's `json.load` and a serde_json parse into derived structs. The goals are ratios
 //! (issue 21): table and JSON at most a third of Python's parse time, ASFF no slower than it,
