@@ -11,6 +11,7 @@ use sidewatch_core::finding::AsffEncoder;
 use sidewatch_core::finding::ocsf::ComplianceFinding;
 use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
@@ -680,7 +681,9 @@ impl<'a> ItemPart<'a> {
 /// the escaping of its status and reason only. Half the bytes of `--format json` are these parts.
 #[derive(Debug, Default)]
 struct RecordParts {
-    controls: HashMap<&'static str, Vec<u8>>,
+    /// By the control's address: controls live as long as the program, and two of them (your own
+    /// rules beside the catalog) never share one, whatever their ids.
+    controls: HashMap<usize, Vec<u8>>,
     item: Vec<u8>,
     /// The fields `item` was made from.
     item_fields: Option<[Option<String>; 7]>,
@@ -695,18 +698,6 @@ impl RecordParts {
         item: &ConfigurationItem,
         evaluation: &Evaluation,
     ) -> io::Result<()> {
-        let control = evaluation.control;
-        if !self.controls.contains_key(control.id) {
-            let mut head = serde_json::to_vec(&ControlPart {
-                control_id: control.id,
-                title: control.title,
-                severity: control.severity.label(),
-            })?;
-            // `{…}` becomes `{…,`: the record goes on.
-            head.pop();
-            head.push(b',');
-            self.controls.insert(control.id, head);
-        }
         let part = ItemPart::of(item);
         if !self.holds(&part) {
             self.item.clear();
@@ -727,7 +718,22 @@ impl RecordParts {
                 .map(|field| field.map(str::to_owned)),
             );
         }
-        buffer.extend_from_slice(&self.controls[control.id]);
+        let control = evaluation.control;
+        let head = match self.controls.entry(std::ptr::from_ref(control) as usize) {
+            Entry::Occupied(head) => head.into_mut(),
+            Entry::Vacant(slot) => {
+                let mut head = serde_json::to_vec(&ControlPart {
+                    control_id: control.id,
+                    title: control.title,
+                    severity: control.severity.label(),
+                })?;
+                // `{…}` becomes `{…,`: the record goes on.
+                head.pop();
+                head.push(b',');
+                slot.insert(head)
+            }
+        };
+        buffer.extend_from_slice(head);
         buffer.extend_from_slice(b"\"status\":");
         serde_json::to_writer(&mut *buffer, evaluation.verdict.compliance_type().as_str())?;
         buffer.extend_from_slice(b",\"reason\":");
