@@ -382,42 +382,6 @@ const READ_BUFFER: usize = 64 << 10;
 /// one whole.
 const MAX_FRAMED: usize = 16 << 20;
 
-/// Bytes of the read buffer an element is first looked for in (see [`Lines::parse_in_place`]).
-const IN_PLACE_WINDOW: usize = 8 << 10;
-
-/// The item object at the start of `bytes` (as far as they are UTF-8) and its length in bytes;
-/// `None` when it does not end in them or is not one.
-fn parse_prefix(bytes: &[u8]) -> Option<(Box<ItemFields>, usize)> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
-    };
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<KnownWith>();
-    let Some(Ok(KnownWith(fields))) = stream.next() else {
-        return None;
-    };
-    Some((fields, stream.byte_offset()))
-}
-
-thread_local! {
-    /// The reading thread's [`Scratch`], reused from one element to the next (a thread's own:
-    /// serde_json's stream reader, which gives an element's length, takes a type, not a seed).
-    static SCRATCH: RefCell<Scratch> = RefCell::default();
-}
-
-/// A [`Known`] read with the thread's [`SCRATCH`].
-struct KnownWith(Box<ItemFields>);
-
-impl<'de> de::Deserialize<'de> for KnownWith {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        SCRATCH.with_borrow_mut(|scratch| {
-            KnownSeed(scratch)
-                .deserialize(deserializer)
-                .map(|Known(fields)| KnownWith(fields))
-        })
-    }
-}
-
 /// Elements nested deeper than this are left to the streaming parser: its recursion limit counts
 /// from the top-level value, a framed element's from the element.
 const MAX_FRAMED_DEPTH: usize = 100;
@@ -451,6 +415,8 @@ struct Lines<R> {
     last_seen: u8,
     /// Where the last framed element of the current value ended, when one was.
     framed: Option<FramedEnd>,
+    /// Reused while building the values of framed elements.
+    scratch: Scratch,
 }
 
 /// The end of the last framed element of a top-level value, to map the parser's positions back.
@@ -508,6 +474,7 @@ impl<R: Read> Lines<R> {
             seen_column: 0,
             last_seen: 0,
             framed: None,
+            scratch: Scratch::default(),
         })
     }
 
@@ -578,9 +545,6 @@ impl<R: Read> Lines<R> {
         if self.last_seen != b'}' || self.pending_error.is_some() {
             return None;
         }
-        if let Some(fields) = self.parse_in_place() {
-            return Some(fields);
-        }
         frame.clear();
         let element = match self.frame_element(frame) {
             Ok(Some(start)) => start,
@@ -602,10 +566,12 @@ impl<R: Read> Lines<R> {
             return None;
         };
         let mut de = serde_json::Deserializer::from_str(text);
-        match <KnownWith as de::Deserialize>::deserialize(&mut de).and_then(|KnownWith(fields)| {
-            de.end()?;
-            Ok(fields)
-        }) {
+        match KnownSeed(&mut self.scratch)
+            .deserialize(&mut de)
+            .and_then(|Known(fields)| {
+                de.end()?;
+                Ok(fields)
+            }) {
             Ok(fields) => {
                 self.hide(frame);
                 Some(fields)
@@ -615,47 +581,6 @@ impl<R: Read> Lines<R> {
                 None
             }
         }
-    }
-
-    /// [`Lines::next_framed`] without copying: when `,` and a whole object lie in the read
-    /// buffer, the object is parsed where it is and its bytes taken; otherwise (the object runs
-    /// past the buffer, any error, bytes to read again) nothing is taken and `None` returned.
-    fn parse_in_place(&mut self) -> Option<Box<ItemFields>> {
-        if self.replay_at < self.replay.len() {
-            return None;
-        }
-        let buffer = self.inner.buffer();
-        let mut at = 0;
-        let skip_whitespace = |at: &mut usize| {
-            while buffer
-                .get(*at)
-                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            {
-                *at += 1;
-            }
-        };
-        skip_whitespace(&mut at);
-        if buffer.get(at) != Some(&b',') {
-            return None;
-        }
-        at += 1;
-        skip_whitespace(&mut at);
-        if buffer.get(at) != Some(&b'{') {
-            return None;
-        }
-        // Most elements are a few KiB: the UTF-8 check covers that much first, and the rest of
-        // the buffer only for an element that runs past it.
-        let window = (at + IN_PLACE_WINDOW).min(buffer.len());
-        let (fields, length) = match parse_prefix(&buffer[at..window]) {
-            Some(parsed) => parsed,
-            None if window < buffer.len() => parse_prefix(&buffer[at..])?,
-            None => return None,
-        };
-        let end = at + length;
-        let bytes = buffer[..end].to_vec();
-        self.inner.consume(end);
-        self.hide(&bytes);
-        Some(fields)
     }
 
     /// Moves `,` and the object after it into `frame` and returns where the object starts in
@@ -902,7 +827,6 @@ impl<'de> DeserializeSeed<'de> for KnownSeed<'_> {
         // What a failed element left on the stacks is dropped here.
         self.0.entries.clear();
         self.0.elements.clear();
-        self.0.depth = 1;
         deserializer.deserialize_map(self)
     }
 }
@@ -920,7 +844,7 @@ impl<'de> Visitor<'de> for KnownSeed<'_> {
             match slot {
                 Some(slot) => fields.set(slot, map.next_value_seed(Build(&mut *self.0))?),
                 None => {
-                    map.next_value_seed(Checked(1))?;
+                    map.next_value::<Checked>()?;
                 }
             }
         }
@@ -934,13 +858,7 @@ impl<'de> Visitor<'de> for KnownSeed<'_> {
 struct Scratch {
     entries: Vec<(String, Value)>,
     elements: Vec<Value>,
-    /// How deep the object or array being read is in its element (the element itself is 1).
-    depth: usize,
 }
-
-/// The error of an element nested deeper than [`MAX_FRAMED_DEPTH`], which is left to the
-/// streaming parser.
-const TOO_DEEP: &str = "nested too deep to read apart";
 
 /// Builds the same [`Value`] as `Value`'s own `Deserialize` (the same members, in the same order,
 /// a repeated key keeping its first place and its last value), but allocates each object and array
@@ -1000,29 +918,19 @@ impl<'de> Visitor<'de> for Build<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        self.0.depth += 1;
-        if self.0.depth > MAX_FRAMED_DEPTH {
-            return Err(de::Error::custom(TOO_DEEP));
-        }
         let start = self.0.elements.len();
         while let Some(element) = seq.next_element_seed(Build(&mut *self.0))? {
             self.0.elements.push(element);
         }
-        self.0.depth -= 1;
         Ok(Value::Array(self.0.elements.drain(start..).collect()))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        self.0.depth += 1;
-        if self.0.depth > MAX_FRAMED_DEPTH {
-            return Err(de::Error::custom(TOO_DEEP));
-        }
         let start = self.0.entries.len();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(Build(&mut *self.0))?;
             self.0.entries.push((key, value));
         }
-        self.0.depth -= 1;
         let mut object = Map::with_capacity(self.0.entries.len() - start);
         for (key, value) in self.0.entries.drain(start..) {
             object.insert(key, value);
@@ -1055,66 +963,56 @@ impl Visitor<'_> for FieldNameVisitor {
 }
 
 /// Any JSON value, read through as a [`Value`] is (strings decoded and checked, numbers in
-/// range), but kept nowhere; its number is the depth of the object or array it is in.
-struct Checked(usize);
+/// range), but kept nowhere.
+struct Checked;
 
-impl<'de> DeserializeSeed<'de> for Checked {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+impl<'de> de::Deserialize<'de> for Checked {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Checked)
     }
 }
 
 impl<'de> Visitor<'de> for Checked {
-    type Value = ();
+    type Value = Checked;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
+    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let depth = self.0 + 1;
-        if depth > MAX_FRAMED_DEPTH {
-            return Err(de::Error::custom(TOO_DEEP));
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_key::<Checked>()?.is_some() {
+            map.next_value::<Checked>()?;
         }
-        while seq.next_element_seed(Checked(depth))?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let depth = self.0 + 1;
-        if depth > MAX_FRAMED_DEPTH {
-            return Err(de::Error::custom(TOO_DEEP));
-        }
-        while map.next_key_seed(Checked(depth))?.is_some() {
-            map.next_value_seed(Checked(depth))?;
-        }
-        Ok(())
+        Ok(Checked)
     }
 }
 
@@ -1742,7 +1640,7 @@ mod tests {
 
     #[test]
     fn deep_elements_read_as_the_streaming_parser_reads_them() {
-        // An element after an object is read apart (in place or framed) unless it is nested
+        // An element after an object is framed unless it is nested
         // deeper than MAX_FRAMED_DEPTH; after a number it is read by the streaming parser, whose
         // recursion limit counts from the top-level array. Either way the same elements are read
         // and the same inputs refused.
