@@ -628,6 +628,38 @@ struct VerdictRecord<'a> {
     changed_by: Option<&'a Actor>,
 }
 
+impl<'a> VerdictRecord<'a> {
+    fn new(
+        item: &'a ConfigurationItem,
+        evaluation: &'a Evaluation,
+        excepted: Option<&'a Excepted>,
+        changed_by: Option<&'a Actor>,
+    ) -> Self {
+        let control = evaluation.control;
+        VerdictRecord {
+            control_id: control.id,
+            title: control.title,
+            severity: control.severity.label(),
+            status: evaluation.verdict.compliance_type().as_str(),
+            reason: evaluation.verdict.reason(),
+            resource_type: &item.resource_type,
+            resource_id: &item.resource_id,
+            resource_name: item.resource_name.as_deref(),
+            resource_arn: item.arn.as_deref(),
+            account_id: item.account_id.as_deref(),
+            region: item.region.as_deref(),
+            capture_time: item.capture_time.as_deref(),
+            exception: excepted.map(|e| ExceptionRecord {
+                entry: e.entry,
+                reason: &e.reason,
+                expires: e.expires.to_string(),
+                ticket: e.ticket.as_deref(),
+            }),
+            changed_by,
+        }
+    }
+}
+
 /// An exception as `--format json` writes it.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -663,6 +695,19 @@ struct ItemPart<'a> {
 }
 
 impl<'a> ItemPart<'a> {
+    /// Its fields in order (the required ones always `Some`).
+    fn fields(&self) -> [Option<&'a str>; 7] {
+        [
+            Some(self.resource_type),
+            Some(self.resource_id),
+            self.resource_name,
+            self.resource_arn,
+            self.account_id,
+            self.region,
+            self.capture_time,
+        ]
+    }
+
     fn of(item: &'a ConfigurationItem) -> Self {
         ItemPart {
             resource_type: &item.resource_type,
@@ -705,18 +750,7 @@ impl RecordParts {
             // `{…}` becomes `…`: the middle of the record.
             self.item.pop();
             self.item.remove(0);
-            self.item_fields = Some(
-                [
-                    Some(part.resource_type),
-                    Some(part.resource_id),
-                    part.resource_name,
-                    part.resource_arn,
-                    part.account_id,
-                    part.region,
-                    part.capture_time,
-                ]
-                .map(|field| field.map(str::to_owned)),
-            );
+            self.item_fields = Some(part.fields().map(|field| field.map(str::to_owned)));
         }
         let control = evaluation.control;
         let head = match self.controls.entry(std::ptr::from_ref(control) as usize) {
@@ -744,19 +778,11 @@ impl RecordParts {
         Ok(())
     }
 
-    /// Whether `item` is the item of the serialized part.
+    /// Whether `part` is the one serialized in `item`.
     fn holds(&self, part: &ItemPart<'_>) -> bool {
-        let Some(fields) = &self.item_fields else {
-            return false;
-        };
-        let [resource_type, resource_id, name, arn, account, region, time] = fields;
-        resource_type.as_deref() == Some(part.resource_type)
-            && resource_id.as_deref() == Some(part.resource_id)
-            && name.as_deref() == part.resource_name
-            && arn.as_deref() == part.resource_arn
-            && account.as_deref() == part.account_id
-            && region.as_deref() == part.region
-            && time.as_deref() == part.capture_time
+        self.item_fields
+            .as_ref()
+            .is_some_and(|fields| fields.iter().map(Option::as_deref).eq(part.fields()))
     }
 }
 
@@ -816,28 +842,7 @@ impl JsonSink {
             array.push_with(out, |buffer| parts.write(buffer, item, evaluation))?;
             return Ok(());
         }
-        let control = evaluation.control;
-        let record = VerdictRecord {
-            control_id: control.id,
-            title: control.title,
-            severity: control.severity.label(),
-            status: evaluation.verdict.compliance_type().as_str(),
-            reason: evaluation.verdict.reason(),
-            resource_type: &item.resource_type,
-            resource_id: &item.resource_id,
-            resource_name: item.resource_name.as_deref(),
-            resource_arn: item.arn.as_deref(),
-            account_id: item.account_id.as_deref(),
-            region: item.region.as_deref(),
-            capture_time: item.capture_time.as_deref(),
-            exception: excepted.map(|e| ExceptionRecord {
-                entry: e.entry,
-                reason: &e.reason,
-                expires: e.expires.to_string(),
-                ticket: e.ticket.as_deref(),
-            }),
-            changed_by,
-        };
+        let record = VerdictRecord::new(item, evaluation, excepted, changed_by);
         self.array.push(out, &record)?;
         Ok(())
     }
@@ -988,24 +993,7 @@ mod tests {
 
     /// A record as serializing its [`VerdictRecord`] writes it (the slow path).
     fn serialized_record(item: &ConfigurationItem, evaluation: &Evaluation) -> Vec<u8> {
-        let control = evaluation.control;
-        serde_json::to_vec(&VerdictRecord {
-            control_id: control.id,
-            title: control.title,
-            severity: control.severity.label(),
-            status: evaluation.verdict.compliance_type().as_str(),
-            reason: evaluation.verdict.reason(),
-            resource_type: &item.resource_type,
-            resource_id: &item.resource_id,
-            resource_name: item.resource_name.as_deref(),
-            resource_arn: item.arn.as_deref(),
-            account_id: item.account_id.as_deref(),
-            region: item.region.as_deref(),
-            capture_time: item.capture_time.as_deref(),
-            exception: None,
-            changed_by: None,
-        })
-        .unwrap()
+        serde_json::to_vec(&VerdictRecord::new(item, evaluation, None, None)).unwrap()
     }
 
     #[test]

@@ -568,7 +568,7 @@ impl<R: Read> Lines<R> {
         let mut de = serde_json::Deserializer::from_str(text);
         match KnownSeed(&mut self.scratch)
             .deserialize(&mut de)
-            .and_then(|Known(fields)| {
+            .and_then(|fields| {
                 de.end()?;
                 Ok(fields)
             }) {
@@ -812,18 +812,18 @@ impl<R: Read> Framing for RefCell<Lines<R>> {
     }
 }
 
-/// A framed item object: its [`ITEM_FIELDS`](crate::item::ITEM_FIELDS), as the [`Value`] of
-/// the whole element holds them; its other fields are checked as JSON exactly as a [`Value`]
-/// would be, but never built.
-struct Known(Box<ItemFields>);
-
-/// Reads a [`Known`] item, building its values with the reader's [`Scratch`].
+/// Reads a framed item object: its [`ITEM_FIELDS`](crate::item::ITEM_FIELDS), as the [`Value`]
+/// of the whole element holds them, built with the reader's [`Scratch`]; its other fields are
+/// checked as JSON exactly as a [`Value`] would be, but never built.
 struct KnownSeed<'s>(&'s mut Scratch);
 
 impl<'de> DeserializeSeed<'de> for KnownSeed<'_> {
-    type Value = Known;
+    type Value = Box<ItemFields>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Known, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Box<ItemFields>, D::Error> {
         // What a failed element left on the stacks is dropped here.
         self.0.entries.clear();
         self.0.elements.clear();
@@ -832,13 +832,13 @@ impl<'de> DeserializeSeed<'de> for KnownSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for KnownSeed<'_> {
-    type Value = Known;
+    type Value = Box<ItemFields>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a configuration item")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Known, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Box<ItemFields>, A::Error> {
         let mut fields = Box::<ItemFields>::default();
         while let Some(FieldName(slot)) = map.next_key()? {
             match slot {
@@ -848,7 +848,7 @@ impl<'de> Visitor<'de> for KnownSeed<'_> {
                 }
             }
         }
-        Ok(Known(fields))
+        Ok(fields)
     }
 }
 
@@ -1715,7 +1715,7 @@ mod tests {
         assert!(!scratch.entries.is_empty() || !scratch.elements.is_empty());
         let text = r#"{"resourceType": "AWS::S3::Bucket", "configuration": {"a": [1]}}"#;
         let mut de = serde_json::Deserializer::from_str(text);
-        let Known(fields) = KnownSeed(&mut scratch).deserialize(&mut de).unwrap();
+        let fields = KnownSeed(&mut scratch).deserialize(&mut de).unwrap();
         assert_eq!(fields.get("configuration"), Some(&json!({"a": [1]})));
         assert!(scratch.entries.is_empty() && scratch.elements.is_empty());
     }
