@@ -560,9 +560,8 @@ struct Failures {
 impl Failures {
     fn record(&mut self, item: &ConfigurationItem, kinds: &[EvidenceKind]) {
         for kind in kinds {
-            let Some(error) = item
-                .supplementary
-                .get(&kind.key())
+            let Some(error) = kind
+                .entry(&item.supplementary)
                 .and_then(EvidenceError::from_entry)
             else {
                 continue;

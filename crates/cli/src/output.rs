@@ -78,8 +78,14 @@ pub fn cell(text: &str, width: usize) -> String {
 
 /// Appends [`cell`]`(text, width)` to `line` without allocating; `pad` false leaves it unpadded.
 fn push_cell(line: &mut String, text: &str, width: usize, pad: bool) {
-    // Printable ASCII (almost every cell): a character is a byte, so the cell is one copy.
-    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+    // Printable ASCII (almost every cell): a character is a byte, so the cell is one copy. Only
+    // the bytes that can be shown are looked at: a longer text is cut there whatever follows.
+    let head = &text.as_bytes()[..text.len().min(width)];
+    // Without stopping at the first other byte, so that the check runs on whole vectors.
+    let printable = head
+        .iter()
+        .fold(true, |all, &b| all & (b' '..=b'~').contains(&b));
+    if printable {
         let fits = text.len() <= width;
         let shown = if fits {
             text
@@ -93,7 +99,7 @@ fn push_cell(line: &mut String, text: &str, width: usize, pad: bool) {
             written += 1;
         }
         if pad {
-            line.extend(std::iter::repeat_n(' ', width.saturating_sub(written)));
+            push_spaces(line, width.saturating_sub(written));
         }
         return;
     }
@@ -109,7 +115,17 @@ fn push_cell(line: &mut String, text: &str, width: usize, pad: bool) {
         written += 1;
     }
     if pad {
-        line.extend(std::iter::repeat_n(' ', width.saturating_sub(written)));
+        push_spaces(line, width.saturating_sub(written));
+    }
+}
+
+/// Appends `count` spaces with one copy (a row pads five cells).
+fn push_spaces(line: &mut String, mut count: usize) {
+    const SPACES: &str = "                                                                ";
+    while count > 0 {
+        let now = count.min(SPACES.len());
+        line.push_str(&SPACES[..now]);
+        count -= now;
     }
 }
 
@@ -244,7 +260,7 @@ impl TableSink {
                     push_cell(line, text, width, false);
                     line.push_str(RESET);
                     let shown = text.chars().count().min(width);
-                    line.extend(std::iter::repeat_n(' ', width - shown));
+                    push_spaces(line, width - shown);
                 }
                 None => push_cell(line, text, width, !last),
             }
@@ -482,7 +498,7 @@ pub fn needs_live_evidence(item: &ConfigurationItem, evaluation: &Evaluation) ->
             .control
             .evidence
             .iter()
-            .any(|kind| !item.supplementary.contains_key(&kind.key()))
+            .any(|kind| kind.entry(&item.supplementary).is_none())
 }
 
 /// Rows of one table section: in memory while small, then in an unnamed temporary file (removed

@@ -7,8 +7,11 @@ use crate::params::{ParamSpec, ParamValue, ResolvedParams};
 use crate::verdict::Verdict;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::fmt;
+use std::rc::Rc;
 use std::str::FromStr;
 
 /// The customer's duty under the AWS shared responsibility model that a control checks: AWS
@@ -323,12 +326,83 @@ pub struct Context<'a> {
     /// The configuration item under evaluation.
     pub item: &'a ConfigurationItem,
     pub(crate) params: &'a ResolvedParams,
+    /// The views of the item the controls evaluated before this one derived, when the engine
+    /// evaluates several controls of the item.
+    views: Option<&'a Views>,
+}
+
+/// A view of an item that several controls read the same way (a security group's parsed rules):
+/// derived by the first control that asks for it ([`Context::view`]) while the engine evaluates
+/// the item, then shared by the others. It depends on the item alone, never on a control's
+/// parameters.
+pub trait View: 'static {
+    /// What the view holds; a `Result` when the item may not hold it readably (each control
+    /// says what that means for it).
+    type Output: 'static;
+
+    fn derive(item: &ConfigurationItem) -> Self::Output;
+}
+
+/// The views derived so far of the item the engine is evaluating, dropped with its evaluation.
+#[derive(Default)]
+pub struct Views(RefCell<Vec<(TypeId, Rc<dyn Any>)>>);
+
+impl fmt::Debug for Views {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Views({} derived)", self.0.borrow().len())
+    }
+}
+
+impl Views {
+    fn get<V: View>(&self, item: &ConfigurationItem) -> Rc<V::Output> {
+        let id = TypeId::of::<V>();
+        let derived = self
+            .0
+            .borrow()
+            .iter()
+            .find(|(view, _)| *view == id)
+            .and_then(|(_, output)| Rc::clone(output).downcast::<V::Output>().ok());
+        derived.unwrap_or_else(|| {
+            let output = Rc::new(V::derive(item));
+            self.0
+                .borrow_mut()
+                .push((id, Rc::clone(&output) as Rc<dyn Any>));
+            output
+        })
+    }
 }
 
 impl<'a> Context<'a> {
-    /// A context with the given resolved parameters (used by the engine and in tests).
+    /// A context with the given resolved parameters (used by the engine and in tests); each
+    /// [`Context::view`] is derived afresh.
     pub fn new(item: &'a ConfigurationItem, params: &'a ResolvedParams) -> Self {
-        Context { item, params }
+        Context {
+            item,
+            params,
+            views: None,
+        }
+    }
+
+    /// A context whose [`Context::view`]s are shared through `views` with the other controls
+    /// evaluating the same item.
+    pub(crate) fn sharing(
+        item: &'a ConfigurationItem,
+        params: &'a ResolvedParams,
+        views: &'a Views,
+    ) -> Self {
+        Context {
+            item,
+            params,
+            views: Some(views),
+        }
+    }
+
+    /// The item's view `V`, derived once per item however many controls ask.
+    pub fn view<V: View>(&self) -> Rc<V::Output> {
+        match self.views {
+            Some(views) => views.get::<V>(self.item),
+            None => Rc::new(V::derive(self.item)),
+        }
     }
 
     fn param(&self, name: &str) -> Option<&'a ParamValue> {

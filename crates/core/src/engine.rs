@@ -1,6 +1,6 @@
 //! The engine: every applicable control on every item, one verdict each.
 
-use crate::control::{Context, Control};
+use crate::control::{Context, Control, Views};
 use crate::controls::catalog;
 use crate::custom::RuleSet;
 use crate::evidence::EvidenceKind;
@@ -259,6 +259,7 @@ impl Engine {
             return;
         }
         let unreadable = item_unreadable(item);
+        let views = Views::default();
         let mut custom: HashMap<usize, Vec<Evaluation>> = HashMap::new();
         for i in indices {
             let entry = &self.entries[i];
@@ -286,10 +287,10 @@ impl Engine {
                         "global (IAM and account-wide) controls are evaluated once, in the Region \
                          that evaluates global resources",
                     ),
-                    Ok(true) => (control.evaluate)(&Context::new(item, &entry.params)),
+                    Ok(true) => (control.evaluate)(&Context::sharing(item, &entry.params, &views)),
                 }
             } else {
-                (control.evaluate)(&Context::new(item, &entry.params))
+                (control.evaluate)(&Context::sharing(item, &entry.params, &views))
             };
             out.push(Evaluation {
                 control: entry.control,
@@ -337,7 +338,7 @@ impl Engine {
             .into_iter()
             .flat_map(|i| self.entries[i].control.evidence.iter().copied())
             .filter(|kind| global || !kind.is_global())
-            .filter(|kind| !item.supplementary.contains_key(&kind.key()))
+            .filter(|kind| kind.entry(&item.supplementary).is_none())
             .collect();
         kinds.sort_unstable();
         kinds.dedup();

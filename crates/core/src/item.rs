@@ -250,15 +250,9 @@ impl ConfigurationItem {
             .map_or(Value::Null, decode_embedded_json);
         let supplementary = match map.remove("supplementaryConfiguration") {
             None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(entries)) => entries
-                .into_iter()
-                .map(|(k, v)| (k, decode_supplementary(v)))
-                .collect(),
+            Some(Value::Object(entries)) => decode_supplementary_entries(entries),
             Some(Value::String(text)) => match decode_embedded_json(Value::String(text)) {
-                Value::Object(entries) => entries
-                    .into_iter()
-                    .map(|(k, v)| (k, decode_supplementary(v)))
-                    .collect(),
+                Value::Object(entries) => decode_supplementary_entries(entries),
                 other => {
                     return Err(ItemError::WrongType {
                         field: "supplementaryConfiguration",
@@ -391,7 +385,7 @@ impl ConfigurationItem {
 
     /// A `supplementaryConfiguration` entry, already decoded; `None` when absent or null.
     pub fn supplementary(&self, key: &str) -> Option<&Value> {
-        self.supplementary.get(key).filter(|v| !v.is_null())
+        member(&self.supplementary, key).filter(|v| !v.is_null())
     }
 
     /// The partition from the ARN (`aws`, `aws-cn`, `aws-us-gov`…), `aws` when unknown.
@@ -499,11 +493,25 @@ pub fn json_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
             token.into()
         };
         match target {
-            Value::Object(map) => map.get(token.as_ref()),
+            Value::Object(map) => member(map, &token),
             Value::Array(list) => array_index(&token).and_then(|i| list.get(i)),
             _ => None,
         }
     })
+}
+
+/// Up to this many members, finding one compares every key (most differ in length or first
+/// byte) rather than hash the key.
+pub(crate) const SEARCHED_MEMBERS: usize = 12;
+
+/// `map.get(key)`, but a small object (as most objects of a configuration are) is searched by
+/// comparing keys: cheaper than hashing the key, and the controls look up fields of every item.
+pub fn member<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() <= SEARCHED_MEMBERS {
+        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get(key)
+    }
 }
 
 /// An RFC 6901 array index: digits, no sign, no leading zero.
@@ -585,18 +593,23 @@ pub fn decode_embedded_json(mut value: Value) -> Value {
 /// records `BucketPolicy` as `{"policyText": "<policy JSON as a string>"}`, and several controls
 /// read that policy; decoding it once here spares each of them a parse.
 fn decode_supplementary(value: Value) -> Value {
-    match decode_embedded_json(value) {
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(k, v)| match v {
-                    Value::String(_) => (k, decode_embedded_json(v)),
-                    other => (k, other),
-                })
-                .collect(),
-        ),
-        other => other,
+    let mut value = decode_embedded_json(value);
+    if let Value::Object(fields) = &mut value {
+        for field in fields.values_mut() {
+            if field.is_string() {
+                *field = decode_embedded_json(std::mem::take(field));
+            }
+        }
     }
+    value
+}
+
+/// [`decode_supplementary`] on every entry, in place (the map is not built again).
+fn decode_supplementary_entries(mut entries: Map<String, Value>) -> Map<String, Value> {
+    for entry in entries.values_mut() {
+        *entry = decode_supplementary(std::mem::take(entry));
+    }
+    entries
 }
 
 /// The JSON type name of a value, for error messages.
@@ -747,7 +760,28 @@ pub(crate) struct ItemFields([Option<Value>; ITEM_FIELDS.len()]);
 impl ItemFields {
     /// The slot of a top-level field name, `None` for a field no item is built from.
     pub(crate) fn slot(name: &str) -> Option<usize> {
-        ITEM_FIELDS.iter().position(|field| *field == name)
+        // A match (compiled to a comparison of lengths, then of bytes) rather than a search of
+        // the list: every key of every item is looked up here. A test checks it against the list.
+        Some(match name {
+            "resourceType" => 0,
+            "resourceId" => 1,
+            "resourceName" => 2,
+            "ARN" => 3,
+            "arn" => 4,
+            "awsAccountId" => 5,
+            "accountId" => 6,
+            "awsRegion" => 7,
+            "availabilityZone" => 8,
+            "configurationItemStatus" => 9,
+            "configurationItemCaptureTime" => 10,
+            "configurationItemVersion" => 11,
+            "version" => 12,
+            "tags" => 13,
+            "relatedEvents" => 14,
+            "configuration" => 15,
+            "supplementaryConfiguration" => 16,
+            _ => return None,
+        })
     }
 
     /// Keeps `value` in `slot` (from [`ItemFields::slot`]).
@@ -789,6 +823,35 @@ fn scalar_to_string(value: Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn every_item_field_has_its_own_slot() {
+        for (i, name) in ITEM_FIELDS.iter().enumerate() {
+            assert_eq!(ItemFields::slot(name), Some(i), "{name}");
+        }
+        for other in [
+            "",
+            "ResourceType",
+            "configurationStateId",
+            "relationships",
+            "tag",
+        ] {
+            assert_eq!(ItemFields::slot(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn small_and_large_objects_find_the_same_members() {
+        for size in [0, 1, 11, 12, 13, 40] {
+            let map: Map<String, Value> = (0..size)
+                .map(|i| (format!("k{i}"), Value::from(i)))
+                .collect();
+            for i in 0..size + 2 {
+                let key = format!("k{i}");
+                assert_eq!(member(&map, &key), map.get(&key), "{key} of {size}");
+            }
+        }
+    }
 
     #[test]
     fn json_pointer_reads_as_serde_json_does() {

@@ -40,6 +40,7 @@ use crate::item::{ConfigurationItem, ItemError, ItemFields, json_type};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::RangeInclusive;
@@ -382,6 +383,19 @@ const READ_BUFFER: usize = 64 << 10;
 /// one whole.
 const MAX_FRAMED: usize = 16 << 20;
 
+/// Where the object after the `,` at the start of `text` (after whitespace) starts; `None` when
+/// something else comes first.
+fn next_object(text: &str) -> Option<usize> {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = text.as_bytes();
+    let comma = bytes.iter().position(|b| !is_space(b))?;
+    if bytes[comma] != b',' {
+        return None;
+    }
+    let object = comma + 1 + bytes[comma + 1..].iter().position(|b| !is_space(b))?;
+    (bytes[object] == b'{').then_some(object)
+}
+
 /// Elements nested deeper than this are left to the streaming parser: its recursion limit counts
 /// from the top-level value, a framed element's from the element.
 const MAX_FRAMED_DEPTH: usize = 100;
@@ -415,8 +429,10 @@ struct Lines<R> {
     last_seen: u8,
     /// Where the last framed element of the current value ended, when one was.
     framed: Option<FramedEnd>,
-    /// Reused while building the values of framed elements.
-    scratch: Scratch,
+    /// Elements parsed in place after the one handed over, waiting their turn.
+    queued: VecDeque<Box<ItemFields>>,
+    /// Reused for the kept bytes of elements parsed in place.
+    taken: Vec<u8>,
 }
 
 /// The end of the last framed element of a top-level value, to map the parser's positions back.
@@ -474,7 +490,8 @@ impl<R: Read> Lines<R> {
             seen_column: 0,
             last_seen: 0,
             framed: None,
-            scratch: Scratch::default(),
+            queued: VecDeque::new(),
+            taken: Vec::new(),
         })
     }
 
@@ -542,8 +559,15 @@ impl<R: Read> Lines<R> {
     /// parser reads on as if nothing happened (the array's end, any error, an element too large
     /// or too deep to frame).
     fn next_framed(&mut self, frame: &mut Vec<u8>) -> Option<Box<ItemFields>> {
+        // Taken out of the input already: handed over before anything else is read.
+        if let Some(fields) = self.queued.pop_front() {
+            return Some(fields);
+        }
         if self.last_seen != b'}' || self.pending_error.is_some() {
             return None;
+        }
+        if let Some(fields) = self.parse_in_place() {
+            return Some(fields);
         }
         frame.clear();
         let element = match self.frame_element(frame) {
@@ -566,12 +590,10 @@ impl<R: Read> Lines<R> {
             return None;
         };
         let mut de = serde_json::Deserializer::from_str(text);
-        match KnownSeed(&mut self.scratch)
-            .deserialize(&mut de)
-            .and_then(|fields| {
-                de.end()?;
-                Ok(fields)
-            }) {
+        match <Framed as de::Deserialize>::deserialize(&mut de).and_then(|Framed(fields)| {
+            de.end()?;
+            Ok(fields)
+        }) {
             Ok(fields) => {
                 self.hide(frame);
                 Some(fields)
@@ -583,6 +605,54 @@ impl<R: Read> Lines<R> {
         }
     }
 
+    /// [`Lines::next_framed`] without a copy or a scan for each element's end: the read buffer's
+    /// UTF-8 is checked once, then each `,` and whole object in it is parsed where it is with
+    /// serde_json's `str` reader, up to the first that does not end in the buffer or does not
+    /// parse. Their bytes are taken, the first object returned and the others queued. Nothing is
+    /// taken when not even the first one is there (bytes to read again, the array's end, an
+    /// error).
+    fn parse_in_place(&mut self) -> Option<Box<ItemFields>> {
+        if self.replay_at < self.replay.len() {
+            return None;
+        }
+        let buffer = self.inner.buffer();
+        let text = buffer
+            .utf8_chunks()
+            .next()
+            .map_or("", |chunk| chunk.valid());
+        let mut end = 0;
+        while let Some(object) = next_object(&text[end..]) {
+            let mut stream =
+                serde_json::Deserializer::from_str(&text[end + object..]).into_iter::<Framed>();
+            let Some(Ok(Framed(fields))) = stream.next() else {
+                break;
+            };
+            self.queued.push_back(fields);
+            end += object + stream.byte_offset();
+        }
+        if end == 0 {
+            return None;
+        }
+        // What the position needs of the bytes taken: newlines, and the last line's bytes as
+        // far as they are kept.
+        let taken = &buffer[..end];
+        let newlines = memchr::memchr_iter(b'\n', taken).count();
+        let tail = memchr::memrchr(b'\n', taken).map_or(taken, |at| &taken[at + 1..]);
+        let room = if newlines > 0 {
+            MAX_KEPT
+        } else {
+            MAX_KEPT.saturating_sub(self.kept.len())
+        };
+        self.taken.clear();
+        self.taken.extend_from_slice(&tail[..tail.len().min(room)]);
+        let tail_len = tail.len();
+        self.inner.consume(end);
+        let kept = std::mem::take(&mut self.taken);
+        self.hide_counted(newlines, tail_len, &kept);
+        self.taken = kept;
+        self.queued.pop_front()
+    }
+
     /// Moves `,` and the object after it into `frame` and returns where the object starts in
     /// it; `None` when something else comes first or the object does not end in time.
     fn frame_element(&mut self, frame: &mut Vec<u8>) -> std::io::Result<Option<usize>> {
@@ -591,7 +661,7 @@ impl<R: Read> Lines<R> {
         const IN_VALUE: u8 = 2;
         let mut phase = BEFORE_COMMA;
         let mut start = 0;
-        let (mut depth, mut deepest) = (0usize, 0usize);
+        let mut depth = 0usize;
         let (mut in_string, mut escaped) = (false, false);
         loop {
             let buf = self.fill_buf()?;
@@ -610,7 +680,7 @@ impl<R: Read> Lines<R> {
                         b'{' if phase == AFTER_COMMA => {
                             phase = IN_VALUE;
                             start = frame.len() + i;
-                            (depth, deepest) = (1, 1);
+                            depth = 1;
                         }
                         _ => {
                             other = true;
@@ -637,10 +707,7 @@ impl<R: Read> Lines<R> {
                 } else {
                     match byte {
                         b'"' => in_string = true,
-                        b'{' | b'[' => {
-                            depth += 1;
-                            deepest = deepest.max(depth);
-                        }
+                        b'{' | b'[' => depth += 1,
                         b'}' | b']' => {
                             depth -= 1;
                             if depth == 0 {
@@ -660,7 +727,7 @@ impl<R: Read> Lines<R> {
                 return Ok(None);
             }
             if end.is_some() {
-                return Ok((deepest <= MAX_FRAMED_DEPTH).then_some(start));
+                return Ok(Some(start));
             }
         }
     }
@@ -680,20 +747,23 @@ impl<R: Read> Lines<R> {
     /// where they ended.
     fn hide(&mut self, bytes: &[u8]) {
         let newlines = memchr::memchr_iter(b'\n', bytes).count();
-        let tail = match memchr::memrchr(b'\n', bytes) {
-            Some(at) => {
-                self.line += newlines;
-                self.column = 1;
-                self.kept.clear();
-                self.kept_overflow = false;
-                &bytes[at + 1..]
-            }
-            None => bytes,
-        };
-        self.column += tail.len();
+        let tail = memchr::memrchr(b'\n', bytes).map_or(bytes, |at| &bytes[at + 1..]);
+        self.hide_counted(newlines, tail.len(), tail);
+    }
+
+    /// [`Lines::hide`] of bytes holding `newlines` newlines and `tail_len` bytes after the last
+    /// one, of which `tail` holds at least as many as are kept.
+    fn hide_counted(&mut self, newlines: usize, tail_len: usize, tail: &[u8]) {
+        if newlines > 0 {
+            self.line += newlines;
+            self.column = 1;
+            self.kept.clear();
+            self.kept_overflow = false;
+        }
+        self.column += tail_len;
         let room = MAX_KEPT.saturating_sub(self.kept.len());
         self.kept.extend_from_slice(&tail[..tail.len().min(room)]);
-        self.kept_overflow |= tail.len() > room;
+        self.kept_overflow |= tail_len > room;
         let before = self.framed.map_or(0, |f| f.newlines);
         self.framed = Some(FramedEnd {
             newlines: before + newlines,
@@ -827,6 +897,7 @@ impl<'de> DeserializeSeed<'de> for KnownSeed<'_> {
         // What a failed element left on the stacks is dropped here.
         self.0.entries.clear();
         self.0.elements.clear();
+        self.0.depth = 1;
         deserializer.deserialize_map(self)
     }
 }
@@ -843,12 +914,26 @@ impl<'de> Visitor<'de> for KnownSeed<'_> {
         while let Some(FieldName(slot)) = map.next_key()? {
             match slot {
                 Some(slot) => fields.set(slot, map.next_value_seed(Build(&mut *self.0))?),
-                None => {
-                    map.next_value::<Checked>()?;
-                }
+                None => map.next_value_seed(Checked(1))?,
             }
         }
         Ok(fields)
+    }
+}
+
+thread_local! {
+    /// The reading thread's [`Scratch`], reused from one framed element to the next (a thread's
+    /// own: serde_json's stream reader, which says where an element parsed in place ends, takes
+    /// a type, not a seed).
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// A framed item object read with [`KnownSeed`] and the thread's [`SCRATCH`].
+struct Framed(Box<ItemFields>);
+
+impl<'de> de::Deserialize<'de> for Framed {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        SCRATCH.with_borrow_mut(|scratch| KnownSeed(scratch).deserialize(deserializer).map(Framed))
     }
 }
 
@@ -858,6 +943,8 @@ impl<'de> Visitor<'de> for KnownSeed<'_> {
 struct Scratch {
     entries: Vec<(String, Value)>,
     elements: Vec<Value>,
+    /// How deep the object or array being read is in its element (the element itself is 1).
+    depth: usize,
 }
 
 /// Builds the same [`Value`] as `Value`'s own `Deserialize` (the same members, in the same order,
@@ -918,19 +1005,25 @@ impl<'de> Visitor<'de> for Build<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let outer = self.0.depth;
+        self.0.depth = deeper::<A::Error>(outer)?;
         let start = self.0.elements.len();
         while let Some(element) = seq.next_element_seed(Build(&mut *self.0))? {
             self.0.elements.push(element);
         }
+        self.0.depth = outer;
         Ok(Value::Array(self.0.elements.drain(start..).collect()))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let outer = self.0.depth;
+        self.0.depth = deeper::<A::Error>(outer)?;
         let start = self.0.entries.len();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(Build(&mut *self.0))?;
             self.0.entries.push((key, value));
         }
+        self.0.depth = outer;
         let mut object = Map::with_capacity(self.0.entries.len() - start);
         for (key, value) in self.0.entries.drain(start..) {
             object.insert(key, value);
@@ -963,58 +1056,74 @@ impl Visitor<'_> for FieldNameVisitor {
 }
 
 /// Any JSON value, read through as a [`Value`] is (strings decoded and checked, numbers in
-/// range), but kept nowhere.
-struct Checked;
+/// range), but kept nowhere; its number is the depth of the object or array it is in.
+struct Checked(usize);
 
-impl<'de> de::Deserialize<'de> for Checked {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(Checked)
+impl<'de> DeserializeSeed<'de> for Checked {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Checked {
-    type Value = Checked;
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
-        Ok(Checked)
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
-        Ok(Checked)
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
-        Ok(Checked)
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
-        Ok(Checked)
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
-        Ok(Checked)
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
-        Ok(Checked)
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
-        while seq.next_element::<Checked>()?.is_some() {}
-        Ok(Checked)
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let depth = deeper::<A::Error>(self.0)?;
+        while seq.next_element_seed(Checked(depth))?.is_some() {}
+        Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
-        while map.next_key::<Checked>()?.is_some() {
-            map.next_value::<Checked>()?;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let depth = deeper::<A::Error>(self.0)?;
+        while map.next_key_seed(Checked(depth))?.is_some() {
+            map.next_value_seed(Checked(depth))?;
         }
-        Ok(Checked)
+        Ok(())
     }
 }
+
+/// The depth of an object or array inside one at `depth`; an element nested deeper than
+/// [`MAX_FRAMED_DEPTH`] is an error, which leaves it to the streaming parser.
+fn deeper<E: de::Error>(depth: usize) -> Result<usize, E> {
+    if depth >= MAX_FRAMED_DEPTH {
+        return Err(E::custom(TOO_DEEP));
+    }
+    Ok(depth + 1)
+}
+
+/// The error of an element nested deeper than [`MAX_FRAMED_DEPTH`].
+const TOO_DEEP: &str = "nested too deep to read apart";
 
 /// The reader's running state, shared by the visitors.
 struct State<'f, F> {
@@ -1636,6 +1745,52 @@ mod tests {
             max_ahead < 100,
             "the reader ran {max_ahead} items ahead of the callback"
         );
+    }
+
+    #[test]
+    fn elements_parsed_many_to_a_buffer_are_read_whole_and_errors_placed_in_the_input() {
+        // Pretty-printed items (several lines each, some names not ASCII, so that characters
+        // are cut at buffer ends) over several read buffers: most are parsed in place, many from
+        // one buffer. Every item is read as written, and an element that is not JSON after them
+        // is reported where serde_json places it reading the whole input.
+        let name = |i: usize| format!("bücket-{i}-{}", "é€".repeat(i % 7));
+        let items: Vec<String> = (0..3000)
+            .map(|i| {
+                let mut item = item(&format!("b{i}"));
+                item["resourceName"] = json!(name(i));
+                // Indented: a line starting with `{` would make a broken element the start of
+                // JSON Lines to resume reading after.
+                format!("  {}", serde_json::to_string_pretty(&item).unwrap()).replace('\n', "\n  ")
+            })
+            .collect();
+        assert!(items.iter().map(String::len).sum::<usize>() > 4 * READ_BUFFER);
+        let whole = format!("[\n{}\n]", items.join(",\n"));
+        let mut names = Vec::new();
+        let summary = read_items(whole.as_bytes(), |outcome| {
+            names.push(outcome.unwrap().resource_name.unwrap());
+        })
+        .unwrap();
+        assert_eq!(summary.items, 3000);
+        assert_eq!(names, (0..3000).map(name).collect::<Vec<_>>());
+
+        for (at, broken) in [(2000, "tru"), (2500, r#""bad \q escape""#), (2999, "01")] {
+            let mut items = items.clone();
+            items.insert(
+                at,
+                format!(r#"  {{"resourceType": "AWS::S3::Bucket", "resourceId": {broken}}}"#),
+            );
+            let text = format!("[\n{}\n]", items.join(",\n"));
+            let expected = serde_json::from_str::<Value>(&text).unwrap_err();
+            let mut seen = 0;
+            let error = read_items(text.as_bytes(), |outcome| {
+                outcome.unwrap();
+                seen += 1;
+            })
+            .unwrap_err();
+            assert_eq!(seen, at, "{broken}");
+            let place = format!("line {}, column {}", expected.line(), expected.column());
+            assert!(error.to_string().contains(&place), "{error} ({expected})");
+        }
     }
 
     #[test]

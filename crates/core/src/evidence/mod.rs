@@ -183,6 +183,20 @@ impl EvidenceKind {
         format!("{EVIDENCE_KEY_PREFIX}{}", self.name())
     }
 
+    /// The evidence entry of `supplementary` (under [`EvidenceKind::key`]), found without
+    /// building the key: every INSUFFICIENT_DATA verdict of a scan asks for it.
+    pub fn entry(self, supplementary: &serde_json::Map<String, Value>) -> Option<&Value> {
+        let name = self.name();
+        let is_key = |key: &str| key.strip_prefix(EVIDENCE_KEY_PREFIX) == Some(name);
+        if supplementary.len() <= crate::item::SEARCHED_MEMBERS {
+            supplementary
+                .iter()
+                .find_map(|(k, v)| is_key(k).then_some(v))
+        } else {
+            supplementary.get(&self.key())
+        }
+    }
+
     /// The read-only API actions an adapter calls to collect it, as IAM spells them. The
     /// deployment grants exactly these.
     pub fn api_actions(self) -> &'static [&'static str] {
@@ -317,7 +331,7 @@ pub(crate) fn lookup(
     supplementary: &serde_json::Map<String, Value>,
     kind: EvidenceKind,
 ) -> Result<&Value, String> {
-    match supplementary.get(&kind.key()) {
+    match kind.entry(supplementary) {
         None | Some(Value::Null) => Err(format!(
             "needs {kind} evidence ({}), which was not collected; scan with --live or let the \
              deployed functions collect it",

@@ -34,7 +34,7 @@ pub(crate) fn admin_ports_verdict(ctx: &Context<'_>, world: World) -> Verdict {
     if open.ports.is_empty() {
         return Verdict::not_applicable("restrictPorts is empty: there is no port to check");
     }
-    open_ports_verdict(ctx.item, open.ports, open.transports, open.world)
+    open_ports_verdict(ctx, open.ports, open.transports, open.world)
 }
 
 pub const CONTROL: Control = Control {

@@ -17,7 +17,7 @@
 //! last open rule resolves the finding instead of archiving it.
 
 use super::ingress::{
-    Family, Permission, PortRange, Protocol, item_permissions, join_findings, join_ports,
+    Family, InboundRules, Permission, PortRange, Protocol, join_findings, join_ports,
 };
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
@@ -74,9 +74,10 @@ pub const CONTROL: Control = Control {
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let tcp = ctx.int_list(TCP_PORTS);
     let udp = ctx.int_list(UDP_PORTS);
-    let permissions = match item_permissions(ctx.item, "ipPermissions") {
+    let inbound = ctx.view::<InboundRules>();
+    let permissions = match &*inbound {
         Ok(p) => p,
-        Err(unreadable) => return unreadable.into(),
+        Err(unreadable) => return unreadable.clone().into(),
     };
     let mut open = 0;
     let mut findings = Vec::new();

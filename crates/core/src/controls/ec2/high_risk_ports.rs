@@ -70,7 +70,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     if open.ports.is_empty() {
         return Verdict::not_applicable("blockedPorts is empty: there is no port to check");
     }
-    open_ports_verdict(ctx.item, open.ports, open.transports, open.world)
+    open_ports_verdict(ctx, open.ports, open.transports, open.world)
 }
 
 #[cfg(test)]

@@ -31,7 +31,8 @@
 //! fail on *another* permission that clearly opens what it asks about, but it never passes while
 //! a permission it would have to read is unreadable: it answers INSUFFICIENT_DATA naming it.
 
-use crate::item::{ConfigurationItem, Unreadable, config_path, found, value_as_i64};
+use crate::control::{Context, View};
+use crate::item::{ConfigurationItem, Unreadable, config_path, found, member, value_as_i64};
 use crate::verdict::Verdict;
 use serde_json::Value;
 use std::fmt;
@@ -436,21 +437,20 @@ fn strings_in(
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let (at, text) = match item {
-            Value::String(s) => (format!("{path}.{list}[{i}]"), Some(s)),
-            Value::Object(o) => {
-                let at = format!("{path}.{list}[{i}].{field}");
-                match o.get(field) {
-                    None | Some(Value::Null) => (at, None),
-                    Some(Value::String(s)) => (at, Some(s)),
-                    Some(other) => return Err(Unreadable::new(at, found(other, "a string"))),
-                }
-            }
+        // Where the string is, named only when it is unreadable.
+        let at = || match item {
+            Value::Object(_) => format!("{path}.{list}[{i}].{field}"),
+            _ => format!("{path}.{list}[{i}]"),
+        };
+        let text = match item {
+            Value::String(s) => Some(s),
+            Value::Object(o) => match member(o, field) {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s),
+                Some(other) => return Err(Unreadable::new(at(), found(other, "a string"))),
+            },
             other => {
-                return Err(Unreadable::new(
-                    format!("{path}.{list}[{i}]"),
-                    found(other, "an object or a string"),
-                ));
+                return Err(Unreadable::new(at(), found(other, "an object or a string")));
             }
         };
         let text = text.map(|t| t.trim()).filter(|t| !t.is_empty());
@@ -461,12 +461,15 @@ fn strings_in(
                     Family::V6 => "an IPv6 CIDR such as 2001:db8::/32",
                 };
                 return Err(Unreadable::new(
-                    at,
+                    at(),
                     found(&Value::String(text.to_owned()), expected),
                 ));
             }
             (None, Some(_)) => {
-                return Err(Unreadable::new(at, "is missing or blank, expected a CIDR"));
+                return Err(Unreadable::new(
+                    at(),
+                    "is missing or blank, expected a CIDR",
+                ));
             }
             (Some(text), _) => out.push(text.to_owned()),
             (None, None) => {}
@@ -566,6 +569,19 @@ pub fn item_permissions(item: &ConfigurationItem, field: &str) -> Result<Permiss
         )
     })?;
     parse_permissions(value, &path)
+}
+
+/// A security group's inbound rules (`ipPermissions`) as [`item_permissions`] reads them, read
+/// once for every control on them.
+#[derive(Debug)]
+pub struct InboundRules;
+
+impl View for InboundRules {
+    type Output = Result<Permissions, Unreadable>;
+
+    fn derive(item: &ConfigurationItem) -> Self::Output {
+        item_permissions(item, "ipPermissions")
+    }
 }
 
 /// One permission that lets the world reach some of the asked ports.
@@ -682,14 +698,15 @@ pub const REVOKE_WORLD_OPEN: &str = "revokes only the world-open (0.0.0.0/0, ::/
 /// EC2.19, EC2.53, EC2.54): fail naming each offending permission, pass when none, insufficient
 /// when the list cannot be read or, with nothing to fail on, when any permission cannot be.
 pub fn open_ports_verdict(
-    item: &ConfigurationItem,
+    ctx: &Context<'_>,
     ports: &[i64],
     transports: &[Transport],
     world: World,
 ) -> Verdict {
-    let permissions = match item_permissions(item, "ipPermissions") {
+    let inbound = ctx.view::<InboundRules>();
+    let permissions = match &*inbound {
         Ok(p) => p,
-        Err(unreadable) => return unreadable.into(),
+        Err(unreadable) => return unreadable.clone().into(),
     };
     let found = exposures(&permissions.readable, ports, transports, world);
     if !found.is_empty() {

@@ -46,7 +46,7 @@ fn rdp<'a>(_: &Context<'a>) -> OpenPorts<'a> {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let open = rdp(ctx);
-    open_ports_verdict(ctx.item, open.ports, open.transports, open.world)
+    open_ports_verdict(ctx, open.ports, open.transports, open.world)
 }
 
 #[cfg(test)]

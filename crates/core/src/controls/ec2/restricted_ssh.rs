@@ -49,7 +49,7 @@ fn ssh<'a>(_: &Context<'a>) -> OpenPorts<'a> {
 
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let open = ssh(ctx);
-    open_ports_verdict(ctx.item, open.ports, open.transports, open.world)
+    open_ports_verdict(ctx, open.ports, open.transports, open.world)
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@
 //! Manager or Parameter Store) are not in the item's values and are not inspected. Which
 //! revisions are judged: see the [module documentation](super).
 
-use super::no_environment_credentials::environment;
 use super::{Finding, each_container};
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::verdict::Verdict;
@@ -44,12 +43,11 @@ pub const CONTROL: Control = Control {
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     each_container(
         ctx.item,
-        |item, container| {
-            let base = container.pointer("Environment");
+        |_, container| {
             let mut variables: Vec<(String, &str)> = Vec::new();
-            for index in 0..environment(item, container)?.len() {
-                let name = item.read_str(&format!("{base}/{index}/Name"))?;
-                let Some(value) = item.read_str(&format!("{base}/{index}/Value"))? else {
+            for index in 0..container.environment()?.len() {
+                let name = container.variable_str(index, "Name")?;
+                let Some(value) = container.variable_str(index, "Value")? else {
                     continue; // no value, nothing to leak
                 };
                 let name = match name.map(str::trim).filter(|n| !n.is_empty()) {

@@ -6,7 +6,7 @@
 
 use super::{Finding, each_container};
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
-use crate::item::{Unreadable, found};
+use crate::item::{Unreadable, found, member};
 use crate::verdict::Verdict;
 use serde_json::Value;
 
@@ -45,17 +45,24 @@ pub const CONTROL: Control = Control {
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     each_container(
         ctx.item,
-        |item, container| {
-            let pointer = container.pointer("LogConfiguration");
-            match item.read(&pointer)? {
-                None => Ok(Finding::Fails("no LogConfiguration".to_owned())),
-                Some(Value::Object(_)) => {
-                    Ok(match item.read_str(&format!("{pointer}/LogDriver"))? {
-                        Some(driver) if !driver.trim().is_empty() => Finding::Complies,
-                        _ => Finding::Fails("LogConfiguration has no LogDriver".to_owned()),
-                    })
-                }
-                Some(other) => Err(Unreadable::config(&pointer, found(other, "an object")).into()),
+        |_, container| match container.field("LogConfiguration") {
+            None => Ok(Finding::Fails("no LogConfiguration".to_owned())),
+            Some(Value::Object(log)) => {
+                Ok(match member(log, "LogDriver").filter(|v| !v.is_null()) {
+                    None => Finding::Fails("LogConfiguration has no LogDriver".to_owned()),
+                    Some(Value::String(driver)) if !driver.trim().is_empty() => Finding::Complies,
+                    Some(Value::String(_)) => {
+                        Finding::Fails("LogConfiguration has no LogDriver".to_owned())
+                    }
+                    Some(other) => {
+                        let pointer = container.pointer("LogConfiguration/LogDriver");
+                        return Err(Unreadable::config(&pointer, found(other, "a string")).into());
+                    }
+                })
+            }
+            Some(other) => {
+                let pointer = container.pointer("LogConfiguration");
+                Err(Unreadable::config(&pointer, found(other, "an object")).into())
             }
         },
         "every container has a log driver",

@@ -23,9 +23,9 @@
 
 use crate::arn::Arn;
 use crate::control::Control;
-use crate::item::{ConfigurationItem, Unreadable, found};
+use crate::item::{ConfigurationItem, Unreadable, found, member, value_as_bool};
 use crate::verdict::Verdict;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub mod container_insights;
 pub mod environment_secrets;
@@ -51,25 +51,78 @@ pub(crate) static CONTROLS: &[&Control] = &[
 ];
 
 /// The revision of a task definition a configuration item records, with its containers.
-pub(crate) struct TaskDefinition {
+pub(crate) struct TaskDefinition<'a> {
     /// `task definition web:7`, for reasons.
     pub label: String,
     /// `ContainerDefinitions`, in order.
-    pub containers: Vec<Container>,
+    pub containers: Vec<Container<'a>>,
 }
 
 /// One entry of `configuration.ContainerDefinitions`.
-pub(crate) struct Container {
+///
+/// Its fields are read as [`ConfigurationItem::read`] reads them at the field's JSON pointer
+/// ([`Container::pointer`]), which is built only to name a field that cannot be read: every
+/// check reads every container of every task definition of a scan.
+pub(crate) struct Container<'a> {
     /// Position in `ContainerDefinitions`.
     pub index: usize,
     /// `Name`, or `#<position>` when the item records none.
     pub name: String,
+    /// The container's object (a task definition with an entry that is not an object is
+    /// unreadable as a whole).
+    fields: &'a Map<String, Value>,
 }
 
-impl Container {
+impl<'a> Container<'a> {
     /// The JSON pointer of a field of this container inside `configuration`.
     pub fn pointer(&self, field: &str) -> String {
         format!("/ContainerDefinitions/{}/{field}", self.index)
+    }
+
+    /// A field; `None` when absent or null.
+    pub fn field(&self, field: &str) -> Option<&'a Value> {
+        member(self.fields, field).filter(|v| !v.is_null())
+    }
+
+    /// A boolean field, strictly (as [`ConfigurationItem::read_bool`]).
+    pub fn read_bool(&self, field: &str) -> Result<Option<bool>, Unreadable> {
+        match self.field(field) {
+            None => Ok(None),
+            Some(v) => value_as_bool(v)
+                .map(Some)
+                .ok_or_else(|| Unreadable::config(&self.pointer(field), found(v, "true or false"))),
+        }
+    }
+
+    /// `Environment`: empty when absent, [`Unreadable`] when not a list.
+    pub fn environment(&self) -> Result<&'a [Value], Unreadable> {
+        match self.field("Environment") {
+            None => Ok(&[]),
+            Some(Value::Array(list)) => Ok(list),
+            Some(other) => Err(Unreadable::config(
+                &self.pointer("Environment"),
+                found(other, "a list"),
+            )),
+        }
+    }
+
+    /// A string field (`Name`, `Value`) of the `index`-th environment variable, strictly (as
+    /// [`ConfigurationItem::read_str`]); `None` when absent or null, or when the entry is not an
+    /// object.
+    pub fn variable_str(&self, index: usize, field: &str) -> Result<Option<&'a str>, Unreadable> {
+        let entry = self.environment()?.get(index);
+        let value = match entry {
+            Some(Value::Object(entry)) => member(entry, field).filter(|v| !v.is_null()),
+            _ => None,
+        };
+        match value {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(Unreadable::config(
+                &format!("{}/{index}/{field}", self.pointer("Environment")),
+                found(other, "a string"),
+            )),
+        }
     }
 }
 
@@ -79,7 +132,7 @@ impl Container {
 ///
 /// A task definition always has at least one container, so an absent or empty
 /// `ContainerDefinitions` means the item is incomplete, not that there is nothing to check.
-pub(crate) fn task_definition(item: &ConfigurationItem) -> Result<TaskDefinition, Verdict> {
+pub(crate) fn task_definition(item: &ConfigurationItem) -> Result<TaskDefinition<'_>, Verdict> {
     let label = revision_label(item)?;
     match item.read_str("/Status")? {
         Some(status) if !status.trim().eq_ignore_ascii_case("ACTIVE") => {
@@ -114,11 +167,15 @@ pub(crate) fn task_definition(item: &ConfigurationItem) -> Result<TaskDefinition
             let pointer = format!("/ContainerDefinitions/{index}");
             return Err(Unreadable::config(&pointer, found(entry, "an object")).into());
         };
-        let name = match fields.get("Name") {
+        let name = match member(fields, "Name") {
             Some(Value::String(name)) if !name.trim().is_empty() => name.trim().to_owned(),
             _ => format!("#{}", index + 1),
         };
-        containers.push(Container { index, name });
+        containers.push(Container {
+            index,
+            name,
+            fields,
+        });
     }
     Ok(TaskDefinition { label, containers })
 }

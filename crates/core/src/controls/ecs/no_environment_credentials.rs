@@ -7,12 +7,10 @@
 //! sidewatch's secret detector, which reads names and values, is ECS.X1. Which revisions are
 //! judged: see the [module documentation](super).
 
-use super::{Container, Finding, each_container};
+use super::{Finding, each_container};
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
-use crate::item::{ConfigurationItem, Unreadable, found};
 use crate::params::{ParamKind, ParamSpec};
 use crate::verdict::Verdict;
-use serde_json::Value;
 
 const SECRET_KEYS: &str = "secretKeys";
 
@@ -55,11 +53,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let keys = ctx.str_list(SECRET_KEYS);
     each_container(
         ctx.item,
-        |item, container| {
+        |_, container| {
             let mut named = Vec::new();
-            for index in 0..environment(item, container)?.len() {
-                let pointer = format!("{}/{index}/Name", container.pointer("Environment"));
-                if let Some(name) = item.read_str(&pointer)?
+            for index in 0..container.environment()?.len() {
+                if let Some(name) = container.variable_str(index, "Name")?
                     && keys.iter().any(|k| k == name)
                     && !named.contains(&name)
                 {
@@ -75,19 +72,6 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         "no environment variable is named AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or \
          ECS_ENGINE_AUTH_DATA",
     )
-}
-
-/// A container's `Environment` list: empty when absent, INSUFFICIENT_DATA when not a list.
-pub(crate) fn environment<'a>(
-    item: &'a ConfigurationItem,
-    container: &Container,
-) -> Result<&'a [Value], Verdict> {
-    let pointer = container.pointer("Environment");
-    match item.read(&pointer)? {
-        None => Ok(&[]),
-        Some(Value::Array(list)) => Ok(list),
-        Some(other) => Err(Unreadable::config(&pointer, found(other, "a list")).into()),
-    }
 }
 
 #[cfg(test)]

@@ -41,8 +41,8 @@ pub const CONTROL: Control = Control {
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     each_container(
         ctx.item,
-        |item, container| {
-            Ok(match item.read_bool(&container.pointer("Privileged"))? {
+        |_, container| {
+            Ok(match container.read_bool("Privileged")? {
                 Some(true) => Finding::Fails("Privileged is true".to_owned()),
                 Some(false) | None => Finding::Complies,
             })

@@ -65,17 +65,15 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     }
     each_container(
         item,
-        |item, container| {
-            Ok(
-                match item.read_bool(&container.pointer("ReadonlyRootFilesystem"))? {
-                    Some(true) => Finding::Complies,
-                    Some(false) => Finding::Fails("ReadonlyRootFilesystem is false".to_owned()),
-                    None => Finding::Fails(
-                        "ReadonlyRootFilesystem is not set (the root file system is writable)"
-                            .to_owned(),
-                    ),
-                },
-            )
+        |_, container| {
+            Ok(match container.read_bool("ReadonlyRootFilesystem")? {
+                Some(true) => Finding::Complies,
+                Some(false) => Finding::Fails("ReadonlyRootFilesystem is false".to_owned()),
+                None => Finding::Fails(
+                    "ReadonlyRootFilesystem is not set (the root file system is writable)"
+                        .to_owned(),
+                ),
+            })
         },
         "every container has a read-only root file system",
     )
