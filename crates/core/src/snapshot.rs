@@ -616,10 +616,12 @@ impl<R: Read> Lines<R> {
             return None;
         }
         let buffer = self.inner.buffer();
-        let text = buffer
-            .utf8_chunks()
-            .next()
-            .map_or("", |chunk| chunk.valid());
+        let text = match std::str::from_utf8(buffer) {
+            Ok(text) => text,
+            // A character cut at the buffer's end (or invalid UTF-8, left to the streaming
+            // parser): the text before it.
+            Err(e) => std::str::from_utf8(&buffer[..e.valid_up_to()]).unwrap_or_default(),
+        };
         let mut end = 0;
         while let Some(object) = next_object(&text[end..]) {
             let mut stream =
