@@ -461,6 +461,56 @@ impl<'a> Context<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        static DERIVED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// A view that counts how often it is derived.
+    struct Counted;
+
+    impl View for Counted {
+        type Output = String;
+
+        fn derive(item: &ConfigurationItem) -> String {
+            DERIVED.set(DERIVED.get() + 1);
+            item.resource_id.clone()
+        }
+    }
+
+    /// Another view of the same type of output: kept apart from [`Counted`].
+    struct Shouted;
+
+    impl View for Shouted {
+        type Output = String;
+
+        fn derive(item: &ConfigurationItem) -> String {
+            item.resource_id.to_uppercase()
+        }
+    }
+
+    #[test]
+    fn a_view_is_derived_once_per_shared_evaluation_and_kept_apart_from_others() {
+        let item = ConfigurationItem::new("AWS::EC2::SecurityGroup", "sg-1");
+        let params = ResolvedParams::default();
+        DERIVED.set(0);
+        let views = Views::default();
+        for _ in 0..3 {
+            let ctx = Context::sharing(&item, &params, &views);
+            assert_eq!(*ctx.view::<Counted>(), "sg-1");
+            assert_eq!(*ctx.view::<Shouted>(), "SG-1");
+        }
+        assert_eq!(
+            DERIVED.get(),
+            1,
+            "derived once for the controls sharing the views"
+        );
+        for _ in 0..2 {
+            assert_eq!(*Context::new(&item, &params).view::<Counted>(), "sg-1");
+        }
+        assert_eq!(DERIVED.get(), 3, "derived afresh without shared views");
+    }
 
     #[test]
     fn ids_sort_numerically_within_a_service() {

@@ -404,11 +404,12 @@ const MAX_FRAMED_DEPTH: usize = 100;
 /// kept (up to [`MAX_KEPT`]): when a broken value of JSON Lines swallowed the start of the next
 /// line, that line is read again.
 ///
-/// It also frames the elements of item arrays ([`Lines::next_framed`]): serde_json reads a
-/// `Read` one byte per call, several times slower than it parses a slice, so each element is cut
-/// out of the buffer whole and parsed as a slice. The parser never sees those bytes; what it sees
-/// is counted apart (`seen_line`, `seen_column`), so the positions of its errors are put back in
-/// the whole input ([`Lines::position_of`]).
+/// It also takes the elements of item arrays out of the input itself ([`Lines::next_framed`]):
+/// serde_json reads a `Read` one byte per call, several times slower than it parses a `str`, so
+/// the elements that lie whole in the read buffer are parsed there, and one that runs past it is
+/// cut out whole and parsed as a slice. The parser never sees those bytes; what it sees is counted
+/// apart (`seen_line`, `seen_column`), so the positions of its errors are put back in the whole
+/// input ([`Lines::position_of`]).
 struct Lines<R> {
     inner: BufReader<R>,
     /// Bytes already read once and to be read again, from `replay_at`.
