@@ -27,14 +27,13 @@ impl Read for ByteAtATime<'_> {
 
 /// Everything a read hands over and returns, as text.
 fn read_all(input: impl Read) -> (Vec<String>, Result<String, String>) {
-    let mut outcomes = Vec::new();
-    let result = read_items(input, |outcome| outcomes.push(format!("{outcome:?}")));
-    let (items, unreadable) = outcomes.iter().fold((0, 0), |(ok, bad), o| {
-        if o.starts_with("Ok(") {
-            (ok + 1, bad)
-        } else {
-            (ok, bad + 1)
+    let (mut outcomes, mut items, mut unreadable) = (Vec::new(), 0, 0);
+    let result = read_items(input, |outcome| {
+        match &outcome {
+            Ok(_) => items += 1,
+            Err(_) => unreadable += 1,
         }
+        outcomes.push(format!("{outcome:?}"));
     });
     if let Ok(summary) = &result {
         assert_eq!((summary.items, summary.unreadable), (items, unreadable));

@@ -9,7 +9,7 @@ use sidewatch_core::actor::Actor;
 use sidewatch_core::exceptions::Excepted;
 use sidewatch_core::finding::AsffEncoder;
 use sidewatch_core::finding::ocsf::ComplianceFinding;
-use sidewatch_core::{ComplianceType, ConfigurationItem, Evaluation, Finding, Severity};
+use sidewatch_core::{ComplianceType, ConfigurationItem, Control, Evaluation, Finding, Severity};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fs::File;
@@ -622,20 +622,13 @@ impl JsonArray {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct VerdictRecord<'a> {
-    control_id: &'a str,
-    title: &'a str,
-    /// The control's severity (what a failure is worth), whatever the status.
-    severity: &'a str,
+    #[serde(flatten)]
+    control: ControlPart<'a>,
     /// The AWS Config compliance type.
     status: &'a str,
     reason: &'a str,
-    resource_type: &'a str,
-    resource_id: &'a str,
-    resource_name: Option<&'a str>,
-    resource_arn: Option<&'a str>,
-    account_id: Option<&'a str>,
-    region: Option<&'a str>,
-    capture_time: Option<&'a str>,
+    #[serde(flatten)]
+    item: ItemPart<'a>,
     /// The exception that accepts this failure (`scan --exceptions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     exception: Option<ExceptionRecord<'a>>,
@@ -651,20 +644,11 @@ impl<'a> VerdictRecord<'a> {
         excepted: Option<&'a Excepted>,
         changed_by: Option<&'a Actor>,
     ) -> Self {
-        let control = evaluation.control;
         VerdictRecord {
-            control_id: control.id,
-            title: control.title,
-            severity: control.severity.label(),
+            control: ControlPart::of(evaluation.control),
             status: evaluation.verdict.compliance_type().as_str(),
             reason: evaluation.verdict.reason(),
-            resource_type: &item.resource_type,
-            resource_id: &item.resource_id,
-            resource_name: item.resource_name.as_deref(),
-            resource_arn: item.arn.as_deref(),
-            account_id: item.account_id.as_deref(),
-            region: item.region.as_deref(),
-            capture_time: item.capture_time.as_deref(),
+            item: ItemPart::of(item),
             exception: excepted.map(|e| ExceptionRecord {
                 entry: e.entry,
                 reason: &e.reason,
@@ -688,16 +672,27 @@ struct ExceptionRecord<'a> {
     ticket: Option<&'a str>,
 }
 
-/// What a control's verdict records share, as [`VerdictRecord`] serializes it.
+/// What a control's verdict records share (the start of each [`VerdictRecord`]).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ControlPart<'a> {
     control_id: &'a str,
     title: &'a str,
+    /// The control's severity (what a failure is worth), whatever the status.
     severity: &'a str,
 }
 
-/// What an item's verdict records share, as [`VerdictRecord`] serializes it.
+impl<'a> ControlPart<'a> {
+    fn of(control: &'a Control) -> Self {
+        ControlPart {
+            control_id: control.id,
+            title: control.title,
+            severity: control.severity.label(),
+        }
+    }
+}
+
+/// What an item's verdict records share (the middle of each [`VerdictRecord`]).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ItemPart<'a> {
@@ -772,11 +767,7 @@ impl RecordParts {
         let head = match self.controls.entry(std::ptr::from_ref(control) as usize) {
             Entry::Occupied(head) => head.into_mut(),
             Entry::Vacant(slot) => {
-                let mut head = serde_json::to_vec(&ControlPart {
-                    control_id: control.id,
-                    title: control.title,
-                    severity: control.severity.label(),
-                })?;
+                let mut head = serde_json::to_vec(&ControlPart::of(control))?;
                 // `{…}` becomes `{…,`: the record goes on.
                 head.pop();
                 head.push(b',');

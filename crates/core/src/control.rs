@@ -11,7 +11,6 @@ use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::fmt;
-use std::rc::Rc;
 use std::str::FromStr;
 
 /// The customer's duty under the AWS shared responsibility model that a control checks: AWS
@@ -337,15 +336,16 @@ pub struct Context<'a> {
 /// parameters.
 pub trait View: 'static {
     /// What the view holds; a `Result` when the item may not hold it readably (each control
-    /// says what that means for it).
-    type Output: 'static;
+    /// says what that means for it). Each control that asks gets a clone: keep it cheap to clone
+    /// (the derived value behind an `Rc`).
+    type Output: Clone + 'static;
 
     fn derive(item: &ConfigurationItem) -> Self::Output;
 }
 
 /// The views derived so far of the item the engine is evaluating, dropped with its evaluation.
 #[derive(Default)]
-pub struct Views(RefCell<Vec<(TypeId, Rc<dyn Any>)>>);
+pub struct Views(RefCell<Vec<(TypeId, Box<dyn Any>)>>);
 
 impl fmt::Debug for Views {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -354,19 +354,17 @@ impl fmt::Debug for Views {
 }
 
 impl Views {
-    fn get<V: View>(&self, item: &ConfigurationItem) -> Rc<V::Output> {
+    fn get<V: View>(&self, item: &ConfigurationItem) -> V::Output {
         let id = TypeId::of::<V>();
         let derived = self
             .0
             .borrow()
             .iter()
             .find(|(view, _)| *view == id)
-            .and_then(|(_, output)| Rc::clone(output).downcast::<V::Output>().ok());
+            .and_then(|(_, output)| output.downcast_ref::<V::Output>().cloned());
         derived.unwrap_or_else(|| {
-            let output = Rc::new(V::derive(item));
-            self.0
-                .borrow_mut()
-                .push((id, Rc::clone(&output) as Rc<dyn Any>));
+            let output = V::derive(item);
+            self.0.borrow_mut().push((id, Box::new(output.clone())));
             output
         })
     }
@@ -398,10 +396,10 @@ impl<'a> Context<'a> {
     }
 
     /// The item's view `V`, derived once per item however many controls ask.
-    pub fn view<V: View>(&self) -> Rc<V::Output> {
+    pub fn view<V: View>(&self) -> V::Output {
         match self.views {
             Some(views) => views.get::<V>(self.item),
-            None => Rc::new(V::derive(self.item)),
+            None => V::derive(self.item),
         }
     }
 
@@ -498,8 +496,8 @@ mod tests {
         let views = Views::default();
         for _ in 0..3 {
             let ctx = Context::sharing(&item, &params, &views);
-            assert_eq!(*ctx.view::<Counted>(), "sg-1");
-            assert_eq!(*ctx.view::<Shouted>(), "SG-1");
+            assert_eq!(ctx.view::<Counted>(), "sg-1");
+            assert_eq!(ctx.view::<Shouted>(), "SG-1");
         }
         assert_eq!(
             DERIVED.get(),
@@ -507,7 +505,7 @@ mod tests {
             "derived once for the controls sharing the views"
         );
         for _ in 0..2 {
-            assert_eq!(*Context::new(&item, &params).view::<Counted>(), "sg-1");
+            assert_eq!(Context::new(&item, &params).view::<Counted>(), "sg-1");
         }
         assert_eq!(DERIVED.get(), 3, "derived afresh without shared views");
     }

@@ -500,17 +500,25 @@ pub fn json_pointer<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
     })
 }
 
-/// Up to this many members, finding one compares every key (most differ in length or first
-/// byte) rather than hash the key.
-pub(crate) const SEARCHED_MEMBERS: usize = 12;
-
 /// `map.get(key)`, but a small object (as most objects of a configuration are) is searched by
 /// comparing keys: cheaper than hashing the key, and the controls look up fields of every item.
 pub fn member<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    if map.len() <= SEARCHED_MEMBERS {
-        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+    find_member(map, |k| k == key, || key.into())
+}
+
+/// The member whose key `is_key` accepts, `key` building that key: up to 12 members every key is
+/// compared (most differ in length or first byte), a larger object is looked up by the key's
+/// hash.
+pub(crate) fn find_member<'v, 'k>(
+    map: &'v Map<String, Value>,
+    is_key: impl Fn(&str) -> bool,
+    key: impl FnOnce() -> std::borrow::Cow<'k, str>,
+) -> Option<&'v Value> {
+    const SEARCHED: usize = 12;
+    if map.len() <= SEARCHED {
+        map.iter().find_map(|(k, v)| is_key(k).then_some(v))
     } else {
-        map.get(key)
+        map.get(key().as_ref())
     }
 }
 

@@ -186,15 +186,11 @@ impl EvidenceKind {
     /// The evidence entry of `supplementary` (under [`EvidenceKind::key`]), found without
     /// building the key: every INSUFFICIENT_DATA verdict of a scan asks for it.
     pub fn entry(self, supplementary: &serde_json::Map<String, Value>) -> Option<&Value> {
-        let name = self.name();
-        let is_key = |key: &str| key.strip_prefix(EVIDENCE_KEY_PREFIX) == Some(name);
-        if supplementary.len() <= crate::item::SEARCHED_MEMBERS {
-            supplementary
-                .iter()
-                .find_map(|(k, v)| is_key(k).then_some(v))
-        } else {
-            supplementary.get(&self.key())
-        }
+        crate::item::find_member(
+            supplementary,
+            |key| key.strip_prefix(EVIDENCE_KEY_PREFIX) == Some(self.name()),
+            || self.key().into(),
+        )
     }
 
     /// The read-only API actions an adapter calls to collect it, as IAM spells them. The

@@ -17,7 +17,7 @@
 //! last open rule resolves the finding instead of archiving it.
 
 use super::ingress::{
-    Family, InboundRules, Permission, PortRange, Protocol, join_findings, join_ports,
+    Family, Permission, PortRange, Protocol, inbound_rules, join_findings, join_ports,
 };
 use crate::control::{Context, Control, Duty, Mappings, Remediation, Severity};
 use crate::params::{ParamKind, ParamSpec};
@@ -74,10 +74,9 @@ pub const CONTROL: Control = Control {
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     let tcp = ctx.int_list(TCP_PORTS);
     let udp = ctx.int_list(UDP_PORTS);
-    let inbound = ctx.view::<InboundRules>();
-    let permissions = match &*inbound {
+    let permissions = match inbound_rules(ctx) {
         Ok(p) => p,
-        Err(unreadable) => return unreadable.clone().into(),
+        Err(verdict) => return verdict,
     };
     let mut open = 0;
     let mut findings = Vec::new();

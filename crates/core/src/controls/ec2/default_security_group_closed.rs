@@ -1,6 +1,6 @@
 //! EC2.2 — VPC default security groups should not allow inbound or outbound traffic.
 
-use super::ingress::{Permission, item_permissions, join_findings};
+use super::ingress::{InboundRules, Permission, item_permissions, join_findings};
 use crate::control::{Context, Control, Duty, Mappings, PlanKind, Remediation, Severity};
 use crate::verdict::Verdict;
 
@@ -48,16 +48,17 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
         ));
     }
     let (inbound, outbound) = match (
-        item_permissions(item, "ipPermissions"),
+        ctx.view::<InboundRules>(),
         item_permissions(item, "ipPermissionsEgress"),
     ) {
         (Ok(i), Ok(o)) => (i, o),
         (Err(unreadable), _) | (_, Err(unreadable)) => return unreadable.into(),
     };
+    let inbound = &*inbound;
     // A readable rule fails the group whatever the unreadable ones hold; with none, an
     // unreadable rule leaves the group undecided.
     if inbound.readable.is_empty() && outbound.readable.is_empty() {
-        for list in [&inbound, &outbound] {
+        for list in [inbound, &outbound] {
             if let Some(verdict) = list.unreadable_verdict() {
                 return verdict;
             }
@@ -78,7 +79,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
             ));
         }
     }
-    let note: String = [&inbound, &outbound]
+    let note: String = [inbound, &outbound]
         .iter()
         .map(|list| list.unreadable_note())
         .collect();

@@ -37,6 +37,7 @@ use crate::verdict::Verdict;
 use serde_json::Value;
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::rc::Rc;
 
 /// A transport protocol a question is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -572,16 +573,22 @@ pub fn item_permissions(item: &ConfigurationItem, field: &str) -> Result<Permiss
 }
 
 /// A security group's inbound rules (`ipPermissions`) as [`item_permissions`] reads them, read
-/// once for every control on them.
+/// once for every control on them ([`inbound_rules`]).
 #[derive(Debug)]
 pub struct InboundRules;
 
 impl View for InboundRules {
-    type Output = Result<Permissions, Unreadable>;
+    type Output = Result<Rc<Permissions>, Unreadable>;
 
     fn derive(item: &ConfigurationItem) -> Self::Output {
-        item_permissions(item, "ipPermissions")
+        item_permissions(item, "ipPermissions").map(Rc::new)
     }
+}
+
+/// The security group's inbound rules, read once per item for every control on them, or the
+/// INSUFFICIENT_DATA verdict naming what cannot be read when the list itself cannot be.
+pub fn inbound_rules(ctx: &Context<'_>) -> Result<Rc<Permissions>, Verdict> {
+    ctx.view::<InboundRules>().map_err(Verdict::from)
 }
 
 /// One permission that lets the world reach some of the asked ports.
@@ -703,10 +710,9 @@ pub fn open_ports_verdict(
     transports: &[Transport],
     world: World,
 ) -> Verdict {
-    let inbound = ctx.view::<InboundRules>();
-    let permissions = match &*inbound {
+    let permissions = match inbound_rules(ctx) {
         Ok(p) => p,
-        Err(unreadable) => return unreadable.clone().into(),
+        Err(verdict) => return verdict,
     };
     let found = exposures(&permissions.readable, ports, transports, world);
     if !found.is_empty() {

@@ -43,11 +43,11 @@ pub const CONTROL: Control = Control {
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     each_container(
         ctx.item,
-        |_, container| {
+        |container| {
             let mut variables: Vec<(String, &str)> = Vec::new();
-            for index in 0..container.environment()?.len() {
-                let name = container.variable_str(index, "Name")?;
-                let Some(value) = container.variable_str(index, "Value")? else {
+            for (index, variable) in container.environment()?.iter().enumerate() {
+                let name = container.variable_str(index, variable, "Name")?;
+                let Some(value) = container.variable_str(index, variable, "Value")? else {
                     continue; // no value, nothing to leak
                 };
                 let name = match name.map(str::trim).filter(|n| !n.is_empty()) {

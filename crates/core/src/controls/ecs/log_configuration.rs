@@ -45,7 +45,7 @@ pub const CONTROL: Control = Control {
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     each_container(
         ctx.item,
-        |_, container| match container.field("LogConfiguration") {
+        |container| match container.field("LogConfiguration") {
             None => Ok(Finding::Fails("no LogConfiguration".to_owned())),
             Some(Value::Object(log)) => {
                 Ok(match member(log, "LogDriver").filter(|v| !v.is_null()) {

@@ -106,13 +106,17 @@ impl<'a> Container<'a> {
         }
     }
 
-    /// A string field (`Name`, `Value`) of the `index`-th environment variable, strictly (as
-    /// [`ConfigurationItem::read_str`]); `None` when absent or null, or when the entry is not an
-    /// object.
-    pub fn variable_str(&self, index: usize, field: &str) -> Result<Option<&'a str>, Unreadable> {
-        let entry = self.environment()?.get(index);
-        let value = match entry {
-            Some(Value::Object(entry)) => member(entry, field).filter(|v| !v.is_null()),
+    /// A string field (`Name`, `Value`) of `variable`, the `index`-th entry of
+    /// [`Container::environment`], strictly (as [`ConfigurationItem::read_str`]); `None` when
+    /// absent or null, or when the entry is not an object.
+    pub fn variable_str(
+        &self,
+        index: usize,
+        variable: &'a Value,
+        field: &str,
+    ) -> Result<Option<&'a str>, Unreadable> {
+        let value = match variable {
+            Value::Object(variable) => member(variable, field).filter(|v| !v.is_null()),
             _ => None,
         };
         match value {
@@ -218,7 +222,7 @@ pub(crate) enum Finding {
 /// passes only when every container complies. `pass` says in words what every container does.
 pub(crate) fn each_container(
     item: &ConfigurationItem,
-    check: impl Fn(&ConfigurationItem, &Container) -> Result<Finding, Verdict>,
+    check: impl Fn(&Container) -> Result<Finding, Verdict>,
     pass: &str,
 ) -> Verdict {
     let task = match task_definition(item) {
@@ -228,7 +232,7 @@ pub(crate) fn each_container(
     let mut failures = Vec::new();
     let mut unreadable = None;
     for container in &task.containers {
-        match check(item, container) {
+        match check(container) {
             Ok(Finding::Complies) => {}
             Ok(Finding::Fails(why)) => {
                 failures.push(format!("container {}: {why}", container.name))
@@ -363,8 +367,8 @@ mod tests {
     fn a_definite_failure_wins_over_an_unreadable_container() {
         let item = item(json!({"Family": "web", "ContainerDefinitions": [
             {"Name": "a", "Privileged": "maybe"}, {"Name": "b", "Privileged": true}]}));
-        let check = |item: &ConfigurationItem, c: &Container| {
-            Ok(match item.read_bool(&c.pointer("Privileged"))? {
+        let check = |c: &Container| {
+            Ok(match c.read_bool("Privileged")? {
                 Some(true) => Finding::Fails("privileged".into()),
                 _ => Finding::Complies,
             })

@@ -53,10 +53,10 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     let keys = ctx.str_list(SECRET_KEYS);
     each_container(
         ctx.item,
-        |_, container| {
+        |container| {
             let mut named = Vec::new();
-            for index in 0..container.environment()?.len() {
-                if let Some(name) = container.variable_str(index, "Name")?
+            for (index, variable) in container.environment()?.iter().enumerate() {
+                if let Some(name) = container.variable_str(index, variable, "Name")?
                     && keys.iter().any(|k| k == name)
                     && !named.contains(&name)
                 {

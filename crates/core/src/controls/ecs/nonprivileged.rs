@@ -41,7 +41,7 @@ pub const CONTROL: Control = Control {
 fn evaluate(ctx: &Context<'_>) -> Verdict {
     each_container(
         ctx.item,
-        |_, container| {
+        |container| {
             Ok(match container.read_bool("Privileged")? {
                 Some(true) => Finding::Fails("Privileged is true".to_owned()),
                 Some(false) | None => Finding::Complies,

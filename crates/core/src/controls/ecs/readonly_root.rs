@@ -65,7 +65,7 @@ fn evaluate(ctx: &Context<'_>) -> Verdict {
     }
     each_container(
         item,
-        |_, container| {
+        |container| {
             Ok(match container.read_bool("ReadonlyRootFilesystem")? {
                 Some(true) => Finding::Complies,
                 Some(false) => Finding::Fails("ReadonlyRootFilesystem is false".to_owned()),
